@@ -1,0 +1,137 @@
+"""Command line: python -m assistant {calc,rules,...}. Thin: parsing and printing only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import PolicyError
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _knowledge(settings):
+    from .knowledge import Knowledge
+
+    return Knowledge.load(settings.corpus_dir)
+
+
+def _today(settings, date_text: str | None):
+    import datetime as dt
+
+    from .knowledge import parse_date
+
+    if date_text:
+        return parse_date(date_text)
+    return parse_date(settings.today) if settings.today else dt.date.today()
+
+
+def cmd_calc(args, settings) -> int:
+    from .calculator import Facts
+    from .money import format_yuan, parse_amount
+
+    kb = _knowledge(settings)
+    rule = kb.rules.get(args.rule)
+    on = _today(settings, args.date)
+    base = parse_amount(args.base) if args.base else None
+    if rule.kind == "threshold":
+        if base is None:
+            raise PolicyError(f"规则 {rule.id} 是投资门槛，请用 --base 给出{rule.base}，例如 --base 1200万元")
+        verdict = kb.threshold(rule.id, base)
+        if args.json:
+            _print_json(verdict.to_dict())
+        else:
+            print(("✓ " if verdict.met else "✗ ") + verdict.detail)
+            print(f"依据{rule.clause}：“{rule.quote}”")
+        return 0
+    calc = kb.calculate(rule.id, base)
+    verdicts = kb.eligibility(rule.id, Facts(date=on), on)
+    if args.json:
+        _print_json(calc.to_dict())
+        return 0
+    print(f"{rule.name} · 第{rule.clause}条")
+    print(calc.trace)
+    print(f"最高可获：{format_yuan(calc.amount_yuan)}")
+    for note in calc.notes:
+        print(f"注：{note}")
+    for v in verdicts:
+        if v.met is False:
+            print(f"注意：{v.detail}")
+    print(f"依据{rule.clause}：“{rule.quote}”")
+    return 0
+
+
+def cmd_rules(args, settings) -> int:
+    from .money import format_rate, format_yuan
+
+    kb = _knowledge(settings)
+    rows = []
+    for r in kb.rules:
+        rows.append({
+            "id": r.id,
+            "clause": r.clause,
+            "kind": r.kind,
+            "name": r.name,
+            "base": r.base,
+            "rate": None if r.rate is None else format(r.rate.normalize(), "f"),
+            "cap_yuan": None if r.cap is None else format(r.cap.normalize(), "f"),
+            "cap_per": r.cap_per,
+            "threshold_yuan": None if r.threshold is None else format(r.threshold.normalize(), "f"),
+            "reviewed": r.reviewed,
+            "quote": r.quote,
+        })
+        if not args.json:
+            figures = (f"门槛 {format_yuan(r.threshold)}{r.boundary}" if r.kind == "threshold" else
+                       f"比例 {format_rate(r.rate) if r.rate is not None else '未规定'} · "
+                       f"上限 {format_yuan(r.cap)}（{r.cap_per}）")
+            print(f"{r.id}\t{r.clause}\t基数 {r.base or '—'} · {figures}\t{r.name}")
+    if args.json:
+        _print_json(rows)
+    return 0
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Usage mistakes get the same one-line Chinese message as every other bad input."""
+
+    def error(self, message: str):
+        self.exit(2, f"错误：命令参数有误（{message}），请运行 {self.prog} -h 查看用法\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = ChineseArgumentParser(prog="python -m assistant", description="政策助手命令行")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
+    c = sub.add_parser("calc", help="按规则计算补贴上限")
+    c.add_argument("rule", help="规则编号，见 python -m assistant rules")
+    c.add_argument("--base", help="计算基数，如 1200万元、2.5亿")
+    c.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
+    c.add_argument("--json", action="store_true", help="输出 JSON")
+    c.set_defaults(func=cmd_calc)
+    r = sub.add_parser("rules", help="列出规则")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_rules)
+    return p
+
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .settings import Settings
+
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args, Settings.from_env())
+    except PolicyError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

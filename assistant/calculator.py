@@ -1,0 +1,190 @@
+"""Pure functions: subsidy amounts and eligibility verdicts, with traces and citations.
+
+No I/O, ``Decimal`` throughout, nothing rounded: amounts are exact (16,666,666元 × 30% is
+4,999,999.80元). Formatting for display lives in ``money``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .corpus import Citation
+from .errors import AmountError
+from .money import format_plain_yuan, format_rate, format_yuan
+from .rules import Condition, Rule
+
+BEIJING = ("北京", "京", "东城", "西城", "朝阳区", "海淀", "丰台", "石景山", "门头沟", "房山", "通州",
+           "顺义", "昌平", "大兴", "怀柔", "平谷", "密云", "延庆", "亦庄", "经开区", "中关村")
+# 工业 covers mining, manufacturing and utilities; 软件和信息服务业 the software/IT service trades.
+ELIGIBLE_INDUSTRY = ("工业", "制造", "软件", "信息服务", "信息技术", "信息传输", "互联网", "集成电路",
+                     "电子", "通信", "人工智能", "大数据", "云计算", "数据服务", "算力", "芯片", "半导体",
+                     "装备", "汽车", "医药", "化工", "材料", "电力", "能源", "冶金", "机械", "工厂")
+OTHER_INDUSTRY = ("餐饮", "饭店", "酒店", "住宿", "零售", "批发", "超市", "商贸", "房地产", "物业",
+                  "金融", "银行", "证券", "保险公司", "教育", "培训", "旅游", "旅行", "农业", "种植",
+                  "养殖", "建筑", "装修", "物流", "快递", "广告", "娱乐", "美容", "家政", "律师", "会计")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What we know about the enterprise and project; None means not known."""
+
+    registered_in: str | None = None
+    industry: str | None = None
+    project_in_library: bool | None = None
+    uses_listed_products: bool | None = None
+    date: dt.date | None = None
+
+    def flag(self, name: str) -> bool | None:
+        return getattr(self, name, None)
+
+
+@dataclass(frozen=True)
+class Calculation:
+    rule_id: str
+    clause: str
+    base_yuan: Decimal | None
+    rate: Decimal | None
+    cap_yuan: Decimal | None
+    amount_yuan: Decimal
+    capped: bool
+    trace: str
+    citation: Citation
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "rule_id": self.rule_id,
+            "clause": self.clause,
+            "base_yuan": None if self.base_yuan is None else format_plain_yuan(self.base_yuan),
+            "rate": None if self.rate is None else _plain(self.rate),
+            "cap_yuan": None if self.cap_yuan is None else format_plain_yuan(self.cap_yuan),
+            "amount_yuan": format_plain_yuan(self.amount_yuan),
+            "capped": self.capped,
+            "trace": self.trace,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: str
+    met: bool | None
+    clause: str | None
+    detail: str
+    citation: Citation | None = None
+    ask: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        return {"criterion": self.criterion, "met": self.met, "clause": self.clause, "detail": self.detail}
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
+
+
+def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
+    """The upper bound of a subsidy: min(base × rate, cap), with a one-line trace."""
+    if rule.kind == "threshold":
+        raise AmountError(f"规则 {rule.id} 是投资门槛，不计算补贴金额，请用门槛判断")
+    if rule.kind == "cap_only":
+        trace = f"原文未规定补贴比例，{rule.cap_per}支持金额最高不超过{format_yuan(rule.cap)} → 最高可获{format_yuan(rule.cap)}"
+        return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,
+                           rule.open_terms)
+    if base is None:
+        raise AmountError(f"计算{rule.name}需要{rule.base}金额，例如“1200万元”")
+    if base <= 0:
+        raise AmountError(f"{rule.base}应为大于0的金额，实际为{format_yuan(base)}")
+    raw = base * rate_of(rule)
+    capped = raw > rule.cap
+    amount = rule.cap if capped else raw
+    head = f"{format_yuan(base)} × {format_rate(rule.rate)} = {format_yuan(raw)}"
+    if capped:
+        mid = f"超过{rule.cap_per}上限{format_yuan(rule.cap)}，按上限计"
+    elif raw == rule.cap:
+        mid = f"恰好等于{rule.cap_per}上限{format_yuan(rule.cap)}"
+    else:
+        mid = f"未超过{rule.cap_per}上限{format_yuan(rule.cap)}"
+    trace = f"{head}，{mid} → 最高可获{format_yuan(amount)}"
+    return Calculation(rule.id, rule.clause, base, rule.rate, rule.cap, amount, capped, trace, rule.citation,
+                       rule.open_terms)
+
+
+def rate_of(rule: Rule) -> Decimal:
+    if rule.rate is None:
+        raise AmountError(f"规则 {rule.id} 原文未规定补贴比例")
+    return rule.rate
+
+
+def base_needed_for_cap(rule: Rule) -> Decimal | None:
+    """The base at which the cap starts to bind (cap / rate), exact."""
+    if rule.kind != "subsidy":
+        return None
+    return rule.cap / rule.rate
+
+
+def check_threshold(rule: Rule, amount: Decimal) -> Verdict:
+    """Whether ``amount`` reaches a threshold rule, by the rule's boundary word."""
+    if rule.kind != "threshold":
+        raise AmountError(f"规则 {rule.id} 不是投资门槛")
+    if amount <= 0:
+        raise AmountError(f"{rule.base}应为大于0的金额，实际为{format_yuan(amount)}")
+    met = amount >= rule.threshold if rule.inclusive else amount > rule.threshold
+    word = "（含）以上" if rule.inclusive else "以上（不含本数）"
+    verb = "达到" if met else "未达到"
+    detail = f"{rule.base}{format_yuan(amount)}，{verb}{format_yuan(rule.threshold)}{word}的{rule.name}"
+    return Verdict(rule.name, met, rule.clause, detail, rule.citation)
+
+
+def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> Verdict:
+    def verdict(met: bool | None, detail: str) -> Verdict:
+        return Verdict(cond.criterion, met, cond.clause, detail, cond.citation, cond.ask if met is None else "")
+
+    if cond.kind == "region":
+        place = (facts.registered_in or "").strip()
+        if not place:
+            return verdict(None, f"尚不清楚企业注册经营地：{cond.ask}")
+        if any(k in place for k in BEIJING):
+            return verdict(True, f"企业在{place}注册经营，属于本市企业")
+        return verdict(False, f"企业注册经营地为{place}，不在北京市，不属于本措施支持对象")
+    if cond.kind == "industry":
+        trade = (facts.industry or "").strip()
+        if not trade:
+            return verdict(None, f"尚不清楚企业所属行业：{cond.ask}")
+        if any(k in trade for k in ELIGIBLE_INDUSTRY):
+            return verdict(True, f"企业属于{trade}，在工业和软件信息服务业范围内")
+        if any(k in trade for k in OTHER_INDUSTRY):
+            return verdict(False, f"企业属于{trade}，不属于工业或软件和信息服务业企业")
+        return verdict(None, f"无法判断“{trade}”是否属于工业或软件和信息服务业，请说明主营业务")
+    if cond.kind == "flag":
+        value = facts.flag(cond.fact or "")
+        if value is None:
+            return verdict(None, f"尚不清楚：{cond.ask}")
+        return verdict(bool(value), ("已满足：" if value else "不满足：") + cond.criterion)
+    if cond.kind == "validity":
+        return validity_verdict(cond, on, valid)
+    return verdict(None, cond.detail or "原文未规定具体标准")
+
+
+def validity_verdict(cond: Condition, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> Verdict:
+    start, end = valid
+    period = f"{_d(start)}至{_d(end)}"
+    if start and on < start:
+        met, detail = False, f"{_d(on)}早于政策施行期（{period}）"
+    elif end and on > end:
+        met, detail = False, f"政策有效期为{period}，截至{_d(on)}已届满，目前不能再按本措施申请；以下说明政策有效期内的支持标准"
+    elif start or end:
+        met, detail = True, f"{_d(on)}在政策有效期（{period}）内"
+    else:
+        met, detail = None, "原文未写明有效期"
+    return Verdict(cond.criterion, met, cond.clause, detail, cond.citation)
+
+
+def _d(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "未写明"
+
+
+def check_eligibility(rule: Rule, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> list[Verdict]:
+    """One verdict per condition of the rule: met / not met / unknown (with what is missing)."""
+    return [check_condition(c, facts, on, valid) for c in rule.conditions]

@@ -1,0 +1,54 @@
+"""The loaded corpus and its rule book, plus the date questions are asked on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
+from .corpus import Document, load_corpus
+from .errors import AmountError
+from .rules import Rule, RuleBook, load_rulebook
+
+
+def parse_date(text: str) -> dt.date:
+    """YYYY-MM-DD (also 2023/6/1, 2023年6月1日) → date; AmountError in Chinese otherwise."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text or "")
+    try:
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        pass
+    raise AmountError(f"无法识别日期“{text}”，请输入如“2023-06-01”的日期")
+
+
+@dataclass
+class Knowledge:
+    docs: dict[str, Document]
+    rules: RuleBook
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> Knowledge:
+        docs = load_corpus(corpus_dir)
+        return cls(docs, load_rulebook(docs))
+
+    def doc(self, doc_id: str) -> Document:
+        return self.docs[doc_id]
+
+    def validity(self, rule: Rule) -> tuple[dt.date | None, dt.date | None]:
+        meta = self.docs[rule.doc_id].meta
+        return meta.valid_from, meta.valid_to
+
+    def calculate(self, rule_id: str, base: Decimal | None) -> Calculation:
+        return calculate(self.rules.get(rule_id), base)
+
+    def threshold(self, rule_id: str, amount: Decimal) -> Verdict:
+        return check_threshold(self.rules.get(rule_id), amount)
+
+    def eligibility(self, rule_id: str, facts: Facts, on: dt.date) -> list[Verdict]:
+        rule = self.rules.get(rule_id)
+        return check_eligibility(rule, facts, on, self.validity(rule))

@@ -1,0 +1,114 @@
+"""One settings object, read once from the environment (``POLICY_*`` variables).
+
+Every field is listed in ``.env.example`` and in the README's settings table.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .errors import SettingsError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(kw_only=True)
+class Settings:
+    corpus_dir: Path = field(
+        default=ROOT / "corpus",
+        metadata={"env": "POLICY_CORPUS_DIR", "help": "政策文件与规则文件所在目录"},
+    )
+    index_dir: Path = field(
+        default=ROOT / "index",
+        metadata={"env": "POLICY_INDEX_DIR", "help": "Chroma 索引的持久化目录（自动构建）"},
+    )
+    embedding: str = field(
+        default="e5-small",
+        metadata={
+            "env": "POLICY_EMBEDDING",
+            "help": "向量模型：e5-small | sentence-transformers:<名称或路径> | openai:<模型名> | hash（仅测试）",
+        },
+    )
+    embedding_base_url: str = field(
+        default="",
+        metadata={"env": "POLICY_EMBEDDING_BASE_URL", "help": "openai 向量接口地址（OpenAI 兼容）"},
+    )
+    embedding_api_key: str = field(
+        default="",
+        metadata={"env": "POLICY_EMBEDDING_API_KEY", "help": "openai 向量接口密钥", "secret": True},
+    )
+    chroma_url: str = field(
+        default="",
+        metadata={"env": "POLICY_CHROMA_URL", "help": "Chroma 服务器地址（如 http://127.0.0.1:8000）；空则用本地持久化目录"},
+    )
+    llm_base_url: str = field(
+        default="",
+        metadata={"env": "POLICY_LLM_BASE_URL", "help": "OpenAI 兼容对话模型地址；空则使用离线（grounded）模式"},
+    )
+    llm_model: str = field(
+        default="",
+        metadata={"env": "POLICY_LLM_MODEL", "help": "对话模型名称，如 qwen2.5-7b-instruct"},
+    )
+    llm_api_key: str = field(
+        default="",
+        metadata={"env": "POLICY_LLM_API_KEY", "help": "对话模型密钥", "secret": True},
+    )
+    llm_timeout: float = field(
+        default=30.0,
+        metadata={"env": "POLICY_LLM_TIMEOUT", "help": "对话模型超时（秒）"},
+    )
+    today: str = field(
+        default="",
+        metadata={"env": "POLICY_TODAY", "help": "视为“今天”的日期 YYYY-MM-DD；空则取系统日期"},
+    )
+    host: str = field(
+        default="127.0.0.1", metadata={"env": "POLICY_HOST", "help": "网页应用监听地址"}
+    )
+    port: int = field(default=7860, metadata={"env": "POLICY_PORT", "help": "网页应用端口"})
+    app_username: str = field(
+        default="", metadata={"env": "POLICY_APP_USERNAME", "help": "工作人员登录用户名（可选）"}
+    )
+    app_password: str = field(
+        default="",
+        metadata={"env": "POLICY_APP_PASSWORD", "help": "工作人员登录密码（可选）", "secret": True},
+    )
+    concurrency: int = field(
+        default=8, metadata={"env": "POLICY_CONCURRENCY", "help": "网页应用并发处理上限"}
+    )
+    answer_log: Path = field(
+        default=ROOT / "logs" / "answers.jsonl",
+        metadata={"env": "POLICY_ANSWER_LOG", "help": "问答日志（JSON Lines）路径"},
+    )
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _convert(f, raw)
+        values.update(overrides)
+        return cls(**values)
+
+    def is_secret(self, name: str) -> bool:
+        return any(f.name == name and f.metadata.get("secret") for f in fields(self))
+
+
+def _convert(f, raw: str):
+    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    try:
+        if kind == "Path":
+            return Path(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(
+            f"设置 {f.metadata['env']} 的值“{raw}”无效，应为{'整数' if kind == 'int' else '数字'}"
+        ) from None
+    return raw
