@@ -100,6 +100,59 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令参数有误（{message}），请运行 {self.prog} -h 查看用法\n")
 
 
+def _history(path: str | None) -> list[dict]:
+    if not path:
+        return []
+    from pathlib import Path
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise PolicyError(f"无法读取对话历史文件 {path}，应为 JSON 列表：[{{\"role\": \"user\", \"content\": \"…\"}}]") from None
+    if not isinstance(data, list):
+        raise PolicyError(f"对话历史文件 {path} 应为 JSON 列表")
+    return data
+
+
+def cmd_ask(args, settings) -> int:
+    from .service import Assistant
+
+    if args.date:
+        settings.today = _today(settings, args.date).isoformat()
+    answer = Assistant(settings).ask(args.question, _history(args.history))
+    if args.json:
+        _print_json(answer.to_dict())
+    else:
+        print(answer.answer)
+        for q in answer.follow_up:
+            print(f"· {q}")
+    return 0
+
+
+def cmd_draft(args, settings) -> int:
+    from pathlib import Path
+
+    from .draft import build_draft
+    from .service import Assistant
+
+    if args.date:
+        settings.today = _today(settings, args.date).isoformat()
+    answer = Assistant(settings).ask(args.inquiry)
+    draft = build_draft(answer, args.inquiry)
+    if not args.out:
+        print(draft.to_markdown())
+        return 0
+    out = Path(args.out)
+    if out.suffix.lower() not in (".md", ".docx"):
+        raise PolicyError(f"输出文件应以 .md 或 .docx 结尾，实际为 {out.name}")
+    if out.suffix.lower() == ".docx":
+        draft.to_docx(out)
+    else:
+        out.write_text(draft.to_markdown(), encoding="utf-8")
+    print(f"答复草稿已写入 {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="python -m assistant", description="政策助手命令行")
     sub = p.add_subparsers(dest="command", required=True, parser_class=ChineseArgumentParser)
@@ -112,6 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="列出规则")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rules)
+    a = sub.add_parser("ask", help="提问（离线模式无需模型）")
+    a.add_argument("question", help="问题，如“平台建设投资1200万元，能补多少？”")
+    a.add_argument("--json", action="store_true", help="按公开约定输出 JSON")
+    a.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
+    a.add_argument("--history", help="对话历史 JSON 文件")
+    a.set_defaults(func=cmd_ask)
+    d = sub.add_parser("draft", help="起草答复函")
+    d.add_argument("inquiry", help="企业来函内容")
+    d.add_argument("--out", help="输出文件 reply.md 或 reply.docx（默认打印）")
+    d.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
+    d.set_defaults(func=cmd_draft)
     return p
 
 

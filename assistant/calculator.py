@@ -173,7 +173,7 @@ def validity_verdict(cond: Condition, on: dt.date, valid: tuple[dt.date | None, 
     if start and on < start:
         met, detail = False, f"{_d(on)}早于政策施行期（{period}）"
     elif end and on > end:
-        met, detail = False, f"政策有效期为{period}，截至{_d(on)}已届满，目前不能再按本措施申请；以下说明政策有效期内的支持标准"
+        met, detail = False, f"政策有效期为{period}，截至{_d(on)}已届满，目前不能再按本措施申请；所述金额为政策有效期内的支持标准"
     elif start or end:
         met, detail = True, f"{_d(on)}在政策有效期（{period}）内"
     else:

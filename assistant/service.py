@@ -1,0 +1,107 @@
+"""`Assistant`: the one entry point used by the CLI, the app and the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from .answer import Answer
+from .errors import PolicyError
+from .knowledge import Knowledge, parse_date
+from .respond import compose
+from .settings import Settings
+from .understand import Understander
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION = 2000  # characters; longer questions are cut with a notice
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, *, chat_model=None, retriever=None, embedder=None):
+        self.settings = settings or Settings.from_env()
+        self.kb = Knowledge.load(self.settings.corpus_dir)
+        self._embedder = embedder
+        self._retriever = retriever
+        self._chat_model = chat_model
+        self._understander: Understander | None = None
+
+    # Heavy pieces are built on first use so that calculation-only use starts fast.
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embeddings import make_embedder
+
+            self._embedder = make_embedder(self.settings.embedding, self.settings)
+        return self._embedder
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from .retrieval import Retriever
+
+            self._retriever = Retriever.open(self.settings, self.kb.docs, self.embedder)
+        return self._retriever
+
+    @property
+    def understander(self) -> Understander:
+        if self._understander is None:
+            self._understander = Understander(embed=self._query_vectors)
+        return self._understander
+
+    def _query_vectors(self, texts: list[str]) -> list[list[float]]:
+        return [self.embedder.embed_query(t) for t in texts]
+
+    def today(self) -> dt.date:
+        return parse_date(self.settings.today) if self.settings.today else dt.date.today()
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        text = (question or "").strip()
+        if not text:
+            return Answer(answer="请输入您的问题，例如：“平台建设投资1200万元，能补多少？”", in_scope=False,
+                          follow_up=["请问您想了解哪项政策支持？"], question=question or "")
+        notices = []
+        if len(text) > MAX_QUESTION:
+            text = text[:MAX_QUESTION]
+            notices.append(f"问题过长，只处理了前{MAX_QUESTION}个字。")
+        history = _clean_history(history)
+        q = self.understander.read_turn(text, history)
+        on = q.facts.date or self.today()
+        answer = None
+        if self._chat_configured():
+            answer = self._ask_model(text, history, q, on, notices)
+        if answer is None:
+            answer = compose(q, self.kb, on, retriever=self._retriever_or_none())
+        answer.notices = notices + answer.notices
+        if notices:
+            answer.answer = "\n".join(f"（{n}）" for n in notices) + "\n\n" + answer.answer
+        answer.question, answer.asked_on = text, on.isoformat()
+        return answer
+
+    def _retriever_or_none(self):
+        return self  # compose() calls .search only when it needs passages: the index opens lazily
+
+    def search(self, query: str, k: int = 5):
+        """Cited passages for a query; an unavailable index is logged and gives none."""
+        try:
+            return self.retriever.search(query, k=k)
+        except PolicyError as exc:
+            log.warning("检索不可用：%s", exc)
+            return []
+
+    def _chat_configured(self) -> bool:
+        return self._chat_model is not None or bool(self.settings.llm_base_url and self.settings.llm_model)
+
+    def _ask_model(self, text, history, q, on, notices) -> Answer | None:
+        from .agent import run_agent
+
+        grounded = compose(q, self.kb, on, retriever=self._retriever_or_none())
+        return run_agent(self, text, history, q, on, grounded, notices)
+
+
+def _clean_history(history) -> list[dict]:
+    out = []
+    for m in history or []:
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+            out.append({"role": m["role"], "content": m["content"][:MAX_QUESTION]})
+    return out[-20:]
