@@ -88,6 +88,9 @@ class Assistant:
         except PolicyError as exc:
             log.warning("检索不可用：%s", exc)
             return []
+        except Exception:  # a broken index must not take the conversation down with it
+            log.exception("检索出错，本轮回答不含检索结果")
+            return []
 
     def _chat_configured(self) -> bool:
         return self._chat_model is not None or bool(self.settings.llm_base_url and self.settings.llm_model)

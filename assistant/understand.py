@@ -159,14 +159,14 @@ class Understander:
                 q.claims.append(m)
                 continue
             if re.search(r"(-|－|−|负)\s*[¥￥]?$", text[max(0, m.start - 2) : m.start]):
-                q.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于0")
+                q.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于零")
                 continue
             q.amounts.append(m)
             for role, pattern in AMOUNT_ROLES:
                 if pattern.search(text[max(0, m.start - 12) : m.start]):
                     q.roles[role] = m.value
         for bad in FOREIGN_AMOUNT.finditer(text):
-            q.bad_amounts.append(f"无法识别金额“{bad.group(0)}”：请用人民币金额，如“1200万元”“2.5亿”")
+            q.bad_amounts.append(f"无法识别金额“{bad.group(0)}”：请用人民币金额")
         q.facts = read_facts(text)
         q.chit_chat = bool(OUT_OF_SCOPE.search(text)) and not q.intents
         return q

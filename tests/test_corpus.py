@@ -73,9 +73,10 @@ def test_measure_heading(doc):
     "text, expected",
     [
         ("", "是空的"),
-        ("只有一个标题\n另一个标题", "没有找到正文段落"),
+        ("只有一个标题\n另一个标题", "没有找到“（一）”"),
         ("标题\n\n正文一句。\n又一句。", "没有找到“（一）”"),
         ("标题\n\n正文。\n一、第一部分\n（一）条款。\n（三）条款。", "编号不连续"),
+        ("标题\n\n第一条 总则。\n第三条 条款。", "条款编号不连续"),
     ],
 )
 def test_unparseable_documents_name_the_file(text, expected):

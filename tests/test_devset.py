@@ -10,6 +10,7 @@ import yaml
 
 from assistant.service import Assistant
 from assistant.settings import Settings
+from assistant.verify import check_answer
 
 CASES = yaml.safe_load((Path(__file__).parent / "dev_set.yaml").read_text(encoding="utf-8"))
 CONTRACT_KEYS = {"answer", "mode", "in_scope", "citations", "calculations", "eligibility", "follow_up"}
@@ -65,6 +66,9 @@ def test_dev_case(bots, doc, case):
     for prefix, met in (case.get("met") or {}).items():
         found = [v for v in d["eligibility"] if v["criterion"].startswith(prefix)]
         assert found and found[0]["met"] is met, (prefix, d["eligibility"])
+    # zero unsupported numbers: every figure in the text is the calculator's, a quote's or the user's
+    on = dt.date.fromisoformat(answer.asked_on)
+    assert check_answer(answer, case["q"], history, on, bots(case.get("date")).kb) == []
     for s in case.get("contains", []):
         assert s in d["answer"]
     for s in case.get("absent", []):

@@ -1,0 +1,269 @@
+"""The LangChain tool-calling path for a configured chat model (``mode: "llm"``).
+
+The model only phrases: every figure comes from the calculator tools, every quote from the
+corpus. Tool results are recorded as the calculator's own objects, so the Answer's
+calculations/citations/eligibility are ours, not parsed back out of model text, and the
+verifier checks the model's final text against them. Anything that goes wrong — timeout, HTTP
+error, malformed tool calls, an empty or uncited reply, an unsupported number — returns the
+grounded answer with a notice: the conversation never crashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+
+from .answer import Answer
+from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
+from .corpus import Citation
+from .errors import PolicyError
+from .knowledge import parse_date
+from .money import format_rate, format_yuan, parse_amount
+from .prompts import CONTEXT_TEMPLATE, FALLBACK_NOTICES, SYSTEM_PROMPT, TOOL_ERROR_PREFIX, VALIDITY_NOTE
+from .verify import check_answer
+
+log = logging.getLogger(__name__)
+
+MAX_MODEL_CALLS = 6  # a policy question needs search + one or two calculations + the answer
+RECURSION_LIMIT = 2 * MAX_MODEL_CALLS  # graph steps: model and tool nodes alternate
+SEARCH_K = 4
+QUOTE_STRETCH = 12  # characters of a quote that, copied verbatim, count as citing it
+MENTIONS_VALIDITY = re.compile(r"有效期|届满|过期|失效|到期|已结束|不再")
+
+
+@dataclass
+class Record:
+    """What the tools returned during one turn."""
+
+    calculations: list[Calculation] = field(default_factory=list)
+    eligibility: list[Verdict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)  # behind a figure or verdict: always shown
+    seen: list[Citation] = field(default_factory=list)  # search/list results: shown if the reply uses them
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def _safe(fn):
+    """A tool never raises: the model gets "Error: …" in Chinese and may try again."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolicyError as exc:
+            return f"{TOOL_ERROR_PREFIX}{exc}"
+        except Exception as exc:  # a bug in a tool must not end the conversation
+            log.exception("工具 %s 出错", fn.__name__)
+            return f"{TOOL_ERROR_PREFIX}工具内部错误（{type(exc).__name__}）"
+
+    return wrapper
+
+
+def make_tools(assistant, q, on: dt.date, rec: Record) -> list:
+    """The five tools, bound to this turn; their docstrings are what the model reads."""
+    kb = assistant.kb
+
+    @_safe
+    def search_policy(query: str) -> str:
+        """检索政策原文，返回最相关的条款：条款编号 clause、原文引文 quote（逐字）及其在文件中的位置 start/end。
+        回答中的每个结论都应引用这里返回的 clause 和 quote。
+        Search the policy text; returns clauses with verbatim quotes and character offsets."""
+        hits = assistant.search(query, k=SEARCH_K)
+        found = [p.citation for p in hits]
+        rec.seen.extend(found)
+        if not found:
+            return f"{TOOL_ERROR_PREFIX}没有检索到相关条款，可调用 list_rules 查看有数字规定的条款"
+        return _dump([c.to_dict() for c in found])
+
+    @_safe
+    def calculate_subsidy(rule_id: str, base_amount: str = "") -> str:
+        """按规则计算补贴上限（最高可获金额）。rule_id 为规则编号（见 list_rules）；base_amount 为计算基数，
+        如“1200万元”“3,000,000元”“2.5亿”（原文未规定比例的规则可留空）。返回计算结果 JSON：
+        base_yuan、rate、cap_yuan、amount_yuan（元，精确值）、trace（计算过程）和原文引文 citation。
+        Compute the subsidy upper bound for a rule from a base amount."""
+        rule = kb.rules.get(rule_id)
+        if rule.kind == "threshold":
+            return f"{TOOL_ERROR_PREFIX}规则 {rule_id} 是投资门槛，请用 check_threshold 判断"
+        base = parse_amount(base_amount) if base_amount.strip() else None
+        calc = calculate(rule, base)
+        if calc not in rec.calculations:
+            rec.calculations.append(calc)
+        rec.citations.append(calc.citation)
+        shown = {"最高可获": format_yuan(calc.amount_yuan), "上限": format_yuan(calc.cap_yuan)}
+        if calc.rate is not None:
+            shown["比例"] = format_rate(calc.rate)
+        return _dump({**calc.to_dict(), "display": shown, "notes": list(calc.notes), "citation": calc.citation.to_dict()})
+
+    @_safe
+    def check_threshold_tool(rule_id: str, amount: str) -> str:
+        """判断项目总投资是否达到门槛（如纳入重点项目库的门槛、重大项目的投资规模）。
+        rule_id 为门槛规则编号，amount 为金额如“1200万元”。返回是否达到、说明和原文引文。
+        Check whether an investment amount reaches a threshold rule."""
+        rule = kb.rules.get(rule_id)
+        v = check_threshold(rule, parse_amount(amount))
+        rec.eligibility.append(v)
+        rec.citations.append(rule.citation)
+        return _dump({**v.to_dict(), "threshold": format_yuan(rule.threshold), "citation": rule.citation.to_dict()})
+
+    check_threshold_tool.__name__ = "check_threshold"  # the name the model calls it by
+
+    @_safe
+    def check_eligibility_tool(rule_id: str, registered_in: str = "", industry: str = "",
+                               project_in_library: bool | None = None,
+                               uses_listed_products: bool | None = None, date: str = "") -> str:
+        """逐项判断企业是否满足某条规则的申报条件（注册地、行业、是否在库、是否使用两清单产品、申请日期）。
+        只填写用户明确说过的情况，不知道的留空；date 形如“2023-06-01”，留空则为所询问的日期。
+        返回每个条件的 met（true/false/null 表示待确认）、说明和原文引文。
+        Check each eligibility condition of a rule for the enterprise."""
+        rule = kb.rules.get(rule_id)
+        given = Facts(registered_in=registered_in or None, industry=industry or None,
+                      project_in_library=project_in_library, uses_listed_products=uses_listed_products)
+        # What the user said in the chat fills in what the model left out.
+        facts = Facts(**{k: v if v is not None else getattr(q.facts, k) for k, v in given.__dict__.items()})
+        day = parse_date(date) if date.strip() else (q.facts.date or on)
+        found = check_eligibility(rule, facts, day, kb.validity(rule))
+        rec.eligibility.extend(found)
+        rec.citations.extend(v.citation for v in found if v.citation)
+        return _dump([{**v.to_dict(), "quote": v.citation.quote if v.citation else None} for v in found])
+
+    check_eligibility_tool.__name__ = "check_eligibility"
+
+    @_safe
+    def list_rules() -> str:
+        """列出有数字规定的条款规则：rule_id、条款编号、名称、类型（subsidy 补贴 / cap_only 仅上限 / threshold 门槛）、
+        计算基数及原文引文。金额和比例请用 calculate_subsidy / check_threshold 计算，不要自行计算。
+        List the rules (ids, clauses, names, kinds, quotes)."""
+        rec.seen.extend(r.citation for r in kb.rules)
+        return _dump([{"rule_id": r.id, "clause": r.clause, "name": r.name, "kind": r.kind, "base": r.base,
+                       "quote": r.quote} for r in kb.rules])
+
+    return [search_policy, calculate_subsidy, check_eligibility_tool, check_threshold_tool, list_rules]
+
+
+def chat_model(assistant):
+    """The injected model, or ChatOpenAI for the configured OpenAI-compatible endpoint."""
+    if assistant._chat_model is not None:
+        return assistant._chat_model
+    from langchain_openai import ChatOpenAI
+
+    s = assistant.settings
+    return ChatOpenAI(base_url=s.llm_base_url, model=s.llm_model, api_key=s.llm_api_key or "not-needed",
+                      timeout=s.llm_timeout, max_retries=0)
+
+
+def _system_prompt(kb, on: dt.date) -> str:
+    titles = "、".join(f"《{d.meta.title}》" for d in kb.docs.values())
+    rules = "\n".join(f"- {r.id}：{r.clause} {r.name}" for r in kb.rules)
+    return SYSTEM_PROMPT + CONTEXT_TEMPLATE.format(on=on.isoformat(), titles=titles, rules=rules)
+
+
+def _converse(assistant, text: str, history: list[dict], q, on: dt.date, rec: Record) -> list:
+    from langchain.agents import create_agent
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    agent = create_agent(chat_model(assistant), make_tools(assistant, q, on, rec),
+                         system_prompt=_system_prompt(assistant.kb, on))
+    past = [(HumanMessage if m["role"] == "user" else AIMessage)(m["content"]) for m in history]
+    state = agent.invoke({"messages": [*past, HumanMessage(text)]}, config={"recursion_limit": RECURSION_LIMIT})
+    return state["messages"]
+
+
+def _malformed(messages: list) -> bool:
+    """Unknown tool names and arguments that do not fit a tool's schema come back as error
+    ToolMessages; arguments that are not JSON as ``invalid_tool_calls``."""
+    return any(getattr(m, "status", None) == "error" or getattr(m, "invalid_tool_calls", None) for m in messages)
+
+
+def _final_text(messages: list) -> str:
+    last = messages[-1] if messages else None
+    if last is None or last.type != "ai" or getattr(last, "tool_calls", None):
+        return ""
+    return str(last.text).strip()
+
+
+def _label_forms(clause: str) -> tuple[str, ...]:
+    m = re.fullmatch(r"（(.+)）", clause)
+    return (clause, f"({m[1]})", f"第{m[1]}条", f"第{m[1]}项") if m else (clause,)
+
+
+def referenced(reply: str, c: Citation) -> bool:
+    """The reply names the clause or copies a stretch of its quote."""
+    if c.clause and any(form in reply for form in _label_forms(c.clause)):
+        return True
+    n = min(QUOTE_STRETCH, len(c.quote))
+    return n > 0 and any(c.quote[i : i + n] in reply for i in range(len(c.quote) - n + 1))
+
+
+def _dedupe(verdicts: list[Verdict]) -> list[Verdict]:
+    return list({(v.criterion, v.met, v.detail): v for v in verdicts}.values())
+
+
+def _unique(cits) -> list[Citation]:
+    return list({(c.doc_id, c.start, c.end): c for c in cits}.values())
+
+
+def _validity_note(reply: str, kb, on: dt.date) -> tuple[str, list[Citation]]:
+    """The expiry notice the model forgot, with its citation (DESIGN principle 5)."""
+    if MENTIONS_VALIDITY.search(reply):
+        return reply, []
+    added = []
+    for doc in kb.docs.values():
+        unit = next((u for u in doc.units if u.kind == "validity"), None)
+        if unit and doc.meta.valid_to and doc.meta.valid_to < on:
+            cit = doc.unit_citation(unit)
+            reply += "\n\n" + VALIDITY_NOTE.format(quote=cit.quote, on=f"{on.year}年{on.month}月{on.day}日")
+            added.append(cit)
+    return reply, added
+
+
+def _fallback(grounded: Answer, notices: list[str], reason: str, rejected=()) -> Answer:
+    notices.append(FALLBACK_NOTICES[reason])  # service.ask puts notices above the answer text
+    grounded.rejected_claims = list(rejected)
+    return grounded
+
+
+def _describe(exc: Exception, settings) -> str:
+    """For the log: the error without the API key, whatever the library put in its message."""
+    msg = f"{type(exc).__name__}: {str(exc)[:300]}"
+    return msg.replace(settings.llm_api_key, "***") if settings.llm_api_key else msg
+
+
+def run_agent(assistant, text: str, history: list[dict], q, on: dt.date, grounded: Answer,
+              notices: list[str]) -> Answer | None:
+    """A verified model answer (mode "llm"), or the grounded answer with a notice; None means
+    "use the grounded answer as it is" (an out-of-scope question the model also declined)."""
+    rec = Record()
+    try:
+        messages = _converse(assistant, text, history, q, on, rec)
+    except Exception as exc:  # timeout, connection refused, HTTP 4xx/5xx, a bad payload, no langchain …
+        if type(exc).__name__ == "GraphRecursionError":  # langgraph's step limit: tool calls without end
+            log.warning("对话模型调用工具超过 %d 轮仍未给出回答", MAX_MODEL_CALLS)
+            return _fallback(grounded, notices, "malformed")
+        log.warning("对话模型不可用，改用依据原文的回答：%s", _describe(exc, assistant.settings))
+        return _fallback(grounded, notices, "unavailable")
+    if _malformed(messages):
+        return _fallback(grounded, notices, "malformed")
+    reply = _final_text(messages)
+    if not reply:
+        return _fallback(grounded, notices, "empty")
+    cited = _unique(rec.citations + [c for c in rec.seen if referenced(reply, c)])
+    uses_source = any(referenced(reply, c) for c in cited)  # judged before we add our own text
+    reply, extra = _validity_note(reply, assistant.kb, on)
+    answer = Answer(answer=reply, mode="llm", in_scope=True, citations=_unique(cited + extra),
+                    calculations=rec.calculations, eligibility=_dedupe(rec.eligibility),
+                    follow_up=list(grounded.follow_up))
+    # Numbers first, so an invented figure is recorded as such even when nothing is cited.
+    rejected = check_answer(answer, text, history, on, assistant.kb)
+    if rejected:
+        log.warning("模型回答含未经核实的数字 %s，改用依据原文的回答", rejected)
+        return _fallback(grounded, notices, "unsupported", rejected)
+    if not uses_source:
+        # The model declining an out-of-scope question is no failure: the grounded answer says so.
+        return None if not grounded.in_scope else _fallback(grounded, notices, "uncited")
+    return answer
