@@ -67,6 +67,10 @@ def cmd_calc(args, settings) -> int:
 def cmd_rules(args, settings) -> int:
     from .money import format_rate, format_yuan
 
+    if args.action == "draft":
+        return cmd_rules_draft(args, settings)
+    if args.action:
+        raise PolicyError(f"未知的 rules 子命令“{args.action}”，可选：draft")
     kb = _knowledge(settings)
     rows = []
     for r in kb.rules:
@@ -98,6 +102,63 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):
         self.exit(2, f"错误：命令参数有误（{message}），请运行 {self.prog} -h 查看用法\n")
+
+
+def cmd_rules_draft(args, settings) -> int:
+    from .corpus import document_files, load_document
+    from .rules_draft import draft_rule_file
+
+    if not args.doc:
+        raise PolicyError("请指定文档，如 python -m assistant rules draft corpus/xxx.docx（或文档编号）")
+    path = next((p for p in document_files(settings.corpus_dir) if args.doc in (p.stem, p.name, str(p))), None)
+    from pathlib import Path
+
+    doc = load_document(path or Path(args.doc))
+    out, drafts = draft_rule_file(doc, force=args.force)
+    print(f"已起草 {len(drafts)} 条规则（全部未审核）：{out}")
+    for d in drafts:
+        figures = " · ".join(f"{k} {v}" for k, v in (("比例", d.rate), ("上限", d.cap), ("门槛", d.threshold)) if v)
+        print(f"{d.id}\t{d.clause}\t{d.kind}\t{figures}\t“{d.quote[:40]}”")
+    print("请逐条核对原文后把 reviewed 改为 true；未审核的规则不会用于计算。")
+    return 0
+
+
+def cmd_match(args, settings) -> int:
+    from pathlib import Path
+
+    from .match import match_profile
+    from .money import format_yuan
+
+    try:
+        profile = json.loads(Path(args.profile).read_text(encoding="utf-8"))
+    except OSError:
+        raise PolicyError(f"找不到企业画像文件 {args.profile}") from None
+    except ValueError as exc:
+        raise PolicyError(f"企业画像文件 {args.profile} 不是合法的 JSON（第{getattr(exc, 'lineno', '?')}行）") from None
+    kb = _knowledge(settings)
+    matches = match_profile(kb, profile, _today(settings, None))
+    if args.json:
+        _print_json([m.to_dict() for m in matches])
+        return 0
+    labels = {"computed": "可申请", "not_eligible": "条件不符", "needs_input": "待补充", "unreviewed": "未审核"}
+    for m in matches:
+        amount = format_yuan(m.amount) if m.amount is not None else "—"
+        num = f"（{m.doc_number}）" if m.doc_number else ""
+        print(f"[{labels[m.status]}] {amount}\t{m.rule.name}\t《{m.doc_title}》{num}{m.rule.clause}")
+        if m.calculation:
+            print(f"    {m.calculation.trace}")
+        if m.note:
+            print(f"    {m.note}")
+    return 0
+
+
+def cmd_add(args, settings) -> int:
+    from .ingest import add_document
+
+    report = add_document(settings, args.file, force=args.force)
+    for line in report:
+        print(line)
+    return 0
 
 
 def _history(path: str | None) -> list[dict]:
@@ -162,7 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
     c.add_argument("--json", action="store_true", help="输出 JSON")
     c.set_defaults(func=cmd_calc)
-    r = sub.add_parser("rules", help="列出规则")
+    r = sub.add_parser("rules", help="列出规则；rules draft DOC 为新文档起草规则文件")
+    r.add_argument("action", nargs="?", help="draft：为文档起草规则文件")
+    r.add_argument("doc", nargs="?", help="文档路径或编号（用于 draft）")
+    r.add_argument("--force", action="store_true", help="覆盖已有规则文件（用于 draft）")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rules)
     a = sub.add_parser("ask", help="提问（离线模式无需模型）")
@@ -176,6 +240,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", help="输出文件 reply.md 或 reply.docx（默认打印）")
     d.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
     d.set_defaults(func=cmd_draft)
+    m = sub.add_parser("match", help="按企业画像匹配所有可能适用的政策措施")
+    m.add_argument("profile", help="企业画像 JSON 文件")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_match)
+    ad = sub.add_parser("add", help="添加政策文件（.txt .md .docx .pdf）到语料库并更新索引")
+    ad.add_argument("file")
+    ad.add_argument("--force", action="store_true", help="覆盖同名文件")
+    ad.set_defaults(func=cmd_add)
+    from .search_cli import add_parsers
+
+    add_parsers(sub)
     return p
 
 
@@ -195,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head & co.
+        return 0
 
 
 if __name__ == "__main__":

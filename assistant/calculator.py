@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .corpus import Citation
-from .errors import AmountError
+from .errors import AmountError, RuleError
 from .money import format_plain_yuan, format_rate, format_yuan
 from .rules import Condition, Rule
 
@@ -86,6 +86,8 @@ def _plain(d: Decimal) -> str:
 
 def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
     """The upper bound of a subsidy: min(base × rate, cap), with a one-line trace."""
+    if not rule.reviewed:
+        raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于计算；原文为：“{rule.quote}”")
     if rule.kind == "threshold":
         raise AmountError(f"规则 {rule.id} 是投资门槛，不计算补贴金额，请用门槛判断")
     if rule.kind == "cap_only":
@@ -126,6 +128,8 @@ def base_needed_for_cap(rule: Rule) -> Decimal | None:
 
 def check_threshold(rule: Rule, amount: Decimal) -> Verdict:
     """Whether ``amount`` reaches a threshold rule, by the rule's boundary word."""
+    if not rule.reviewed:
+        raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于判断；原文为：“{rule.quote}”")
     if rule.kind != "threshold":
         raise AmountError(f"规则 {rule.id} 不是投资门槛")
     if amount <= 0:

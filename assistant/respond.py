@@ -42,8 +42,13 @@ class Composer:
         self.citations.append(c)
         return f"[{len(self.citations)}]"
 
+    def doc_name(self, doc_id: str) -> str:
+        meta = self.kb.docs[doc_id].meta
+        return f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")
+
     def quote_block(self, c: Citation) -> str:
-        where = " · ".join(x for x in (c.section, _clause_name(c.clause)) if x)
+        parts = (self.doc_name(c.doc_id) if len(self.kb.docs) > 1 else None, c.section, _clause_name(c.clause))
+        where = " · ".join(x for x in parts if x)
         return f"> {self.cite(c)} “{c.quote}”（{where}）"
 
 
@@ -53,12 +58,22 @@ def _clause_name(clause: str | None) -> str | None:
     return clause
 
 
+FIGURE_ASK = re.compile(r"多少|几|比例|上限|标准|怎么算|如何计算|计算|门槛|最高|金额|能补|能拿|可获|补贴额|条件|够不够|算不算")
+
+
 def in_scope(q: Question) -> bool:
+    from .retrieval import POLICY_TERMS
+
     if q.chit_chat:
         return False
     if OTHER_POLICY.search(q.text) and not OWN_FIRM.search(q.text):
         return False
-    return bool(q.intents) or bool(DOMAIN.search(q.text))
+    return bool(q.intents) or bool(DOMAIN.search(q.text)) or any(t in q.text for t in POLICY_TERMS)
+
+
+def asks_for_figures(q: Question) -> bool:
+    """A measure named without a figure or a question about figures is a question about its text."""
+    return bool(q.amounts or q.bad_amounts or q.carried or FIGURE_ASK.search(q.text))
 
 
 def out_of_scope_answer(kb: Knowledge) -> str:
@@ -77,8 +92,8 @@ def compose(q: Question, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     numeric = [i for i in q.intents if i in NUMERIC_INTENTS]
     if q.intent == "match":
         _match(q, c, calcs, verdicts, follow)
-    elif numeric:
-        chosen = [i for i in numeric if i in q.roles] or numeric[:1]
+    elif numeric and (asks_for_figures(q) or not _passages(q, c, retriever, calcs, verdicts, follow)):
+        chosen = [i for i in numeric if kb.rules.get(i).base_key in q.roles] or numeric[:1]
         for intent in chosen:
             _numeric(kb.rules.get(intent), q, c, calcs, verdicts, follow)
     elif q.intent == "validity":
@@ -86,7 +101,7 @@ def compose(q: Question, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     elif q.intent == "scope":
         _scope(q, c, verdicts, follow)
     else:
-        if not _passages(q, c, retriever):
+        if not _passages(q, c, retriever, calcs, verdicts, follow):
             return Answer(answer=out_of_scope_answer(kb), in_scope=False)
     for bad in q.bad_amounts:
         c.lines.insert(0, f"⚠️ {bad}。\n")
@@ -100,7 +115,7 @@ def compose(q: Question, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
 
 
 def _numeric(rule: Rule, q: Question, c: Composer, calcs, verdicts, follow) -> None:
-    base = q.roles.get(rule.id, q.base() if len(q.amounts) == 1 or not q.roles else None)
+    base = q.roles.get(rule.base_key or "", q.base() if len(q.amounts) == 1 or not q.roles else None)
     if rule.kind == "threshold":
         if base is None:
             c.lines.append(f"**{rule.name}**：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}。{c.cite(rule.citation)}")
@@ -123,6 +138,7 @@ def _numeric(rule: Rule, q: Question, c: Composer, calcs, verdicts, follow) -> N
         c.lines.append(f"\n计算过程：{calc.trace}")
         c.lines.append("\n“不超过”是上限：实际金额以主管部门评审核定为准。")
     c.lines.append("\n政策依据：\n" + c.quote_block(rule.citation))
+    _siblings(rule, base, c, calcs)
     for note in rule.open_terms:
         c.lines.append(f"\n说明：{note}")
     facts = q.facts if q.facts.date else Facts(**{**q.facts.__dict__, "date": c.on})
@@ -130,6 +146,25 @@ def _numeric(rule: Rule, q: Question, c: Composer, calcs, verdicts, follow) -> N
     _checklist(c, found)
     verdicts.extend(found)
     follow.extend(v.ask for v in found if v.met is None and v.ask)
+
+
+def _siblings(rule: Rule, base, c: Composer, calcs) -> None:
+    """The same kind of support in other documents: shown side by side, never merged."""
+    others = [r for r in c.kb.rules if r.doc_id != rule.doc_id and r.base_key and r.base_key == rule.base_key]
+    if not others:
+        return
+    c.lines.append("\n其他文件中的同类支持（各自独立适用，数额以各文件为准，请勿合并计算）：")
+    for other in others:
+        name = c.doc_name(other.doc_id)
+        if not other.reviewed:
+            c.lines.append(f"- {name}{_clause_name(other.clause)}：原文有相关数额，但该规则尚未人工审核，暂不计算。"
+                           f"原文：“{other.quote}”{c.cite(other.citation)}")
+        elif base is not None and other.kind == "subsidy":
+            calc = calculate(other, base)
+            calcs.append(calc)
+            c.lines.append(f"- {name}{_clause_name(other.clause)}：{calc.trace}{c.cite(other.citation)}")
+        else:
+            c.lines.append(f"- {name}{_clause_name(other.clause)}：“{other.quote}”{c.cite(other.citation)}")
 
 
 def _checklist(c: Composer, found: list[Verdict]) -> None:
@@ -151,11 +186,14 @@ def _validity(c: Composer, kb: Knowledge) -> None:
 
 def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict]) -> None:
     """Always say, first, whether the policy is in force on the date asked about."""
-    for doc in kb.docs.values():
+    cited = list(dict.fromkeys(x.doc_id for x in c.citations)) or list(kb.docs)[:1]
+    for doc in (kb.docs[d] for d in cited):
         start, end = doc.meta.valid_from, doc.meta.valid_to
         unit = next((u for u in doc.units if u.kind == "validity"), None)
         if not end or not unit:
             continue
+        if len(cited) > 1:
+            verdicts = [v for v in verdicts if v.citation is None or v.citation.doc_id == doc.doc_id]
         ref = c.cite(doc.unit_citation(unit))
         stated = f"原文规定“{unit.text.rstrip('。')}”{ref}"
         on = next((v for v in verdicts if v.criterion.startswith("申请时间")), None)
@@ -195,25 +233,38 @@ def _scope(q: Question, c: Composer, verdicts, follow) -> None:
 
 
 def _match(q: Question, c: Composer, calcs, verdicts, follow) -> None:
-    c.lines.append("本措施中与企业直接相关的资金支持如下（金额均为上限）：")
-    for rule in c.kb.rules:
-        if rule.kind == "threshold":
-            continue
-        base = q.roles.get(rule.id)
-        if rule.kind == "cap_only":
-            c.lines.append(f"- {rule.name}（{_clause_name(rule.clause)}）：{rule.cap_per}最高不超过{format_yuan(rule.cap)}"
-                           f"{c.cite(rule.citation)}")
-        elif base is not None:
-            calc = calculate(rule, base)
-            calcs.append(calc)
-            c.lines.append(f"- {rule.name}（{_clause_name(rule.clause)}）：{calc.trace}{c.cite(rule.citation)}")
+    """政策匹配 in the chat: every measure with its upper bound, from the facts given so far."""
+    from .match import match_profile
+
+    f = q.facts
+    profile = {"registered_in": f.registered_in, "industry": f.industry, "project_in_library": f.project_in_library,
+               "uses_listed_products": f.uses_listed_products, "date": c.on.isoformat(),
+               **{k: str(v) for k, v in q.roles.items()}}
+    labels = {"computed": "可申请", "not_eligible": "条件不符", "needs_input": "待补充金额", "unreviewed": "规则未审核"}
+    c.lines.append("根据您提供的情况，可能适用的支持措施如下（金额均为上限，按金额排序）：\n")
+    c.lines.append("| 状态 | 措施 | 最高可获 | 依据 |")
+    c.lines.append("|---|---|---|---|")
+    for m in match_profile(c.kb, profile, c.on):
+        ref = c.cite(m.rule.citation)
+        where = (c.doc_name(m.rule.doc_id) if len(c.kb.docs) > 1 else "") + _clause_name(m.rule.clause)
+        if m.calculation:
+            calcs.append(m.calculation)
+            amount = format_yuan(m.calculation.amount_yuan)
+        elif m.status == "needs_input":
+            amount = f"需提供{m.rule.base}"
         else:
-            c.lines.append(f"- {rule.name}（{_clause_name(rule.clause)}）：不超过{rule.base}的{format_rate(rule.rate)}，"
-                           f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}{c.cite(rule.citation)}")
-    follow.append("请告诉我企业的注册地、所属行业、项目是否已入库，以及相关投资、保费或贷款金额，我来逐项计算。")
+            amount = "—"
+        c.lines.append(f"| {labels[m.status]} | {m.rule.name} | {amount} | {where}{ref} |")
+        verdicts.extend(m.verdicts)
+    for calc in calcs:
+        c.lines.append(f"\n- {calc.trace}")
+    missing = [v.ask for v in verdicts if v.met is None and v.ask]
+    follow.extend(missing)
+    if not q.roles:
+        follow.append("请提供相关金额（平台建设投资、项目投资额、保费、贷款本金等），以便逐项计算。")
 
 
-def _passages(q: Question, c: Composer, retriever) -> bool:
+def _passages(q: Question, c: Composer, retriever, calcs, verdicts, follow) -> bool:
     if retriever is None:
         return False
     try:
@@ -222,10 +273,18 @@ def _passages(q: Question, c: Composer, retriever) -> bool:
         return False
     if not hits:
         return False
+    top = hits[0].citation
+    rules = [r for r in c.kb.rules if (r.doc_id, r.clause) == (top.doc_id, top.clause) and r.kind != "threshold"]
+    if rules and q.amounts and rules[0].reviewed:
+        _numeric(rules[0], q, c, calcs, verdicts, follow)
+        return True
     c.lines.append("根据政策原文，相关规定如下：")
     for p in hits:
-        cit = p.citation
-        c.lines.append(c.quote_block(cit))
+        c.lines.append(c.quote_block(p.citation))
+    for r in rules:
+        if not r.reviewed:
+            c.lines.append(f"\n说明：{c.doc_name(r.doc_id)}{_clause_name(r.clause)}中有具体数额，但相应规则尚未人工审核，"
+                           "暂不计算，请以原文为准。")
     return True
 
 

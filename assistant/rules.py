@@ -49,6 +49,7 @@ class Rule:
     name: str
     citation: Citation
     base: str | None = None
+    base_key: str | None = None  # the profile field holding this rule's base (platform_investment, …)
     rate: Decimal | None = None
     rate_text: str | None = None
     cap: Decimal | None = None
@@ -168,6 +169,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         name=str(r.get("name") or rid),
         citation=citation,
         base=r.get("base"),
+        base_key=r.get("base_key"),
         rate=rate,
         rate_text=rate_text and normalize_digits(rate_text),
         cap=cap,

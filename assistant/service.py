@@ -46,7 +46,8 @@ class Assistant:
     @property
     def understander(self) -> Understander:
         if self._understander is None:
-            self._understander = Understander(embed=self._query_vectors)
+            keys = {r.id: r.base_key for r in self.kb.rules if r.base_key}
+            self._understander = Understander(embed=self._query_vectors, base_keys=keys)
         return self._understander
 
     def _query_vectors(self, texts: list[str]) -> list[list[float]]:

@@ -65,11 +65,15 @@ NUMERIC_INTENTS = {k for k, (rule, _, _) in INTENTS.items() if rule}
 
 # Words that make an amount a *claim about the policy* rather than the user's own base figure.
 CLAIM_WORDS = re.compile(r"(上限|封顶|最高|比例|补贴标准|改为|应为|就是|规定是|按)\S{0,3}$")
-# Which base an amount is, by the words just before it.
+# Which base an amount is (a rule's base_key), by the nearest cue word just before it.
 AMOUNT_ROLES = (
     ("insurance_premium", re.compile(r"保费|保险费|投保")),
-    ("loan_interest", re.compile(r"贷款|借款|本金|授信")),
+    ("loan_principal", re.compile(r"贷款|借款|本金|授信")),
     ("total_investment", re.compile(r"总投资")),
+    ("platform_investment", re.compile(r"平台")),
+    ("lab_investment", re.compile(r"实验室|体验中心")),
+    ("test_investment", re.compile(r"小批量|测试投资")),
+    ("project_investment", re.compile(r"项目投资")),
 )
 FOREIGN_AMOUNT = re.compile(r"\d[\d,.，]*\s*(万|亿)?\s*(美元|美金|欧元|日元|港元|港币|英镑|卢布|dollars?|usd|USD|eur|EUR)")
 PLACES = ("北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
@@ -98,7 +102,7 @@ class Question:
     scores: dict[str, float] = field(default_factory=dict)
     amounts: list[Mention] = field(default_factory=list)  # the user's own base figures
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
-    roles: dict[str, Decimal] = field(default_factory=dict)  # amount by role (loan_interest, …)
+    roles: dict[str, Decimal] = field(default_factory=dict)  # amount by base key (loan_principal, …)
     facts: Facts = field(default_factory=Facts)
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
     carried: bool = False  # intent came from an earlier turn
@@ -117,8 +121,10 @@ class Question:
 
 
 class Understander:
-    def __init__(self, embed: Callable[[list[str]], list[list[float]]] | None = None):
+    def __init__(self, embed: Callable[[list[str]], list[list[float]]] | None = None,
+                 base_keys: dict[str, str] | None = None):
         self._embed = embed
+        self.base_keys = base_keys or {}  # rule id -> base key, from the rule book
         self._exemplars: list[tuple[str, list[float]]] | None = None
 
     def _semantic(self, text: str) -> dict[str, float]:
@@ -162,9 +168,10 @@ class Understander:
                 q.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于零")
                 continue
             q.amounts.append(m)
-            for role, pattern in AMOUNT_ROLES:
-                if pattern.search(text[max(0, m.start - 12) : m.start]):
-                    q.roles[role] = m.value
+            window = text[max(0, m.start - 12) : m.start]
+            near = [(hit.end(), role) for role, rx in AMOUNT_ROLES for hit in rx.finditer(window)]
+            if near:
+                q.roles[max(near)[1]] = m.value
         for bad in FOREIGN_AMOUNT.finditer(text):
             q.bad_amounts.append(f"无法识别金额“{bad.group(0)}”：请用人民币金额")
         q.facts = read_facts(text)
@@ -180,7 +187,12 @@ class Understander:
             facts = merge_facts(facts, prev.facts)
         q.facts = merge_facts(facts, q.facts)
         numeric_now = [i for i in q.intents if i in NUMERIC_INTENTS]
-        if not numeric_now and earlier and (q.amounts or not q.intents):
+        last = next((p.intent for p in reversed(earlier) if p.intents), None)
+        if last == "match" and q.intent != "match" and (len(q.roles) >= 2 or not numeric_now):
+            # "我们能享受哪些补贴？" then the facts: keep matching, now with the figures.
+            q.intents = ["match"] + q.intents
+            q.carried = True
+        elif not numeric_now and earlier and (q.amounts or not q.intents):
             for prev in reversed(earlier):
                 if prev.intents:
                     q.intents = prev.intents + [i for i in q.intents if i not in prev.intents]
@@ -190,9 +202,10 @@ class Understander:
                     break
         elif numeric_now and not q.amounts:
             # "那保费呢？" after giving figures: reuse the last amount only if it was for this role.
+            key = self.base_keys.get(INTENTS[numeric_now[0]][0] or "")
             for prev in reversed(earlier):
-                if numeric_now[0] in prev.roles:
-                    q.roles.setdefault(numeric_now[0], prev.roles[numeric_now[0]])
+                if key in prev.roles:
+                    q.roles.setdefault(key, prev.roles[key])
                     break
         return q
 

@@ -1,0 +1,110 @@
+"""Profile matching (政策匹配): every measure of every policy that could apply to an enterprise.
+
+Each match carries the calculator's maximum amount (when the profile gives the base), its
+conditions met / not met / unknown, and its citation; sorted by amount, largest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility
+from .errors import AmountError, PolicyError
+from .knowledge import Knowledge, parse_date
+from .money import format_yuan, parse_amount
+from .rules import Rule
+
+FACT_KEYS = {"registered_in", "industry", "project_in_library", "uses_listed_products", "date"}
+BOOL_WORDS = {True: ("true", "是", "yes", "已入库", "在库", "1"), False: ("false", "否", "no", "未入库", "0")}
+
+
+@dataclass
+class Match:
+    rule: Rule
+    doc_title: str
+    doc_number: str
+    calculation: Calculation | None
+    verdicts: list[Verdict] = field(default_factory=list)
+    status: str = "computed"  # computed | needs_input | unreviewed | not_eligible
+    note: str = ""
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.calculation.amount_yuan if self.calculation else None
+
+    def to_dict(self) -> dict:
+        return {
+            "rule_id": self.rule.id,
+            "doc_id": self.rule.doc_id,
+            "doc_title": self.doc_title,
+            "doc_number": self.doc_number or None,
+            "clause": self.rule.clause,
+            "name": self.rule.name,
+            "status": self.status,
+            "note": self.note,
+            "calculation": self.calculation.to_dict() if self.calculation else None,
+            "eligibility": [v.to_dict() for v in self.verdicts],
+            "citation": self.rule.citation.to_dict(),
+        }
+
+
+def _bool(value) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    for result, words in BOOL_WORDS.items():
+        if text in words:
+            return result
+    raise AmountError(f"无法识别“{value}”，请填写 true/false（是/否）")
+
+
+def read_profile(profile: dict, today: dt.date) -> tuple[Facts, dict[str, Decimal], dt.date]:
+    """Split a profile into enterprise facts and amounts by base key; bad values name their key."""
+    if not isinstance(profile, dict):
+        raise PolicyError("企业画像应为 JSON 对象，如 {\"registered_in\": \"北京\", \"platform_investment\": \"2000万元\"}")
+    amounts: dict[str, Decimal] = {}
+    for key, value in profile.items():
+        if key in FACT_KEYS or value in (None, ""):
+            continue
+        try:
+            amounts[key] = parse_amount(str(value))
+        except AmountError as exc:
+            raise AmountError(f"企业画像字段 {key}：{exc}") from None
+    try:
+        on = parse_date(str(profile["date"])) if profile.get("date") else today
+        facts = Facts(registered_in=profile.get("registered_in"), industry=profile.get("industry"),
+                      project_in_library=_bool(profile.get("project_in_library")),
+                      uses_listed_products=_bool(profile.get("uses_listed_products")), date=on)
+    except AmountError as exc:
+        raise AmountError(f"企业画像：{exc}") from None
+    return facts, amounts, on
+
+
+def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:
+    facts, amounts, on = read_profile(profile, today)
+    out: list[Match] = []
+    for rule in kb.rules:
+        if rule.kind == "threshold":
+            continue
+        meta = kb.docs[rule.doc_id].meta
+        m = Match(rule, meta.title, meta.doc_number, None)
+        if not rule.reviewed:
+            m.status, m.note = "unreviewed", f"原文有相关数额但规则尚未审核，原文：“{rule.quote}”"
+            out.append(m)
+            continue
+        m.verdicts = check_eligibility(rule, facts, on, kb.validity(rule))
+        base = amounts.get(rule.base_key or "")
+        if rule.kind == "cap_only" or base is not None:
+            m.calculation = calculate(rule, base)
+        else:
+            m.status = "needs_input"
+            m.note = f"需提供{rule.base}（画像字段 {rule.base_key}）才能计算；{rule.cap_per}最高不超过{format_yuan(rule.cap)}"
+        if any(v.met is False for v in m.verdicts):
+            m.status = "not_eligible"
+            m.note = "；".join(v.detail for v in m.verdicts if v.met is False)
+        out.append(m)
+    order = {"computed": 0, "not_eligible": 1, "needs_input": 2, "unreviewed": 3}
+    out.sort(key=lambda m: (order[m.status], -(m.amount or 0)))
+    return out

@@ -1,0 +1,282 @@
+"""Hybrid search over the policy chunks: dense (Chroma) + BM25 (jieba), fused per clause.
+
+Dense vectors catch paraphrases that share no words with the text ("能拿到政府数据吗" →
+（五）); BM25 catches exact terms and figures the small embedding model blurs ("REITs",
+"五百万"). Both rank *clauses*, not chunks: a measure's whole-text chunk and its sentences
+compete as one candidate, so the top results are distinct measures, each quoted by its best
+chunk. Every passage is a verbatim span: ``quote == doc.text[start:end]``.
+
+Fusion ``relative`` (default) min-max normalises each method's clause scores and adds them
+with equal weights, so a decisive method outweighs an undecided one; ``rrf`` only sees ranks
+and lets a one-word keyword match ("政策") outvote a clear dense winner (docs/RETRIEVAL_EVAL.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from dataclasses import dataclass
+
+from .chunking import Chunk
+from .corpus import Citation, Document
+from .errors import PolicyError
+from .money import find_mentions
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 512  # e5 reads at most 512 tokens; longer input only adds noise and time
+FUSIONS = ("relative", "rrf")
+RRF_K = 60  # the constant from the RRF paper; see docs/RETRIEVAL_EVAL.md for the sensitivity check
+DENSE_WEIGHT = 1.0  # equal weights: not tuned on the evaluation set
+BM25_WEIGHT = 1.0
+MODES = ("hybrid", "dense", "bm25")
+CANDIDATES = 100  # chunks taken from each method before fusing; far more than k distinct clauses
+
+# The policy's own terms, so jieba keeps them whole instead of cutting 揭榜挂帅 into 揭榜/挂帅.
+POLICY_TERMS = (
+    "新基建 新型基础设施 在库 入库 在库项目 首试用 首试用补贴 攻关投资补贴 揭榜挂帅 毛遂自荐 场景实验室 "
+    "创新体验中心 小批量 小批量验证 两清单 贷款贴息 保费 健康宝 重点项目库 测试验证 公共服务平台 高精尖 "
+    "REITs 筑基工程 场景开放 场景清单 智慧城市 数据专区 城市运行 标杆技术清单 攻关产品清单 攻关榜单 "
+    "政府引导基金 不动产投资信托基金 专项债券 企业所得税 固定资产投资贷款 研发贷款 流动资金贷款 纳统投资 "
+    "软件信息服务业 工业互联网 车联网 卫星互联网 算力 云边端 数据交易 开源平台 超高清显示 智能工厂 氢能 "
+    "中小企业 第三方 投保企业 建设补贴 服务奖励 前期工作经费 重大投资项目 产业链 龙头企业 标准创制"
+).split()
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 等 是 在 对 为 有 吗 呢 吧 啊 么 嘛 之 其 该 这 那 都 也 还 就 而 并 以 于 将 被 把 "
+    "什么 怎么 怎样 如何 哪些 哪个 多少 能否 可否 是否 请问 我 我们 你 你们 他们 这个 那个".split()
+)
+
+
+class QueryError(PolicyError, ValueError):
+    """The question cannot be searched (empty)."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    clause: str | None
+    section: str | None
+    quote: str
+    start: int
+    end: int
+    score: float
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.doc_id, self.clause, self.section, self.quote, self.start, self.end)
+
+    def to_dict(self) -> dict:
+        return {**self.citation.to_dict(), "score": round(self.score, 6)}
+
+
+class Results(list):
+    """The passages, best first, plus ``notice``: a Chinese remark about the query ("" if none),
+    e.g. that it was truncated. A list subclass so the notice travels with the result and
+    concurrent searches cannot overwrite each other's."""
+
+    notice: str = ""
+
+
+# ----------------------------------------------------------------------------- keywords
+
+_TOKENIZER = None
+_TOKENIZER_LOCK = threading.Lock()
+_RANGE_DASHES = ("-", "－", "—", "–", "~", "～", "至", "到")
+
+
+def _tokenizer():
+    """A private jieba tokenizer with the policy's terms (jieba's global one stays untouched)."""
+    global _TOKENIZER
+    with _TOKENIZER_LOCK:
+        if _TOKENIZER is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # silence "Building prefix dict…" on stderr
+            tk = jieba.Tokenizer()
+            tk.initialize()
+            for term in POLICY_TERMS:
+                tk.add_word(term)
+            _TOKENIZER = tk
+    return _TOKENIZER
+
+
+def _words(text: str) -> list[str]:
+    out = []
+    for w in _tokenizer().lcut_for_search(text):
+        w = w.strip().lower()
+        if w and w not in STOPWORDS and any(ch.isalnum() for ch in w):
+            out.append(w)
+    return out
+
+
+def _figure(m) -> list[str] | None:
+    """Canonical tokens for a figure, so 500万元 / 五百万 / 5,000,000 are the same word."""
+    if m.kind == "amount" or (m.kind == "number" and m.value >= 10_000):
+        return [f"amt{m.value.normalize():f}"]
+    if m.kind == "rate":
+        return [f"pct{(m.value * 100).normalize():f}"]
+    if m.kind == "year":
+        return [f"y{int(m.value)}"]
+    return None  # small bare numbers (5G, 23号) stay ordinary text
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """BM25 tokens: jieba words (policy terms kept whole) with every figure canonicalised;
+    a year range "2022-2024" also yields the years inside it, so "2023年" matches."""
+    tokens: list[str] = []
+    pos = 0
+    prev_year = None
+    for m in find_mentions(text):
+        canon = _figure(m)
+        if canon is None:
+            continue
+        tokens += _words(text[pos : m.start])
+        if m.kind == "year" and prev_year and text[prev_year.end : m.start].strip() in _RANGE_DASHES:
+            canon = [f"y{y}" for y in range(int(prev_year.value) + 1, int(m.value) + 1)][:30] or canon
+        tokens += canon
+        prev_year = m if m.kind == "year" else None
+        pos = m.end
+    return tokens + _words(text[pos:])
+
+
+# ---------------------------------------------------------------------------- retriever
+
+
+class Retriever:
+    """Search the chunks of ``index`` (a PolicyIndex for ``docs``) with ``embedder``."""
+
+    def __init__(self, docs: dict[str, Document], embedder, index, *, fusion: str = "relative",
+                 rrf_k: float = RRF_K, dense_weight: float = DENSE_WEIGHT, bm25_weight: float = BM25_WEIGHT,
+                 cache_size: int = 256) -> None:
+        from rank_bm25 import BM25Okapi
+
+        if fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {FUSIONS}")
+        self.docs, self.embedder, self.index = docs, embedder, index
+        self.chunks: list[Chunk] = list(index.chunks)
+        self.fusion, self.rrf_k = fusion, rrf_k
+        self.weights = {"dense": dense_weight, "bm25": bm25_weight}
+        # Verbatim text only: a sentence's heading is already in its measure's unit chunk, and
+        # repeating it in every sentence would make them near-duplicates for BM25.
+        corpus = [keyword_tokens(c.text) or ["∅"] for c in self.chunks]
+        self._bm25 = BM25Okapi(corpus)
+        # rank_bm25 scores every chunk in a Python loop; scoring only the chunks that contain a
+        # query word gives the same ranking and keeps large corpora fast.
+        self._postings: dict[str, list[int]] = {}
+        for i, tokens in enumerate(corpus):
+            for t in set(tokens):
+                self._postings.setdefault(t, []).append(i)
+        # Repeated questions (chat retries, the evaluation's three methods) skip the model.
+        self._embed = functools.lru_cache(maxsize=cache_size)(embedder.embed_query)
+
+    @classmethod
+    def open(cls, settings, docs: dict[str, Document], embedder, *, rebuild: bool = False, **kwargs) -> Retriever:
+        """Open (building if needed) the index for ``docs`` and search it."""
+        from .index import open_index
+
+        return cls(docs, embedder, open_index(settings, docs, embedder, rebuild=rebuild), **kwargs)
+
+    @classmethod
+    def from_settings(cls, settings=None, **kwargs) -> Retriever:
+        """Corpus, embedder and index exactly as the settings say."""
+        from .corpus import load_corpus
+        from .embeddings import make_embedder
+        from .settings import Settings
+
+        settings = settings or Settings.from_env()
+        return cls.open(settings, load_corpus(settings.corpus_dir), make_embedder(settings.embedding, settings), **kwargs)
+
+    def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> Results:
+        """The ``k`` best passages for ``query``, one per clause, best first.
+
+        Empty/whitespace → QueryError. Over MAX_QUERY_CHARS → searched on the first
+        MAX_QUERY_CHARS characters, with ``Results.notice`` saying so. Nothing searchable
+        (only punctuation or emoji) → an empty result with a notice, not an error: the chat
+        layer then answers "not covered" like for any other question without a match.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        results = Results()
+        text = " ".join((query or "").split())
+        if not text:
+            raise QueryError("问题为空，请输入要查询的政策问题，例如“REITs有什么支持”")
+        if len(text) > MAX_QUERY_CHARS:
+            results.notice = f"问题过长（{len(text)} 字），只按前 {MAX_QUERY_CHARS} 字检索"
+            log.warning(results.notice)
+            text = text[:MAX_QUERY_CHARS]
+        if not any(ch.isalnum() for ch in text):
+            results.notice = "问题中没有可检索的文字（只有标点或表情符号），请用文字描述问题"
+            return results
+        rankings = {}
+        if mode in ("hybrid", "dense"):
+            rankings["dense"] = self.dense(text)
+        if mode in ("hybrid", "bm25"):
+            rankings["bm25"] = self.keyword(text)
+        if mode != "hybrid":
+            results.extend(_passage(c, s) for c, s in _per_clause(rankings[mode]).values())
+        else:
+            results.extend(self._fuse(rankings))
+        del results[max(1, int(k)) :]
+        return results
+
+    def dense(self, text: str) -> list[tuple[Chunk, float]]:
+        """Chunks by cosine similarity to the query, best first."""
+        return self.index.query(self._embed(text), CANDIDATES)
+
+    def keyword(self, text: str) -> list[tuple[Chunk, float]]:
+        """Chunks sharing at least one keyword with the query, by BM25, best first."""
+        tokens = keyword_tokens(text)
+        ids = sorted({i for t in tokens for i in self._postings.get(t, ())})
+        if not ids:
+            return []
+        scores = self._bm25.get_batch_scores(tokens, ids)
+        ranked = sorted(zip(ids, scores, strict=True), key=lambda x: -x[1])[:CANDIDATES]
+        return [(self.chunks[i], float(s)) for i, s in ranked if s > 0]
+
+    def _fuse(self, rankings: dict[str, list[tuple[Chunk, float]]]) -> list[Passage]:
+        """Clause scores summed over methods; each clause is quoted by its chunk with the best
+        chunk-level fused score (a precise sentence when both methods agree on it)."""
+        clause_score: dict[tuple, float] = {}
+        chunk_score: dict[str, float] = {}
+        for method, ranked in rankings.items():
+            w = self.weights[method]
+            per_clause = _per_clause(ranked)
+            for key, value in self._normalise([s for _, s in per_clause.values()], per_clause).items():
+                clause_score[key] = clause_score.get(key, 0.0) + w * value
+            for chunk_id, value in self._normalise([s for _, s in ranked], [c.id for c, _ in ranked]).items():
+                chunk_score[chunk_id] = chunk_score.get(chunk_id, 0.0) + w * value
+        best: dict[tuple, Chunk] = {}
+        for ranked in rankings.values():
+            for chunk, _ in ranked:
+                key = _clause_key(chunk)
+                if key not in best or chunk_score[chunk.id] > chunk_score[best[key].id]:
+                    best[key] = chunk
+        order = sorted(clause_score, key=lambda key: -clause_score[key])
+        return [_passage(best[key], clause_score[key]) for key in order]
+
+    def _normalise(self, scores: list[float], keys) -> dict:
+        """Per-method scores made comparable: min-max to [0, 1] over what the method returned
+        (a lone hit is the method's best: 1), or 1/(k + rank) for RRF. ``scores`` is sorted."""
+        if self.fusion == "rrf":
+            return {key: 1.0 / (self.rrf_k + rank) for rank, key in enumerate(keys, start=1)}
+        if not scores:
+            return {}
+        hi, lo = scores[0], scores[-1]
+        return {key: (s - lo) / (hi - lo) if hi > lo else 1.0 for key, s in zip(keys, scores, strict=True)}
+
+
+def _clause_key(chunk: Chunk) -> tuple:
+    return (chunk.doc_id, chunk.clause)
+
+
+def _per_clause(ranked: list[tuple[Chunk, float]]) -> dict[tuple, tuple[Chunk, float]]:
+    """The best chunk of each clause, clauses in rank order (dicts keep insertion order)."""
+    best: dict[tuple, tuple[Chunk, float]] = {}
+    for chunk, score in ranked:
+        best.setdefault(_clause_key(chunk), (chunk, score))
+    return best
+
+
+def _passage(chunk: Chunk, score: float) -> Passage:
+    return Passage(chunk.doc_id, chunk.clause, chunk.section, chunk.text, chunk.start, chunk.end, score)

@@ -1,0 +1,175 @@
+"""Several policies: adding .docx/.pdf documents, drafting rules, cross-document answers, profile matching."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from assistant.calculator import calculate
+from assistant.errors import CorpusError, RuleError
+from assistant.ingest import add_document
+from assistant.knowledge import Knowledge
+from assistant.match import match_profile
+from assistant.rules_draft import draft_rule_file
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+from .policy_fixtures import DOCX_STEM, PDF_STEM, write_docx_policy, write_pdf_policy
+from .test_cli import run
+
+D = Decimal
+IN_2023 = dt.date(2023, 6, 1)
+
+
+@pytest.fixture
+def corpus3(corpus_copy, tmp_path):
+    """The real corpus plus the two test policies, added the way a help desk would."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx")
+    for path in (write_docx_policy(inbox), write_pdf_policy(inbox)):
+        add_document(settings, path, update_index=False)
+    return corpus_copy
+
+
+def _review(corpus, stem):
+    path = corpus / f"{stem}.rules.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+
+
+def test_added_documents_are_parsed_with_their_own_numbering(corpus3):
+    kb = Knowledge.load(corpus3)
+    docx_doc, pdf_doc = kb.docs[DOCX_STEM], kb.docs[PDF_STEM]
+    assert docx_doc.meta.doc_number == "京经信发〔2023〕12号"
+    assert docx_doc.meta.issuers == ("北京市经济和信息化局",)
+    assert (docx_doc.meta.valid_from, docx_doc.meta.valid_to) == (dt.date(2023, 3, 1), dt.date(2025, 12, 31))
+    assert [u.label for u in docx_doc.measures] == ["（一）", "（二）", "（三）", "（四）"]
+    assert [u.label for u in pdf_doc.measures] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    assert pdf_doc.unit("第三条").section == "第二章 支持内容"
+    assert pdf_doc.meta.valid_to is None  # not stated: asked for, not guessed
+    meta = (corpus3 / f"{PDF_STEM}.meta.yaml").read_text(encoding="utf-8")
+    assert "valid_to: ''" in meta
+
+
+def test_add_reports_what_it_cannot_find(corpus_copy, tmp_path):
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx")
+    report = add_document(settings, write_pdf_policy(tmp_path), update_index=False)
+    assert any("valid_to" in line and "不做猜测" in line for line in report)
+
+
+def test_a_corrupt_or_unsupported_file_changes_nothing(corpus_copy, tmp_path):
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx")
+    before = sorted(p.name for p in corpus_copy.iterdir())
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(CorpusError, match="broken.docx"):
+        add_document(settings, broken)
+    scanned = tmp_path / "scan.pdf"
+    scanned.write_bytes(b"%PDF-1.4\n%%EOF")
+    with pytest.raises(CorpusError, match="scan.pdf"):
+        add_document(settings, scanned)
+    sheet = tmp_path / "policy.xlsx"
+    sheet.write_bytes(b"x")
+    with pytest.raises(CorpusError, match="不支持的文件类型"):
+        add_document(settings, sheet)
+    assert sorted(p.name for p in corpus_copy.iterdir()) == before
+
+
+def test_drafting_finds_the_numeric_provisions(corpus3):
+    kb = Knowledge.load(corpus3)
+    _, drafts = draft_rule_file(kb.docs[DOCX_STEM])
+    got = {(d.clause, d.kind, d.rate, d.cap, d.threshold) for d in drafts}
+    assert got == {("（一）", "subsidy", "20%", "300万元", None), ("（二）", "cap_only", None, "50万元", None),
+                   ("（三）", "subsidy", "1.5%", "500万元", None), ("（四）", "threshold", None, None, "500万元")}
+    _, drafts = draft_rule_file(kb.docs[PDF_STEM])
+    assert {(d.clause, d.rate, d.cap, d.base_key) for d in drafts} == {
+        ("第三条", "25%", "200万元", "project_investment"), ("第四条", "40%", "20万元", "insurance_premium")}
+    kb = Knowledge.load(corpus3)  # the drafted files load: every quote is verbatim in its clause
+    drafted = [r for r in kb.rules if r.doc_id in (DOCX_STEM, PDF_STEM)]
+    assert len(drafted) == 6 and not any(r.reviewed for r in drafted)
+
+
+def test_unreviewed_rules_are_never_used_by_the_calculator(corpus3):
+    draft_rule_file(Knowledge.load(corpus3).docs[DOCX_STEM])
+    kb = Knowledge.load(corpus3)
+    with pytest.raises(RuleError, match="尚未人工审核"):
+        calculate(kb.rules.get(f"{DOCX_STEM}.r1"), D("10000000"))
+    bot = Assistant(Settings.from_env(corpus_dir=corpus3, embedding="hash", index_dir=corpus3.parent / "i1"))
+    a = bot.ask("平台建设投资1000万元能补多少")
+    assert [c.rule_id for c in a.calculations] == ["platform_construction"]
+    assert "尚未人工审核" in a.answer and "不超过平台建设投资的20%" in a.answer
+
+
+def test_reviewed_rules_answer_side_by_side_naming_each_document(corpus3):
+    draft_rule_file(Knowledge.load(corpus3).docs[DOCX_STEM])
+    _review(corpus3, DOCX_STEM)
+    bot = Assistant(Settings.from_env(corpus_dir=corpus3, embedding="hash", index_dir=corpus3.parent / "i2",
+                                      today="2023-06-01"))
+    a = bot.ask("平台建设投资1000万元能补多少")
+    amounts = {c.rule_id: c.amount_yuan for c in a.calculations}
+    assert amounts == {"platform_construction": D("3000000"), f"{DOCX_STEM}.r1": D("2000000")}
+    assert "京经信发〔2023〕12号" in a.answer and "请勿合并计算" in a.answer
+    assert {c.doc_id for c in a.citations} >= {"beijing-new-infra-2022", DOCX_STEM}
+
+
+PROFILE = {"registered_in": "北京", "industry": "软件和信息服务业", "project_in_library": True,
+           "platform_investment": "2000万元", "insurance_premium": "60万元", "loan_principal": "3亿元",
+           "date": "2023-06-01"}
+
+
+def test_the_issue_profile_matches_with_exact_amounts(kb):
+    matches = match_profile(kb, PROFILE, dt.date.today())
+    computed = {m.rule.id: m.amount for m in matches if m.status == "computed"}
+    assert computed == {"rd_first_use": D("30000000"), "loan_interest": D("6000000"),
+                        "platform_construction": D("5000000"), "insurance_premium": D("300000")}
+    amounts = [m.amount for m in matches if m.status == "computed"]
+    assert amounts == sorted(amounts, reverse=True)
+    needs = {m.rule.id for m in matches if m.status == "needs_input"}
+    assert needs == {"scenario_lab", "small_batch", "list_application"}
+
+
+@pytest.mark.parametrize(
+    "profile, rule_id, status",
+    [
+        ({**PROFILE, "registered_in": "上海"}, "platform_construction", "not_eligible"),
+        ({**PROFILE, "industry": "餐饮"}, "insurance_premium", "not_eligible"),
+        ({**PROFILE, "project_in_library": False}, "loan_interest", "not_eligible"),
+        ({**PROFILE, "date": "2026-01-01"}, "platform_construction", "not_eligible"),
+        ({"registered_in": "北京", "lab_investment": "4000万"}, "scenario_lab", "computed"),
+    ],
+)
+def test_profiles(kb, profile, rule_id, status):
+    m = next(m for m in match_profile(kb, profile, IN_2023) if m.rule.id == rule_id)
+    assert m.status == status
+
+
+def test_matching_covers_every_document_after_review(corpus3):
+    for stem in (DOCX_STEM, PDF_STEM):
+        draft_rule_file(Knowledge.load(corpus3).docs[stem])
+        _review(corpus3, stem)
+    kb = Knowledge.load(corpus3)
+    profile = {**PROFILE, "project_investment": "400万元"}
+    got = {m.rule.id: m.amount for m in match_profile(kb, profile, IN_2023) if m.status == "computed"}
+    assert got[f"{DOCX_STEM}.r1"] == D("3000000")  # 2000万 × 20% = 400万 → capped 300万
+    assert got[f"{PDF_STEM}.r1"] == D("1000000")  # 400万 × 25%
+    assert got[f"{PDF_STEM}.r2"] == D("200000")  # 60万 × 40% = 24万 → capped 20万
+    assert got["list_application"] == D("1200000")
+
+
+def test_match_cli_json(tmp_path):
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(PROFILE, ensure_ascii=False), encoding="utf-8")
+    out = run("match", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    by_id = {r["rule_id"]: r for r in rows}
+    assert by_id["platform_construction"]["calculation"]["amount_yuan"] == "5000000"
+    assert by_id["loan_interest"]["calculation"]["amount_yuan"] == "6000000"
+    assert by_id["insurance_premium"]["calculation"]["amount_yuan"] == "300000"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**PROFILE, "loan_principal": "三亿美元"}, ensure_ascii=False), encoding="utf-8")
+    err = run("match", str(bad))
+    assert err.returncode == 2 and "loan_principal" in err.stderr
