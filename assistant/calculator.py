@@ -149,9 +149,11 @@ def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.
         place = (facts.registered_in or "").strip()
         if not place:
             return verdict(None, f"尚不清楚企业注册经营地：{cond.ask}")
-        if any(k in place for k in BEIJING):
+        region = (cond.region or "北京").rstrip("市省")
+        aliases = BEIJING if region == "北京" else (region,)
+        if any(k in place for k in aliases):
             return verdict(True, f"企业在{place}注册经营，属于本市企业")
-        return verdict(False, f"企业注册经营地为{place}，不在北京市，不属于本措施支持对象")
+        return verdict(False, f"企业注册经营地为{place}，不在{region}，不属于本政策支持对象")
     if cond.kind == "industry":
         trade = (facts.industry or "").strip()
         if not trade:

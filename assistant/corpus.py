@@ -197,6 +197,9 @@ def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
     if not values["doc_number"] and "doc_number" in found:
         values["doc_number"] = found["doc_number"]
     # The validity sentence may be its own paragraph or the last article (第五条 本办法自…起施行).
+    if not values["region"]:
+        place = re.search(r"([\u4e00-\u9fa5]{2,3}?(?:市|省|自治区))", found.get("issuers", "") + found.get("title", ""))
+        values["region"] = place.group(1) if place and not place.group(1).startswith("本") else ""
     validity = found.get("validity") or next((u.text for u in reversed(units) if VALIDITY_RE.search(u.text)), "")
     start = re.search(rf"自{FULL_DATE}起(施行|实施)", validity)
     end = re.search(rf"有效期至{FULL_DATE}", validity)

@@ -28,6 +28,7 @@ COLLECTION = "policy_chunks"
 BATCH = 64  # chunks embedded and added per step; also the progress granularity
 
 Progress = Callable[[int, int], None]
+CORPUS_CHANGED = "索引已过期（语料变化），正在更新"
 
 
 def corpus_hash(docs: dict[str, Document]) -> str:
@@ -53,6 +54,7 @@ class PolicyIndex:
     fingerprint: dict[str, str]
     rebuilt: bool = False
     reason: str = ""  # why it was (re)built; "" when reused
+    updated: list[str] = field(default_factory=list)  # documents (re-)embedded by this open
     by_id: dict[str, Chunk] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,15 +106,45 @@ def open_index(
         client, collection, reason = _open_local(Path(settings.index_dir), fp, embedder.dim)
     if rebuild:
         reason = "按要求重建索引"
+    updated: list[str] = []
+    if reason == CORPUS_CHANGED and collection is not None:
+        # Only the text changed: re-embed just the documents whose text differs.
+        try:
+            updated = _update(collection, docs, chunks, embedder, fp, progress)
+            reason = f"索引已增量更新（{len(updated)} 个文档变化：{'、'.join(updated) or '仅删除'}）"
+            log.warning(reason)
+            return PolicyIndex(collection, client, chunks, fp, rebuilt=False, reason=reason, updated=updated)
+        except Exception as exc:  # fall back to a full rebuild rather than serve a half-updated index
+            reason = f"增量更新失败（{type(exc).__name__}），正在重建"
     if reason:
         log.warning(reason)
         try:
-            collection = _build(client, chunks, embedder, fp, progress)
+            collection = _build(client, chunks, embedder, fp, progress, docs)
         except PolicyError:
             raise
         except Exception as exc:
             raise SearchIndexError(f"构建索引失败（{type(exc).__name__}: {exc}），请检查索引目录或 Chroma 服务器") from exc
-    return PolicyIndex(collection, client, chunks, fp, rebuilt=bool(reason), reason=reason)
+        updated = sorted(docs)
+    return PolicyIndex(collection, client, chunks, fp, rebuilt=bool(reason), reason=reason, updated=updated)
+
+
+def doc_hash(doc: Document) -> str:
+    return hashlib.sha256(f"{doc.doc_id}\0{doc.text}".encode()).hexdigest()[:16]
+
+
+def _update(collection, docs: dict[str, Document], chunks: list[Chunk], embedder, fp, progress) -> list[str]:
+    """Delete the chunks of changed or removed documents and add the changed ones; returns their ids."""
+    have = {}
+    for meta in collection.get(include=["metadatas"])["metadatas"] or []:
+        have[meta.get("doc_id")] = meta.get("doc_hash")
+    changed = sorted(d for d, doc in docs.items() if have.get(d) != doc_hash(doc))
+    gone = sorted(d for d in have if d not in docs)
+    collection.modify(metadata={**fp, "complete": False})
+    for d in changed + gone:
+        collection.delete(where={"doc_id": d})
+    _add(collection, [c for c in chunks if c.doc_id in set(changed)], embedder, docs, progress)
+    collection.modify(metadata={**fp, "complete": True, "chunks": len(chunks)})
+    return changed
 
 
 def _http_client(url: str):
@@ -195,12 +227,14 @@ def _inspect(client, fp: dict[str, str]):
         return collection, "索引上次未构建完成，正在重建"
     changed = [name for key, name in (("corpus", "语料"), ("chunker", "切分规则"), ("embedder", "向量模型"))
                if meta.get(key) != fp[key]]
+    if changed == ["语料"]:
+        return collection, CORPUS_CHANGED
     if changed:
         return collection, f"索引已过期（{'、'.join(changed)}变化），正在重建"
     return collection, ""
 
 
-def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: Progress | None):
+def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: Progress | None, docs):
     try:
         client.delete_collection(COLLECTION)
     except Exception:  # nothing to delete
@@ -212,23 +246,28 @@ def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: 
         metadata={**fp, "complete": False},
         configuration={"hnsw": {"space": "cosine"}},
     )
+    _add(collection, chunks, embedder, docs, progress)
+    collection.modify(metadata={**fp, "complete": True, "chunks": len(chunks)})
+    return collection
+
+
+def _add(collection, chunks: list[Chunk], embedder, docs, progress: Progress | None) -> None:
     if progress is None and len(chunks) > BATCH:
         progress = stderr_progress
+    hashes = {d: doc_hash(doc) for d, doc in docs.items()}
     for i in range(0, len(chunks), BATCH):
         batch = chunks[i : i + BATCH]
         collection.add(
             ids=[c.id for c in batch],
             embeddings=embedder.embed_documents([c.embed_text for c in batch]),
             documents=[c.text for c in batch],
-            metadatas=[_metadata(c) for c in batch],
+            metadatas=[_metadata(c, hashes) for c in batch],
         )
         if progress:
             progress(i + len(batch), len(chunks))
-    collection.modify(metadata={**fp, "complete": True, "chunks": len(chunks)})
-    return collection
 
 
-def _metadata(c: Chunk) -> dict:
+def _metadata(c: Chunk, hashes: dict[str, str]) -> dict:
     # Chroma metadata values cannot be None; the chunk objects stay the source of truth.
     return {"doc_id": c.doc_id, "clause": c.clause or "", "section": c.section or "",
-            "kind": c.kind, "start": c.start, "end": c.end}
+            "kind": c.kind, "start": c.start, "end": c.end, "doc_hash": hashes[c.doc_id]}

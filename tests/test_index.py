@@ -72,9 +72,12 @@ def test_rebuilds_when_the_corpus_text_changes(settings, corpus_copy, caplog):
     emb = CountingEmbedder()
     with caplog.at_level(logging.WARNING, logger="assistant.index"):
         ix = open_index(settings, changed, emb)
-    assert ix.rebuilt and emb.embedded == len(ix.chunks)
-    assert "索引已过期（语料变化），正在重建" in caplog.text
-    assert any("600万元" in d for d in ix.collection.get(include=["documents"])["documents"])
+    # one document, one changed: it alone is re-embedded (incremental), not a full rebuild
+    assert not ix.rebuilt and ix.updated == ["beijing-new-infra-2022"] and emb.embedded == len(ix.chunks)
+    assert "索引已增量更新" in caplog.text
+    docs_now = ix.collection.get(include=["documents"])["documents"]
+    assert any("600万元" in d for d in docs_now) and not any("500万元" in d and "单个平台" in d for d in docs_now)
+    assert ix.collection.count() == len(ix.chunks)
 
 
 def test_rebuilds_when_the_embedder_changes(settings, kb, caplog):

@@ -173,3 +173,60 @@ def test_match_cli_json(tmp_path):
     bad.write_text(json.dumps({**PROFILE, "loan_principal": "三亿美元"}, ensure_ascii=False), encoding="utf-8")
     err = run("match", str(bad))
     assert err.returncode == 2 and "loan_principal" in err.stderr
+
+
+def test_incremental_indexing_reembeds_only_the_changed_document(corpus3, tmp_path):
+    from assistant.chunking import chunk_document
+    from assistant.corpus import load_corpus
+    from assistant.index import open_index
+
+    from .test_index import CountingEmbedder
+
+    settings = Settings.from_env(corpus_dir=corpus3, embedding="hash", index_dir=tmp_path / "inc")
+    first = CountingEmbedder()
+    ix = open_index(settings, load_corpus(corpus3), first)
+    assert ix.rebuilt and len(ix.updated) == 3
+    ix.close()
+    # edit the .docx policy's text: only it is re-embedded
+    import docx
+
+    path = corpus3 / f"{DOCX_STEM}.docx"
+    d = docx.Document(str(path))
+    for p in d.paragraphs:
+        if "300万元" in p.text:
+            p.text = p.text.replace("300万元", "350万元")
+    d.save(str(path))
+    docs = load_corpus(corpus3)
+    second = CountingEmbedder()
+    ix = open_index(settings, docs, second)
+    assert not ix.rebuilt and ix.updated == [DOCX_STEM]
+    assert second.embedded == len(chunk_document(docs[DOCX_STEM]))
+    assert ix.collection.count() == len(ix.chunks)
+    ix.close()
+    # remove a document: nothing is embedded, its chunks are gone
+    (corpus3 / f"{PDF_STEM}.pdf").unlink()
+    third = CountingEmbedder()
+    ix = open_index(settings, load_corpus(corpus3), third)
+    assert third.embedded == 0 and ix.collection.count() == len(ix.chunks)
+    assert not ix.collection.get(where={"doc_id": PDF_STEM})["ids"]
+    ix.close()
+
+
+def test_a_policy_of_another_city_checks_its_own_region(tmp_path):
+    folder = tmp_path / "sh"
+    folder.mkdir()
+    (folder / "sh-ai-2024.txt").write_text(
+        "上海市经济和信息化委员会\n上海市促进人工智能产业发展的若干措施\n\n为加快发展，制定本措施。\n"
+        "本措施支持的对象为在本市注册经营的人工智能企业。\n一、支持算力\n"
+        "（一）支持算力平台建设。按照不超过平台建设投资的10%给予补贴，单个平台最高不超过100万元。\n"
+        "本措施自2024年1月1日起施行，有效期至2026年12月31日。\n", encoding="utf-8")
+    kb = Knowledge.load(folder)
+    assert kb.docs["sh-ai-2024"].meta.region == "上海市"
+    draft_rule_file(kb.docs["sh-ai-2024"])
+    _review(folder, "sh-ai-2024")
+    kb = Knowledge.load(folder)
+    profile = {"registered_in": "北京", "platform_investment": "500万元", "date": "2025-01-01"}
+    m = match_profile(kb, profile, IN_2023)[0]
+    assert m.status == "not_eligible" and "不在上海" in m.note
+    m = match_profile(kb, {**profile, "registered_in": "上海市浦东新区"}, IN_2023)[0]
+    assert m.status == "computed" and m.amount == D("500000")
