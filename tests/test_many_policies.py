@@ -230,3 +230,33 @@ def test_a_policy_of_another_city_checks_its_own_region(tmp_path):
     assert m.status == "not_eligible" and "不在上海" in m.note
     m = match_profile(kb, {**profile, "registered_in": "上海市浦东新区"}, IN_2023)[0]
     assert m.status == "computed" and m.amount == D("500000")
+
+
+def test_add_and_draft_from_the_command_line(corpus_copy, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    env = {**os.environ, "POLICY_CORPUS_DIR": str(corpus_copy), "POLICY_EMBEDDING": "hash",
+           "POLICY_INDEX_DIR": str(tmp_path / "cli-index"), "PYTHONIOENCODING": "utf-8"}
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, encoding="utf-8", timeout=180)
+
+    out = cli("add", str(write_docx_policy(tmp_path)))
+    assert out.returncode == 0, out.stderr
+    assert "已添加《关于支持工业互联网平台发展的若干措施》" in out.stdout and "索引已" in out.stdout
+    assert (corpus_copy / f"{DOCX_STEM}.docx").exists()
+    out = cli("rules", "draft", DOCX_STEM)
+    assert out.returncode == 0 and "已起草 4 条规则" in out.stdout
+    again = cli("rules", "draft", DOCX_STEM)
+    assert again.returncode == 2 and "--force" in again.stderr
+    out = cli("search", "工业互联网标识解析二级节点奖励", "--json")
+    assert json.loads(out.stdout)[0]["doc_id"] == DOCX_STEM
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a pdf")
+    out = cli("add", str(broken))
+    assert out.returncode == 2 and "broken.pdf" in out.stderr and not (corpus_copy / "broken.pdf").exists()
