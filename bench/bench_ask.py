@@ -29,7 +29,7 @@ from assistant.verify import check_answer  # noqa: E402
 def _ms(samples: list[float]) -> str:
     s = sorted(samples)
     p95 = s[min(len(s) - 1, int(len(s) * 0.95))]
-    return f"median {statistics.median(s) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+    return f"median {statistics.median(s) * 1000:.3g} ms, p95 {p95 * 1000:.3g} ms"
 
 
 def main() -> None:
