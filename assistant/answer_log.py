@@ -1,0 +1,69 @@
+"""The answer log: every question and answer appended as one JSON line, for help-desk review.
+
+A failing write is logged as a warning and reported to the caller (``append`` returns False);
+it never raises, so a full disk or a read-only folder cannot break a conversation. Sessions are
+recorded by a hash of their id, never the id itself, and any configured secret (passwords, API
+keys) is masked should it ever appear in a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import fields
+from pathlib import Path
+
+from .answer import Answer
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+MASK = "***"
+MIN_SECRET = 4  # shorter values would mask ordinary characters of the answer text
+
+
+def session_tag(session_id: str | None) -> str:
+    """A stable, non-reversible tag for a session id (the raw id could be replayed)."""
+    if not session_id:
+        return "anonymous"
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:16]
+
+
+class AnswerLog:
+    def __init__(self, path: Path, secrets: tuple[str, ...] = ()):
+        self.path = Path(path)
+        # Longest first, so a secret containing another is masked whole.
+        self._secrets = tuple(sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True))
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AnswerLog:
+        secrets = tuple(str(getattr(settings, f.name) or "") for f in fields(settings) if settings.is_secret(f.name))
+        return cls(settings.answer_log, secrets)
+
+    def record(self, answer: Answer, *, session: str | None = None, channel: str = "chat") -> dict:
+        """The JSON-ready record for one answer: the review fields plus time, session tag and channel."""
+        return {
+            "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+            "session": session_tag(session),
+            "channel": channel,
+            **answer.to_log(),
+        }
+
+    def append(self, answer: Answer, *, session: str | None = None, channel: str = "chat") -> bool:
+        """Append one line; False (and a warning) when it could not be written."""
+        try:
+            line = json.dumps(self.record(answer, session=session, channel=channel), ensure_ascii=False, default=str)
+            for secret in self._secrets:
+                line = line.replace(json.dumps(secret, ensure_ascii=False)[1:-1], MASK)
+            with self._lock:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
+            return True
+        except Exception as exc:  # the log is for review; losing a line must not lose the answer
+            log.warning("问答日志写入失败（%s）：%s", self.path, type(exc).__name__)
+            return False

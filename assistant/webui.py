@@ -1,0 +1,826 @@
+"""What the Gradio app shows: HTML rendering of answers, calculations and the policy text, and the
+handlers behind each tab as plain methods (``WebApp``), so they are tested without a browser.
+
+Everything a user typed, and every message that may echo it, is HTML-escaped before it is put in
+HTML (``esc``) or in chat markdown (``md_safe``). Citations link to their clause in the 政策原文 tab
+through ``#clause-…`` anchors; the page script (``PAGE_JS``) switches tabs, scrolls and highlights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .answer import Answer
+from .answer_log import AnswerLog
+from .calculator import Calculation, Facts, Verdict
+from .corpus import Citation, Document, Unit
+from .draft import build_draft
+from .errors import PolicyError
+from .knowledge import parse_date
+from .money import format_rate, format_yuan, parse_amount
+from .prompts import FALLBACK_NOTICES
+from .service import Assistant
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+MARK = {True: ("符合", "pa-yes"), False: ("不符合", "pa-no"), None: ("待确认", "pa-unknown")}
+TRI_CHOICES = ["不清楚", "是", "否"]
+DRAFT_NAME = "政策咨询答复草稿"
+DRAFT_MAX_AGE = 3600  # seconds a generated draft file is kept for download
+EXAMPLES = [
+    "平台建设投资1200万元，能补多少？",
+    "我们是海淀区的软件企业，项目已入库，固定资产投资贷款6亿元，贴息最多多少？",
+    "采购新产品投保，保费30万元能补多少？",
+    "小批量测试投资2000万元，能拿多少补贴？",
+    "哪些企业可以享受这个政策？",
+    "这个政策现在还有效吗？",
+]
+FALLBACK = frozenset(FALLBACK_NOTICES.values())
+UNEXPECTED = "抱歉，处理这个问题时出现了内部错误，已记录。请稍后重试，或换一种问法。"
+
+
+# ---------------------------------------------------------------- escaping and small formatters
+def esc(text: object) -> str:
+    """Text for HTML (element content and quoted attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def md_safe(text: str) -> str:
+    """Text for chat markdown: no HTML can form (``<`` and ``&`` escaped), markdown (``>`` quotes) kept."""
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;")
+
+
+def cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else "未写明"
+
+
+def full_yuan(amount: Decimal | None) -> str:
+    """12000000 → 12,000,000元, exact (cents kept when there are any)."""
+    if amount is None:
+        return "—"
+    return f"{amount.normalize():,f}元" if amount == amount.to_integral() else f"{amount:,.2f}元"
+
+
+def clause_name(clause: str | None) -> str:
+    if not clause:
+        return "原文"
+    return f"第{clause}条" if clause.startswith("（") else clause
+
+
+def _tri(value: str | bool | None, what: str, field_name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    if v in ("", "不清楚", "未知", "不确定", "none", "null"):
+        return None
+    if v in ("是", "yes", "y", "true", "1", "已入库", "已列入"):
+        return True
+    if v in ("否", "no", "n", "false", "0", "未入库", "未列入"):
+        return False
+    raise FieldError(field_name, f"“{_short(value)}”无法识别：{what}请填“是”“否”或“不清楚”")
+
+
+def _short(text: object, n: int = 30) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= n else flat[:n] + "…"
+
+
+class FieldError(PolicyError):
+    """A user-facing input error tied to one form field, so the UI can show it next to that field."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+# ---------------------------------------------------------------- anchors into the 政策原文 tab
+class Anchors:
+    """Stable element ids for every unit of every document: ``clause-四``, ``clause-part-四``…"""
+
+    def __init__(self, docs: dict[str, Document]):
+        self.ids: dict[tuple[str, int, str], str] = {}
+        for n, (doc_id, doc) in enumerate(docs.items()):
+            prefix = "clause-" if n == 0 else f"clause-{_slug(doc_id)}-"
+            used: set[str] = set()
+            for unit in doc.units:
+                key = _unit_key(unit)
+                anchor, i = prefix + key, 2
+                while anchor in used:
+                    anchor, i = f"{prefix}{key}-{i}", i + 1
+                used.add(anchor)
+                self.ids[(doc_id, unit.start, unit.kind)] = anchor
+        self.docs = docs
+
+    def of_unit(self, doc_id: str, unit: Unit) -> str:
+        return self.ids[(doc_id, unit.start, unit.kind)]
+
+    def of_citation(self, c: Citation) -> str | None:
+        doc = self.docs.get(c.doc_id)
+        if doc is None:
+            return None
+        unit = doc.unit_at(c.start)
+        return self.of_unit(c.doc_id, unit) if unit else None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", text).strip("-") or "doc"
+
+
+def _unit_key(unit: Unit) -> str:
+    if unit.kind == "measure":
+        return unit.label.strip("（）()")
+    if unit.kind == "part":
+        return "part-" + unit.label.rstrip("、.．")
+    return _slug(unit.label)
+
+
+def cite_link(anchors: Anchors, c: Citation, text: str, *, title: str = "") -> str:
+    """An <a> to the cited clause in 政策原文. ``text`` is HTML.
+
+    The quote's span rides in the fragment (``#clause-四~945-985``) because the chat's HTML
+    sanitizer drops data attributes; ids never contain ``~``."""
+    anchor = anchors.of_citation(c)
+    if anchor is None:
+        return text
+    tip = title or f"在政策原文中查看{clause_name(c.clause)}"
+    return f'<a class="cite-link" href="#{esc(anchor)}~{c.start}-{c.end}" title="{esc(tip)}">{text}</a>'
+
+
+# ---------------------------------------------------------------- answer rendering
+def chat_markdown(answer: Answer, anchors: Anchors) -> str:
+    """The answer for the chat bubble: escaped, with each marker [n] linked to its clause."""
+    text = md_safe(answer.answer)
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m[1])
+        if 1 <= n <= len(answer.citations):
+            return cite_link(anchors, answer.citations[n - 1], f"[{n}]")
+        return m[0]
+
+    return re.sub(r"\[(\d{1,2})\]", link, text)
+
+
+def citations_html(citations: list[Citation], anchors: Anchors, *, numbered: bool = True) -> str:
+    if not citations:
+        return '<p class="pa-muted">本回答没有引用政策原文。</p>'
+    items = []
+    for i, c in enumerate(citations, 1):
+        head = f"[{i}] " if numbered else ""
+        where = esc(clause_name(c.clause))
+        section = f'<span class="pa-section">{esc(c.section)}</span>' if c.section else ""
+        items.append(
+            '<li class="pa-cite">'
+            f'<div class="pa-cite-head">{cite_link(anchors, c, f"{head}{where}")}{section}</div>'
+            f'<blockquote class="pa-quote-text">“{esc(c.quote)}”</blockquote>'
+            "</li>"
+        )
+    return f'<ol class="pa-cites">{"".join(items)}</ol>'
+
+
+def calculations_html(calcs: list[Calculation], anchors: Anchors) -> str:
+    rows = []
+    for c in calcs:
+        rate = format_rate(c.rate) if c.rate is not None else "原文未规定"
+        base = format_yuan(c.base_yuan) if c.base_yuan is not None else "—"
+        cap = format_yuan(c.cap_yuan) if c.cap_yuan is not None else "—"
+        rows.append(
+            "<tr>"
+            f"<td>{cite_link(anchors, c.citation, esc(clause_name(c.clause)))}</td>"
+            f"<td>{esc(base)}</td><td>{esc(rate)}</td><td>{esc(cap)}</td>"
+            f'<td class="pa-amount-cell">{esc(format_yuan(c.amount_yuan))}</td>'
+            f"<td>{'是' if c.capped else '否'}</td>"
+            "</tr>"
+            f'<tr class="pa-trace-row"><td colspan="6">计算过程：{esc(c.trace)}</td></tr>'
+        )
+        rows.extend(f'<tr class="pa-note-row"><td colspan="6">说明：{esc(n)}</td></tr>' for n in c.notes)
+    return (
+        '<table class="pa-table pa-calc"><thead><tr><th>条款</th><th>计算基数</th><th>比例（不超过）</th>'
+        "<th>上限</th><th>最高可获</th><th>按上限计</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def checklist_html(verdicts: list[Verdict], anchors: Anchors) -> str:
+    rows = []
+    for v in verdicts:
+        word, cls = MARK[v.met]
+        basis = cite_link(anchors, v.citation, esc(clause_name(v.clause))) if v.citation else esc(v.clause or "")
+        missing = f'<div class="pa-ask">需补充：{esc(v.ask)}</div>' if v.met is None and v.ask else ""
+        rows.append(
+            f'<tr class="{cls}"><td>{esc(v.criterion)}</td><td class="pa-verdict"><span class="pa-badge">{word}</span></td>'
+            f"<td>{esc(v.detail)}{missing}</td><td>{basis}</td></tr>"
+        )
+    return (
+        '<table class="pa-table pa-check"><thead><tr><th>条件</th><th>结果</th><th>说明 / 缺少什么</th>'
+        f"<th>依据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def banner(kind: str, text_html: str) -> str:
+    return f'<div class="pa-banner pa-{kind}" role="status">{text_html}</div>'
+
+
+def validity_html(kb_docs: dict[str, Document], anchors: Anchors, doc_ids: list[str], on: dt.date) -> str:
+    """A visible validity notice for each document the answer relies on, as of ``on``."""
+    out = []
+    for doc_id in dict.fromkeys(doc_ids):
+        doc = kb_docs.get(doc_id)
+        if doc is None:
+            continue
+        meta = doc.meta
+        name = esc(meta.short_title or meta.title)
+        period = f"{cn_date(meta.valid_from)}至{cn_date(meta.valid_to)}"
+        unit = next((u for u in doc.units if u.kind == "validity"), None)
+        source = (" " + cite_link(anchors, doc.unit_citation(unit), "查看施行期限原文")) if unit else ""
+        if meta.valid_to and on > meta.valid_to:
+            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》有效期为{period}，按{cn_date(on)}计<b>已届满</b>，"
+                                      f"目前不能再按本措施申请；以下金额和条件是政策有效期内的规定，仅供参考。{source}"))
+        elif meta.valid_from and on < meta.valid_from:
+            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》自{cn_date(meta.valid_from)}起施行，"
+                                      f"{cn_date(on)}尚未施行。{source}"))
+        elif meta.valid_from or meta.valid_to:
+            out.append(banner("ok", f"<b>有效期</b>：按{cn_date(on)}计，《{name}》在有效期内（{period}）。{source}"))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- the calculator's result
+@dataclass
+class CalcResult:
+    rule_id: str
+    on: dt.date
+    rule: object
+    calculation: Calculation | None = None
+    threshold: Verdict | None = None
+    eligibility: list[Verdict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The /calculate endpoint's JSON: exact decimal strings in yuan, plus display text."""
+        rule = self.rule
+        calc = self.calculation
+        return {
+            "rule_id": rule.id,
+            "clause": rule.clause,
+            "name": rule.name,
+            "kind": rule.kind,
+            "date": self.on.isoformat(),
+            "calculation": calc.to_dict() if calc else None,
+            "amount_text": format_yuan(calc.amount_yuan) if calc else None,
+            "threshold": ({"met": self.threshold.met, "detail": self.threshold.detail} if self.threshold else None),
+            "eligibility": [v.to_dict() for v in self.eligibility],
+            "notes": list(calc.notes) if calc else list(rule.open_terms),
+            "citation": rule.citation.to_dict(),
+        }
+
+
+# ---------------------------------------------------------------- the handlers
+@dataclass
+class Turn:
+    """One chat turn, ready for the UI."""
+
+    markdown: str  # the chat bubble
+    details: str  # the 回答依据 panel
+    history: list[dict]  # the plain history for the next turn
+    answer: Answer | None = None
+    logged: bool = True
+
+
+@dataclass
+class DraftResult:
+    markdown: str
+    basis: str  # HTML: 政策依据 with links, calculation table, validity
+    docx: Path
+    md: Path
+    answer: Answer
+
+
+class WebApp:
+    """The app's state shared by all sessions (read-only after start) and its handlers."""
+
+    def __init__(self, settings: Settings | None = None, *, bot: Assistant | None = None,
+                 answer_log: AnswerLog | None = None):
+        self.settings = settings or (bot.settings if bot else Settings.from_env())
+        self.bot = bot or Assistant(self.settings)
+        self.kb = self.bot.kb
+        self.log = answer_log or AnswerLog.from_settings(self.settings)
+        self.anchors = Anchors(self.kb.docs)
+        self._warm_lock = threading.Lock()
+        self._warm = False
+        self._source_html: str | None = None
+        self.draft_dir = Path(tempfile.gettempdir()) / "policy-assistant-drafts"
+
+    # -- start-up
+    def warm_up(self) -> None:
+        """Load the embedding model and open the index once, before (or instead of) racing requests."""
+        if self._warm:
+            return
+        with self._warm_lock:
+            if self._warm:
+                return
+            started = time.perf_counter()
+            try:
+                self.bot.understander.read("平台建设投资1200万元，能补多少？")
+                self.bot.search("新基建 支持对象", k=1)
+            except Exception:  # a broken model/index shows up in answers; warm-up must not kill the app
+                log.exception("预热失败")
+            self._warm = True
+            log.info("预热完成，用时 %.1f 秒", time.perf_counter() - started)
+
+    @staticmethod
+    def fell_back(answer: Answer) -> bool:
+        """A configured chat model failed and the grounded answer was given instead (agent's notices)."""
+        return answer.mode != "llm" and any(n in FALLBACK for n in answer.notices)
+
+    # -- 政策问答
+    def ask(self, question: str, history: list[dict] | None, *, session: str | None = None,
+            channel: str = "chat") -> tuple[Answer, bool]:
+        """bot.ask plus the answer log; PolicyError propagates (its message is for the user)."""
+        self.warm_up()
+        answer = self.bot.ask(question, history or [])
+        return answer, self.log.append(answer, session=session, channel=channel)
+
+    def chat_turn(self, message: str, history: list[dict] | None, *, session: str | None = None,
+                  channel: str = "chat") -> Turn:
+        history = list(history or [])
+        try:
+            answer, logged = self.ask(message, history, session=session, channel=channel)
+        except PolicyError as exc:
+            text = f"提示：{exc}"
+            return Turn(md_safe(text), banner("warn", esc(text)), history)
+        except Exception:
+            log.exception("回答问题时出错")
+            return Turn(UNEXPECTED, banner("warn", esc(UNEXPECTED)), history)
+        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}]
+        return Turn(chat_markdown(answer, self.anchors), self.details_html(answer, logged=logged),
+                    history[-20:], answer, logged)
+
+    def details_html(self, answer: Answer, *, logged: bool = True) -> str:
+        """The 回答依据 panel: notices, 政策依据, calculation table, 资格自查表, what is still needed."""
+        parts = [self._notices(answer, logged)]
+        if answer.in_scope:
+            on = _date_or(answer.asked_on, self.bot.today())
+            doc_ids = [c.doc_id for c in answer.citations] or list(self.kb.docs)
+            parts.append(validity_html(self.kb.docs, self.anchors, doc_ids, on))
+        if answer.calculations:
+            parts.append(section("计算过程", calculations_html(answer.calculations, self.anchors)))
+        parts.append(section("政策依据", citations_html(answer.citations, self.anchors)))
+        if answer.eligibility:
+            parts.append(section("资格自查表", checklist_html(answer.eligibility, self.anchors)))
+        if answer.follow_up:
+            items = "".join(f"<li>{esc(q)}</li>" for q in answer.follow_up)
+            parts.append(section("还需要了解", f'<ul class="pa-follow">{items}</ul>'))
+        parts.append(self._mode_note(answer))
+        return f'<div class="pa-details">{"".join(parts)}</div>'
+
+    def _mode_note(self, answer: Answer) -> str:
+        if answer.mode == "llm":
+            text = "回答模式：对话模型组织语言；所有金额与引文已与计算器结果和政策原文逐一核对。"
+        elif self.fell_back(answer):
+            text = "回答模式：离线核算（grounded，对话模型失败后的回退）。"
+        else:
+            text = "回答模式：离线核算（grounded）——金额来自计算器，引文逐字来自政策原文。"
+        return f'<p class="pa-mode pa-muted">{text}</p>'
+
+    def _notices(self, answer: Answer, logged: bool) -> str:
+        out = []
+        if self.fell_back(answer):
+            out.append(banner("warn", "<b>对话模型未能完成本次回答</b>，已自动改用离线核算模式（grounded）："
+                                      "金额来自计算器，引文来自政策原文。"))
+        out.extend(banner("warn" if n in FALLBACK else "info", "<b>提示</b>：" + esc(n)) for n in answer.notices)
+        if answer.rejected_claims:
+            out.append(banner("info", f"<b>提示</b>：已删去{len(answer.rejected_claims)}处无法与原文或计算结果核对的数字。"))
+        if not answer.in_scope:
+            out.append(banner("muted", "该问题不在本政策的覆盖范围内。"))
+        if not logged:
+            out.append(banner("muted", "提示：本次问答未能写入问答日志（已记录警告），不影响回答。"))
+        return "".join(out)
+
+    # -- 补贴计算器
+    def rule_choices(self) -> list[tuple[str, str]]:
+        return [(f"{r.clause} {r.name}", r.id) for r in self.kb.rules]
+
+    def base_label(self, rule_id: str) -> tuple[str, bool]:
+        """The base field's label for a rule, and whether the rule needs a base at all."""
+        rule = self.kb.rules.get(rule_id)
+        if rule.kind == "cap_only":
+            return "计算基数（本项原文未规定比例，无需填写）", False
+        return f"{rule.base}（金额）", True
+
+    def rule_card(self, rule_id: str) -> str:
+        try:
+            rule = self.kb.rules.get(rule_id)
+        except PolicyError as exc:
+            return banner("warn", esc(exc))
+        facts = []
+        if rule.kind == "subsidy":
+            facts.append(f"比例：不超过{esc(format_rate(rule.rate))}；上限：{esc(rule.cap_per or '')}{esc(format_yuan(rule.cap))}")
+        elif rule.kind == "cap_only":
+            facts.append(f"原文未规定比例；上限：{esc(rule.cap_per or '')}{esc(format_yuan(rule.cap))}")
+        else:
+            word = "（含本数）" if rule.inclusive else "（不含本数）"
+            facts.append(f"门槛：{esc(rule.base)}{esc(format_yuan(rule.threshold))}{word}")
+        head = cite_link(self.anchors, rule.citation, esc(clause_name(rule.clause)))
+        return (f'<div class="pa-rule-card"><div class="pa-rule-head">{head} {esc(rule.name)}</div>'
+                f'<div class="pa-rule-facts">{"".join(facts)}</div>'
+                f'<blockquote class="pa-quote-text">“{esc(rule.quote)}”</blockquote></div>')
+
+    def preview_amount(self, text: str) -> str:
+        """Live feedback under the amount field while typing: what we read, or why we cannot."""
+        if not (text or "").strip():
+            return ""
+        try:
+            value = parse_amount(text)
+        except PolicyError as exc:
+            return field_error(str(exc))
+        return f'<div class="pa-field-ok">识别为 {esc(format_yuan(value))}（{esc(full_yuan(value))}）</div>'
+
+    def preview_date(self, text: str) -> str:
+        """Live feedback under the date field."""
+        if not (text or "").strip():
+            return ""
+        try:
+            day = parse_date(text)
+        except PolicyError as exc:
+            return field_error(str(exc))
+        return f'<div class="pa-field-ok">识别为 {esc(cn_date(day))}</div>'
+
+    def calculate(self, rule_id: str, base: str, date: str = "", registered_in: str = "", industry: str = "",
+                  in_library: str | bool | None = None, listed_products: str | bool | None = None) -> CalcResult:
+        """The calculator: raises FieldError (field = measure/base/date/in_library/listed_products)."""
+        try:
+            rule = self.kb.rules.get((rule_id or "").strip())
+        except PolicyError as exc:
+            raise FieldError("measure", str(exc)) from None
+        on = self.bot.today()
+        if (date or "").strip():
+            try:
+                on = parse_date(date)
+            except PolicyError as exc:
+                raise FieldError("date", str(exc)) from None
+        facts = Facts(registered_in=(registered_in or "").strip() or None, industry=(industry or "").strip() or None,
+                      project_in_library=_tri(in_library, "项目是否入库", "in_library"),
+                      uses_listed_products=_tri(listed_products, "是否列入两清单", "listed_products"), date=on)
+        result = CalcResult(rule.id, on, rule)
+        try:
+            if rule.kind == "threshold":
+                result.threshold = self.kb.threshold(rule.id, parse_amount(base))
+            elif rule.kind == "cap_only":
+                result.calculation = self.kb.calculate(rule.id, None)
+            else:
+                result.calculation = self.kb.calculate(rule.id, parse_amount(base))
+        except PolicyError as exc:
+            raise FieldError("base", str(exc)) from None
+        result.eligibility = self.kb.eligibility(rule.id, facts, on)
+        return result
+
+    def calc_html(self, r: CalcResult) -> str:
+        rule = r.rule
+        parts = []
+        if r.threshold is not None:
+            v = r.threshold
+            word, cls = ("达到", "pa-yes") if v.met else ("未达到", "pa-no")
+            parts.append(f'<div class="pa-amount-box {cls}"><div class="pa-amount-label">{esc(rule.name)}</div>'
+                         f'<div class="pa-amount">{word}门槛</div><div class="pa-trace">{esc(v.detail)}</div></div>')
+        elif r.calculation is not None:
+            c = r.calculation
+            parts.append(f'<div class="pa-amount-box"><div class="pa-amount-label">{esc(rule.name)} · 最高可获</div>'
+                         f'<div class="pa-amount" id="calc-amount">{esc(format_yuan(c.amount_yuan))}</div>'
+                         f'<div class="pa-exact">精确值：{esc(full_yuan(c.amount_yuan))}</div>'
+                         f'<div class="pa-trace">{esc(c.trace)}</div></div>')
+        parts.append(validity_html(self.kb.docs, self.anchors, [rule.doc_id], r.on))
+        if r.calculation is not None:
+            parts.append(section("计算过程", calculations_html([r.calculation], self.anchors)))
+            parts.append('<p class="pa-muted">“不超过”是上限：实际金额以主管部门评审核定为准。</p>')
+        if r.eligibility:
+            parts.append(section("资格自查表", checklist_html(r.eligibility, self.anchors)))
+        parts.append(section("政策依据", citations_html([rule.citation], self.anchors, numbered=False)))
+        return f'<div class="pa-details">{"".join(parts)}</div>'
+
+    # -- 答复起草
+    def draft(self, inquiry: str, enterprise: str = "", *, session: str | None = None) -> DraftResult:
+        if not (inquiry or "").strip():
+            raise FieldError("inquiry", "请先粘贴企业的咨询内容，例如：“我公司建设测试验证平台投资1200万元，能获得多少补贴？”")
+        answer, logged = self.ask(inquiry, [], session=session, channel="draft")
+        draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip())
+        markdown = draft.to_markdown()
+        folder = self._draft_folder()
+        docx_path = draft.to_docx(folder / f"{DRAFT_NAME}.docx")
+        md_path = folder / f"{DRAFT_NAME}.md"
+        md_path.write_text(markdown, encoding="utf-8")
+        basis = [self._notices(answer, logged)]
+        if answer.in_scope:
+            doc_ids = [c.doc_id for c in answer.citations] or list(self.kb.docs)
+            basis.append(validity_html(self.kb.docs, self.anchors, doc_ids, _date_or(answer.asked_on, self.bot.today())))
+        if answer.calculations:
+            basis.append(section("计算过程", calculations_html(answer.calculations, self.anchors)))
+        basis.append(section("政策依据", citations_html(answer.citations, self.anchors)))
+        basis.append(self._mode_note(answer))
+        return DraftResult(markdown, f'<div class="pa-details">{"".join(basis)}</div>', docx_path, md_path, answer)
+
+    def draft_files(self, markdown: str, folder: str | None = None) -> tuple[Path, Path]:
+        """Download files for a draft the user edited: the .md as is, the .docx converted from it.
+
+        ``folder`` (the session's earlier draft folder) is reused so that typing does not pile up folders."""
+        reuse = Path(folder) if folder else None
+        folder = reuse if reuse and reuse.parent == self.draft_dir and reuse.is_dir() else self._draft_folder()
+        md_path = folder / f"{DRAFT_NAME}.md"
+        md_path.write_text(markdown or "", encoding="utf-8")
+        return markdown_to_docx(markdown or "", folder / f"{DRAFT_NAME}.docx"), md_path
+
+    def _draft_folder(self) -> Path:
+        self.draft_dir.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - DRAFT_MAX_AGE
+        for old in self.draft_dir.iterdir():
+            try:
+                if old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+        return Path(tempfile.mkdtemp(prefix="draft-", dir=self.draft_dir))
+
+    # -- 政策原文
+    def source_html(self) -> str:
+        if self._source_html is None:
+            self._source_html = "".join(source_doc_html(doc, self.anchors) for doc in self.kb.docs.values())
+        return self._source_html
+
+    def header_html(self) -> str:
+        doc = next(iter(self.kb.docs.values()))
+        return (f'<div class="pa-header"><h1>政策助手</h1><p>{esc(doc.meta.title)}'
+                f'{"（" + esc("、".join(doc.meta.issuers)) + "）" if doc.meta.issuers else ""}：'
+                "政策问答、补贴计算、答复起草。每个数字来自计算器，每条结论都附政策原文出处，点击出处可跳转到原文条款。</p></div>")
+
+
+def _date_or(text: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def section(title: str, body: str) -> str:
+    return f'<section class="pa-section-block"><h4>{esc(title)}</h4>{body}</section>'
+
+
+def field_error(message: str) -> str:
+    return f'<div class="pa-field-error" role="alert">{esc(message)}</div>'
+
+
+def details_placeholder() -> str:
+    return ('<div class="pa-details pa-placeholder"><h4>回答依据</h4><p class="pa-muted">提问后，这里会显示本次回答的'
+            "政策依据（原文逐字引用，点击可跳转到原文条款）、计算过程表、资格自查表和有效期提示。"
+            "点击对话中较早的回答，可以重新查看它的依据。</p></div>")
+
+
+def calc_placeholder() -> str:
+    return '<div class="pa-details pa-placeholder"><p class="pa-muted">选择支持措施、填写金额后点击“计算”。</p></div>'
+
+
+# ---------------------------------------------------------------- the policy text
+def source_doc_html(doc: Document, anchors: Anchors) -> str:
+    """The document with its structure; each unit's text is exact, so the page script can mark a span."""
+    meta = doc.meta
+    facts = []
+    if meta.issuers:
+        facts.append(f"发文机关：{esc('、'.join(meta.issuers))}")
+    if meta.doc_number:
+        facts.append(f"文号：{esc(meta.doc_number)}")
+    if meta.valid_from or meta.valid_to:
+        facts.append(f"有效期：{cn_date(meta.valid_from)}至{cn_date(meta.valid_to)}")
+    toc, body = [], []
+    for unit in doc.units:
+        anchor = esc(anchors.of_unit(doc.doc_id, unit))
+        attrs = f'id="{anchor}" data-start="{unit.start}" data-label="{esc(unit.label)}"'
+        if unit.kind == "title":
+            body.append(f'<h2 class="pa-unit pa-title" {attrs}>{esc(unit.text)}</h2>')
+        elif unit.kind == "issuers":
+            body.append(f'<p class="pa-unit pa-issuers" {attrs}>{esc(unit.text)}</p>')
+        elif unit.kind == "part":
+            heading = unit.text.split("\n", 1)[0]
+            body.append(f'<h3 class="pa-unit pa-part" {attrs}>{esc(heading)}</h3>')
+            toc.append(f'<li class="pa-toc-part"><a href="#{anchor}">{esc(unit.section or heading)}</a></li>')
+        elif unit.kind == "measure":
+            rest = unit.text[len(unit.label):]
+            head, dot, tail = rest.partition("。")
+            body.append(f'<p class="pa-unit pa-measure" {attrs}><strong class="pa-label">{esc(unit.label)}</strong>'
+                        f'<strong>{esc(head + dot)}</strong>{esc(tail)}</p>')
+            toc.append(f'<li class="pa-toc-measure"><a href="#{anchor}">{esc(unit.label)}{esc(unit.heading)}</a></li>')
+        else:
+            tag = {"scope": "适用范围", "validity": "施行期限"}.get(unit.kind)
+            chip = f'<span class="pa-chip">{tag}</span>' if tag else ""
+            body.append(f'<div class="pa-unit-row">{chip}<p class="pa-unit pa-{unit.kind}" {attrs}>{esc(unit.text)}</p></div>')
+            if tag:
+                toc.append(f'<li class="pa-toc-other"><a href="#{anchor}">{tag}</a></li>')
+    return (f'<article class="pa-source" data-doc="{esc(doc.doc_id)}">'
+            f'<div class="pa-source-meta">{" · ".join(facts)}</div>'
+            f'<div class="pa-source-grid"><nav class="pa-toc"><h4>目录</h4><ul>{"".join(toc)}</ul></nav>'
+            f'<div class="pa-source-body">{"".join(body)}</div></div></article>')
+
+
+# ---------------------------------------------------------------- edited drafts → .docx
+def markdown_to_docx(markdown: str, path: Path) -> Path:
+    """A .docx from the (possibly edited) draft markdown: headings, bold lines and paragraphs."""
+    import docx  # python-docx, only needed for the download
+
+    document = docx.Document()
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        m = re.match(r"^(#{1,3})\s+(.*)$", line)
+        if m:
+            document.add_heading(m[2].strip(), level=len(m[1]))
+            continue
+        para = document.add_paragraph()
+        for i, chunk in enumerate(re.split(r"\*\*(.+?)\*\*", line)):
+            if chunk:
+                para.add_run(chunk).bold = i % 2 == 1
+    path = Path(path)
+    document.save(str(path))
+    return path
+
+
+# ---------------------------------------------------------------- page CSS and script
+CSS = """
+.pa-header h1 { margin: 0 0 4px 0; font-size: 1.6em; }
+.pa-header p { margin: 0; color: var(--body-text-color-subdued); }
+.pa-details { font-size: 0.95em; line-height: 1.6; }
+.pa-details h4, .pa-toc h4 { margin: 14px 0 6px 0; font-size: 1.02em; }
+.pa-muted { color: var(--body-text-color-subdued); }
+.pa-banner { border-radius: 8px; padding: 8px 12px; margin: 6px 0; border: 1px solid transparent; }
+.pa-warn { background: rgba(245, 158, 11, 0.14); border-color: rgba(245, 158, 11, 0.55); }
+.pa-ok { background: rgba(34, 197, 94, 0.12); border-color: rgba(34, 197, 94, 0.45); }
+.pa-info { background: rgba(59, 130, 246, 0.10); border-color: rgba(59, 130, 246, 0.40); }
+.pa-banner.pa-muted { background: var(--background-fill-secondary); border-color: var(--border-color-primary); }
+.pa-cites { padding-left: 0; list-style: none; margin: 0; }
+.pa-cite { margin: 0 0 10px 0; }
+.pa-cite-head a { font-weight: 600; }
+.pa-section { margin-left: 8px; color: var(--body-text-color-subdued); font-size: 0.92em; }
+.pa-quote-text { margin: 4px 0 0 0; padding: 4px 10px; border-left: 3px solid var(--color-accent);
+  background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; }
+.pa-table { width: 100%; border-collapse: collapse; font-size: 0.93em; }
+.pa-table th, .pa-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+.pa-table th { background: var(--background-fill-secondary); font-weight: 600; }
+.pa-amount-cell { font-weight: 700; white-space: nowrap; }
+.pa-trace-row td, .pa-note-row td { color: var(--body-text-color-subdued); font-size: 0.95em; }
+.pa-verdict { white-space: nowrap; }
+.pa-ask { margin-top: 2px; font-weight: 600; }
+.pa-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 0.9em; font-weight: 600; }
+.pa-yes .pa-badge { color: #15803d; background: rgba(34, 197, 94, 0.15); }
+.pa-no .pa-badge { color: #b91c1c; background: rgba(220, 38, 38, 0.12); }
+.pa-unknown .pa-badge { color: #b45309; background: rgba(245, 158, 11, 0.16); }
+.pa-amount-box { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 12px 16px;
+  margin-bottom: 8px; background: var(--background-fill-secondary); }
+.pa-amount-label { color: var(--body-text-color-subdued); }
+.pa-amount { font-size: 2em; font-weight: 700; color: var(--color-accent); }
+.pa-amount-box.pa-no .pa-amount { color: #b91c1c; }
+.pa-amount-box.pa-yes .pa-amount { color: #15803d; }
+.pa-exact { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.pa-trace { margin-top: 4px; }
+.pa-field-error { color: #b91c1c; background: rgba(220, 38, 38, 0.08); border: 1px solid rgba(220, 38, 38, 0.45);
+  border-radius: 6px; padding: 4px 8px; margin-top: -4px; font-size: 0.92em; }
+.pa-field-ok { color: #15803d; font-size: 0.92em; margin-top: -4px; padding: 0 4px; }
+.pa-rule-card { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 8px 10px; font-size: 0.93em; }
+.pa-rule-head { font-weight: 600; }
+.pa-source-meta { color: var(--body-text-color-subdued); margin-bottom: 8px; }
+.pa-source-grid { display: grid; grid-template-columns: minmax(180px, 240px) 1fr; gap: 18px; }
+.pa-toc { position: sticky; top: 8px; align-self: start; max-height: 80vh; overflow: auto; font-size: 0.9em; }
+#policy-source .pa-toc ul { list-style: none; padding: 0; margin: 0; }
+#policy-source .pa-toc li { margin: 3px 0; padding-left: 0; }
+#policy-source .pa-toc li.pa-toc-measure { padding-left: 14px; }
+#policy-source .pa-toc a { text-decoration: none; }
+.pa-source-body { line-height: 1.9; font-size: 1.02em; }
+.pa-title { text-align: center; white-space: pre-line; font-size: 1.35em; }
+.pa-issuers { text-align: center; color: var(--body-text-color-subdued); }
+.pa-part { margin-top: 18px; font-size: 1.12em; }
+.pa-unit { white-space: pre-line; scroll-margin-top: 80px; border-radius: 6px; padding: 2px 6px; transition: background 0.4s; }
+.pa-measure .pa-label { margin-right: 2px; }
+.pa-unit-row { display: flex; gap: 8px; align-items: baseline; }
+.pa-chip { flex: none; font-size: 0.78em; border: 1px solid var(--border-color-primary); border-radius: 10px;
+  padding: 0 8px; color: var(--body-text-color-subdued); }
+.pa-unit:target, .pa-unit.pa-flash { background: rgba(250, 204, 21, 0.22); outline: 2px solid rgba(234, 179, 8, 0.9); }
+mark.pa-quote { background: #fde047; color: #111; border-radius: 3px; padding: 0 1px; }
+.pa-details a.cite-link, .pa-source a.cite-link, #chatbot a.cite-link { text-decoration: none; border: none;
+  border-bottom: 1px dotted currentColor; padding: 0 1px; cursor: pointer; box-shadow: none; }
+#answer-details { max-height: 78vh; overflow-y: auto; padding-right: 4px; }
+.pa-check td:last-child { white-space: nowrap; }
+.pa-mode { font-size: 0.85em; margin-top: 12px; }
+@media (max-width: 760px) { .pa-source-grid { grid-template-columns: 1fr; } .pa-toc { position: static; } }
+"""
+
+# A delegated, capture-phase click handler: works for links inside any component (chat bubbles,
+# HTML panels) and survives re-renders. Without it, the href still moves the :target highlight.
+PAGE_JS = r"""
+<script>
+(function () {
+  if (window.__policyCiteNav) return;
+  window.__policyCiteNav = true;
+  function sourceTab() {
+    // The tab's own button; on narrow screens Gradio moves tabs into an overflow menu whose
+    // buttons have no id or role, so fall back to the button labelled 政策原文.
+    var byId = document.getElementById("tab-source-button");
+    if (byId && byId.offsetParent !== null) return byId;
+    var buttons = document.querySelectorAll("button");
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      if ((b.textContent || "").trim() === "政策原文" && b.getAttribute("tabindex") !== "-1" && b !== byId) return b;
+    }
+    return byId;
+  }
+  function unmark() {
+    document.querySelectorAll("mark.pa-quote").forEach(function (m) {
+      var p = m.parentNode; while (m.firstChild) p.insertBefore(m.firstChild, m); p.removeChild(m); p.normalize();
+    });
+    document.querySelectorAll(".pa-flash").forEach(function (e) { e.classList.remove("pa-flash"); });
+  }
+  function markSpan(el, start, end) {
+    var base = parseInt(el.getAttribute("data-start"), 10);
+    if (isNaN(base) || isNaN(start) || isNaN(end) || end <= start) return null;
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), pos = base, node, range = document.createRange(), begun = false;
+    while ((node = walker.nextNode())) {
+      var len = node.nodeValue.length;
+      if (!begun && start >= pos && start < pos + len) { range.setStart(node, start - pos); begun = true; }
+      if (begun && end <= pos + len) {
+        range.setEnd(node, end - pos);
+        var mark = document.createElement("mark"); mark.className = "pa-quote";
+        mark.appendChild(range.extractContents()); range.insertNode(mark); return mark;
+      }
+      pos += len;
+    }
+    return null;
+  }
+  function go(id, start, end) {
+    var tries = 0;
+    (function attempt() {
+      var el = document.getElementById(id);
+      if (!el || el.offsetParent === null) {
+        // (re)click every half second: the first click can land before the app is ready
+        if (tries % 10 === 0) { var tab = sourceTab(); if (tab) tab.click(); }
+        if (tries++ < 100) { setTimeout(attempt, 50); return; }
+        if (!el) return;
+      }
+      unmark();
+      el.classList.add("pa-flash");
+      var mark = (start != null && end != null) ? markSpan(el, start, end) : null;
+      (mark || el).scrollIntoView({ behavior: "smooth", block: "center" });
+    })();
+  }
+  function parse(hash) {  // "#clause-四~945-985" -> ["clause-四", 945, 985]
+    var h = hash.replace(/^#/, "");
+    try { h = decodeURIComponent(h); } catch (e) {}
+    var m = h.match(/^(.*)~(\d+)-(\d+)$/);
+    return m ? [m[1], parseInt(m[2], 10), parseInt(m[3], 10)] : [h, null, null];
+  }
+  document.addEventListener("click", function (ev) {
+    var a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#clause-"]') : null;
+    if (!a) return;
+    ev.preventDefault(); ev.stopPropagation();
+    var t = parse(a.getAttribute("href"));
+    go(t[0], t[1], t[2]);
+    try { history.replaceState(null, "", "#" + t[0]); } catch (e) {}
+  }, true);
+  function deepLink() {  // the page opened at …/#clause-四: show that clause
+    if (location.hash.indexOf("#clause-") !== 0) return;
+    var t = parse(location.hash), n = 0;
+    (function wait() { if (sourceTab()) go(t[0], t[1], t[2]); else if (n++ < 150) setTimeout(wait, 100); })();
+  }
+  // Gradio may insert this script after the load event has fired.
+  if (document.readyState === "complete") deepLink(); else window.addEventListener("load", deepLink);
+  // Long answers: keep the latest question and the start of its answer in view (not the bottom).
+  var seen = -1, pending = false;
+  function follow() {
+    pending = false;
+    var root = document.getElementById("chatbot");
+    if (!root) return;
+    var n = root.querySelectorAll('[data-testid="bot"], [data-testid="user"]').length;
+    if (n === seen) return;
+    var grew = n > seen && seen >= 0; seen = n;
+    if (!grew) return;
+    var users = root.querySelectorAll(".user-row"), box = root.querySelector(".bubble-wrap");
+    var target = users[users.length - 1];
+    if (target && box) box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    refocus(0);
+  }
+  function refocus(n) {  // the input is locked while an answer is computed; give the focus back after
+    var input = document.querySelector("#chat-input textarea");
+    var idle = !document.activeElement || document.activeElement === document.body;
+    if (input && !input.disabled) { if (idle) input.focus(); return; }
+    if (n < 20) setTimeout(function () { refocus(n + 1); }, 50);
+  }
+  new MutationObserver(function () { if (!pending) { pending = true; requestAnimationFrame(follow); } })
+    .observe(document.documentElement, { childList: true, subtree: true });
+  window.policyGoToClause = go;
+})();
+</script>
+"""
