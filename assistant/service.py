@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 from .answer import Answer
 from .errors import PolicyError
@@ -25,30 +26,34 @@ class Assistant:
         self._retriever = retriever
         self._chat_model = chat_model
         self._understander: Understander | None = None
+        self._lock = threading.RLock()  # the lazy pieces below are built once, whoever asks first
 
     # Heavy pieces are built on first use so that calculation-only use starts fast.
     @property
     def embedder(self):
-        if self._embedder is None:
-            from .embeddings import make_embedder
+        with self._lock:
+            if self._embedder is None:
+                from .embeddings import make_embedder
 
-            self._embedder = make_embedder(self.settings.embedding, self.settings)
-        return self._embedder
+                self._embedder = make_embedder(self.settings.embedding, self.settings)
+            return self._embedder
 
     @property
     def retriever(self):
-        if self._retriever is None:
-            from .retrieval import Retriever
+        with self._lock:
+            if self._retriever is None:
+                from .retrieval import Retriever
 
-            self._retriever = Retriever.open(self.settings, self.kb.docs, self.embedder)
-        return self._retriever
+                self._retriever = Retriever.open(self.settings, self.kb.docs, self.embedder)
+            return self._retriever
 
     @property
     def understander(self) -> Understander:
-        if self._understander is None:
-            keys = {r.id: r.base_key for r in self.kb.rules if r.base_key}
-            self._understander = Understander(embed=self._query_vectors, base_keys=keys)
-        return self._understander
+        with self._lock:
+            if self._understander is None:
+                keys = {r.id: r.base_key for r in self.kb.rules if r.base_key}
+                self._understander = Understander(embed=self._query_vectors, base_keys=keys)
+            return self._understander
 
     def _query_vectors(self, texts: list[str]) -> list[list[float]]:
         return [self.embedder.embed_query(t) for t in texts]

@@ -7,6 +7,7 @@ measure carry over from earlier user turns of the history.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
@@ -125,6 +126,7 @@ class Understander:
                  base_keys: dict[str, str] | None = None):
         self._embed = embed
         self.base_keys = base_keys or {}  # rule id -> base key, from the rule book
+        self._cache: dict[str, Question] = {}
         self._exemplars: list[tuple[str, list[float]]] | None = None
 
     def _semantic(self, text: str) -> dict[str, float]:
@@ -141,6 +143,16 @@ class Understander:
         return best
 
     def read(self, text: str) -> Question:
+        """One message on its own; cached, since every turn re-reads the earlier user turns."""
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._read(text)
+            if len(self._cache) >= 512:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = cached
+        return copy.deepcopy(cached)
+
+    def _read(self, text: str) -> Question:
         q = Question(text=text)
         scores: dict[str, float] = {}
         for name, (_, cues, _) in INTENTS.items():
