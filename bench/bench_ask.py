@@ -45,14 +45,14 @@ def main() -> None:
     warm = time.perf_counter() - t0
 
     exact = cited = numeric = unsupported = 0
-    ask_times, calc_times = [], []
+    ask_times, calc_times, first_times = [], [], []
     for case in cases:
         history = [{"role": "user", "content": h} for h in case.get("history", [])]
         bot.settings.today = case.get("date") or ""
-        for _ in range(args.repeat):
+        for i in range(args.repeat):
             t = time.perf_counter()
             ans = bot.ask(case["q"], history)
-            ask_times.append(time.perf_counter() - t)
+            (first_times if i == 0 else ask_times).append(time.perf_counter() - t)
         on = bot.today()
         unsupported += len(check_answer(ans, case["q"], history, on, bot.kb))
         if "rule" in case:
@@ -85,7 +85,8 @@ def main() -> None:
         f"| dev set: exact amounts | {exact}/{numeric} ({exact / max(numeric, 1):.0%}) |",
         f"| dev set: numeric answers citing their clause | {cited}/{numeric} ({cited / max(numeric, 1):.0%}) |",
         f"| dev set: unsupported numbers in answers (verifier) | {unsupported} |",
-        f"| `ask` in-process, after start-up | {_ms(ask_times)} (target: median ≤ 100 ms) |",
+        f"| `ask` in-process after start-up, each question the first time | {_ms(first_times)} (target: median ≤ 100 ms) |",
+        f"| `ask` repeated (question already read, query embedding cached) | {_ms(ask_times)} |",
         f"| baseline: bare calculator call | {_ms(calc_times)} |",
         f"| first `ask` in a process (model load + index build/open + reader warm-up) | {warm:.2f} s |",
         f"| `python -m assistant ask … --json` cold start, index already built | median {statistics.median(cold):.2f} s of {len(cold)} (target ≤ 3 s) |",
