@@ -275,7 +275,7 @@ def _passages(q: Question, c: Composer, retriever, calcs, verdicts, follow) -> b
         return False
     top = hits[0].citation
     rules = [r for r in c.kb.rules if (r.doc_id, r.clause) == (top.doc_id, top.clause) and r.kind != "threshold"]
-    if rules and q.amounts and rules[0].reviewed:
+    if rules and rules[0].reviewed and (q.amounts or asks_for_figures(q) or rules[0].kind == "cap_only"):
         _numeric(rules[0], q, c, calcs, verdicts, follow)
         return True
     c.lines.append("根据政策原文，相关规定如下：")

@@ -84,6 +84,12 @@ class Assistant:
         answer.question, answer.asked_on = text, on.isoformat()
         return answer
 
+    def match(self, profile: dict):
+        """政策匹配: every measure of every policy that could apply to ``profile``, largest amount first."""
+        from .match import match_profile
+
+        return match_profile(self.kb, profile, self.today())
+
     def _retriever_or_none(self):
         return self  # compose() calls .search only when it needs passages: the index opens lazily
 

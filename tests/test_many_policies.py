@@ -260,3 +260,15 @@ def test_add_and_draft_from_the_command_line(corpus_copy, tmp_path):
     broken.write_bytes(b"not a pdf")
     out = cli("add", str(broken))
     assert out.returncode == 2 and "broken.pdf" in out.stderr and not (corpus_copy / "broken.pdf").exists()
+
+
+def test_assistant_match_and_a_direct_question_about_a_new_document(corpus3):
+    draft_rule_file(Knowledge.load(corpus3).docs[DOCX_STEM])
+    _review(corpus3, DOCX_STEM)
+    bot = Assistant(Settings.from_env(corpus_dir=corpus3, embedding="hash", index_dir=corpus3.parent / "i3",
+                                      today="2024-06-01"))
+    top = bot.match(PROFILE)[0]
+    assert top.status == "computed" and top.amount == D("30000000")
+    a = bot.ask("建设工业互联网标识解析二级节点，奖励多少钱？")
+    assert [(c.rule_id, c.amount_yuan) for c in a.calculations] == [(f"{DOCX_STEM}.r2", D("500000"))]
+    assert a.citations[0].doc_id == DOCX_STEM and "京经信发〔2023〕12号" in a.answer
