@@ -83,8 +83,11 @@ class Settings:
     )
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
-        env = dict(os.environ if env is None else env)
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: Path | None = None, **overrides) -> Settings:
+        """Settings from ``.env`` (if present at the project root), then the environment, then overrides."""
+        if env is None:
+            env = {**read_dotenv(dotenv or ROOT / ".env"), **os.environ}
+        env = dict(env)
         values: dict = {}
         for f in fields(cls):
             raw = env.get(f.metadata["env"])
@@ -96,6 +99,20 @@ class Settings:
 
     def is_secret(self, name: str) -> bool:
         return any(f.name == name and f.metadata.get("secret") for f in fields(self))
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments skipped, surrounding quotes removed."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        out[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return out
 
 
 def _convert(f, raw: str):
