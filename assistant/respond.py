@@ -95,7 +95,11 @@ def compose(q: Question, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     elif numeric and (asks_for_figures(q) or not _passages(q, c, retriever, calcs, verdicts, follow)):
         chosen = [i for i in numeric if kb.rules.get(i).base_key in q.roles] or numeric[:1]
         for intent in chosen:
-            _numeric(kb.rules.get(intent), q, c, calcs, verdicts, follow)
+            try:
+                _numeric(kb.rules.get(intent), q, c, calcs, verdicts, follow)
+            except PolicyError as exc:  # e.g. an amount the calculator refuses: say so, ask again
+                c.lines.append(f"⚠️ {exc}")
+                follow.append("请提供正确的人民币金额，以便计算。")
     elif q.intent == "validity":
         _validity(c, kb)
     elif q.intent == "scope":

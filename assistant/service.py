@@ -62,6 +62,15 @@ class Assistant:
         return parse_date(self.settings.today) if self.settings.today else dt.date.today()
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        try:
+            return self._ask(question, history)
+        except Exception:  # the conversation never crashes; the log keeps the details for review
+            log.exception("回答问题时出错：%r", (question or "")[:200])
+            return Answer(answer="抱歉，处理这个问题时出现内部错误，未能给出回答。请换一种问法，或联系工作人员。",
+                          in_scope=True, follow_up=["可以换一种说法再问一次吗？"], question=question or "",
+                          notices=["内部错误，未生成回答"])
+
+    def _ask(self, question: str, history: list[dict] | None) -> Answer:
         text = (question or "").strip()
         if not text:
             return Answer(answer="请输入您的问题，例如：“平台建设投资1200万元，能补多少？”", in_scope=False,

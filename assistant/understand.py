@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from .calculator import Facts
-from .money import Mention, find_mentions
+from .money import MAX_YUAN, Mention, find_mentions
 
 # intent -> (rule id or None, weighted keyword cues, exemplar questions)
 INTENTS: dict[str, tuple[str | None, dict[str, float], tuple[str, ...]]] = {
@@ -178,6 +178,10 @@ class Understander:
                 continue
             if re.search(r"(-|－|−|负)\s*[¥￥]?$", text[max(0, m.start - 2) : m.start]):
                 q.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于零")
+                continue
+            if m.value <= 0 or m.value > MAX_YUAN:
+                why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
+                q.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
                 continue
             q.amounts.append(m)
             window = text[max(0, m.start - 12) : m.start]

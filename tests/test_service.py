@@ -79,3 +79,19 @@ def test_cli_draft_writes_docx(tmp_path):
     assert "最高可获900万元" in text
     bad = run("draft", "场景实验室投资3000万元能补多少", "--out", str(tmp_path / "r.pdf"))
     assert bad.returncode == 2 and bad.stderr.startswith("错误：")
+
+
+@pytest.mark.parametrize("question", ["场景实验室投资0元能补多少", "平台建设投资-5万能补多少", "贷款3万亿元贴息多少"])
+def test_absurd_amounts_are_refused_not_computed(bot, question):
+    a = bot.ask(question)
+    assert a.calculations == [] and a.follow_up
+    assert "⚠️ 金额" in a.answer
+
+
+def test_an_internal_error_never_crashes_the_conversation(bot, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("assistant.service.compose", explode)
+    a = bot.ask("平台建设投资1200万元，能补多少？")
+    assert "内部错误" in a.answer and a.calculations == []
