@@ -245,7 +245,8 @@ def run_agent(assistant, text: str, history: list[dict], q, on: dt.date, grounde
         if type(exc).__name__ == "GraphRecursionError":  # langgraph's step limit: tool calls without end
             log.warning("对话模型调用工具超过 %d 轮仍未给出回答", MAX_MODEL_CALLS)
             return _fallback(grounded, notices, "malformed")
-        log.warning("对话模型不可用，改用依据原文的回答：%s", _describe(exc, assistant.settings))
+        log.warning("对话模型 %s 不可用，改用依据原文的回答：%s",
+                    assistant.settings.llm_base_url or "（已注入的模型）", _describe(exc, assistant.settings))
         return _fallback(grounded, notices, "unavailable")
     if _malformed(messages):
         return _fallback(grounded, notices, "malformed")
