@@ -1,8 +1,8 @@
-"""The Gradio app: 政策问答, 补贴计算器, 答复起草 and 政策原文. Run ``python app.py`` (settings: POLICY_*).
+"""The Gradio app: 政策问答, 补贴计算器, 政策匹配, 答复起草 and 政策原文. Run ``python app.py`` (settings: POLICY_*).
 
 Handlers are thin: they adapt Gradio values to ``assistant.webui.WebApp`` (where the logic and the
 HTML rendering live, tested without a browser). Named API endpoints for ``gradio_client``:
-``/ask`` (per-session history), ``/calculate`` and ``/draft`` (see README).
+``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README).
 """
 
 import logging
@@ -20,10 +20,12 @@ from assistant.webui import (
     TRI_CHOICES,
     UNEXPECTED,
     FieldError,
+    FormError,
     WebApp,
     calc_placeholder,
     details_placeholder,
     field_error,
+    match_placeholder,
     md_safe,
 )
 
@@ -138,6 +140,44 @@ def build_demo(web: WebApp) -> gr.Blocks:
         except PolicyError as exc:
             raise gr.Error(str(exc)) from None
 
+    # ---- 政策匹配 handlers
+    amount_fields = web.match_fields()
+
+    def on_match(registered_in, industry, in_library, listed, date, *amounts):
+        """→ (date message, one message per amount field, result panel)."""
+        texts = dict(zip([f.key for f in amount_fields], amounts, strict=True))
+        date_ok = web.preview_date(date)
+        amount_ok = [web.preview_amount(t) for t in amounts]
+        try:
+            result = web.match(registered_in, industry, in_library, listed, date, texts)
+        except FormError as exc:
+            errors = exc.errors
+            shown = {"date", *texts}
+            rest = [msg for name, msg in errors.items() if name not in shown]
+            panel = ('<div class="pa-details">' + "".join(field_error(m) for m in rest)
+                     + ('<p class="pa-muted">请先更正上面标红的输入。</p>' if len(rest) < len(errors) else "")
+                     + "</div>")
+            return (field_error(errors["date"]) if "date" in errors else date_ok,
+                    *[field_error(errors[f.key]) if f.key in errors else ok for f, ok in zip(amount_fields, amount_ok, strict=True)],
+                    panel)
+        except PolicyError as exc:
+            return (date_ok, *amount_ok, f'<div class="pa-details">{field_error(str(exc))}</div>')
+        except Exception:
+            log.exception("政策匹配时出错")
+            return (date_ok, *amount_ok, f'<div class="pa-details">{field_error(UNEXPECTED)}</div>')
+        return (date_ok, *amount_ok, web.match_html(result))
+
+    def api_match(profile: str) -> list[dict]:
+        """政策匹配：profile 为企业画像 JSON，如 {"registered_in": "北京", "platform_investment": "2000万元"}；
+        返回每项措施的匹配结果（Match.to_dict()），可申请的在前、金额大的在前。"""
+        try:
+            return web.match_json(profile).to_list()
+        except PolicyError as exc:
+            raise gr.Error(str(exc)) from None
+        except Exception:
+            log.exception("API 政策匹配时出错")
+            raise gr.Error(UNEXPECTED) from None
+
     # ---- 答复起草 handlers
     def on_draft(inquiry, enterprise, request: gr.Request):
         try:
@@ -209,6 +249,37 @@ def build_demo(web: WebApp) -> gr.Blocks:
                         calc_btn = gr.Button("计算", variant="primary", elem_id="calc-run")
                     with gr.Column(scale=3):
                         calc_out = gr.HTML(calc_placeholder(), elem_id="calc-result", js_on_load=None)
+            with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
+                gr.HTML('<p class="pa-muted">填写企业情况和已知的项目金额，一次列出每一项支持措施：能否申请、'
+                        "最高可获多少、还缺哪些条件。金额按习惯填写即可（如 2000万、3亿、600,000元），不知道的留空。</p>",
+                        js_on_load=None)
+                with gr.Row():
+                    m_registered = gr.Textbox(label="注册经营地", placeholder="如：北京市海淀区", elem_id="match-registered")
+                    m_industry = gr.Textbox(label="所属行业", placeholder="如：软件和信息服务业、制造业",
+                                            elem_id="match-industry")
+                    with gr.Column(min_width=220):
+                        m_date = gr.Textbox(label="申请日期（可选）", elem_id="match-date",
+                                            placeholder=f"默认今天（{web.bot.today().isoformat()}），如：2023-06-01")
+                        m_date_msg = gr.HTML("", elem_id="match-date-msg", js_on_load=None)
+                with gr.Row():
+                    m_library = gr.Radio(TRI_CHOICES, value="不清楚", label="项目是否已纳入市级新基建重点项目库（已入库）",
+                                         elem_id="match-library")
+                    m_listed = gr.Radio(TRI_CHOICES, value="不清楚", label="采购/应用的产品是否列入“两清单”",
+                                        elem_id="match-listed")
+                m_amounts, m_amount_msgs = [], []
+                per_row = 3
+                for i in range(0, len(amount_fields), per_row):
+                    with gr.Row(equal_height=False):
+                        for f in amount_fields[i:i + per_row]:
+                            with gr.Column(min_width=220):
+                                m_amounts.append(gr.Textbox(label=f.label, info=f.hint, elem_id=f"match-{f.key}",
+                                                            placeholder="如：2000万（不知道可留空）"))
+                                m_amount_msgs.append(gr.HTML("", elem_id=f"match-{f.key}-msg", js_on_load=None))
+                        for _ in range(per_row - len(amount_fields[i:i + per_row])):
+                            gr.Column(min_width=220)  # keeps the last row's fields as wide as the others
+                with gr.Row():
+                    match_btn = gr.Button("匹配", variant="primary", elem_id="match-run", scale=0, min_width=240)
+                match_out = gr.HTML(match_placeholder(), elem_id="match-result", js_on_load=None)
             with gr.Tab("答复起草", id="draft", elem_id="tab-draft"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=2):
@@ -262,6 +333,15 @@ def build_demo(web: WebApp) -> gr.Blocks:
         for trigger in (calc_btn.click, base.submit, date.submit):
             trigger(on_calculate, calc_inputs, [base_msg, date_msg, calc_out], **private)
         gr.api(api_calculate, api_name="calculate")
+
+        m_date.change(web.preview_date, [m_date], [m_date_msg], queue=False, show_progress="hidden", **private)
+        for box, box_msg in zip(m_amounts, m_amount_msgs, strict=True):
+            box.change(web.preview_amount, [box], [box_msg], queue=False, show_progress="hidden", **private)
+        match_inputs = [m_registered, m_industry, m_library, m_listed, m_date, *m_amounts]
+        match_outputs = [m_date_msg, *m_amount_msgs, match_out]
+        for trigger in (match_btn.click, m_date.submit, *[box.submit for box in m_amounts]):
+            trigger(on_match, match_inputs, match_outputs, **private)
+        gr.api(api_match, api_name="match")
 
         draft_btn.click(on_draft, [inquiry, enterprise],
                         [inquiry_msg, draft_text, draft_preview, draft_basis, dl_docx, dl_md, draft_folder,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import re
 import shutil
@@ -27,8 +28,10 @@ from .corpus import Citation, Document, Unit
 from .draft import build_draft
 from .errors import PolicyError
 from .knowledge import parse_date
+from .match import Match
 from .money import format_rate, format_yuan, parse_amount
 from .prompts import FALLBACK_NOTICES
+from .rules import Rule
 from .service import Assistant
 from .settings import Settings
 
@@ -102,6 +105,15 @@ class FieldError(PolicyError):
     def __init__(self, field_name: str, message: str):
         super().__init__(message)
         self.field = field_name
+
+
+class FormError(PolicyError):
+    """Several fields of one form are wrong at once: ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None):
+        labels = labels or {}
+        super().__init__("；".join(f"{labels[k]}：{m}" if k in labels else m for k, m in errors.items()))
+        self.errors = errors
 
 
 # ---------------------------------------------------------------- anchors into the 政策原文 tab
@@ -281,6 +293,41 @@ class CalcResult:
             "notes": list(calc.notes) if calc else list(rule.open_terms),
             "citation": rule.citation.to_dict(),
         }
+
+
+# ---------------------------------------------------------------- 政策匹配's result
+MATCH_STATUS = {
+    "computed": ("可申请", "pa-yes"),
+    "not_eligible": ("条件不符", "pa-no"),
+    "needs_input": ("待补充金额", "pa-unknown"),
+    "unreviewed": ("规则未审核", "pa-unreviewed"),
+}
+PROFILE_EXAMPLE = '{"registered_in": "北京", "industry": "软件和信息服务业", "project_in_library": true, "platform_investment": "2000万元"}'
+
+
+@dataclass(frozen=True)
+class AmountField:
+    """One amount input of the 政策匹配 form: a profile key (a rule's ``base_key``) and what it is for."""
+
+    key: str
+    label: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def hint(self) -> str:
+        """Which measures use this amount (names already in the label are not repeated)."""
+        return "用于：" + "；".join(clause_name(r.clause) + ("" if r.name in self.label else f" {r.name}")
+                                   for r in self.rules)
+
+
+@dataclass
+class MatchResult:
+    on: dt.date
+    matches: list[Match]
+
+    def to_list(self) -> list[dict]:
+        """The /match endpoint's JSON: each measure's ``Match.to_dict()``, in match order."""
+        return [m.to_dict() for m in self.matches]
 
 
 # ---------------------------------------------------------------- the handlers
@@ -506,6 +553,151 @@ class WebApp:
         parts.append(section("政策依据", citations_html([rule.citation], self.anchors, numbered=False)))
         return f'<div class="pa-details">{"".join(parts)}</div>'
 
+    # -- 政策匹配
+    def match_fields(self) -> list[AmountField]:
+        """The amount inputs: one per distinct ``base_key`` of the reviewed rules that compute an amount.
+
+        Labels are the rules' own ``base`` text; two keys with the same text (项目投资额) get their
+        measure's name added so that the form never shows two identical labels."""
+        by_key: dict[str, list[Rule]] = {}
+        for rule in self.kb.rules:
+            if rule.reviewed and rule.kind == "subsidy" and rule.base_key:
+                by_key.setdefault(rule.base_key, []).append(rule)
+        labels = {key: rules[0].base or key for key, rules in by_key.items()}
+        counts: dict[str, int] = {}
+        for label in labels.values():
+            counts[label] = counts.get(label, 0) + 1
+        out = []
+        for key, rules in by_key.items():
+            label = labels[key]
+            if counts[label] > 1:
+                label = f"{label}（{'、'.join(dict.fromkeys(r.name for r in rules))}）"
+            out.append(AmountField(key, label, tuple(rules)))
+        return out
+
+    def match(self, registered_in: str = "", industry: str = "", in_library: str | bool | None = None,
+              listed_products: str | bool | None = None, date: str = "",
+              amounts: dict[str, str] | None = None) -> MatchResult:
+        """The 政策匹配 form. Every bad field is reported at once: FormError(field → message), where
+        field is ``date``, ``in_library``, ``listed_products`` or an amount's profile key."""
+        errors: dict[str, str] = {}
+        profile: dict = {}
+        if (registered_in or "").strip():
+            profile["registered_in"] = registered_in.strip()
+        if (industry or "").strip():
+            profile["industry"] = industry.strip()
+        for name, value, what, key in (("in_library", in_library, "项目是否入库", "project_in_library"),
+                                       ("listed_products", listed_products, "是否列入两清单", "uses_listed_products")):
+            try:
+                profile[key] = _tri(value, what, name)
+            except FieldError as exc:
+                errors[name] = str(exc)
+        on = self.bot.today()
+        if (date or "").strip():
+            try:
+                on = parse_date(date)
+                profile["date"] = on.isoformat()
+            except PolicyError as exc:
+                errors["date"] = str(exc)
+        labels = {f.key: f.label for f in self.match_fields()}
+        for key, text in (amounts or {}).items():
+            if not (text or "").strip():
+                continue
+            try:
+                parse_amount(text)
+            except PolicyError as exc:
+                errors[key] = str(exc)
+                continue
+            profile[key] = text.strip()
+        if errors:
+            raise FormError(errors, labels)
+        return MatchResult(on, self.bot.match(profile))
+
+    def match_json(self, profile: str | dict | None) -> MatchResult:
+        """The /match endpoint: a profile as a JSON object (or its text), keys as ``python -m assistant match``."""
+        if isinstance(profile, str):
+            if not profile.strip():
+                raise PolicyError(f"企业画像为空，请提供 JSON 对象，例如：{PROFILE_EXAMPLE}")
+            try:
+                profile = json.loads(profile)
+            except json.JSONDecodeError as exc:
+                raise PolicyError(f"企业画像不是有效的 JSON（第{exc.lineno}行第{exc.colno}列附近有误），"
+                                  f"例如：{PROFILE_EXAMPLE}") from None
+        if not isinstance(profile, dict):
+            raise PolicyError(f"企业画像应为 JSON 对象，例如：{PROFILE_EXAMPLE}")
+        profile = dict(profile)
+        for key, what, name in (("project_in_library", "项目是否入库", "in_library"),
+                                ("uses_listed_products", "是否列入两清单", "listed_products")):
+            if key in profile:  # also 不清楚, as in the form
+                profile[key] = _tri(profile[key], what, name)
+        on = self.bot.today()
+        if profile.get("date") not in (None, ""):
+            on = parse_date(str(profile["date"]))
+        return MatchResult(on, self.bot.match(profile))
+
+    def match_html(self, r: MatchResult) -> str:
+        """The 政策匹配 table: one row per measure, in match order (可申请 first, largest amount first)."""
+        matches = r.matches
+        if not matches:
+            return '<div class="pa-details"><p class="pa-muted">规则库中没有可匹配的支持措施。</p></div>'
+        counts = {status: sum(m.status == status for m in matches) for status in MATCH_STATUS}
+        summary = "、".join(f"{MATCH_STATUS[s][0]} {n} 项" for s, n in counts.items() if n)
+        parts = [f'<p class="pa-match-summary">按{cn_date(r.on)}计，共 {len(matches)} 项支持措施：{summary}。</p>']
+        doc_ids = list(dict.fromkeys(m.rule.doc_id for m in matches))
+        parts.append(validity_html(self.kb.docs, self.anchors, doc_ids, r.on))
+        several = len(doc_ids) > 1
+        if not several:
+            m = matches[0]
+            number = f"（{esc(m.doc_number)}）" if m.doc_number else ""
+            parts.append(f'<p class="pa-muted">政策文件：《{esc(m.doc_title)}》{number}</p>')
+        head = ["状态", "支持措施", *(["政策文件"] if several else []), "条款", "最高可获", "计算过程 / 说明",
+                "未满足或待确认的条件"]
+        labels = {f.key: f.label for f in self.match_fields()}
+        rows = [self._match_row(m, several, labels) for m in matches]
+        parts.append('<div class="pa-match-wrap"><table class="pa-table pa-match"><thead><tr>'
+                     + "".join(f"<th>{h}</th>" for h in head) + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        parts.append('<p class="pa-muted">“最高可获”是各项措施按原文比例和上限算出的上限，实际金额以主管部门评审核定为准；'
+                     "各项措施分别列出、不相加，能否同时享受以申报通知为准。点击条款可查看政策原文。</p>")
+        return f'<div class="pa-details">{"".join(parts)}</div>'
+
+    def _match_row(self, m: Match, several: bool, labels: dict[str, str]) -> str:
+        word, cls = MATCH_STATUS.get(m.status, (m.status, "pa-unknown"))
+        rule, calc = m.rule, m.calculation
+        cells = [f'<td class="pa-verdict"><span class="pa-badge">{esc(word)}</span></td>', f"<td>{esc(rule.name)}</td>"]
+        if several:
+            number = f'<div class="pa-muted">{esc(m.doc_number)}</div>' if m.doc_number else ""
+            cells.append(f"<td>《{esc(m.doc_title)}》{number}</td>")
+        cells.append(f'<td class="pa-clause">{cite_link(self.anchors, rule.citation, esc(clause_name(rule.clause)))}</td>')
+        amount = esc(format_yuan(calc.amount_yuan)) if calc else "—"
+        cells.append(f'<td class="pa-amount-cell">{amount}</td>')
+        lines = []
+        if calc:
+            lines.append(esc(calc.trace))
+            lines.extend(f'<div class="pa-muted">说明：{esc(n)}</div>' for n in calc.notes)
+        if m.status == "needs_input" and rule.base:
+            cap = f"；{rule.cap_per or ''}最高不超过{format_yuan(rule.cap)}" if rule.cap is not None else ""
+            label = labels.get(rule.base_key or "", rule.base)
+            lines.append(f'<div class="pa-muted">填写“{esc(label)}”后即可算出金额{esc(cap)}</div>')
+        elif m.note and m.status != "not_eligible":
+            lines.append(f'<div class="pa-muted">{esc(m.note)}</div>')
+        cells.append(f'<td class="pa-trace-cell">{"".join(lines) or "—"}</td>')
+        open_items = []
+        for v in m.verdicts:
+            if v.met is True:
+                continue
+            vword, vcls = MARK[v.met]
+            if v.met is None and v.ask and v.ask in v.detail:  # "尚不清楚：<the question>": the criterion says it
+                text = esc(v.criterion)
+            else:
+                ask = f"（需补充：{esc(v.ask)}）" if v.met is None and v.ask else ""
+                text = f"{esc(v.criterion)}：{esc(v.detail)}{ask}"
+            open_items.append(f'<li class="{vcls}"><span class="pa-badge">{vword}</span> {text}</li>')
+        if open_items:
+            cells.append(f'<td><ul class="pa-open">{"".join(open_items)}</ul></td>')
+        else:
+            cells.append(f'<td class="pa-muted">{"均已符合" if m.verdicts else "—"}</td>')
+        return f'<tr class="{cls}" data-rule="{esc(rule.id)}" data-status="{esc(m.status)}">{"".join(cells)}</tr>'
+
     # -- 答复起草
     def draft(self, inquiry: str, enterprise: str = "", *, session: str | None = None) -> DraftResult:
         if not (inquiry or "").strip():
@@ -558,7 +750,7 @@ class WebApp:
         doc = next(iter(self.kb.docs.values()))
         return (f'<div class="pa-header"><h1>政策助手</h1><p>{esc(doc.meta.title)}'
                 f'{"（" + esc("、".join(doc.meta.issuers)) + "）" if doc.meta.issuers else ""}：'
-                "政策问答、补贴计算、答复起草。每个数字来自计算器，每条结论都附政策原文出处，点击出处可跳转到原文条款。</p></div>")
+                "政策问答、补贴计算、政策匹配、答复起草。每个数字来自计算器，每条结论都附政策原文出处，点击出处可跳转到原文条款。</p></div>")
 
 
 def _date_or(text: str, default: dt.date) -> dt.date:
@@ -584,6 +776,12 @@ def details_placeholder() -> str:
 
 def calc_placeholder() -> str:
     return '<div class="pa-details pa-placeholder"><p class="pa-muted">选择支持措施、填写金额后点击“计算”。</p></div>'
+
+
+def match_placeholder() -> str:
+    return ('<div class="pa-details pa-placeholder"><p class="pa-muted">填写企业情况和已知的项目金额后点击“匹配”：'
+            "这里会列出每一项支持措施——能否申请、最高可获多少、计算过程、还缺哪些条件，并附政策原文出处。"
+            "没填金额的措施显示为“待补充金额”。</p></div>")
 
 
 # ---------------------------------------------------------------- the policy text
@@ -715,6 +913,15 @@ mark.pa-quote { background: #fde047; color: #111; border-radius: 3px; padding: 0
   border-bottom: 1px dotted currentColor; padding: 0 1px; cursor: pointer; box-shadow: none; }
 #answer-details { max-height: 78vh; overflow-y: auto; padding-right: 4px; }
 .pa-check td:last-child { white-space: nowrap; }
+.pa-match-wrap { overflow-x: auto; }
+.pa-match td.pa-clause { white-space: nowrap; }
+.pa-match td.pa-trace-cell { min-width: 220px; }
+.pa-match tr.pa-no td, .pa-match tr.pa-unreviewed td { color: var(--body-text-color-subdued); }
+.pa-unreviewed .pa-badge { color: var(--body-text-color-subdued); background: var(--background-fill-secondary);
+  border: 1px solid var(--border-color-primary); }
+.pa-open { margin: 0; padding-left: 0; list-style: none; }
+.pa-open li { margin: 0 0 4px 0; }
+.pa-match-summary { font-weight: 600; margin: 4px 0; }
 .pa-mode { font-size: 0.85em; margin-top: 12px; }
 @media (max-width: 760px) { .pa-source-grid { grid-template-columns: 1fr; } .pa-toc { position: static; } }
 """

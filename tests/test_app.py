@@ -17,7 +17,16 @@ from assistant.errors import PolicyError, SettingsError
 from assistant.prompts import FALLBACK_NOTICES
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.webui import FieldError, WebApp, chat_markdown, esc, field_error, markdown_to_docx, md_safe
+from assistant.webui import (
+    FieldError,
+    FormError,
+    WebApp,
+    chat_markdown,
+    esc,
+    field_error,
+    markdown_to_docx,
+    md_safe,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 ENDED = "2025-03-01"  # after the policy's validity (2022-2024)
@@ -54,11 +63,12 @@ def log_lines(web: WebApp) -> list[dict]:
 def test_demo_builds_with_named_api_endpoints(web):
     demo = app.build_demo(web)
     named = demo.get_api_info()["named_endpoints"]
-    assert {"/ask", "/calculate", "/draft"} <= set(named)
+    assert {"/ask", "/calculate", "/match", "/draft"} <= set(named)
     assert [p["parameter_name"] for p in named["/ask"]["parameters"]] == ["question"]
     calc = [p["parameter_name"] for p in named["/calculate"]["parameters"]]
     assert calc == ["measure", "base", "date", "registered_in", "industry", "in_library", "listed_products"]
     assert [p["parameter_name"] for p in named["/draft"]["parameters"]] == ["inquiry", "enterprise"]
+    assert [p["parameter_name"] for p in named["/match"]["parameters"]] == ["profile"]
     # UI-only events are not part of the API
     assert not any("echo" in name or "reply" in name for name in named)
 
@@ -259,6 +269,149 @@ def test_calculator_ui_handler_puts_errors_next_to_the_field(web):
     assert "无法识别日期" in date_msg
     base_msg, date_msg, panel = fn("platform_construction", "2000万", "", "", "", "不清楚", "不清楚")
     assert "500万元" in panel and "pa-field-ok" in base_msg
+
+
+# ---------------------------------------------------------------- 政策匹配
+ISSUE_PROFILE = {"registered_in": "北京", "industry": "软件和信息服务业", "project_in_library": True,
+                 "platform_investment": "2000万元", "insurance_premium": "60万元", "loan_principal": "3亿元",
+                 "date": "2023-06-01"}
+ISSUE_AMOUNTS = {k: v for k, v in ISSUE_PROFILE.items() if k.endswith(("investment", "premium", "principal"))}
+
+
+def match_form(web, **overrides):
+    """The 政策匹配 form filled with the issue's profile, as the UI sends it."""
+    args = {"registered_in": "北京", "industry": "软件和信息服务业", "in_library": "是", "listed_products": "不清楚",
+            "date": "2023-06-01", "amounts": dict(ISSUE_AMOUNTS), **overrides}
+    return web.match(**args)
+
+
+def test_match_amount_fields_come_from_the_rule_book(web):
+    fields = web.match_fields()
+    keys = [f.key for f in fields]
+    want = list(dict.fromkeys(r.base_key for r in web.kb.rules if r.reviewed and r.kind == "subsidy" and r.base_key))
+    assert keys == want and {"platform_investment", "insurance_premium", "loan_principal"} <= set(keys)
+    labels = {f.key: f.label for f in fields}
+    assert labels["platform_investment"] == "平台建设投资" and labels["insurance_premium"] == "相关保费"
+    assert labels["loan_principal"] == "固定资产投资贷款本金（年度）"
+    assert len(set(labels.values())) == len(labels)  # two 项目投资额 fields are told apart by their measure
+    assert "场景实验室" in labels["lab_investment"] and "第（四）条" in fields[keys.index("platform_investment")].hint
+
+
+def test_match_issue_profile_table_sorted_by_amount(web):
+    result = match_form(web)
+    by_rule = {m.rule.id: m for m in result.matches}
+    assert by_rule["platform_construction"].amount == Decimal("5000000")
+    assert by_rule["insurance_premium"].amount == Decimal("300000")
+    assert by_rule["loan_interest"].amount == Decimal("6000000")
+    statuses = [m.status for m in result.matches]
+    computed = [m for m in result.matches if m.status == "computed"]
+    assert statuses[:len(computed)] == ["computed"] * len(computed)  # computed first
+    assert [m.amount for m in computed] == sorted((m.amount for m in computed), reverse=True)
+    ids = [m.rule.id for m in computed]
+    assert ids.index("loan_interest") < ids.index("platform_construction") < ids.index("insurance_premium")
+    assert by_rule["scenario_lab"].status == "needs_input"
+    html = web.match_html(result)
+    for text in ("500万元", "30万元", "600万元", "可申请", "待补充金额", "2,000万元 × 30% = 600万元，超过单个平台上限500万元",
+                 "按2023年6月1日计", "在有效期内", "待确认", "数字经济标杆技术清单"):
+        assert text in html, text
+    assert 'href="#clause-四~' in html and 'href="#clause-十~' in html and "第（十）条" in html
+    # the table's rows are in match order
+    assert re.findall(r'data-rule="([^"]+)"', html) == [m.rule.id for m in result.matches]
+    # the form and the JSON profile agree
+    assert [m.to_dict() for m in web.match_json(json.dumps(ISSUE_PROFILE, ensure_ascii=False)).matches] == result.to_list()
+
+
+def test_match_date_defaults_to_today_and_facts_decide_eligibility(web):
+    late = match_form(web, date="")  # the fixture's today is after the policy's validity
+    assert late.on.isoformat() == ENDED and all(m.status in ("not_eligible", "unreviewed") for m in late.matches)
+    html = web.match_html(late)
+    assert "条件不符" in html and "已届满" in html and "可申请" not in html.split("</thead>", 1)[1]
+    elsewhere = match_form(web, registered_in="上海市", in_library="否")
+    loan = next(m for m in elsewhere.matches if m.rule.id == "loan_interest")
+    assert loan.status == "not_eligible" and "不符合" in web.match_html(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "needle"),
+    [
+        ({"amounts": {**ISSUE_AMOUNTS, "platform_investment": "-5万"}}, "platform_investment", "不能为负数"),
+        ({"amounts": {**ISSUE_AMOUNTS, "loan_principal": "abc"}}, "loan_principal", "无法识别金额"),
+        ({"date": "2023-13-45"}, "date", "无法识别日期"),
+        ({"in_library": "也许"}, "in_library", "不清楚"),
+    ],
+)
+def test_match_bad_inputs_name_their_field_in_chinese(web, overrides, field, needle):
+    with pytest.raises(FormError) as err:
+        match_form(web, **overrides)
+    assert field in err.value.errors and needle in err.value.errors[field]
+    assert re.search(r"[\u4e00-\u9fff]", str(err.value))
+
+
+def test_match_reports_every_bad_field_at_once(web):
+    with pytest.raises(FormError) as err:
+        match_form(web, date="明天", amounts={"platform_investment": "abc", "insurance_premium": "0"})
+    assert set(err.value.errors) == {"date", "platform_investment", "insurance_premium"}
+    assert "平台建设投资：无法识别金额" in str(err.value)  # the combined message names each field
+
+
+def test_match_json_profile_errors_are_chinese(web):
+    for bad, needle in [("", "企业画像为空"), ("{not json", "不是有效的 JSON"), ("[1, 2]", "JSON 对象"),
+                        ('{"platform_investment": "很多"}', "无法识别金额"), ('{"date": "2023-02-30"}', "日期")]:
+        with pytest.raises(PolicyError, match=needle):
+            web.match_json(bad)
+    unknown = web.match_json('{"registered_in": "北京", "project_in_library": "不清楚", "date": "2023-06-01"}')
+    assert unknown.matches and all(m.amount is None or m.rule.kind == "cap_only" for m in unknown.matches)
+
+
+def test_match_ui_handler_puts_errors_next_to_the_field(web):
+    demo = app.build_demo(web)
+    fn = next(b.fn for b in demo.fns.values() if getattr(b.fn, "__name__", "") == "on_match")
+    keys = [f.key for f in web.match_fields()]
+    amounts = [ISSUE_AMOUNTS.get(k, "") for k in keys]
+    date_msg, *amount_msgs, panel = fn("北京", "软件和信息服务业", "是", "不清楚", "2023-06-01", *amounts)
+    assert "500万元" in panel and "600万元" in panel and "识别为 2023年6月1日" in date_msg
+    assert "20,000,000元" in amount_msgs[keys.index("platform_investment")]
+    bad = [("-5万" if k == "platform_investment" else a) for k, a in zip(keys, amounts, strict=True)]
+    date_msg, *amount_msgs, panel = fn("北京", "", "是", "不清楚", "明天", *bad)
+    assert "pa-field-error" in amount_msgs[keys.index("platform_investment")]
+    assert "不能为负数" in amount_msgs[keys.index("platform_investment")] and "无法识别日期" in date_msg
+    assert "pa-field-ok" in amount_msgs[keys.index("insurance_premium")] and "请先更正" in panel
+    assert "Traceback" not in panel
+
+
+def test_match_table_names_each_document_when_there_are_several(corpus_copy, tmp_path):
+    from assistant.ingest import add_document
+    from assistant.knowledge import Knowledge
+    from assistant.rules_draft import draft_rule_file
+    from tests.policy_fixtures import DOCX_STEM, PDF_STEM, write_docx_policy, write_pdf_policy
+
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx",
+                                 answer_log=tmp_path / "a.jsonl")
+    for path in (write_docx_policy(tmp_path), write_pdf_policy(tmp_path)):
+        add_document(settings, path, update_index=False)
+    for stem in (DOCX_STEM, PDF_STEM):
+        draft_rule_file(Knowledge.load(corpus_copy).docs[stem])
+    rules = corpus_copy / f"{DOCX_STEM}.rules.yaml"  # the .docx policy reviewed, the .pdf one not
+    rules.write_text(rules.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    web = WebApp(settings)
+    fields = {f.key: f for f in web.match_fields()}
+    assert "支持工业互联网平台建设" in fields["platform_investment"].hint  # one field feeds both documents' measures
+    result = match_form(web, amounts={"platform_investment": "2000万元"})
+    html = web.match_html(result)
+    assert "<th>政策文件</th>" in html and "京经信发〔2023〕12号" in html and "规则未审核" in html
+    assert "《关于支持工业互联网平台发展的若干措施》" in html
+    other = next(m for m in result.matches if m.rule.doc_id == DOCX_STEM and m.status == "computed"
+                 and m.rule.base_key == "platform_investment")
+    assert other.amount == Decimal("3000000")  # 2000万 × 20%, capped at 300万: its own figures, not merged
+    assert f'href="#{web.anchors.of_citation(other.rule.citation)}~' in html
+
+
+def test_match_escapes_what_the_user_typed(web):
+    html = web.match_html(match_form(web, registered_in=XSS, industry=XSS))
+    assert "<img" not in html and esc(XSS) in html and "500万元" in html  # echoed as text in the verdicts
+    with pytest.raises(FormError) as err:
+        match_form(web, amounts={"platform_investment": XSS})
+    assert "<img" not in field_error(err.value.errors["platform_investment"])
 
 
 # ---------------------------------------------------------------- 答复起草

@@ -6,6 +6,7 @@ Screenshots of each tab are saved under ``screenshots/`` (git-ignored) for a per
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -24,6 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 XSS = "<img src=x onerror=alert(1)>"
+ISSUE_PROFILE = {"registered_in": "北京", "industry": "软件和信息服务业", "project_in_library": True,
+                 "platform_investment": "2000万元", "insurance_premium": "60万元", "loan_principal": "3亿元",
+                 "date": "2023-06-01"}
 ANSWER_TIMEOUT = 60_000  # ms; the first question may wait for the embedding model to load
 
 
@@ -247,6 +251,56 @@ def test_draft_download_docx_and_md(page, tmp_path):
     info.value.save_as(path)
     assert any("已人工复核" in p.text for p in docx.Document(str(path)).paragraphs)
     shoot(page, "3-draft-preview")
+
+
+def test_profile_matching_table(page):
+    open_tab(page, "match")
+    page.fill("#match-registered textarea", "北京")
+    page.fill("#match-industry textarea", "软件和信息服务业")
+    page.fill("#match-date textarea", "2023-06-01")
+    page.locator("#match-library").get_by_text("是", exact=True).click()
+    for key in ("platform_investment", "insurance_premium", "loan_principal"):
+        page.fill(f"#match-{key} textarea", ISSUE_PROFILE[key])
+    # a bad amount is explained next to its field, and nothing is matched
+    page.fill("#match-test_investment textarea", "-5万")
+    page.click("#match-run")
+    page.wait_for_selector("#match-test_investment-msg .pa-field-error")
+    assert "金额不能为负数" in page.inner_text("#match-test_investment-msg")
+    assert page.locator("#match-result table").count() == 0 and "Traceback" not in page.content()
+    page.fill("#match-test_investment textarea", "")
+    page.click("#match-run")
+    page.wait_for_selector("#match-result table.pa-match")
+    rows = page.locator("#match-result tbody tr")
+    amounts = {r.get_attribute("data-rule"): r.locator(".pa-amount-cell").inner_text() for r in rows.all()}
+    assert amounts["platform_construction"] == "500万元" and amounts["loan_interest"] == "600万元"
+    assert amounts["insurance_premium"] == "30万元"
+    statuses = [r.get_attribute("data-status") for r in rows.all()]
+    assert statuses.index("needs_input") > statuses.index("computed") and statuses[0] == "computed"
+    assert "可申请" in page.inner_text("#match-result") and "待补充金额" in page.inner_text("#match-result")
+    page.wait_for_timeout(200)
+    shoot(page, "6-match")
+    # the clause links to the policy text, like the other tabs
+    page.locator("#match-result tr[data-rule='loan_interest'] a.cite-link").click()
+    page.wait_for_selector("#tab-source-button[aria-selected='true']")
+    page.wait_for_selector("#clause-十.pa-flash mark.pa-quote")
+
+
+def test_match_api_returns_exact_amounts(server):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(server.url, verbose=False)
+    rows = client.predict(json.dumps(ISSUE_PROFILE, ensure_ascii=False), api_name="/match")
+    amounts = {r["rule_id"]: r["calculation"]["amount_yuan"] for r in rows if r["status"] == "computed"}
+    assert amounts["platform_construction"] == "5000000" and amounts["insurance_premium"] == "300000"
+    assert amounts["loan_interest"] == "6000000"
+    assert [r["status"] for r in rows][:len(amounts)] == ["computed"] * len(amounts)
+    loan = next(r for r in rows if r["rule_id"] == "loan_interest")
+    assert loan["citation"]["clause"] == "（十）" and loan["doc_title"] and loan["eligibility"]
+    with pytest.raises(AppError, match="不是有效的 JSON"):
+        client.predict("{registered_in: 北京", api_name="/match")
+    with pytest.raises(AppError, match="无法识别金额"):
+        client.predict('{"platform_investment": "很多"}', api_name="/match")
 
 
 def test_user_input_is_rendered_inert(page):
