@@ -9,7 +9,6 @@ through ``#clause-…`` anchors; the page script (``PAGE_JS``) switches tabs, sc
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
 import re
@@ -18,26 +17,47 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from .answer import Answer
 from .answer_log import AnswerLog
 from .calculator import Calculation, Facts, Verdict
-from .corpus import Citation, Document, Unit
+from .corpus import Document
 from .draft import build_draft
 from .errors import PolicyError
 from .knowledge import parse_date
 from .match import Match
 from .money import format_rate, format_yuan, parse_amount
 from .prompts import FALLBACK_NOTICES
+from .render import (  # noqa: F401  (re-exported for the app and the tests)
+    MARK,
+    Anchors,
+    FieldError,
+    FormError,
+    _short,
+    _slug,
+    _tri,
+    _unit_key,
+    banner,
+    calculations_html,
+    chat_markdown,
+    checklist_html,
+    citations_html,
+    cite_link,
+    clause_name,
+    cn_date,
+    esc,
+    full_yuan,
+    md_safe,
+    validity_html,
+)
 from .rules import Rule
 from .service import Assistant
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-MARK = {True: ("符合", "pa-yes"), False: ("不符合", "pa-no"), None: ("待确认", "pa-unknown")}
+STATIC = Path(__file__).resolve().parent / "static"  # page CSS and script, kept out of the Python
 TRI_CHOICES = ["不清楚", "是", "否"]
 DRAFT_NAME = "政策咨询答复草稿"
 DRAFT_MAX_AGE = 3600  # seconds a generated draft file is kept for download
@@ -54,219 +74,6 @@ UNEXPECTED = "抱歉，处理这个问题时出现了内部错误，已记录。
 
 
 # ---------------------------------------------------------------- escaping and small formatters
-def esc(text: object) -> str:
-    """Text for HTML (element content and quoted attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def md_safe(text: str) -> str:
-    """Text for chat markdown: no HTML can form (``<`` and ``&`` escaped), markdown (``>`` quotes) kept."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;")
-
-
-def cn_date(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "未写明"
-
-
-def full_yuan(amount: Decimal | None) -> str:
-    """12000000 → 12,000,000元, exact (cents kept when there are any)."""
-    if amount is None:
-        return "—"
-    return f"{amount.normalize():,f}元" if amount == amount.to_integral() else f"{amount:,.2f}元"
-
-
-def clause_name(clause: str | None) -> str:
-    if not clause:
-        return "原文"
-    return f"第{clause}条" if clause.startswith("（") else clause
-
-
-def _tri(value: str | bool | None, what: str, field_name: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    v = str(value).strip().lower()
-    if v in ("", "不清楚", "未知", "不确定", "none", "null"):
-        return None
-    if v in ("是", "yes", "y", "true", "1", "已入库", "已列入"):
-        return True
-    if v in ("否", "no", "n", "false", "0", "未入库", "未列入"):
-        return False
-    raise FieldError(field_name, f"“{_short(value)}”无法识别：{what}请填“是”“否”或“不清楚”")
-
-
-def _short(text: object, n: int = 30) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= n else flat[:n] + "…"
-
-
-class FieldError(PolicyError):
-    """A user-facing input error tied to one form field, so the UI can show it next to that field."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-
-
-class FormError(PolicyError):
-    """Several fields of one form are wrong at once: ``errors`` maps each field to its message."""
-
-    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None):
-        labels = labels or {}
-        super().__init__("；".join(f"{labels[k]}：{m}" if k in labels else m for k, m in errors.items()))
-        self.errors = errors
-
-
-# ---------------------------------------------------------------- anchors into the 政策原文 tab
-class Anchors:
-    """Stable element ids for every unit of every document: ``clause-四``, ``clause-part-四``…"""
-
-    def __init__(self, docs: dict[str, Document]):
-        self.ids: dict[tuple[str, int, str], str] = {}
-        for n, (doc_id, doc) in enumerate(docs.items()):
-            prefix = "clause-" if n == 0 else f"clause-{_slug(doc_id)}-"
-            used: set[str] = set()
-            for unit in doc.units:
-                key = _unit_key(unit)
-                anchor, i = prefix + key, 2
-                while anchor in used:
-                    anchor, i = f"{prefix}{key}-{i}", i + 1
-                used.add(anchor)
-                self.ids[(doc_id, unit.start, unit.kind)] = anchor
-        self.docs = docs
-
-    def of_unit(self, doc_id: str, unit: Unit) -> str:
-        return self.ids[(doc_id, unit.start, unit.kind)]
-
-    def of_citation(self, c: Citation) -> str | None:
-        doc = self.docs.get(c.doc_id)
-        if doc is None:
-            return None
-        unit = doc.unit_at(c.start)
-        return self.of_unit(c.doc_id, unit) if unit else None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", text).strip("-") or "doc"
-
-
-def _unit_key(unit: Unit) -> str:
-    if unit.kind == "measure":
-        return unit.label.strip("（）()")
-    if unit.kind == "part":
-        return "part-" + unit.label.rstrip("、.．")
-    return _slug(unit.label)
-
-
-def cite_link(anchors: Anchors, c: Citation, text: str, *, title: str = "") -> str:
-    """An <a> to the cited clause in 政策原文. ``text`` is HTML.
-
-    The quote's span rides in the fragment (``#clause-四~945-985``) because the chat's HTML
-    sanitizer drops data attributes; ids never contain ``~``."""
-    anchor = anchors.of_citation(c)
-    if anchor is None:
-        return text
-    tip = title or f"在政策原文中查看{clause_name(c.clause)}"
-    return f'<a class="cite-link" href="#{esc(anchor)}~{c.start}-{c.end}" title="{esc(tip)}">{text}</a>'
-
-
-# ---------------------------------------------------------------- answer rendering
-def chat_markdown(answer: Answer, anchors: Anchors) -> str:
-    """The answer for the chat bubble: escaped, with each marker [n] linked to its clause."""
-    text = md_safe(answer.answer)
-
-    def link(m: re.Match[str]) -> str:
-        n = int(m[1])
-        if 1 <= n <= len(answer.citations):
-            return cite_link(anchors, answer.citations[n - 1], f"[{n}]")
-        return m[0]
-
-    return re.sub(r"\[(\d{1,2})\]", link, text)
-
-
-def citations_html(citations: list[Citation], anchors: Anchors, *, numbered: bool = True) -> str:
-    if not citations:
-        return '<p class="pa-muted">本回答没有引用政策原文。</p>'
-    items = []
-    for i, c in enumerate(citations, 1):
-        head = f"[{i}] " if numbered else ""
-        where = esc(clause_name(c.clause))
-        section = f'<span class="pa-section">{esc(c.section)}</span>' if c.section else ""
-        items.append(
-            '<li class="pa-cite">'
-            f'<div class="pa-cite-head">{cite_link(anchors, c, f"{head}{where}")}{section}</div>'
-            f'<blockquote class="pa-quote-text">“{esc(c.quote)}”</blockquote>'
-            "</li>"
-        )
-    return f'<ol class="pa-cites">{"".join(items)}</ol>'
-
-
-def calculations_html(calcs: list[Calculation], anchors: Anchors) -> str:
-    rows = []
-    for c in calcs:
-        rate = format_rate(c.rate) if c.rate is not None else "原文未规定"
-        base = format_yuan(c.base_yuan) if c.base_yuan is not None else "—"
-        cap = format_yuan(c.cap_yuan) if c.cap_yuan is not None else "—"
-        rows.append(
-            "<tr>"
-            f"<td>{cite_link(anchors, c.citation, esc(clause_name(c.clause)))}</td>"
-            f"<td>{esc(base)}</td><td>{esc(rate)}</td><td>{esc(cap)}</td>"
-            f'<td class="pa-amount-cell">{esc(format_yuan(c.amount_yuan))}</td>'
-            f"<td>{'是' if c.capped else '否'}</td>"
-            "</tr>"
-            f'<tr class="pa-trace-row"><td colspan="6">计算过程：{esc(c.trace)}</td></tr>'
-        )
-        rows.extend(f'<tr class="pa-note-row"><td colspan="6">说明：{esc(n)}</td></tr>' for n in c.notes)
-    return (
-        '<table class="pa-table pa-calc"><thead><tr><th>条款</th><th>计算基数</th><th>比例（不超过）</th>'
-        "<th>上限</th><th>最高可获</th><th>按上限计</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def checklist_html(verdicts: list[Verdict], anchors: Anchors) -> str:
-    rows = []
-    for v in verdicts:
-        word, cls = MARK[v.met]
-        basis = cite_link(anchors, v.citation, esc(clause_name(v.clause))) if v.citation else esc(v.clause or "")
-        missing = f'<div class="pa-ask">需补充：{esc(v.ask)}</div>' if v.met is None and v.ask else ""
-        rows.append(
-            f'<tr class="{cls}"><td>{esc(v.criterion)}</td><td class="pa-verdict"><span class="pa-badge">{word}</span></td>'
-            f"<td>{esc(v.detail)}{missing}</td><td>{basis}</td></tr>"
-        )
-    return (
-        '<table class="pa-table pa-check"><thead><tr><th>条件</th><th>结果</th><th>说明 / 缺少什么</th>'
-        f"<th>依据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def banner(kind: str, text_html: str) -> str:
-    return f'<div class="pa-banner pa-{kind}" role="status">{text_html}</div>'
-
-
-def validity_html(kb_docs: dict[str, Document], anchors: Anchors, doc_ids: list[str], on: dt.date) -> str:
-    """A visible validity notice for each document the answer relies on, as of ``on``."""
-    out = []
-    for doc_id in dict.fromkeys(doc_ids):
-        doc = kb_docs.get(doc_id)
-        if doc is None:
-            continue
-        meta = doc.meta
-        name = esc(meta.short_title or meta.title)
-        period = f"{cn_date(meta.valid_from)}至{cn_date(meta.valid_to)}"
-        unit = next((u for u in doc.units if u.kind == "validity"), None)
-        source = (" " + cite_link(anchors, doc.unit_citation(unit), "查看施行期限原文")) if unit else ""
-        if meta.valid_to and on > meta.valid_to:
-            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》有效期为{period}，按{cn_date(on)}计<b>已届满</b>，"
-                                      f"目前不能再按本措施申请；以下金额和条件是政策有效期内的规定，仅供参考。{source}"))
-        elif meta.valid_from and on < meta.valid_from:
-            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》自{cn_date(meta.valid_from)}起施行，"
-                                      f"{cn_date(on)}尚未施行。{source}"))
-        elif meta.valid_from or meta.valid_to:
-            out.append(banner("ok", f"<b>有效期</b>：按{cn_date(on)}计，《{name}》在有效期内（{period}）。{source}"))
-    return "".join(out)
-
-
-# ---------------------------------------------------------------- the calculator's result
 @dataclass
 class CalcResult:
     rule_id: str
@@ -849,185 +656,8 @@ def markdown_to_docx(markdown: str, path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- page CSS and script
-CSS = """
-.pa-header h1 { margin: 0 0 4px 0; font-size: 1.6em; }
-.pa-header p { margin: 0; color: var(--body-text-color-subdued); }
-.pa-details { font-size: 0.95em; line-height: 1.6; }
-.pa-details h4, .pa-toc h4 { margin: 14px 0 6px 0; font-size: 1.02em; }
-.pa-muted { color: var(--body-text-color-subdued); }
-.pa-banner { border-radius: 8px; padding: 8px 12px; margin: 6px 0; border: 1px solid transparent; }
-.pa-warn { background: rgba(245, 158, 11, 0.14); border-color: rgba(245, 158, 11, 0.55); }
-.pa-ok { background: rgba(34, 197, 94, 0.12); border-color: rgba(34, 197, 94, 0.45); }
-.pa-info { background: rgba(59, 130, 246, 0.10); border-color: rgba(59, 130, 246, 0.40); }
-.pa-banner.pa-muted { background: var(--background-fill-secondary); border-color: var(--border-color-primary); }
-.pa-cites { padding-left: 0; list-style: none; margin: 0; }
-.pa-cite { margin: 0 0 10px 0; }
-.pa-cite-head a { font-weight: 600; }
-.pa-section { margin-left: 8px; color: var(--body-text-color-subdued); font-size: 0.92em; }
-.pa-quote-text { margin: 4px 0 0 0; padding: 4px 10px; border-left: 3px solid var(--color-accent);
-  background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; }
-.pa-table { width: 100%; border-collapse: collapse; font-size: 0.93em; }
-.pa-table th, .pa-table td { border: 1px solid var(--border-color-primary); padding: 4px 6px; text-align: left;
-  vertical-align: top; }
-.pa-table th { background: var(--background-fill-secondary); font-weight: 600; }
-.pa-amount-cell { font-weight: 700; white-space: nowrap; }
-.pa-trace-row td, .pa-note-row td { color: var(--body-text-color-subdued); font-size: 0.95em; }
-.pa-verdict { white-space: nowrap; }
-.pa-ask { margin-top: 2px; font-weight: 600; }
-.pa-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 0.9em; font-weight: 600; }
-.pa-yes .pa-badge { color: #15803d; background: rgba(34, 197, 94, 0.15); }
-.pa-no .pa-badge { color: #b91c1c; background: rgba(220, 38, 38, 0.12); }
-.pa-unknown .pa-badge { color: #b45309; background: rgba(245, 158, 11, 0.16); }
-.pa-amount-box { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 12px 16px;
-  margin-bottom: 8px; background: var(--background-fill-secondary); }
-.pa-amount-label { color: var(--body-text-color-subdued); }
-.pa-amount { font-size: 2em; font-weight: 700; color: var(--color-accent); }
-.pa-amount-box.pa-no .pa-amount { color: #b91c1c; }
-.pa-amount-box.pa-yes .pa-amount { color: #15803d; }
-.pa-exact { color: var(--body-text-color-subdued); font-size: 0.9em; }
-.pa-trace { margin-top: 4px; }
-.pa-field-error { color: #b91c1c; background: rgba(220, 38, 38, 0.08); border: 1px solid rgba(220, 38, 38, 0.45);
-  border-radius: 6px; padding: 4px 8px; margin-top: -4px; font-size: 0.92em; }
-.pa-field-ok { color: #15803d; font-size: 0.92em; margin-top: -4px; padding: 0 4px; }
-.pa-rule-card { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 8px 10px; font-size: 0.93em; }
-.pa-rule-head { font-weight: 600; }
-.pa-source-meta { color: var(--body-text-color-subdued); margin-bottom: 8px; }
-.pa-source-grid { display: grid; grid-template-columns: minmax(180px, 240px) 1fr; gap: 18px; }
-.pa-toc { position: sticky; top: 8px; align-self: start; max-height: 80vh; overflow: auto; font-size: 0.9em; }
-#policy-source .pa-toc ul { list-style: none; padding: 0; margin: 0; }
-#policy-source .pa-toc li { margin: 3px 0; padding-left: 0; }
-#policy-source .pa-toc li.pa-toc-measure { padding-left: 14px; }
-#policy-source .pa-toc a { text-decoration: none; }
-.pa-source-body { line-height: 1.9; font-size: 1.02em; }
-.pa-title { text-align: center; white-space: pre-line; font-size: 1.35em; }
-.pa-issuers { text-align: center; color: var(--body-text-color-subdued); }
-.pa-part { margin-top: 18px; font-size: 1.12em; }
-.pa-unit { white-space: pre-line; scroll-margin-top: 80px; border-radius: 6px; padding: 2px 6px; transition: background 0.4s; }
-.pa-measure .pa-label { margin-right: 2px; }
-.pa-unit-row { display: flex; gap: 8px; align-items: baseline; }
-.pa-chip { flex: none; font-size: 0.78em; border: 1px solid var(--border-color-primary); border-radius: 10px;
-  padding: 0 8px; color: var(--body-text-color-subdued); }
-.pa-unit:target, .pa-unit.pa-flash { background: rgba(250, 204, 21, 0.22); outline: 2px solid rgba(234, 179, 8, 0.9); }
-mark.pa-quote { background: #fde047; color: #111; border-radius: 3px; padding: 0 1px; }
-.pa-details a.cite-link, .pa-source a.cite-link, #chatbot a.cite-link { text-decoration: none; border: none;
-  border-bottom: 1px dotted currentColor; padding: 0 1px; cursor: pointer; box-shadow: none; }
-#answer-details { max-height: 78vh; overflow-y: auto; padding-right: 4px; }
-.pa-check td:last-child { white-space: nowrap; }
-.pa-match-wrap { overflow-x: auto; }
-.pa-match td.pa-clause { white-space: nowrap; }
-.pa-match td.pa-trace-cell { min-width: 220px; }
-.pa-match tr.pa-no td, .pa-match tr.pa-unreviewed td { color: var(--body-text-color-subdued); }
-.pa-unreviewed .pa-badge { color: var(--body-text-color-subdued); background: var(--background-fill-secondary);
-  border: 1px solid var(--border-color-primary); }
-.pa-open { margin: 0; padding-left: 0; list-style: none; }
-.pa-open li { margin: 0 0 4px 0; }
-.pa-match-summary { font-weight: 600; margin: 4px 0; }
-.pa-mode { font-size: 0.85em; margin-top: 12px; }
-@media (max-width: 760px) { .pa-source-grid { grid-template-columns: 1fr; } .pa-toc { position: static; } }
-"""
+CSS = (STATIC / "app.css").read_text(encoding="utf-8")
 
 # A delegated, capture-phase click handler: works for links inside any component (chat bubbles,
 # HTML panels) and survives re-renders. Without it, the href still moves the :target highlight.
-PAGE_JS = r"""
-<script>
-(function () {
-  if (window.__policyCiteNav) return;
-  window.__policyCiteNav = true;
-  function sourceTab() {
-    // The tab's own button; on narrow screens Gradio moves tabs into an overflow menu whose
-    // buttons have no id or role, so fall back to the button labelled 政策原文.
-    var byId = document.getElementById("tab-source-button");
-    if (byId && byId.offsetParent !== null) return byId;
-    var buttons = document.querySelectorAll("button");
-    for (var i = 0; i < buttons.length; i++) {
-      var b = buttons[i];
-      if ((b.textContent || "").trim() === "政策原文" && b.getAttribute("tabindex") !== "-1" && b !== byId) return b;
-    }
-    return byId;
-  }
-  function unmark() {
-    document.querySelectorAll("mark.pa-quote").forEach(function (m) {
-      var p = m.parentNode; while (m.firstChild) p.insertBefore(m.firstChild, m); p.removeChild(m); p.normalize();
-    });
-    document.querySelectorAll(".pa-flash").forEach(function (e) { e.classList.remove("pa-flash"); });
-  }
-  function markSpan(el, start, end) {
-    var base = parseInt(el.getAttribute("data-start"), 10);
-    if (isNaN(base) || isNaN(start) || isNaN(end) || end <= start) return null;
-    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), pos = base, node, range = document.createRange(), begun = false;
-    while ((node = walker.nextNode())) {
-      var len = node.nodeValue.length;
-      if (!begun && start >= pos && start < pos + len) { range.setStart(node, start - pos); begun = true; }
-      if (begun && end <= pos + len) {
-        range.setEnd(node, end - pos);
-        var mark = document.createElement("mark"); mark.className = "pa-quote";
-        mark.appendChild(range.extractContents()); range.insertNode(mark); return mark;
-      }
-      pos += len;
-    }
-    return null;
-  }
-  function go(id, start, end) {
-    var tries = 0;
-    (function attempt() {
-      var el = document.getElementById(id);
-      if (!el || el.offsetParent === null) {
-        // (re)click every half second: the first click can land before the app is ready
-        if (tries % 10 === 0) { var tab = sourceTab(); if (tab) tab.click(); }
-        if (tries++ < 100) { setTimeout(attempt, 50); return; }
-        if (!el) return;
-      }
-      unmark();
-      el.classList.add("pa-flash");
-      var mark = (start != null && end != null) ? markSpan(el, start, end) : null;
-      (mark || el).scrollIntoView({ behavior: "smooth", block: "center" });
-    })();
-  }
-  function parse(hash) {  // "#clause-四~945-985" -> ["clause-四", 945, 985]
-    var h = hash.replace(/^#/, "");
-    try { h = decodeURIComponent(h); } catch (e) {}
-    var m = h.match(/^(.*)~(\d+)-(\d+)$/);
-    return m ? [m[1], parseInt(m[2], 10), parseInt(m[3], 10)] : [h, null, null];
-  }
-  document.addEventListener("click", function (ev) {
-    var a = ev.target && ev.target.closest ? ev.target.closest('a[href^="#clause-"]') : null;
-    if (!a) return;
-    ev.preventDefault(); ev.stopPropagation();
-    var t = parse(a.getAttribute("href"));
-    go(t[0], t[1], t[2]);
-    try { history.replaceState(null, "", "#" + t[0]); } catch (e) {}
-  }, true);
-  function deepLink() {  // the page opened at …/#clause-四: show that clause
-    if (location.hash.indexOf("#clause-") !== 0) return;
-    var t = parse(location.hash), n = 0;
-    (function wait() { if (sourceTab()) go(t[0], t[1], t[2]); else if (n++ < 150) setTimeout(wait, 100); })();
-  }
-  // Gradio may insert this script after the load event has fired.
-  if (document.readyState === "complete") deepLink(); else window.addEventListener("load", deepLink);
-  // Long answers: keep the latest question and the start of its answer in view (not the bottom).
-  var seen = -1, pending = false;
-  function follow() {
-    pending = false;
-    var root = document.getElementById("chatbot");
-    if (!root) return;
-    var n = root.querySelectorAll('[data-testid="bot"], [data-testid="user"]').length;
-    if (n === seen) return;
-    var grew = n > seen && seen >= 0; seen = n;
-    if (!grew) return;
-    var users = root.querySelectorAll(".user-row"), box = root.querySelector(".bubble-wrap");
-    var target = users[users.length - 1];
-    if (target && box) box.scrollTop += target.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-    refocus(0);
-  }
-  function refocus(n) {  // the input is locked while an answer is computed; give the focus back after
-    var input = document.querySelector("#chat-input textarea");
-    var idle = !document.activeElement || document.activeElement === document.body;
-    if (input && !input.disabled) { if (idle) input.focus(); return; }
-    if (n < 20) setTimeout(function () { refocus(n + 1); }, 50);
-  }
-  new MutationObserver(function () { if (!pending) { pending = true; requestAnimationFrame(follow); } })
-    .observe(document.documentElement, { childList: true, subtree: true });
-  window.policyGoToClause = go;
-})();
-</script>
-"""
+PAGE_JS = (STATIC / "page.html").read_text(encoding="utf-8")  # a <script> for the page head
