@@ -78,7 +78,7 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "") -> Draft:
     if answer.follow_up:
         body.append("为便于进一步核实，请补充以下情况：" + "".join(answer.follow_up))
     basis = []
-    for c in answer.citations:
+    for c in _outermost(answer.citations):
         where = "、".join(x for x in (c.section, f"第{c.clause}条" if (c.clause or "").startswith("（") else c.clause) if x)
         basis.append(f"{where}：“{c.quote}”")
     stated = next((f"政策原文规定：“{c.quote}”" for c in answer.citations if c.clause == "施行期限"), "")
@@ -86,3 +86,12 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "") -> Draft:
     validity = "；".join(x for x in (stated, verdict) if x) or "原文未写明有效期"
     validity += "。申报前请以主管部门最新通知为准。"
     return Draft(salutation=salutation, body=body, basis=basis, validity=validity)
+
+
+def _outermost(citations: list) -> list:
+    """Citations not contained in another one of the same document: a letter quotes each span once."""
+    def inside(c, d) -> bool:
+        return c is not d and c.doc_id == d.doc_id and d.start <= c.start and c.end <= d.end and (c.start, c.end) != (d.start, d.end)
+
+    unique = list({(c.doc_id, c.start, c.end): c for c in citations}.values())
+    return [c for c in unique if not any(inside(c, d) for d in unique)]

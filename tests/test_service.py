@@ -95,3 +95,9 @@ def test_an_internal_error_never_crashes_the_conversation(bot, monkeypatch):
     monkeypatch.setattr("assistant.service.compose", explode)
     a = bot.ask("平台建设投资1200万元，能补多少？")
     assert "内部错误" in a.answer and a.calculations == []
+
+
+def test_draft_quotes_each_span_once(bot):
+    inquiry = "我公司在海淀区，测试验证公共服务平台建设投资2000万元，能获得多少补贴？"
+    basis = build_draft(bot.ask(inquiry), inquiry).basis
+    assert sum("对符合条件的平台给予不超过30%的建设补贴" in b for b in basis) == 1
