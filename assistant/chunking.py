@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .corpus import Document, Unit
 
 # Bump whenever chunk boundaries or ``embed_text`` change: the index fingerprint includes it.
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 
 INDEXED_KINDS = ("issuers", "title", "preamble", "scope", "measure", "validity")
 SENTENCE_END = "。；！？!?;"
@@ -110,7 +110,10 @@ def chunk_document(doc: Document) -> list[Chunk]:
     for unit in doc.units:
         if unit.kind not in INDEXED_KINDS:
             continue
-        chunks.append(_chunk(doc, unit, "unit", unit.start, unit.end))
+        # Non-clause units say what they are ("施行期限：…", "发文机关：…"), as a reader sees
+        # from the document's layout; the text itself rarely names its own role.
+        label = "" if unit.kind in ("measure", "part") else f"{unit.label}："
+        chunks.append(_chunk(doc, unit, "unit", unit.start, unit.end, label))
         if unit.end - unit.start <= SPLIT_OVER:
             continue
         spans = split_sentences(doc.text, unit.start, unit.end)
@@ -120,7 +123,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         # already starts with it, so it gets no prefix.
         heading = doc.text[spans[0][0] : spans[0][1]] if unit.kind == "measure" else ""
         for i, (s, e) in enumerate(spans):
-            chunks.append(_chunk(doc, unit, "sentence", s, e, heading if i else ""))
+            chunks.append(_chunk(doc, unit, "sentence", s, e, (heading if i else "") or label))
     return chunks
 
 
