@@ -20,13 +20,9 @@ def _knowledge(settings):
 
 
 def _today(settings, date_text: str | None):
-    import datetime as dt
+    from .knowledge import asked_date
 
-    from .knowledge import parse_date
-
-    if date_text:
-        return parse_date(date_text)
-    return parse_date(settings.today) if settings.today else dt.date.today()
+    return asked_date(settings.today, date_text)
 
 
 def cmd_calc(args, settings) -> int:

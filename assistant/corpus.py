@@ -21,6 +21,7 @@ SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 # Leftovers of Word → text conversion that are not part of the published text.
 ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
 
+
 @dataclass(frozen=True)
 class Citation:
     doc_id: str

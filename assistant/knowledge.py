@@ -26,6 +26,13 @@ def parse_date(text: str) -> dt.date:
     raise AmountError(f"无法识别日期“{text}”，请输入如“2023-06-01”的日期")
 
 
+def asked_date(today_setting: str, date_text: str | None = None) -> dt.date:
+    """The date a question is about: the one given, else the ``POLICY_TODAY`` setting, else today."""
+    if date_text:
+        return parse_date(date_text)
+    return parse_date(today_setting) if today_setting else dt.date.today()
+
+
 @dataclass
 class Knowledge:
     docs: dict[str, Document]

@@ -53,13 +53,9 @@ class QueryError(PolicyError, ValueError):
 
 
 @dataclass(frozen=True)
-class Passage:
-    doc_id: str
-    clause: str | None
-    section: str | None
-    quote: str
-    start: int
-    end: int
+class Passage(Citation):
+    """A cited span plus its search score."""
+
     score: float
 
     @property
@@ -67,7 +63,7 @@ class Passage:
         return Citation(self.doc_id, self.clause, self.section, self.quote, self.start, self.end)
 
     def to_dict(self) -> dict:
-        return {**self.citation.to_dict(), "score": round(self.score, 6)}
+        return {**super().to_dict(), "score": round(self.score, 6)}
 
 
 class Results(list):

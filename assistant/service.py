@@ -8,7 +8,7 @@ import threading
 
 from .answer import Answer
 from .errors import PolicyError
-from .knowledge import Knowledge, parse_date
+from .knowledge import Knowledge, asked_date
 from .respond import compose
 from .settings import Settings
 from .understand import Understander
@@ -59,7 +59,7 @@ class Assistant:
         return [self.embedder.embed_query(t) for t in texts]
 
     def today(self) -> dt.date:
-        return parse_date(self.settings.today) if self.settings.today else dt.date.today()
+        return asked_date(self.settings.today)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         try:
