@@ -30,3 +30,8 @@ class SearchIndexError(PolicyError):
 
 class ModelError(PolicyError):
     """A configured model (embedding or chat) could not be loaded or reached."""
+
+
+class SearchUnavailable(SearchIndexError):
+    """Search cannot run right now (server down or unreachable, invalid address, collection gone and
+    not reopenable, another build holding the lock too long): not the same as "no passage found"."""
