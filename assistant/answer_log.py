@@ -3,7 +3,9 @@
 A failing write is logged as a warning and reported to the caller (``append`` returns False);
 it never raises, so a full disk or a read-only folder cannot break a conversation. Sessions are
 recorded by a hash of their id, never the id itself, and any configured secret (passwords, API
-keys) is masked should it ever appear in a record.
+keys) is masked should it ever appear in a record. The file holds enterprises' questions: it is
+created 0600 in a folder created 0700, and an existing file is narrowed to 0600. Text is cleaned of
+control characters and unpaired surrogates first, so an odd question is still logged.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import threading
 from dataclasses import fields
 from pathlib import Path
 
 from .answer import Answer
+from .inputs import clean_value
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +54,7 @@ class AnswerLog:
             "time": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
             "session": session_tag(session),
             "channel": channel,
-            **answer.to_log(),
+            **clean_value(answer.to_log()),
         }
 
     def append(self, answer: Answer, *, session: str | None = None, channel: str = "chat") -> bool:
@@ -60,8 +64,11 @@ class AnswerLog:
             for secret in self._secrets:
                 line = line.replace(json.dumps(secret, ensure_ascii=False)[1:-1], MASK)
             with self._lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("a", encoding="utf-8") as fh:
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                    if os.fstat(fd).st_mode & 0o077:
+                        os.fchmod(fd, 0o600)  # a log created by an older version (0644)
                     fh.write(line + "\n")
             return True
         except Exception as exc:  # the log is for review; losing a line must not lose the answer

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .answer import Answer
+from .inputs import clean_text
 from .money import format_rate, format_yuan
 
 MARK = {True: "符合", False: "不符合", None: "待确认"}
@@ -28,23 +29,19 @@ class Draft:
         out += ["**政策依据**", ""] + [f"{i}. {b}" for i, b in enumerate(self.basis, 1)] + [""]
         out += [f"**有效期说明**：{self.validity}", ""]
         out += ["　　特此答复。", ""] + self.closing
-        return "\n".join(out) + "\n"
+        return clean_text("\n".join(out)) + "\n"
 
     def to_docx(self, path: Path) -> Path:
         import docx  # python-docx, only needed for the download
 
         doc = docx.Document()
-        doc.add_heading(self.title, level=1)
-        doc.add_paragraph(self.salutation)
-        for p in self.body:
-            doc.add_paragraph(f"　　{p}")
-        doc.add_paragraph("政策依据：")
-        for i, b in enumerate(self.basis, 1):
-            doc.add_paragraph(f"{i}. {b}")
-        doc.add_paragraph(f"有效期说明：{self.validity}")
-        doc.add_paragraph("　　特此答复。")
-        for line in self.closing:
-            doc.add_paragraph(line)
+        doc.add_heading(clean_text(self.title), level=1)
+        # Every paragraph is cleaned: python-docx refuses control characters (not XML) outright.
+        lines = [self.salutation, *(f"　　{p}" for p in self.body), "政策依据：",
+                 *(f"{i}. {b}" for i, b in enumerate(self.basis, 1)), f"有效期说明：{self.validity}",
+                 "　　特此答复。", *self.closing]
+        for line in lines:
+            doc.add_paragraph(clean_text(line))
         path = Path(path)
         doc.save(str(path))
         return path
@@ -57,6 +54,7 @@ def _plain(md: str) -> str:
 
 
 def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "") -> Draft:
+    inquiry, enterprise = clean_text(inquiry or ""), clean_text(enterprise or "").strip()
     salutation = f"{enterprise or '贵单位'}："
     body = [f"您好！来函（来电）咨询的问题“{inquiry.strip()[:200]}”已收悉，经研究，现答复如下。"]
     if not answer.in_scope:

@@ -16,19 +16,20 @@ from .answer import Answer
 from .calculator import Calculation, Verdict
 from .corpus import Citation, Document, Unit
 from .errors import PolicyError
+from .inputs import clean_text
 from .money import format_rate, format_yuan
 
 MARK = {True: ("符合", "pa-yes"), False: ("不符合", "pa-no"), None: ("待确认", "pa-unknown")}
 
 
 def esc(text: object) -> str:
-    """Text for HTML (element content and quoted attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Text for HTML (element content and quoted attributes), without control characters."""
+    return html.escape(clean_text("" if text is None else str(text)), quote=True)
 
 
 def md_safe(text: str) -> str:
     """Text for chat markdown: no HTML can form (``<`` and ``&`` escaped), markdown (``>`` quotes) kept."""
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;")
+    return clean_text(text or "").replace("&", "&amp;").replace("<", "&lt;")
 
 
 def cn_date(day: dt.date | None) -> str:
