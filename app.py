@@ -2,16 +2,25 @@
 
 Handlers are thin: they adapt Gradio values to ``assistant.webui.WebApp`` (where the logic and the
 HTML rendering live, tested without a browser). Named API endpoints for ``gradio_client``:
-``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README).
+``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README), each behind
+``@endpoint`` (types checked, text cleaned, one error policy). ``LoginGate`` guards every route when
+a staff login is configured, throttles failed logins and answers ``/ready``; served files live in
+this process's own private folder (``GRADIO_TEMP_DIR``).
 """
 
 import logging
+import os
+import signal
 import sys
 import threading
 
 import gradio as gr
+from starlette.middleware import Middleware
 
+from assistant.endpoints import endpoint
 from assistant.errors import PolicyError, SettingsError
+from assistant.inputs import as_text
+from assistant.login_gate import LoginGate, Throttle
 from assistant.settings import Settings
 from assistant.webui import (
     CSS,
@@ -53,18 +62,20 @@ def session_of(request: gr.Request | None) -> str | None:
     return getattr(request, "session_hash", None) if request is not None else None
 
 
-def launch_kwargs(settings: Settings) -> dict:
+def launch_kwargs(settings: Settings, ready=lambda: True) -> dict:
     """Keyword arguments for ``demo.launch``; a half-configured login fails loudly."""
     auth = None
     if settings.app_username or settings.app_password:
         if not (settings.app_username and settings.app_password):
             raise SettingsError("登录需同时设置 POLICY_APP_USERNAME 和 POLICY_APP_PASSWORD（只设置了其中一个）")
         auth = (settings.app_username, settings.app_password)
+    throttle = Throttle(settings.login_max_failures, settings.login_lockout)
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "auth": auth,
         "auth_message": "政策助手：工作人员登录",
+        "app_kwargs": {"middleware": [Middleware(LoginGate, throttle=throttle, ready=ready)]},
         "css": CSS,
         "head": PAGE_JS,
         "theme": THEME,
@@ -98,16 +109,11 @@ def build_demo(web: WebApp) -> gr.Blocks:
     def clear():
         return [], [], {}, details_placeholder(), gr.update(value="", interactive=True)
 
+    @endpoint(UNEXPECTED, question=(as_text, "问题 question"))
     def api_ask(question, history, request: gr.Request):
-        if not (question or "").strip():
-            raise gr.Error("问题为空，请输入问题，例如：“平台建设投资1200万元，能补多少？”")
-        try:
-            answer, logged = web.ask(question, history, session=session_of(request), channel="api")
-        except PolicyError as exc:
-            raise gr.Error(str(exc)) from None
-        except Exception:
-            log.exception("API 回答问题时出错")
-            raise gr.Error(UNEXPECTED) from None
+        if not question.strip():
+            raise PolicyError("问题为空，请输入问题，例如：“平台建设投资1200万元，能补多少？”")
+        answer, logged = web.ask(question, history, session=session_of(request), channel="api")
         history = [*(history or []), {"role": "user", "content": question},
                    {"role": "assistant", "content": answer.answer}][-20:]
         return {**answer.to_dict(), "notices": answer.notices, "asked_on": answer.asked_on, "logged": logged}, history
@@ -132,13 +138,11 @@ def build_demo(web: WebApp) -> gr.Blocks:
         needs_base = result.rule.kind != "cap_only"
         return web.preview_amount(base) if needs_base else "", web.preview_date(date), web.calc_html(result)
 
+    @endpoint(UNEXPECTED)
     def api_calculate(measure: str, base: str, date: str = "", registered_in: str = "", industry: str = "",
                       in_library: str = "", listed_products: str = "") -> dict:
-        """补贴计算：measure 为规则编号（如 platform_construction），base 为计算基数金额（如“1200万”）。"""
-        try:
-            return web.calculate(measure, base, date, registered_in, industry, in_library, listed_products).to_dict()
-        except PolicyError as exc:
-            raise gr.Error(str(exc)) from None
+        """补贴计算：measure 为规则编号（如 platform_construction），base 为计算基数金额（如“1200万”，数字按元计）。"""
+        return web.calculate(measure, base, date, registered_in, industry, in_library, listed_products).to_dict()
 
     # ---- 政策匹配 handlers
     amount_fields = web.match_fields()
@@ -167,16 +171,11 @@ def build_demo(web: WebApp) -> gr.Blocks:
             return (date_ok, *amount_ok, f'<div class="pa-details">{field_error(UNEXPECTED)}</div>')
         return (date_ok, *amount_ok, web.match_html(result))
 
+    @endpoint(UNEXPECTED)
     def api_match(profile: str) -> list[dict]:
         """政策匹配：profile 为企业画像 JSON，如 {"registered_in": "北京", "platform_investment": "2000万元"}；
         返回每项措施的匹配结果（Match.to_dict()），可申请的在前、金额大的在前。"""
-        try:
-            return web.match_json(profile).to_list()
-        except PolicyError as exc:
-            raise gr.Error(str(exc)) from None
-        except Exception:
-            log.exception("API 政策匹配时出错")
-            raise gr.Error(UNEXPECTED) from None
+        return web.match_json(profile).to_list()
 
     # ---- 答复起草 handlers
     def on_draft(inquiry, enterprise, request: gr.Request):
@@ -194,20 +193,25 @@ def build_demo(web: WebApp) -> gr.Blocks:
         docx_path, md_path = web.draft_files(markdown, folder)
         return preview(markdown), gr.update(value=str(docx_path)), gr.update(value=str(md_path)), str(docx_path.parent)
 
+    @endpoint(UNEXPECTED)
     def api_draft(inquiry, enterprise=None, request: gr.Request = None):
-        try:
-            result = web.draft(inquiry, enterprise, session=session_of(request))
-        except PolicyError as exc:
-            raise gr.Error(str(exc)) from None
+        result = web.draft(inquiry, enterprise, session=session_of(request))
         return result.markdown, str(result.docx), str(result.md)
 
-    with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+    # ---- the "preparing the index" banner, polled until the app can answer
+    def poll_status():
+        return web.status_html(), gr.Timer(active=not web.ready)
+
+    age = max(60, web.settings.file_max_age)
+    with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(min(age, 600), age)) as demo:
         history = gr.State([])  # plain {"role","content"} turns for Assistant.ask, per session
         shown = gr.State({})  # chat message index -> its 回答依据 panel
         pending = gr.State("")
         draft_folder = gr.State("")
         draft_generated = gr.State("")  # the draft as generated, before edits
         gr.HTML(web.header_html(), js_on_load=None)
+        status = gr.HTML(web.status_html(), elem_id="index-status", js_on_load=None)
+        status_timer = gr.Timer(1.0, active=not web.ready)
         with gr.Tabs(selected="chat"):
             with gr.Tab("政策问答", id="chat", elem_id="tab-chat"):
                 with gr.Row(equal_height=False):
@@ -317,6 +321,8 @@ def build_demo(web: WebApp) -> gr.Blocks:
 
         # ---- wiring
         private = {"api_visibility": "private"}
+        demo.load(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)
+        status_timer.tick(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)
         for trigger in (msg.submit, send.click):
             trigger(echo, [msg, chatbot], [msg, chatbot, pending], queue=False, **private).then(
                 reply, [pending, chatbot, history, shown], [chatbot, history, shown, details, msg], **private)
@@ -366,15 +372,22 @@ def _make_web() -> WebApp:
 
 
 web = _make_web()
+# Gradio copies served files into GRADIO_TEMP_DIR (read when the components are built): this
+# process's own 0700 folder, never the /tmp/gradio shared by every Gradio app on the machine.
+os.environ["GRADIO_TEMP_DIR"] = str(web.served_dir)
 demo = build_demo(web)
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        kwargs = launch_kwargs(web.settings)
+        kwargs = launch_kwargs(web.settings, ready=lambda: web.ready)
     except PolicyError as exc:
         sys.exit(f"启动失败：{exc}")
+    os.umask(0o077)  # everything this server writes (Gradio's copies of drafts included) is private
+    # SIGTERM (systemd, docker stop) closes the server like Ctrl-C, so the private folder is removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    log.info("下载文件目录：%s（仅本进程可读，%d 秒后删除）", web.served_dir, web.settings.file_max_age)
     # Load the embedding model and index in the background: the page is up at once, and the first
     # questions wait for this one load instead of each starting their own.
     threading.Thread(target=web.warm_up, name="warm-up", daemon=True).start()

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility
 from .errors import AmountError, PolicyError
+from .inputs import InputTypeError, as_amount_text, as_choice_text, as_text
 from .knowledge import Knowledge, parse_date
 from .money import format_yuan, parse_amount
 from .rules import Rule
@@ -64,22 +65,40 @@ def read_profile(profile: dict, today: dt.date) -> tuple[Facts, dict[str, Decima
     """Split a profile into enterprise facts and amounts by base key; bad values name their key."""
     if not isinstance(profile, dict):
         raise PolicyError("企业画像应为 JSON 对象，如 {\"registered_in\": \"北京\", \"platform_investment\": \"2000万元\"}")
+    profile = _checked(profile)
     amounts: dict[str, Decimal] = {}
     for key, value in profile.items():
         if key in FACT_KEYS or value in (None, ""):
             continue
         try:
-            amounts[key] = parse_amount(str(value))
+            amounts[key] = parse_amount(value)
         except AmountError as exc:
             raise AmountError(f"企业画像字段 {key}：{exc}") from None
     try:
-        on = parse_date(str(profile["date"])) if profile.get("date") else today
-        facts = Facts(registered_in=profile.get("registered_in"), industry=profile.get("industry"),
+        on = parse_date(profile["date"]) if profile.get("date") else today
+        facts = Facts(registered_in=profile.get("registered_in") or None, industry=profile.get("industry") or None,
                       project_in_library=_bool(profile.get("project_in_library")),
                       uses_listed_products=_bool(profile.get("uses_listed_products")), date=on)
     except AmountError as exc:
         raise AmountError(f"企业画像：{exc}") from None
     return facts, amounts, on
+
+
+def _checked(profile: dict) -> dict:
+    """The profile with every value of the type its key needs (text, yes/no, amount); a number is
+    an amount in yuan. A wrong type names its key instead of failing somewhere inside."""
+    out = {}
+    for key, value in profile.items():
+        if not isinstance(key, str):
+            raise InputTypeError(f"企业画像的字段名应为文字，实际为 {key!r}")
+        what = f"企业画像字段 {key}"
+        if key in ("registered_in", "industry", "date"):
+            out[key] = as_text(value, what)
+        elif key in ("project_in_library", "uses_listed_products"):
+            out[key] = as_choice_text(value, what)
+        else:
+            out[key] = as_amount_text(value, what)
+    return out
 
 
 def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:

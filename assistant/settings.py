@@ -79,7 +79,20 @@ class Settings:
     )
     answer_log: Path = field(
         default=ROOT / "logs" / "answers.jsonl",
-        metadata={"env": "POLICY_ANSWER_LOG", "help": "问答日志（JSON Lines）路径"},
+        metadata={"env": "POLICY_ANSWER_LOG", "help": "问答日志（JSON Lines）路径（文件权限 0600）"},
+    )
+    file_max_age: int = field(
+        default=3600,
+        metadata={"env": "POLICY_FILE_MAX_AGE", "help": "网页应用生成的下载文件（答复草稿）保留时间（秒），到期删除"},
+    )
+    login_max_failures: int = field(
+        default=5,
+        metadata={"env": "POLICY_LOGIN_MAX_FAILURES", "help": "同一地址或同一用户名在计数窗口内允许的登录失败次数，超过后须等待"},
+    )
+    login_lockout: float = field(
+        default=60.0,
+        metadata={"env": "POLICY_LOGIN_LOCKOUT",
+                  "help": "登录失败的计数窗口和首次等待时间（秒）；之后每多失败一次等待加倍，最长1小时"},
     )
 
     @classmethod

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -25,9 +24,11 @@ from .calculator import Calculation, Facts, Verdict
 from .corpus import Document
 from .draft import build_draft
 from .errors import PolicyError
+from .inputs import as_amount_text, as_choice_text, as_text, clean_text, clean_value
 from .knowledge import parse_date
 from .match import Match
 from .money import format_rate, format_yuan, parse_amount
+from .private_files import make_private_root, private_dir, restrict, sweep, write_private
 from .prompts import FALLBACK_NOTICES
 from .render import (  # noqa: F401  (re-exported for the app and the tests)
     MARK,
@@ -60,7 +61,6 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"  # page CSS and script, kept out of the Python
 TRI_CHOICES = ["不清楚", "是", "否"]
 DRAFT_NAME = "政策咨询答复草稿"
-DRAFT_MAX_AGE = 3600  # seconds a generated draft file is kept for download
 EXAMPLES = [
     "平台建设投资1200万元，能补多少？",
     "我们是海淀区的软件企业，项目已入库，固定资产投资贷款6亿元，贴息最多多少？",
@@ -71,6 +71,7 @@ EXAMPLES = [
 ]
 FALLBACK = frozenset(FALLBACK_NOTICES.values())
 UNEXPECTED = "抱歉，处理这个问题时出现了内部错误，已记录。请稍后重试，或换一种问法。"
+PREPARING = "正在准备索引…"
 
 
 # ---------------------------------------------------------------- escaping and small formatters
@@ -170,10 +171,41 @@ class WebApp:
         self.anchors = Anchors(self.kb.docs)
         self._warm_lock = threading.Lock()
         self._warm = False
+        self._warm_started: float | None = None
         self._source_html: str | None = None
-        self.draft_dir = Path(tempfile.gettempdir()) / "policy-assistant-drafts"
+        self._private_root: Path | None = None
+
+    # -- private files
+    @property
+    def private_root(self) -> Path:
+        """This process's own 0700 folder (created on first use, removed at exit)."""
+        if self._private_root is None:
+            self._private_root = make_private_root()
+        return self._private_root
+
+    @property
+    def draft_dir(self) -> Path:
+        return self.private_root / "drafts"
+
+    @property
+    def served_dir(self) -> Path:
+        """Gradio's cache for the files it serves (``GRADIO_TEMP_DIR``): inside the private root."""
+        return private_dir(self.private_root / "served")
 
     # -- start-up
+    @property
+    def ready(self) -> bool:
+        """True once the embedding model and the index are loaded: the app can answer at once."""
+        return self._warm
+
+    def status_html(self) -> str:
+        """The "preparing" banner shown until ``ready`` ("" afterwards)."""
+        if self._warm:
+            return ""
+        waited = f"（已用时 {time.monotonic() - self._warm_started:.0f} 秒）" if self._warm_started else ""
+        return banner("info", f"<b>{PREPARING}</b>首次启动需要载入向量模型并构建检索索引，通常需要 10 秒到 2 分钟{waited}。"
+                              "此时提问也会得到回答，只是要等准备完成。")
+
     def warm_up(self) -> None:
         """Load the embedding model and open the index once, before (or instead of) racing requests."""
         if self._warm:
@@ -181,6 +213,7 @@ class WebApp:
         with self._warm_lock:
             if self._warm:
                 return
+            self._warm_started = time.monotonic()
             started = time.perf_counter()
             try:
                 self.bot.understander.read("平台建设投资1200万元，能补多少？")
@@ -200,7 +233,7 @@ class WebApp:
             channel: str = "chat") -> tuple[Answer, bool]:
         """bot.ask plus the answer log; PolicyError propagates (its message is for the user)."""
         self.warm_up()
-        answer = self.bot.ask(question, history or [])
+        answer = self.bot.ask(clean_text(question or ""), clean_value(history or []))
         return answer, self.log.append(answer, session=session, channel=channel)
 
     def chat_turn(self, message: str, history: list[dict] | None, *, session: str | None = None,
@@ -310,7 +343,16 @@ class WebApp:
 
     def calculate(self, rule_id: str, base: str, date: str = "", registered_in: str = "", industry: str = "",
                   in_library: str | bool | None = None, listed_products: str | bool | None = None) -> CalcResult:
-        """The calculator: raises FieldError (field = measure/base/date/in_library/listed_products)."""
+        """The calculator: raises FieldError (field = measure/base/date/in_library/listed_products).
+
+        Values of the wrong type are refused with their field named; a number is an amount in yuan."""
+        rule_id = _typed("measure", as_text, rule_id, "支持措施 measure")
+        base = _typed("base", as_amount_text, base, "计算基数 base")
+        date = _typed("date", as_text, date, "申请日期 date")
+        registered_in = _typed("registered_in", as_text, registered_in, "注册经营地 registered_in")
+        industry = _typed("industry", as_text, industry, "所属行业 industry")
+        in_library = _typed("in_library", as_choice_text, in_library, "项目是否入库 in_library")
+        listed_products = _typed("listed_products", as_choice_text, listed_products, "是否列入两清单 listed_products")
         try:
             rule = self.kb.rules.get((rule_id or "").strip())
         except PolicyError as exc:
@@ -430,16 +472,18 @@ class WebApp:
             except json.JSONDecodeError as exc:
                 raise PolicyError(f"企业画像不是有效的 JSON（第{exc.lineno}行第{exc.colno}列附近有误），"
                                   f"例如：{PROFILE_EXAMPLE}") from None
+            except RecursionError:
+                raise PolicyError(f"企业画像嵌套过深，应为一层的 JSON 对象，例如：{PROFILE_EXAMPLE}") from None
         if not isinstance(profile, dict):
             raise PolicyError(f"企业画像应为 JSON 对象，例如：{PROFILE_EXAMPLE}")
-        profile = dict(profile)
+        profile = clean_value(profile)
         for key, what, name in (("project_in_library", "项目是否入库", "in_library"),
                                 ("uses_listed_products", "是否列入两清单", "listed_products")):
             if key in profile:  # also 不清楚, as in the form
-                profile[key] = _tri(profile[key], what, name)
+                profile[key] = _tri(as_choice_text(profile[key], f"企业画像字段 {key}"), what, name)
         on = self.bot.today()
         if profile.get("date") not in (None, ""):
-            on = parse_date(str(profile["date"]))
+            on = parse_date(as_text(profile["date"], "企业画像字段 date"))
         return MatchResult(on, self.bot.match(profile))
 
     def match_html(self, r: MatchResult) -> str:
@@ -507,15 +551,15 @@ class WebApp:
 
     # -- 答复起草
     def draft(self, inquiry: str, enterprise: str = "", *, session: str | None = None) -> DraftResult:
+        inquiry, enterprise = as_text(inquiry, "企业咨询内容 inquiry"), as_text(enterprise, "来函单位 enterprise")
         if not (inquiry or "").strip():
             raise FieldError("inquiry", "请先粘贴企业的咨询内容，例如：“我公司建设测试验证平台投资1200万元，能获得多少补贴？”")
         answer, logged = self.ask(inquiry, [], session=session, channel="draft")
         draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip())
         markdown = draft.to_markdown()
         folder = self._draft_folder()
-        docx_path = draft.to_docx(folder / f"{DRAFT_NAME}.docx")
-        md_path = folder / f"{DRAFT_NAME}.md"
-        md_path.write_text(markdown, encoding="utf-8")
+        docx_path = restrict(draft.to_docx(folder / f"{DRAFT_NAME}.docx"))
+        md_path = write_private(folder / f"{DRAFT_NAME}.md", markdown)
         basis = [self._notices(answer, logged)]
         if answer.in_scope:
             doc_ids = [c.doc_id for c in answer.citations] or list(self.kb.docs)
@@ -532,19 +576,13 @@ class WebApp:
         ``folder`` (the session's earlier draft folder) is reused so that typing does not pile up folders."""
         reuse = Path(folder) if folder else None
         folder = reuse if reuse and reuse.parent == self.draft_dir and reuse.is_dir() else self._draft_folder()
-        md_path = folder / f"{DRAFT_NAME}.md"
-        md_path.write_text(markdown or "", encoding="utf-8")
-        return markdown_to_docx(markdown or "", folder / f"{DRAFT_NAME}.docx"), md_path
+        markdown = clean_text(markdown or "")
+        md_path = write_private(folder / f"{DRAFT_NAME}.md", markdown)
+        return restrict(markdown_to_docx(markdown, folder / f"{DRAFT_NAME}.docx")), md_path
 
     def _draft_folder(self) -> Path:
-        self.draft_dir.mkdir(parents=True, exist_ok=True)
-        cutoff = time.time() - DRAFT_MAX_AGE
-        for old in self.draft_dir.iterdir():
-            try:
-                if old.stat().st_mtime < cutoff:
-                    shutil.rmtree(old, ignore_errors=True)
-            except OSError:
-                pass
+        """A new 0700 folder for one draft's files; folders older than POLICY_FILE_MAX_AGE are removed."""
+        sweep(private_dir(self.draft_dir), self.settings.file_max_age)
         return Path(tempfile.mkdtemp(prefix="draft-", dir=self.draft_dir))
 
     # -- 政策原文
@@ -558,6 +596,14 @@ class WebApp:
         return (f'<div class="pa-header"><h1>政策助手</h1><p>{esc(doc.meta.title)}'
                 f'{"（" + esc("、".join(doc.meta.issuers)) + "）" if doc.meta.issuers else ""}：'
                 "政策问答、补贴计算、政策匹配、答复起草。每个数字来自计算器，每条结论都附政策原文出处，点击出处可跳转到原文条款。</p></div>")
+
+
+def _typed(field_name: str, convert, value, what: str):
+    """``convert(value, what)`` with a type error tied to its form field."""
+    try:
+        return convert(value, what)
+    except PolicyError as exc:
+        raise FieldError(field_name, str(exc)) from None
 
 
 def _date_or(text: str, default: dt.date) -> dt.date:
@@ -638,7 +684,7 @@ def markdown_to_docx(markdown: str, path: Path) -> Path:
     import docx  # python-docx, only needed for the download
 
     document = docx.Document()
-    for raw in markdown.splitlines():
+    for raw in clean_text(markdown).splitlines():
         line = raw.rstrip()
         if not line.strip():
             continue
