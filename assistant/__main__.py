@@ -7,6 +7,7 @@ import json
 import sys
 
 from .errors import PolicyError
+from .inputs import clean_text
 
 
 def _print_json(data) -> None:
@@ -106,9 +107,13 @@ def cmd_rules_draft(args, settings) -> int:
 
     if not args.doc:
         raise PolicyError("请指定文档，如 python -m assistant rules draft corpus/xxx.docx（或文档编号）")
-    path = next((p for p in document_files(settings.corpus_dir) if args.doc in (p.stem, p.name, str(p))), None)
+    files = document_files(settings.corpus_dir)
+    path = next((p for p in files if args.doc in (p.stem, p.name, str(p))), None)
     from pathlib import Path
 
+    if path is None and not Path(args.doc).is_file():
+        known = "、".join(p.stem for p in files) or "（无）"
+        raise PolicyError(f"找不到文档“{args.doc}”：语料库中没有这个编号的文档，也没有这个文件。现有文档：{known}")
     doc = load_document(path or Path(args.doc))
     out, drafts = draft_rule_file(doc, force=args.force)
     print(f"已起草 {len(drafts)} 条规则（全部未审核）：{out}")
@@ -131,6 +136,8 @@ def cmd_match(args, settings) -> int:
         raise PolicyError(f"找不到企业画像文件 {args.profile}") from None
     except ValueError as exc:
         raise PolicyError(f"企业画像文件 {args.profile} 不是合法的 JSON（第{getattr(exc, 'lineno', '?')}行）") from None
+    except RecursionError:
+        raise PolicyError(f"企业画像文件 {args.profile} 嵌套过深，应为一层的 JSON 对象") from None
     kb = _knowledge(settings)
     matches = match_profile(kb, profile, _today(settings, None))
     if args.json:
@@ -151,7 +158,7 @@ def cmd_match(args, settings) -> int:
 def cmd_add(args, settings) -> int:
     from .ingest import add_document
 
-    report = add_document(settings, args.file, force=args.force)
+    report = add_document(settings, args.file, force=args.force, replace_reviewed=args.replace_reviewed)
     for line in report:
         print(line)
     return 0
@@ -164,7 +171,7 @@ def _history(path: str | None) -> list[dict]:
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         raise PolicyError(f"无法读取对话历史文件 {path}，应为 JSON 列表：[{{\"role\": \"user\", \"content\": \"…\"}}]") from None
     if not isinstance(data, list):
         raise PolicyError(f"对话历史文件 {path} 应为 JSON 列表")
@@ -174,6 +181,8 @@ def _history(path: str | None) -> list[dict]:
 def cmd_ask(args, settings) -> int:
     from .service import Assistant
 
+    if not args.question.strip():
+        raise PolicyError("问题为空，请输入问题，例如：python -m assistant ask \"平台建设投资1200万元，能补多少？\"")
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
     answer = Assistant(settings).ask(args.question, _history(args.history))
@@ -192,6 +201,8 @@ def cmd_draft(args, settings) -> int:
     from .draft import build_draft
     from .service import Assistant
 
+    if not args.inquiry.strip():
+        raise PolicyError("来函内容为空，请给出企业的咨询内容，例如：python -m assistant draft \"我公司平台投资1200万元，能补多少？\"")
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
     answer = Assistant(settings).ask(args.inquiry)
@@ -242,14 +253,14 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_match)
     ad = sub.add_parser("add", help="添加政策文件（.txt .md .docx .pdf）到语料库并更新索引")
     ad.add_argument("file")
-    ad.add_argument("--force", action="store_true", help="覆盖同名文件")
+    ad.add_argument("--force", action="store_true", help="覆盖同名文件（规则未审核的文档）")
+    ad.add_argument("--replace-reviewed", action="store_true",
+                    help="替换已有审核规则的文档：先备份原文和规则文件，新文本须仍能通过已审核规则的核对")
     ad.set_defaults(func=cmd_add)
     from .search_cli import add_parsers
 
     add_parsers(sub)
     return p
-
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.reconfigure(encoding="utf-8")
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name, value in vars(args).items():  # bytes the terminal could not decode arrive as lone surrogates
+        if isinstance(value, str):
+            setattr(args, name, clean_text(value))
     try:
         return args.func(args, Settings.from_env())
     except PolicyError as exc:

@@ -1,24 +1,32 @@
 """Adding a policy document: validate first, then copy into the corpus, write its metadata, update the index.
 
 A file that cannot be read or parsed raises before anything is written, so a bad file leaves
-the corpus and the index untouched.
+the corpus and the index untouched. A document whose rule file holds reviewed rules is never
+overwritten by ``--force``: replacing it takes ``--replace-reviewed``, the new text must still pass
+every check of the reviewed rules (otherwise nothing changes), and the previous text and rule file
+are kept under ``corpus/.backup/``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from .corpus import SUFFIXES, load_document, missing_meta
-from .errors import CorpusError
+from .errors import CorpusError, PolicyError
 from .settings import Settings
+
+BACKUP_DIR = ".backup"  # inside the corpus folder; hidden, so never loaded as a document
 
 ASK = {"title": "标题 title", "valid_from": "施行日期 valid_from（YYYY-MM-DD）", "valid_to": "有效期截止日期 valid_to（YYYY-MM-DD）"}
 
 
-def add_document(settings: Settings, file: str | Path, *, force: bool = False, update_index: bool = True) -> list[str]:
+def add_document(settings: Settings, file: str | Path, *, force: bool = False, replace_reviewed: bool = False,
+                 update_index: bool = True) -> list[str]:
     src = Path(file)
     if not src.is_file():
         raise CorpusError(f"找不到文件 {src}")
@@ -30,11 +38,24 @@ def add_document(settings: Settings, file: str | Path, *, force: bool = False, u
     clash = [p for p in corpus.glob(f"{src.stem}.*") if p.suffix.lower() in SUFFIXES and p != dest]
     if clash:
         raise CorpusError(f"语料库中已有同名文档 {clash[0].name}，请改名后再添加")
-    if dest.exists() and not force and dest.resolve() != src.resolve():
-        raise CorpusError(f"语料库中已有 {dest.name}；如需替换请加 --force")
+    report = []
+    if dest.exists() and dest.resolve() != src.resolve():
+        rules = dest.with_name(f"{dest.stem}.rules.yaml")
+        if has_reviewed_rules(rules):
+            if not replace_reviewed:
+                raise CorpusError(f"语料库中的 {dest.name} 已有审核过的规则（{rules.name}），不能用 --force 覆盖；"
+                                  "确需替换请加 --replace-reviewed（会先备份原文和规则文件）")
+            check_rules_still_load(src, dest, rules)  # refuses, changing nothing, if the rules would break
+            report.append(f"已备份原文和规则文件到 {backup([dest, rules], corpus)}")
+        elif not (force or replace_reviewed):
+            raise CorpusError(f"语料库中已有 {dest.name}；如需替换请加 --force")
+        else:
+            if rules.exists():
+                check_rules_still_load(src, dest, rules)
+            report.append(f"已备份原文到 {backup([dest, rules], corpus)}")
     if dest.resolve() != src.resolve():
         shutil.copy2(src, dest)
-    report = [f"已添加《{doc.meta.title}》→ {dest}（{len(doc.measures)} 个条款）"]
+    report.insert(0, f"已添加《{doc.meta.title}》→ {dest}（{len(doc.measures)} 个条款）")
     meta_path = dest.with_name(f"{dest.stem}.meta.yaml")
     if not meta_path.exists():
         m = doc.meta
@@ -53,6 +74,47 @@ def add_document(settings: Settings, file: str | Path, *, force: bool = False, u
     if update_index:
         report.append(refresh_index(settings))
     return report
+
+
+def has_reviewed_rules(path: Path) -> bool:
+    """Whether a rule file marks the file or any of its rules ``reviewed: true`` (an unreadable file counts)."""
+    if not path.exists():
+        return False
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True  # cannot tell: treat as reviewed, the safe side
+    if not isinstance(data, dict):
+        return True
+    rules = data.get("rules") if isinstance(data.get("rules"), list) else []
+    return data.get("reviewed") is True or any(isinstance(r, dict) and r.get("reviewed") is True for r in rules)
+
+
+def check_rules_still_load(src: Path, dest: Path, rules: Path) -> None:
+    """Load the document's rules (reviewed or not: every rule file is checked at load) against the new text as it would sit in the corpus (its name, the
+    existing metadata); a rule whose quote or figure no longer matches refuses the replacement."""
+    from .rules import load_rule_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / dest.name
+        shutil.copy2(src, trial)
+        meta = dest.with_name(f"{dest.stem}.meta.yaml")
+        if meta.exists():
+            shutil.copy2(meta, trial.with_name(meta.name))
+        try:
+            load_rule_file(rules, load_document(trial))
+        except PolicyError as exc:
+            raise CorpusError(f"新文本与规则文件 {rules.name} 不符，未做任何更改（替换后计算和问答都会失败）：{exc}") from None
+
+
+def backup(paths: list[Path], corpus: Path) -> Path:
+    """Copy the existing ``paths`` to ``corpus/.backup/<time>/``; returns that folder."""
+    folder = corpus / BACKUP_DIR / dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder.mkdir(parents=True)
+    for path in paths:
+        if path.exists():
+            shutil.copy2(path, folder / path.name)
+    return folder
 
 
 def refresh_index(settings: Settings) -> str:
