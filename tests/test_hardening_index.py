@@ -92,7 +92,7 @@ def test_two_processes_building_one_index_are_serialised(local, tmp_path):
                               stderr=subprocess.PIPE, text=True, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
              for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
     a, b = sorted((json.loads(out) for out, _ in outs), key=lambda r: r["first"])
     assert a["last"] <= b["first"], "the two builds overlapped"
