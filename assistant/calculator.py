@@ -12,18 +12,9 @@ from decimal import Decimal
 
 from .corpus import Citation
 from .errors import AmountError, RuleError
+from .lexicon import Lexicon, default_lexicon
 from .money import format_plain_yuan, format_rate, format_yuan
 from .rules import Condition, Rule
-
-BEIJING = ("北京", "京", "东城", "西城", "朝阳区", "海淀", "丰台", "石景山", "门头沟", "房山", "通州",
-           "顺义", "昌平", "大兴", "怀柔", "平谷", "密云", "延庆", "亦庄", "经开区", "中关村")
-# 工业 covers mining, manufacturing and utilities; 软件和信息服务业 the software/IT service trades.
-ELIGIBLE_INDUSTRY = ("工业", "制造", "软件", "信息服务", "信息技术", "信息传输", "互联网", "集成电路",
-                     "电子", "通信", "人工智能", "大数据", "云计算", "数据服务", "算力", "芯片", "半导体",
-                     "装备", "汽车", "医药", "化工", "材料", "电力", "能源", "冶金", "机械", "工厂")
-OTHER_INDUSTRY = ("餐饮", "饭店", "酒店", "住宿", "零售", "批发", "超市", "商贸", "房地产", "物业",
-                  "金融", "银行", "证券", "保险公司", "教育", "培训", "旅游", "旅行", "农业", "种植",
-                  "养殖", "建筑", "装修", "物流", "快递", "广告", "娱乐", "美容", "家政", "律师", "会计")
 
 
 @dataclass(frozen=True)
@@ -32,6 +23,7 @@ class Facts:
 
     registered_in: str | None = None
     industry: str | None = None
+    not_registered_in: str | None = None  # "我们不是北京的企业": where the firm is *not* registered
     project_in_library: bool | None = None
     uses_listed_products: bool | None = None
     date: dt.date | None = None
@@ -141,28 +133,34 @@ def check_threshold(rule: Rule, amount: Decimal) -> Verdict:
     return Verdict(rule.name, met, rule.clause, detail, rule.citation)
 
 
-def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> Verdict:
+def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None],
+                    lexicon: Lexicon | None = None) -> Verdict:
+    lex = lexicon or default_lexicon()
+
     def verdict(met: bool | None, detail: str) -> Verdict:
         return Verdict(cond.criterion, met, cond.clause, detail, cond.citation, cond.ask if met is None else "")
 
     if cond.kind == "region":
+        region = (cond.region or "").removesuffix("市").removesuffix("省")
         place = (facts.registered_in or "").strip()
         if not place:
+            if facts.not_registered_in and lex.region_of(facts.not_registered_in) == region:
+                return verdict(False, f"企业不是在{region}注册经营的企业，不属于本政策支持对象")
             return verdict(None, f"尚不清楚企业注册经营地：{cond.ask}")
-        region = (cond.region or "北京").rstrip("市省")
-        aliases = BEIJING if region == "北京" else (region,)
-        if any(k in place for k in aliases):
-            return verdict(True, f"企业在{place}注册经营，属于本市企业")
-        return verdict(False, f"企业注册经营地为{place}，不在{region}，不属于本政策支持对象")
+        if lex.region_of(place) == region:
+            return verdict(True, f"企业在{place}注册经营，属于本地企业")
+        return verdict(False, f"企业注册地为{place}，不在{region}，不属于本政策支持对象")
     if cond.kind == "industry":
         trade = (facts.industry or "").strip()
         if not trade:
             return verdict(None, f"尚不清楚企业所属行业：{cond.ask}")
-        if any(k in trade for k in ELIGIBLE_INDUSTRY):
-            return verdict(True, f"企业属于{trade}，在工业和软件信息服务业范围内")
-        if any(k in trade for k in OTHER_INDUSTRY):
-            return verdict(False, f"企业属于{trade}，不属于工业或软件和信息服务业企业")
-        return verdict(None, f"无法判断“{trade}”是否属于工业或软件和信息服务业，请说明主营业务")
+        code = lex.sector_of(trade)
+        covered = "、".join(lex.sector_name(c) for c in cond.sectors)
+        if code is None or not cond.sectors:
+            return verdict(None, f"无法判断“{trade}”是否在本政策支持的行业范围内，请说明主营业务")
+        if code in cond.sectors:
+            return verdict(True, f"企业属于{trade}（{lex.sector_name(code)}），在支持的行业范围（{covered}）内")
+        return verdict(False, f"企业属于{trade}（{lex.sector_name(code)}），不在支持的行业范围（{covered}）内")
     if cond.kind == "flag":
         value = facts.flag(cond.fact or "")
         if value is None:
@@ -191,6 +189,7 @@ def _d(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "未写明"
 
 
-def check_eligibility(rule: Rule, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> list[Verdict]:
+def check_eligibility(rule: Rule, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None],
+                      lexicon: Lexicon | None = None) -> list[Verdict]:
     """One verdict per condition of the rule: met / not met / unknown (with what is missing)."""
-    return [check_condition(c, facts, on, valid) for c in rule.conditions]
+    return [check_condition(c, facts, on, valid, lexicon) for c in rule.conditions]

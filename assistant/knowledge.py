@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
 from .corpus import Document, load_corpus
 from .errors import AmountError
+from .lexicon import Lexicon, default_lexicon
 from .rules import Rule, RuleBook, load_rulebook
 
 
@@ -37,11 +38,12 @@ def asked_date(today_setting: str, date_text: str | None = None) -> dt.date:
 class Knowledge:
     docs: dict[str, Document]
     rules: RuleBook
+    lexicon: Lexicon = field(default_factory=default_lexicon)
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Knowledge:
         docs = load_corpus(corpus_dir)
-        return cls(docs, load_rulebook(docs))
+        return cls(docs, load_rulebook(docs), Lexicon.load(corpus_dir))
 
     def doc(self, doc_id: str) -> Document:
         return self.docs[doc_id]
@@ -58,4 +60,4 @@ class Knowledge:
 
     def eligibility(self, rule_id: str, facts: Facts, on: dt.date) -> list[Verdict]:
         rule = self.rules.get(rule_id)
-        return check_eligibility(rule, facts, on, self.validity(rule))
+        return check_eligibility(rule, facts, on, self.validity(rule), self.lexicon)

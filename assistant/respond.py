@@ -1,4 +1,4 @@
-"""The grounded (no-LLM) answer composer: calculator figures, verbatim quotes, templated Chinese.
+"""The grounded (no-LLM) answer composer: renders a Plan once, answer first.
 
 Every number in the text comes from a Calculation, a Verdict built from the rule file, a cited
 quote, the user's own figures, or the date asked about, so ``verify`` can check it.
@@ -7,7 +7,6 @@ quote, the user's own figures, or the date asked about, so ``verify`` can check 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from .answer import Answer
 from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
@@ -15,25 +14,40 @@ from .corpus import Citation
 from .errors import PolicyError
 from .knowledge import Knowledge
 from .money import format_rate, format_yuan
+from .router import Plan
 from .rules import Rule
-from .understand import NUMERIC_INTENTS, Question
 
 MARK = {True: "✅ 满足", False: "❌ 不满足", None: "❓ 待确认"}
-DOMAIN = re.compile(r"新基建|新型基础设施|补贴|补助|资助|扶持|奖励|项目库|平台|贴息|基金|REITs|智慧城市|场景|5G|算力|"
-                    r"数据|互联网|车联网|人工智能|专项债|首试用|措施|申报|申请|健康宝|清单|新技术|新产品|中小企业|"
-                    r"有效|支持|经信局|财政局|重大项目|保费|贷款|实验室|体验中心|小批量|税|信贷|融资")
-OTHER_POLICY = re.compile(r"(上海|天津|重庆|广东|广州|深圳|浙江|杭州|江苏|南京|苏州|四川|成都|湖北|武汉|山东)\S{0,6}"
-                          r"(的|有什么|有哪些|出台)\S{0,6}(政策|补贴|措施|办法)")
-OWN_FIRM = re.compile(r"我们|我司|本公司|本企业|企业是|注册在|注册地")
+# English framing around the verbatim Chinese quotes and traces.
+EN = {
+    "amount": "Upper bound: **{amount}** ({name}, clause {clause})",
+    "no_base": "**{name}** (clause {clause}): up to {rate} of {base}, capped at {cap} {per}. Please tell us the amount.",
+    "trace": "Calculation (as the calculator wrote it):",
+    "basis": "Policy text (verbatim, Chinese):",
+    "upper": "“不超过” is an upper bound: the actual amount is set by the authority's review.",
+    "check": "Eligibility check:",
+    "yes": "**Yes**, on what you told us (final decision by the authority).",
+    "no": "**No**: at least one condition is not met ({what}).",
+    "unsure": "**Not yet certain**: please confirm {what}.",
+    "out": "Sorry, this question is outside the policies this assistant covers: {titles}.",
+}
+OUT_REASON = {
+    "individual": "本助手收录的是面向企业的支持政策，不涉及个人消费或个人事务。",
+    "procedure": "这属于其他政务事项，不在本助手收录的政策范围内，请咨询相应主管部门。",
+    "chit_chat": "",
+    "unrelated": "",
+}
 
 
 class Composer:
     """Builds an Answer; citations are numbered in order of first use: [1] [2] …"""
 
-    def __init__(self, kb: Knowledge, on: dt.date):
-        self.kb, self.on = kb, on
+    def __init__(self, kb: Knowledge, on: dt.date, lang: str = "zh"):
+        self.kb, self.on, self.lang = kb, on, lang
         self.citations: list[Citation] = []
         self.lines: list[str] = []
+        self.head: list[str] = []  # the answer itself: shown first
+        self.quoted: set[tuple[str, int, int]] = set()
 
     def cite(self, c: Citation) -> str:
         for i, old in enumerate(self.citations, 1):
@@ -46,10 +60,23 @@ class Composer:
         meta = self.kb.docs[doc_id].meta
         return f"《{meta.title}》" + (f"（{meta.doc_number}）" if meta.doc_number else "")
 
-    def quote_block(self, c: Citation) -> str:
+    def quote_block(self, c: Citation) -> str | None:
+        """A verbatim quote, once per answer (None when it was already shown)."""
+        key = (c.doc_id, c.start, c.end)
+        if key in self.quoted:
+            return None
+        self.quoted.add(key)
         parts = (self.doc_name(c.doc_id) if len(self.kb.docs) > 1 else None, c.section, _clause_name(c.clause))
         where = " · ".join(x for x in parts if x)
         return f"> {self.cite(c)} “{c.quote}”（{where}）"
+
+    def add_quote(self, c: Citation, lead: str = "") -> None:
+        block = self.quote_block(c)
+        if block:
+            self.lines.append(lead + block)
+
+    def text(self) -> str:
+        return "\n".join([*self.head, *([""] if self.head and self.lines else []), *self.lines]).strip()
 
 
 def _clause_name(clause: str | None) -> str | None:
@@ -58,199 +85,296 @@ def _clause_name(clause: str | None) -> str | None:
     return clause
 
 
-FIGURE_ASK = re.compile(r"多少|几|比例|上限|标准|怎么算|如何计算|计算|门槛|最高|金额|能补|能拿|可获|补贴额|条件|够不够|算不算")
-
-
-def in_scope(q: Question) -> bool:
-    from .retrieval import POLICY_TERMS
-
-    if q.chit_chat:
-        return False
-    if OTHER_POLICY.search(q.text) and not OWN_FIRM.search(q.text):
-        return False
-    return bool(q.intents) or bool(DOMAIN.search(q.text)) or any(t in q.text for t in POLICY_TERMS)
-
-
-def asks_for_figures(q: Question) -> bool:
-    """A measure named without a figure or a question about figures is a question about its text."""
-    return bool(q.amounts or q.bad_amounts or q.carried or FIGURE_ASK.search(q.text))
-
-
-def out_of_scope_answer(kb: Knowledge) -> str:
+def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> str:
     titles = "、".join(f"《{d.meta.title}》" for d in kb.docs.values())
-    return (f"抱歉，这个问题不在本助手收录的政策范围内。目前收录的政策是{titles}，"
+    if lang == "en":
+        return EN["out"].format(titles=titles)
+    why = OUT_REASON.get(reason, "")
+    if reason.startswith("region:"):
+        why = f"您问的是{reason[7:]}的政策，本助手目前只收录了以下文件，无法回答其他地区的政策。"
+    return (f"抱歉，这个问题不在本助手收录的政策范围内。{why}目前收录的政策是{titles}，"
             "可以回答其中的补贴计算、申报条件、有效期和条款原文等问题。")
 
 
-def compose(q: Question, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
-    if not in_scope(q):
-        return Answer(answer=out_of_scope_answer(kb), in_scope=False)
-    c = Composer(kb, on)
+def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
+    if plan.kind == "out_of_scope":
+        return Answer(answer=out_of_scope_answer(kb, plan.out_reason, plan.lang), in_scope=False)
+    c = Composer(kb, on, plan.lang)
     calcs: list[Calculation] = []
     verdicts: list[Verdict] = []
-    follow: list[str] = []
-    numeric = [i for i in q.intents if i in NUMERIC_INTENTS]
-    if q.intent == "match":
-        _match(q, c, calcs, verdicts, follow)
-    elif numeric and (asks_for_figures(q) or not _passages(q, c, retriever, calcs, verdicts, follow)):
-        chosen = [i for i in numeric if kb.rules.get(i).base_key in q.roles] or numeric[:1]
-        for intent in chosen:
+    follow: list[str] = list(plan.follow_up)
+    notices: list[str] = []
+    kind = plan.kind
+    if kind == "measures":
+        for rule, base in plan.tasks:
             try:
-                _numeric(kb.rules.get(intent), q, c, calcs, verdicts, follow)
+                _measure(rule, base, plan, c, calcs, verdicts, follow)
             except PolicyError as exc:  # e.g. an amount the calculator refuses: say so, ask again
                 c.lines.append(f"⚠️ {exc}")
                 follow.append("请提供正确的人民币金额，以便计算。")
-    elif q.intent == "validity":
+        if len({rule.doc_id for rule, _ in plan.tasks}) > 1:
+            c.lines.append("\n以上措施分别出自不同文件，各自独立适用，数额以各文件为准，请勿合并计算。")
+        if plan.yes_no:
+            _verdict_first(c, verdicts)
+    elif kind == "clarify":
+        _clarify(plan, c, follow)
+    elif kind == "wording":
+        _wording(plan, c)
+    elif kind == "meta":
+        _meta(plan, c)
+    elif kind == "validity":
         _validity(c, kb)
-    elif q.intent == "scope":
-        _scope(q, c, verdicts, follow)
+    elif kind == "scope":
+        _scope(plan, c, verdicts, follow)
+        if plan.yes_no:
+            _verdict_first(c, verdicts)
+    elif kind == "overview":
+        _overview(c)
+    elif kind == "match":
+        _match(plan, c, calcs, verdicts, follow)
     else:
-        if not _passages(q, c, retriever, calcs, verdicts, follow):
-            return Answer(answer=out_of_scope_answer(kb), in_scope=False)
-    for bad in q.bad_amounts:
-        c.lines.insert(0, f"⚠️ {bad}。\n")
-        follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿”），以便计算。")
-    if q.claims:
-        said = "、".join(f"“{m.text}”" for m in q.claims)
+        found = _passages(plan, c, retriever, notices)
+        if not found and not notices:
+            return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
+    if plan.bad_amounts:
+        c.head[:0] = [f"⚠️ {bad}。" for bad in plan.bad_amounts]
+        follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿元”），以便计算。")
+    if plan.claims:
+        said = "、".join(f"“{m.text}”" for m in plan.claims)
         c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")
-    _validity_notice(c, kb, verdicts)
-    return Answer(answer="\n".join(c.lines).strip(), citations=c.citations, calculations=calcs,
-                  eligibility=_dedupe(verdicts), follow_up=_unique(follow))
+    if plan.draft:
+        c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
+    if kind != "validity":
+        _validity_notice(c, kb, verdicts)
+    return Answer(answer=c.text(), citations=c.citations, calculations=calcs,
+                  eligibility=_dedupe(verdicts), follow_up=_unique(follow), notices=notices)
 
 
-def _numeric(rule: Rule, q: Question, c: Composer, calcs, verdicts, follow) -> None:
-    base = q.roles.get(rule.base_key or "", q.base() if len(q.amounts) == 1 or not q.roles else None)
+# ---------------------------------------------------------------------------------- measures
+
+
+def _measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
+    en = c.lang == "en"
+    clause = _clause_name(rule.clause)
+    where = f"{c.doc_name(rule.doc_id)}" if len(c.kb.docs) > 1 else ""
+    if not rule.reviewed:
+        c.head.append(f"{where}{clause}有相关数额，但相应规则尚未人工审核，暂不计算，请以原文为准。{c.cite(rule.citation)}")
+        c.add_quote(rule.citation)
+        return
     if rule.kind == "threshold":
         if base is None:
-            c.lines.append(f"**{rule.name}**：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}。{c.cite(rule.citation)}")
+            c.head.append(f"**{rule.name}**：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}。{c.cite(rule.citation)}")
             follow.append(f"请提供项目{rule.base}金额（如“1200万元”），以便判断是否达到门槛。")
         else:
             v = check_threshold(rule, base)
             verdicts.append(v)
-            c.lines.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
-        c.lines.append(c.quote_block(rule.citation))
+            c.head.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
+        c.add_quote(rule.citation)
         return
     if rule.kind == "subsidy" and base is None:
-        c.lines.append(f"**{rule.name}**（{_clause_name(rule.clause)}）：按不超过{rule.base}的{format_rate(rule.rate)}"
-                       f"给予补贴，{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
+        if en:
+            c.head.append(EN["no_base"].format(name=rule.name, clause=rule.clause, rate=format_rate(rule.rate),
+                                               base=rule.base, cap=format_yuan(rule.cap), per=rule.cap_per)
+                          + c.cite(rule.citation))
+        else:
+            c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
+                          f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
     else:
         calc = calculate(rule, base)
         calcs.append(calc)
-        c.lines.append(f"**{rule.name}：最高可获{format_yuan(calc.amount_yuan)}**（{_clause_name(rule.clause)}）"
-                       f"{c.cite(rule.citation)}")
-        c.lines.append(f"\n计算过程：{calc.trace}")
-        c.lines.append("\n“不超过”是上限：实际金额以主管部门评审核定为准。")
-    c.lines.append("\n政策依据：\n" + c.quote_block(rule.citation))
-    _siblings(rule, base, c, calcs)
+        if en:
+            c.head.append(EN["amount"].format(amount=format_yuan(calc.amount_yuan), name=rule.name, clause=rule.clause)
+                          + c.cite(rule.citation))
+        else:
+            c.head.append(f"**{rule.name}：最高可获{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
+        c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
+        if not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
+            c.lines.append(EN["upper"] if en else "“不超过”是上限：实际金额以主管部门评审核定为准。")
+    c.add_quote(rule.citation, "\n" + (EN["basis"] if en else "政策依据：") + "\n")
     for note in rule.open_terms:
-        c.lines.append(f"\n说明：{note}")
-    facts = q.facts if q.facts.date else Facts(**{**q.facts.__dict__, "date": c.on})
-    found = check_eligibility(rule, facts, facts.date, c.kb.validity(rule))
+        c.lines.append(f"说明：{note}")
+    facts = plan.facts if plan.facts.date else Facts(**{**plan.facts.__dict__, "date": c.on})
+    found = check_eligibility(rule, facts, facts.date, c.kb.validity(rule), c.kb.lexicon)
     _checklist(c, found)
     verdicts.extend(found)
     follow.extend(v.ask for v in found if v.met is None and v.ask)
 
 
-def _siblings(rule: Rule, base, c: Composer, calcs) -> None:
-    """The same kind of support in other documents: shown side by side, never merged."""
-    others = [r for r in c.kb.rules if r.doc_id != rule.doc_id and r.base_key and r.base_key == rule.base_key]
-    if not others:
+def _verdict_first(c: Composer, verdicts: list[Verdict]) -> None:
+    """能 / 不能 / 需确认 as the first line of a yes/no question."""
+    decisive = [v for v in _dedupe(verdicts) if v.clause is not None or v.citation is not None]
+    failed = [v.criterion for v in decisive if v.met is False]
+    unknown = [v.criterion for v in decisive if v.met is None]
+    en = c.lang == "en"
+    if failed:
+        line = EN["no"].format(what="; ".join(failed)) if en else f"**不能**：不满足“{'”“'.join(failed)}”。"
+    elif unknown:
+        line = EN["unsure"].format(what="; ".join(unknown)) if en else f"**需确认**：还需确认“{'”“'.join(unknown)}”。"
+    elif decisive:
+        line = EN["yes"] if en else "**能**：按您提供的情况，各项条件均满足（最终以主管部门审核为准）。"
+    else:
         return
-    c.lines.append("\n其他文件中的同类支持（各自独立适用，数额以各文件为准，请勿合并计算）：")
-    for other in others:
-        name = c.doc_name(other.doc_id)
-        if not other.reviewed:
-            c.lines.append(f"- {name}{_clause_name(other.clause)}：原文有相关数额，但该规则尚未人工审核，暂不计算。"
-                           f"原文：“{other.quote}”{c.cite(other.citation)}")
-        elif base is not None and other.kind == "subsidy":
-            calc = calculate(other, base)
-            calcs.append(calc)
-            c.lines.append(f"- {name}{_clause_name(other.clause)}：{calc.trace}{c.cite(other.citation)}")
-        else:
-            c.lines.append(f"- {name}{_clause_name(other.clause)}：“{other.quote}”{c.cite(other.citation)}")
+    c.head.insert(0, line)
 
 
 def _checklist(c: Composer, found: list[Verdict]) -> None:
     if not found:
         return
-    c.lines.append("\n资格自查：")
+    c.lines.append("\n" + (EN["check"] if c.lang == "en" else "资格自查："))
     for v in found:
         ref = c.cite(v.citation) if v.citation else ""
         c.lines.append(f"- {MARK[v.met]} {v.criterion}：{v.detail}{ref}")
 
 
+def _clarify(plan: Plan, c: Composer, follow: list[str]) -> None:
+    cands = plan.candidates
+    if not cands:
+        c.head.append("请说明您想了解哪一项支持措施。")
+        return
+    c.head.append("您的问题可能涉及以下几项支持措施，请说明是哪一项，以便准确计算：" if plan.amounts
+                  else "您的问题可能涉及以下几项，请说明是哪一项：")
+    for t in cands:
+        unit = c.kb.docs[t.doc_id].unit(t.clause)
+        doc = c.doc_name(t.doc_id) if len(c.kb.docs) > 1 else ""
+        cit = t.rule.citation if t.rule else c.kb.docs[t.doc_id].unit_citation(unit)
+        c.lines.append(f"- {doc}{_clause_name(t.clause)} {t.name}{c.cite(cit)}")
+    follow.append("请问您咨询的是哪一项支持措施？" + ("（金额将按该项的计算基数核算）" if plan.amounts else ""))
+
+
+def _wording(plan: Plan, c: Composer) -> None:
+    for doc_id, label in plan.clauses:
+        doc = c.kb.docs[doc_id]
+        unit = doc.unit(label)
+        c.head.append(f"{c.doc_name(doc_id) if len(c.kb.docs) > 1 else ''}{_clause_name(label)}原文如下：")
+        c.add_quote(doc.unit_citation(unit))
+
+
+def _meta(plan: Plan, c: Composer) -> None:
+    for doc in c.kb.docs.values():
+        units = {u.kind: u for u in doc.units}
+        by_label = {u.label: u for u in doc.units}
+        name = f"《{doc.meta.title}》"
+        if "issuer" in plan.meta:
+            unit = by_label.get("发文机关") or units.get("issuer")
+            ref = c.cite(doc.unit_citation(unit)) if unit else ""
+            c.head.append(f"{name}的发文机关是{'、'.join(doc.meta.issuers) or '（原文未写明）'}。{ref}")
+        if "doc_number" in plan.meta:
+            if doc.meta.doc_number:
+                c.head.append(f"{name}的文号是{doc.meta.doc_number}。")
+            else:
+                c.head.append(f"{name}原文未载明文号（本助手不推测文号）。")
+        if "title" in plan.meta:
+            unit = by_label.get("标题")
+            ref = c.cite(doc.unit_citation(unit)) if unit else ""
+            c.head.append(f"文件全称：{name}{ref}")
+        if "published" in plan.meta or "validity" in plan.meta:
+            unit = next((u for u in doc.units if u.kind == "validity"), None)
+            if unit:
+                cit = doc.unit_citation(unit)
+                lead = "原文未写明具体发布日期，只规定" if "published" in plan.meta else "施行期限："
+                c.head.append(f"{name}{lead}“{unit.text.rstrip('。')}”。{c.cite(cit)}")
+                c.add_quote(cit)
+
+
 def _validity(c: Composer, kb: Knowledge) -> None:
     for doc in kb.docs.values():
         unit = next((u for u in doc.units if u.kind == "validity"), None)
-        if unit:
-            c.lines.append(f"《{doc.meta.title}》的施行期限：{c.cite(doc.unit_citation(unit))}")
-            c.lines.append(c.quote_block(doc.unit_citation(unit)))
+        if not unit:
+            continue
+        cit = doc.unit_citation(unit)
+        start, end = doc.meta.valid_from, doc.meta.valid_to
+        state = ""
+        if end:
+            ended = c.on > end or bool(start and c.on < start)
+            state = (f"截至{_d(c.on)}已不在有效期内，目前不能再按本措施申报。" if ended else f"{_d(c.on)}在有效期内。")
+        c.head.append(f"《{doc.meta.title}》原文规定“{unit.text.rstrip('。')}”{c.cite(cit)}，{state}")
+        c.add_quote(cit)
 
 
 def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict]) -> None:
-    """Always say, first, whether the policy is in force on the date asked about."""
+    """Whether the policy is in force on the date asked about, right after the answer."""
     cited = list(dict.fromkeys(x.doc_id for x in c.citations)) or list(kb.docs)[:1]
     for doc in (kb.docs[d] for d in cited):
         start, end = doc.meta.valid_from, doc.meta.valid_to
         unit = next((u for u in doc.units if u.kind == "validity"), None)
         if not end or not unit:
             continue
-        if len(cited) > 1:
-            verdicts = [v for v in verdicts if v.citation is None or v.citation.doc_id == doc.doc_id]
+        mine = [v for v in verdicts if v.citation is None or v.citation.doc_id == doc.doc_id]
         ref = c.cite(doc.unit_citation(unit))
         stated = f"原文规定“{unit.text.rstrip('。')}”{ref}"
-        on = next((v for v in verdicts if v.criterion.startswith("申请时间")), None)
-        day = on_day = c.on
+        on = next((v for v in mine if v.criterion.startswith("申请时间")), None)
         if on is not None and on.met is not None:
             ended = on.met is False
         else:
-            ended = on_day > end or bool(start and on_day < start)
+            ended = c.on > end or bool(start and c.on < start)
         if ended:
-            c.lines.insert(0, f"> ⚠️ **有效期提示**：{stated}，截至{_d(day)}已不在有效期内，目前不能再按本措施申报；"
-                              "以下说明的是政策有效期内的规定。\n")
+            c.head.append(f"> ⚠️ **有效期提示**：{stated}，截至{_d(c.on)}已不在有效期内，目前不能再按本措施申报；"
+                          "以上说明的是政策有效期内的规定。")
         else:
-            c.lines.append(f"\n有效期：{stated}，{_d(day)}在有效期内。")
+            c.lines.append(f"\n有效期：{stated}，{_d(c.on)}在有效期内。")
 
 
 def _d(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _scope(q: Question, c: Composer, verdicts, follow) -> None:
+def _scope(plan: Plan, c: Composer, verdicts, follow) -> None:
     for doc in c.kb.docs.values():
         for unit in doc.units:
             if unit.kind == "scope":
                 cit = doc.unit_citation(unit)
-                c.lines.append(f"本措施的支持对象和所指新基建范围如下{c.cite(cit)}：")
-                c.lines.append(c.quote_block(cit))
-    rule = next((r for r in c.kb.rules if r.kind == "subsidy"), None)
-    if rule is None:
-        return
-    scope_checks = [x for x in rule.conditions if x.kind in ("region", "industry")]
-    facts = q.facts
-    found = [v for v in check_eligibility(rule, facts, facts.date or c.on, c.kb.validity(rule))
-             if v.criterion in {x.criterion for x in scope_checks}]
-    _checklist(c, found)
-    verdicts.extend(found)
-    follow.extend(v.ask for v in found if v.met is None and v.ask)
+                c.head.append(f"{c.doc_name(doc.doc_id)}的支持对象和所指范围如下{c.cite(cit)}：")
+                c.add_quote(cit)
+        rule = next((r for r in c.kb.rules if r.doc_id == doc.doc_id and r.kind == "subsidy" and r.reviewed), None)
+        if rule is None:
+            continue
+        kinds = {x.criterion for x in rule.conditions if x.kind in ("region", "industry")}
+        facts = plan.facts
+        found = [v for v in check_eligibility(rule, facts, facts.date or c.on, c.kb.validity(rule), c.kb.lexicon)
+                 if v.criterion in kinds]
+        _checklist(c, found)
+        verdicts.extend(found)
+        follow.extend(v.ask for v in found if v.met is None and v.ask)
 
 
-def _match(q: Question, c: Composer, calcs, verdicts, follow) -> None:
+def _overview(c: Composer) -> None:
+    for doc in c.kb.docs.values():
+        rules = [r for r in c.kb.rules if r.doc_id == doc.doc_id]
+        topics = [t for t in c.kb.rules.topics if t.doc_id == doc.doc_id and t.clause.startswith(("（", "第"))]
+        c.head.append(f"{c.doc_name(doc.doc_id)}的主要支持措施：")
+        items = sorted([(r.citation.start, r.clause, r.name, r.citation, r) for r in rules] +
+                       [(doc.unit(t.clause).start, t.clause, t.name, doc.unit_citation(doc.unit(t.clause)), None)
+                        for t in topics], key=lambda x: x[0])
+        for _, clause, name, cit, rule in items:
+            figure = ""
+            if rule is not None and rule.reviewed and rule.kind == "subsidy":
+                figure = f"：不超过{rule.base}的{format_rate(rule.rate)}，{rule.cap_per}最高{format_yuan(rule.cap)}"
+            elif rule is not None and rule.reviewed and rule.kind == "cap_only":
+                figure = f"：{rule.cap_per}最高{format_yuan(rule.cap)}"
+            elif rule is not None and rule.reviewed and rule.kind == "threshold":
+                figure = f"：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}"
+            c.lines.append(f"- {_clause_name(clause)} {name}{figure}{c.cite(cit)}")
+    c.lines.append("\n告诉我具体措施和金额（如“平台建设投资1200万元”），即可计算可获支持的上限。")
+
+
+def _match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
     """政策匹配 in the chat: every measure with its upper bound, from the facts given so far."""
     from .match import match_profile
 
-    f = q.facts
+    f = plan.facts
     profile = {"registered_in": f.registered_in, "industry": f.industry, "project_in_library": f.project_in_library,
                "uses_listed_products": f.uses_listed_products, "date": c.on.isoformat(),
-               **{k: str(v) for k, v in q.roles.items()}}
+               **{k: str(v) for k, v in plan.roles.items()}}
+    if f.not_registered_in and not f.registered_in:
+        profile["registered_in"] = f"{f.not_registered_in}以外"
     labels = {"computed": "可申请", "not_eligible": "条件不符", "needs_input": "待补充金额", "unreviewed": "规则未审核"}
-    c.lines.append("根据您提供的情况，可能适用的支持措施如下（金额均为上限，按金额排序）：\n")
+    c.head.append("根据您提供的情况，可能适用的支持措施如下（金额均为上限，按金额排序）：")
     c.lines.append("| 状态 | 措施 | 最高可获 | 依据 |")
     c.lines.append("|---|---|---|---|")
     for m in match_profile(c.kb, profile, c.on):
         ref = c.cite(m.rule.citation)
-        where = (c.doc_name(m.rule.doc_id) if len(c.kb.docs) > 1 else "") + _clause_name(m.rule.clause)
+        where = (c.doc_name(m.rule.doc_id) if len(c.kb.docs) > 1 else "") + (_clause_name(m.rule.clause) or "")
         if m.calculation:
             calcs.append(m.calculation)
             amount = format_yuan(m.calculation.amount_yuan)
@@ -262,33 +386,39 @@ def _match(q: Question, c: Composer, calcs, verdicts, follow) -> None:
         verdicts.extend(m.verdicts)
     for calc in calcs:
         c.lines.append(f"\n- {calc.trace}")
-    missing = [v.ask for v in verdicts if v.met is None and v.ask]
-    follow.extend(missing)
-    if not q.roles:
+    follow.extend(v.ask for v in verdicts if v.met is None and v.ask)
+    if not plan.roles:
         follow.append("请提供相关金额（平台建设投资、项目投资额、保费、贷款本金等），以便逐项计算。")
 
 
-def _passages(q: Question, c: Composer, retriever, calcs, verdicts, follow) -> bool:
+def _passages(plan: Plan, c: Composer, retriever, notices: list[str]) -> bool:
+    """Quote the clause the plan names, or the best search passages."""
+    if plan.clauses:
+        for doc_id, label in plan.clauses:
+            doc = c.kb.docs[doc_id]
+            cit = doc.unit_citation(doc.unit(label))
+            c.head.append(f"根据政策原文{_clause_name(label)}，相关规定如下：")
+            c.add_quote(cit)
+        return True
     if retriever is None:
         return False
     try:
-        hits = retriever.search(q.text, k=3)
-    except PolicyError:
-        return False
+        hits = retriever.search(plan.text, k=3)
+    except PolicyError as exc:
+        notices.append(f"检索暂不可用：{exc}")
+        c.head.append("⚠️ 检索暂不可用，以下仅依据规则文件中的措施列表回答；请稍后再试或换一种问法。")
+        _overview(c)
+        return True
     if not hits:
         return False
-    top = hits[0].citation
-    rules = [r for r in c.kb.rules if (r.doc_id, r.clause) == (top.doc_id, top.clause) and r.kind != "threshold"]
-    if rules and rules[0].reviewed and (q.amounts or asks_for_figures(q) or rules[0].kind == "cap_only"):
-        _numeric(rules[0], q, c, calcs, verdicts, follow)
-        return True
-    c.lines.append("根据政策原文，相关规定如下：")
+    c.head.append("根据政策原文，相关规定如下：")
     for p in hits:
-        c.lines.append(c.quote_block(p.citation))
-    for r in rules:
-        if not r.reviewed:
+        c.add_quote(p.citation)
+    for r in c.kb.rules:
+        if not r.reviewed and any((r.doc_id, r.clause) == (p.doc_id, p.clause) for p in hits):
             c.lines.append(f"\n说明：{c.doc_name(r.doc_id)}{_clause_name(r.clause)}中有具体数额，但相应规则尚未人工审核，"
                            "暂不计算，请以原文为准。")
+            break
     return True
 
 

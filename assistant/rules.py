@@ -34,6 +34,8 @@ class Condition:
     fact: str | None = None
     region: str | None = None
     detail: str = ""
+    terms: tuple[str, ...] = ()  # everyday words for a flag's fact ("入库", "在库项目"), longest first
+    sectors: tuple[str, ...] = ()  # industry sections (corpus/lexicon.yaml) an industry condition covers
 
     @property
     def clause(self) -> str | None:
@@ -62,15 +64,34 @@ class Rule:
     open_terms: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
     reviewed: bool = True
+    # How questions name this rule (reviewed with it): aliases name it alone, hints only lean
+    # towards it, base_terms are the words that say an amount is this rule's base.
+    aliases: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    base_terms: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
 
     @property
     def quote(self) -> str:
         return self.citation.quote
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A clause without figures that questions ask about, recognised like a rule, answered by quoting."""
+
+    doc_id: str
+    clause: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
 @dataclass
 class RuleBook:
     rules: dict[str, Rule] = field(default_factory=dict)
+    topics: list[Topic] = field(default_factory=list)
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc id -> its own words
 
     def get(self, rule_id: str) -> Rule:
         try:
@@ -134,8 +155,24 @@ def _conditions(data: dict, doc: Document, path: Path) -> dict[str, Condition]:
             fact=c.get("fact"),
             region=c.get("region"),
             detail=str(c.get("detail") or ""),
+            terms=_words(c.get("terms"), f"条件 {cid} 的 terms", path),
+            sectors=_words(c.get("sectors"), f"条件 {cid} 的 sectors", path),
         )
     return out
+
+
+def _words(value, what: str, path: Path) -> tuple[str, ...]:
+    """A list of non-empty strings from a rule file, longest first (so 已入库 wins over 入库)."""
+    return tuple(sorted(_examples(value, what, path), key=lambda w: -len(w)))
+
+
+def _examples(value, what: str, path: Path) -> tuple[str, ...]:
+    """A list of non-empty strings from a rule file, in file order, without repeats."""
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str | int) and str(v).strip() for v in value):
+        raise RuleError(f"规则文件 {path.name} 中{what}应为非空字符串列表")
+    return tuple(dict.fromkeys(str(v).strip() for v in value))
 
 
 def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, reviewed: bool) -> Rule:
@@ -182,10 +219,32 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         open_terms=tuple(r.get("open_terms") or ()),
         conditions=tuple(conditions[c] for c in r.get("conditions") or []),
         reviewed=bool(r.get("reviewed", reviewed)),
+        aliases=_words(r.get("aliases"), f"规则 {rid} 的 aliases", path),
+        hints=_words(r.get("hints"), f"规则 {rid} 的 hints", path),
+        base_terms=_words(r.get("base_terms"), f"规则 {rid} 的 base_terms", path),
+        examples=_examples(r.get("examples"), f"规则 {rid} 的 examples", path),
     )
 
 
+def _topics(data, doc: Document, path: Path) -> list[Topic]:
+    out = []
+    for t in data or []:
+        clause = str((t or {}).get("clause") or "") if isinstance(t, dict) else ""
+        labels = {u.label for u in doc.units}
+        if clause not in labels:
+            raise RuleError(f"规则文件 {path.name} 中话题（topics）的条款“{clause}”在 {doc.path.name} 中不存在")
+        out.append(Topic(doc.doc_id, clause, str(t.get("name") or clause),
+                         _words(t.get("aliases"), f"话题 {clause} 的 aliases", path),
+                         _examples(t.get("examples"), f"话题 {clause} 的 examples", path)))
+    return out
+
+
 def load_rules(path: Path, doc: Document) -> list[Rule]:
+    return load_rule_file(path, doc)[0]
+
+
+def load_rule_file(path: Path, doc: Document) -> tuple[list[Rule], list[Topic], tuple[str, ...]]:
+    """The rules, the figure-less topics and the document's own terms of one rule file."""
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -206,7 +265,7 @@ def load_rules(path: Path, doc: Document) -> list[Rule]:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RuleError(f"规则文件 {path.name} 中规则编号重复：{'、'.join(dupes)}")
-    return rules
+    return rules, _topics(data.get("topics"), doc, path), _words(data.get("terms"), "terms", path)
 
 
 def rules_path(doc: Document) -> Path:
@@ -219,7 +278,10 @@ def load_rulebook(docs: dict[str, Document]) -> RuleBook:
         path = rules_path(doc)
         if not path.exists():
             continue  # a document without reviewed figures is still searchable and citable
-        for rule in load_rules(path, doc):
+        rules, topics, terms = load_rule_file(path, doc)
+        book.topics += topics
+        book.terms[doc.doc_id] = terms
+        for rule in rules:
             if rule.id in book.rules:
                 raise RuleError(f"规则文件 {path.name} 中规则编号 {rule.id} 与其他文件重复")
             book.rules[rule.id] = rule

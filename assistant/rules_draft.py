@@ -45,10 +45,47 @@ class DraftRule:
     threshold: str | None = None
     boundary: str | None = None
     conditions: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
+    base_terms: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
 
     def to_yaml_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
         return {**d, "reviewed": False}
+
+
+LEAD = re.compile(r"^(大力|积极|进一步|全面)?(支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导)")
+OBJECT = re.compile(r"对(?:新建|新认定|建设|采购|购买|投资|认定|获得)?的?(?P<obj>[^，。；、]{4,24}?)(?:的(?:企业|项目|单位|平台)?|，)")
+VERBS = ("建设", "新建", "搭建", "开展", "采购")
+
+
+def propose_aliases(heading: str, sentence: str) -> list[str]:
+    """Names a question may use for a provision: its heading without the leading verb, and the
+    object the sentence supports. Proposals only: a reviewer keeps, edits or drops them."""
+    out = []
+    core = LEAD.sub("", heading).strip("。，；的 ")
+    if len(core) >= 4:
+        out.append(core)
+        for suffix in ("建设", "发展", "应用", "推广"):
+            if core.endswith(suffix) and len(core) - len(suffix) >= 4:
+                out.append(core[: -len(suffix)])
+    m = OBJECT.search(sentence)
+    if m:
+        obj = m["obj"]
+        for verb in VERBS:
+            obj = obj.removeprefix(verb)
+        if len(obj) >= 4:
+            out.append(obj)
+    return list(dict.fromkeys(out))
+
+
+def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
+    """Ten questions written the way users ask, for the reviewer to correct and extend."""
+    topic = aliases[-1] if aliases else name
+    figure = base or "投资"
+    return [f"{topic}能补贴多少？", f"{topic}有什么支持政策", f"{name}的标准是什么", f"我们在做{topic}，能申请吗",
+            f"{topic}最多能拿多少钱", f"{figure}1000万元，{topic}能补多少", f"{topic}的补贴上限是多少",
+            f"申请{topic}需要什么条件", f"{topic}是怎么支持的", f"我们企业{topic}投了500万，能拿多少"]
 
 
 def _base_key(base: str | None) -> str | None:
@@ -88,7 +125,26 @@ def find_provisions(doc: Document) -> list[DraftRule]:
                 drafts.append(DraftRule(rid, unit.label, "threshold", name, sent, base=threshold["base"] or "项目总投资",
                                         base_key="total_investment", threshold=threshold["amount"].replace(" ", ""),
                                         boundary=threshold["word"]))
+    for d in drafts:
+        d.aliases = propose_aliases(d.name, d.quote)
+        d.base_terms = [d.base] if d.base else []
+        d.examples = propose_examples(d.name, d.aliases, d.base)
     return drafts
+
+
+def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
+    """Measures without figures, so questions about them still find them (proposed names)."""
+    with_rules = {d.clause for d in drafts}
+    out = []
+    for unit in doc.units:
+        if unit.kind != "measure" or unit.label in with_rules:
+            continue
+        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
+        name = re.split(r"[。，；]", body)[0][:30]
+        aliases = propose_aliases(name, body)
+        out.append({"clause": unit.label, "name": name, "aliases": aliases,
+                    "examples": propose_examples(name, aliases, None)})
+    return out
 
 
 def _conditions(doc: Document) -> dict:
@@ -117,8 +173,11 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
             d.conditions = list(conditions)
     header = (f"# 由 `python -m assistant rules draft` 自动起草，共 {len(drafts)} 条，全部未审核（reviewed: false）。\n"
               "# 请逐条对照原文核对 kind/base/rate/cap/cap_per/threshold，确认无误后把 reviewed 改为 true。\n"
+              "# aliases（问题中对该措施的叫法）和 examples（按用户口吻写的示例问题，至少10条）是自动提议的，请一并审核修改。\n"
               "# 未审核的规则不会用于计算：回答只会引用原文并提示“尚未审核”。\n")
-    body = yaml.safe_dump({"doc_id": doc.doc_id, "reviewed": False, "conditions": conditions,
-                           "rules": [d.to_yaml_dict() for d in drafts]}, allow_unicode=True, sort_keys=False)
+    terms = sorted({a for d in drafts for a in d.aliases})
+    body = yaml.safe_dump({"doc_id": doc.doc_id, "reviewed": False, "terms": terms, "conditions": conditions,
+                           "topics": find_topics(doc, drafts), "rules": [d.to_yaml_dict() for d in drafts]},
+                          allow_unicode=True, sort_keys=False)
     path.write_text(header + body, encoding="utf-8")
     return path, drafts

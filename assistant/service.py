@@ -10,8 +10,8 @@ from .answer import Answer
 from .errors import PolicyError
 from .knowledge import Knowledge, asked_date
 from .respond import compose
+from .router import Router
 from .settings import Settings
-from .understand import Understander
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class Assistant:
         self._embedder = embedder
         self._retriever = retriever
         self._chat_model = chat_model
-        self._understander: Understander | None = None
+        self._understander: Router | None = None
         self._lock = threading.RLock()  # the lazy pieces below are built once, whoever asks first
 
     # Heavy pieces are built on first use so that calculation-only use starts fast.
@@ -48,12 +48,17 @@ class Assistant:
             return self._retriever
 
     @property
-    def understander(self) -> Understander:
+    def understander(self) -> Router:
+        """Reads and routes questions: the rule book's aliases and examples plus the hybrid search."""
         with self._lock:
             if self._understander is None:
-                keys = {r.id: r.base_key for r in self.kb.rules if r.base_key}
-                self._understander = Understander(embed=self._query_vectors, base_keys=keys)
+                semantic = self.settings.embedding != "hash"  # hash vectors carry no meaning
+                self._understander = Router(self.kb, embed=self._query_vectors if semantic else None,
+                                            search=self._route_search)
             return self._understander
+
+    def _route_search(self, text: str, k: int):
+        return self.retriever.search(text, k=k)
 
     def _query_vectors(self, texts: list[str]) -> list[list[float]]:
         return [self.embedder.embed_query(t) for t in texts]
@@ -100,7 +105,7 @@ class Assistant:
         return match_profile(self.kb, profile, self.today())
 
     def _retriever_or_none(self):
-        return self  # compose() calls .search only when it needs passages: the index opens lazily
+        return _StrictSearch(self)  # compose() calls .search only when it needs passages
 
     def search(self, query: str, k: int = 5):
         """Cited passages for a query; an unavailable index is logged and gives none."""
@@ -121,6 +126,23 @@ class Assistant:
 
         grounded = compose(q, self.kb, on, retriever=self._retriever_or_none())
         return run_agent(self, text, history, q, on, grounded, notices)
+
+
+class _StrictSearch:
+    """Search for the composer: an unavailable index raises (so the answer says search is down)
+    instead of looking like a question without matches."""
+
+    def __init__(self, bot: Assistant):
+        self.bot = bot
+
+    def search(self, query: str, k: int = 5):
+        try:
+            return self.bot.retriever.search(query, k=k)
+        except PolicyError:
+            raise
+        except Exception as exc:  # a broken index must not take the conversation down with it
+            log.exception("检索出错")
+            raise PolicyError("检索服务出错") from exc
 
 
 def _clean_history(history) -> list[dict]:
