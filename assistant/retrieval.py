@@ -33,15 +33,6 @@ BM25_WEIGHT = 1.0
 MODES = ("hybrid", "dense", "bm25")
 CANDIDATES = 100  # chunks taken from each method before fusing; far more than k distinct clauses
 
-# The policy's own terms, so jieba keeps them whole instead of cutting 揭榜挂帅 into 揭榜/挂帅.
-POLICY_TERMS = (
-    "新基建 新型基础设施 在库 入库 在库项目 首试用 首试用补贴 攻关投资补贴 揭榜挂帅 毛遂自荐 场景实验室 "
-    "创新体验中心 小批量 小批量验证 两清单 贷款贴息 保费 健康宝 重点项目库 测试验证 公共服务平台 高精尖 "
-    "REITs 筑基工程 场景开放 场景清单 智慧城市 数据专区 城市运行 标杆技术清单 攻关产品清单 攻关榜单 "
-    "政府引导基金 不动产投资信托基金 专项债券 企业所得税 固定资产投资贷款 研发贷款 流动资金贷款 纳统投资 "
-    "软件信息服务业 工业互联网 车联网 卫星互联网 算力 云边端 数据交易 开源平台 超高清显示 智能工厂 氢能 "
-    "中小企业 第三方 投保企业 建设补贴 服务奖励 前期工作经费 重大投资项目 产业链 龙头企业 标准创制"
-).split()
 STOPWORDS = frozenset(
     "的 了 和 与 及 或 等 是 在 对 为 有 吗 呢 吧 啊 么 嘛 之 其 该 这 那 都 也 还 就 而 并 以 于 将 被 把 "
     "什么 怎么 怎样 如何 哪些 哪个 多少 能否 可否 是否 请问 我 我们 你 你们 他们 这个 那个".split()
@@ -91,10 +82,37 @@ def _tokenizer():
             jieba.setLogLevel(logging.WARNING)  # silence "Building prefix dict…" on stderr
             tk = jieba.Tokenizer()
             tk.initialize()
-            for term in POLICY_TERMS:
-                tk.add_word(term)
             _TOKENIZER = tk
     return _TOKENIZER
+
+
+def add_terms(terms) -> None:
+    """Keep a document's own terms whole (揭榜挂帅 stays one word, not 揭榜/挂帅); the terms live in
+    the document's rule file (``terms:``), so an added document brings its own."""
+    tk = _tokenizer()
+    with _TOKENIZER_LOCK:
+        for term in terms:
+            if term and term.strip() and not term.isascii():
+                tk.add_word(term.strip())
+
+
+def document_terms(docs: dict[str, Document]) -> list[str]:
+    """The ``terms`` of each document's rule file (empty when a document has none)."""
+    import yaml
+
+    from .rules import rules_path
+
+    out: list[str] = []
+    for doc in docs.values():
+        path = rules_path(doc)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # the rule loader reports a broken rule file; search still works without its terms
+        terms = data.get("terms") if isinstance(data, dict) else None
+        if isinstance(terms, list):
+            out += [str(t) for t in terms if isinstance(t, str | int)]
+    return out
 
 
 def _words(text: str) -> list[str]:
@@ -153,6 +171,7 @@ class Retriever:
         self.chunks: list[Chunk] = list(index.chunks)
         self.fusion, self.rrf_k = fusion, rrf_k
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
+        add_terms(document_terms(docs))
         # Verbatim text only: a sentence's heading is already in its measure's unit chunk, and
         # repeating it in every sentence would make them near-duplicates for BM25.
         corpus = [keyword_tokens(c.text) or ["∅"] for c in self.chunks]
