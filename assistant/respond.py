@@ -144,7 +144,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")
     if plan.draft:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
-    if kind != "validity":
+    if kind not in ("validity", "meta", "wording", "out_of_scope"):
         _validity_notice(c, kb, verdicts)
     return Answer(answer=c.text(), citations=c.citations, calculations=calcs,
                   eligibility=_dedupe(verdicts), follow_up=_unique(follow), notices=notices)
@@ -204,10 +204,15 @@ def _measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow)
 def _verdict_first(c: Composer, verdicts: list[Verdict]) -> None:
     """能 / 不能 / 需确认 as the first line of a yes/no question."""
     decisive = [v for v in _dedupe(verdicts) if v.clause is not None or v.citation is not None]
-    failed = [v.criterion for v in decisive if v.met is False]
+    expired = [v.criterion for v in decisive if v.met is False and v.criterion.startswith("申请时间")]
+    failed = [v.criterion for v in decisive if v.met is False and v.criterion not in expired]
     unknown = [v.criterion for v in decisive if v.met is None]
     en = c.lang == "en"
-    if failed:
+    if expired and not failed:
+        rest = (f"其余条件中还需确认“{'”“'.join(unknown)}”" if unknown else "其余条件均满足") if decisive else ""
+        line = ("**Not now**: the policy's validity period has ended." if en
+                else f"**目前不能申报**：政策有效期已届满；{rest}。")
+    elif failed:
         line = EN["no"].format(what="; ".join(failed)) if en else f"**不能**：不满足“{'”“'.join(failed)}”。"
     elif unknown:
         line = EN["unsure"].format(what="; ".join(unknown)) if en else f"**需确认**：还需确认“{'”“'.join(unknown)}”。"
@@ -255,15 +260,18 @@ def _meta(plan: Plan, c: Composer) -> None:
         units = {u.kind: u for u in doc.units}
         by_label = {u.label: u for u in doc.units}
         name = f"《{doc.meta.title}》"
+        en = c.lang == "en"
         if "issuer" in plan.meta:
             unit = by_label.get("发文机关") or units.get("issuer")
             ref = c.cite(doc.unit_citation(unit)) if unit else ""
-            c.head.append(f"{name}的发文机关是{'、'.join(doc.meta.issuers) or '（原文未写明）'}。{ref}")
+            issuers = "、".join(doc.meta.issuers) or "（原文未写明）"
+            c.head.append(f"{name} was issued by {issuers}.{ref}" if en else f"{name}的发文机关是{issuers}。{ref}")
         if "doc_number" in plan.meta:
             if doc.meta.doc_number:
                 c.head.append(f"{name}的文号是{doc.meta.doc_number}。")
             else:
-                c.head.append(f"{name}原文未载明文号（本助手不推测文号）。")
+                c.head.append(f"{name}: the text states no document number." if en
+                              else f"{name}原文未载明文号（本助手不推测文号）。")
         if "title" in plan.meta:
             unit = by_label.get("标题")
             ref = c.cite(doc.unit_citation(unit)) if unit else ""
