@@ -21,16 +21,16 @@ NEGATION = re.compile(r"(不是|并非|并不是|不属于|非|没有在?|没在
 # After a flag's words: a question about it, or talk about the thing rather than the firm's state.
 ASKING_AFTER = re.compile(rf"^{_W}{{0,3}}?(吗|么|嘛|与否|没有?[？?]|不[？?]|的?门槛|的?标准|的?条件|的?要求|的?流程|的?程序|需要|要求|怎么|如何)")
 ASKING_BEFORE = re.compile(rf"(能|能否|可否|是否|可以|怎么|怎样|如何|才能|要|需要|需|申请|想|准备|打算|whether|how to|can we)\s*{_W}{{0,2}}$", re.I)
-FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|company|firm|enterprise|business|chain|group)", re.I)
+FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|商|厂商|供应商|company|firm|enterprise|business|chain|group|maker)", re.I)
 FIRM_BEFORE = re.compile(rf"(是一家|是家|是个|一家|是|为|系|做|搞|开|从事|主营|经营|属于|干|我们|我司|本公司|本企业|we are an?|we're an?|we run an?)\s*{_W}{{0,4}}$"
-                         r"|(企业|公司|单位)[（(][^）)]{0,10}$", re.I)
+                         r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,16}$", re.I)
 REGISTERED_BEFORE = re.compile(r"(注册在|注册于|注册地(?:是|为|在)?|注册地址(?:是|在)?|登记在|在|registered in|incorporated in)\s*$", re.I)
 REGISTERED_AFTER = re.compile(rf"^{_W}{{0,4}}?(注册|登记|registered|incorporated)", re.I)
 IDENTITY_BEFORE = re.compile(r"(我们|我司|我单位|本单位|本公司|本企业|我们公司|公司|企业|单位|总部|一家|\ba|\ban|we are a|we're a)\s*(是|为|系)?\s*(在|位于|设在)?\s*$"
-                             r"|(企业|公司|单位)[（(][^）)]{0,10}$", re.I)
+                             r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,10}$", re.I)
 IDENTITY_AFTER = re.compile(rf"^(?:市|省)?{_W}{{0,6}}?(的企业|的公司|企业|公司|本地企业|本地公司|的|-based|based| company| firm)", re.I)
 OFFICE_AFTER = re.compile(rf"^{_W}{{0,4}}?(有办公室|有分公司|有办事处|设有|设立了?分|办公|经营|运营|有个?(?:办公|分|研发中心|团队)|office|branch)", re.I)
-POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,6}}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
+POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,16}}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
 LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我们贷|loan)", re.I)
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
@@ -96,7 +96,9 @@ def _hits(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str, 
 
 def _registration(text: str, lex: Lexicon) -> Evidence | None:
     registered = identity = denied = None
-    for start, end, name, _region in _hits(text, lex.place_names()):
+    short = [(n, r) for r, names in lex.places.items() for n in names if len(n) == 1]
+    for start, end, name, _region in _hits(text, lex.place_names()) + [
+            h for h in _hits(text, short) if re.match(r"^\s*(注册|登记)", text[h[1]:])]:
         before, after = text[max(0, start - 8) : start], text[end : end + 12]
         if NEGATION.search(before.rstrip("的在")) or re.search(r"(不是|并非|非)\s*(在)?\s*$", before):
             denied = denied or Evidence("not_registered_in", name, text[max(0, start - 4) : end + 3])
@@ -136,11 +138,14 @@ def _trade(text: str, lex: Lexicon) -> Evidence | None:
     return None
 
 
+NEGATED_NEAR = re.compile(rf"(没有|没|未|尚未|还没有?|还未|不在|不是|并未|not|n't)\s*(进|在|列入|纳入|进入|入|上)?{_W}{{0,5}}$", re.I)
+
+
 def _flag(text: str, cond: Condition) -> Evidence | None:
     result = None
     for start, end, _word, _ in _hits(text, [(t, "") for t in cond.terms]):
-        before, after = text[max(0, start - 6) : start], text[end : end + 8]
-        if NEGATION.search(before[-4:]):
+        before, after = text[max(0, start - 10) : start], text[end : end + 8]
+        if NEGATION.search(before[-4:]) or NEGATED_NEAR.search(before):
             result = Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
         elif ASKING_AFTER.search(after) or ASKING_BEFORE.search(before):
             continue  # "能入库吗", "入库门槛": asks about it, states nothing

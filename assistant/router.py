@@ -40,7 +40,7 @@ CLOSE = 0.75  # two targets within this many points are a tie: ask which one
 
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
-POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,8}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
+POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
 FIRM_WORDS = re.compile(r"我们公司|我司|本公司|企业|单位|我们厂|our company|our firm|enterprise", re.I)
 FIRM_BEFORE = re.compile(r"(我们是|我司是|我们|我司|注册在|注册地|公司在|企业在|registered in)\s*$", re.I)
 
@@ -149,6 +149,8 @@ class Router:
             aliases = [a for a in t.aliases if _found(low, a.lower())]
             if aliases:
                 s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
+            elif any(_typo(low, a) for a in t.aliases):
+                s += ALIAS - 0.5  # one mistyped character in a long alias ("场景试验室", "平抬建设")
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and t.rule.base_key in r.roles:
                 s += ROLE
@@ -231,8 +233,10 @@ class Router:
 
         chosen = self._chosen(scores)
         forms = reading.forms
+        last_topic = self._last_topic(earlier)
+        follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"}))
         # What kind of question is this, before which measure: the text itself, then the rest.
-        if self._out_of_scope(reading, scores, chosen, plan):
+        if not follow_on and self._out_of_scope(reading, scores, chosen, plan):
             plan.kind = "out_of_scope"
             return plan
         if forms & {"issuer", "doc_number", "published", "title"} and not reading.amounts:
@@ -246,7 +250,6 @@ class Router:
             if refs:
                 plan.kind, plan.clauses = "wording", refs
                 return plan
-        last_topic = self._last_topic(earlier)
         if "match" in forms or (last_topic == "match" and not chosen and (reading.amounts or reading.evidence)):
             plan.kind, plan.carried = "match", "match" not in forms
             for prev, _ in earlier:
@@ -255,7 +258,7 @@ class Router:
             return plan
         if not chosen and reading.amounts and not reading.roles and last_topic is None and "validity" in forms:
             chosen = []
-        if isinstance(last_topic, list) and (reading.elliptic or reading.amounts or reading.evidence) \
+        if isinstance(last_topic, list) and (follow_on or reading.amounts or reading.evidence) \
                 and not (forms & {"overview", "scope", "validity"} and not reading.amounts) \
                 and self._own_topic(reading, scores, last_topic) is None:
             chosen = [t for t in self.targets if t.key in last_topic]
@@ -331,7 +334,7 @@ class Router:
             at = r.text.find(name)
             if at < 0 or region in self.regions or region in ("外地", "境外") or (own and own == name):
                 continue
-            after = r.text[at + len(name) : at + len(name) + 12]
+            after = re.split(r"[，,。；;！!？?\n]", r.text[at + len(name) : at + len(name) + 24])[0]
             before = r.text[max(0, at - 6) : at]
             if POLICY_AFTER.search(after) and not FIRM_BEFORE.search(before):
                 return region
@@ -437,6 +440,14 @@ def _found(low: str, word: str) -> bool:
     if word.isascii():
         return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", low) is not None
     return word in low
+
+
+def _typo(low: str, alias: str) -> bool:
+    """``alias`` (4+ Chinese characters) occurs in ``low`` with exactly one character replaced."""
+    n = len(alias)
+    if n < 4 or alias.isascii():
+        return False
+    return any(sum(x != y for x, y in zip(low[i : i + n], alias, strict=True)) == 1 for i in range(len(low) - n + 1))
 
 
 def _cos(a: list[float], b: list[float]) -> float:

@@ -21,7 +21,11 @@ from .rules import Condition, RuleBook
 
 _W = r"[^，,。；;！!？?\n]"
 # Words that make an amount a *claim about the policy* rather than the user's own base figure.
-CLAIM_WORDS = re.compile(r"(上限|封顶|最高|比例|补贴标准|改为|改成|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*\S{0,3}$", re.I)
+CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|改为|改成|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}$", re.I)
+# "能补1500万", "可获360万", "cap ... is 50 million": a figure stated as the outcome or as a policy
+# figure (in the same clause), not as the user's own base.
+OUTCOME_BEFORE = re.compile(rf"(能补|可补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
+POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,24}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -158,7 +162,8 @@ class Reader:
         if m.kind != "amount" or m.value is None:
             return
         before = text[max(0, m.start - 8) : m.start]
-        if CLAIM_WORDS.search(before):
+        clause = re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 40) : m.start])[-1]
+        if CLAIM_WORDS.search(before) or OUTCOME_BEFORE.search(before) or POLICY_FIGURE.search(clause):
             r.claims.append(m)
             return
         if NEGATIVE_BEFORE.search(text[max(0, m.start - 6) : m.start]):
@@ -183,7 +188,8 @@ class Reader:
         right after it: "1200万的平台建设投资")."""
         start = m.start
         cut = max(text.rfind(p, 0, start) for p in "。；;！!？?\n")
-        window = text[max(cut + 1, start - 16) : start].lower()
+        reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
+        window = text[max(cut + 1, start - reach) : start].lower()
         best = None
         for term, key in self.cues:
             at = window.rfind(term)
