@@ -110,6 +110,8 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
             registered = Evidence("registered_in", name, text[max(0, start - 4) : end])
         elif REGISTERED_AFTER.search(after) and not re.match(r"^\S{0,3}(的?(政策|补贴))", after):
             registered = registered or Evidence("registered_in", name, text[start : end + 4])
+        elif re.match(r"^(市|省|区)?(的)?(企业|公司|单位|厂|本地企业)", after):
+            identity = identity or Evidence("registered_in", name, text[max(0, start - 4) : end + 4])
         elif POLICY_AFTER.search(after) and not IDENTITY_BEFORE.search(before):
             continue  # "上海有什么补贴": a place the question is about, not the firm's
         elif OFFICE_AFTER.search(after) or (re.search(r"在\s*$", before) and not IDENTITY_BEFORE.search(before)):
