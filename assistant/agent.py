@@ -4,8 +4,13 @@ The model only phrases: every figure comes from the calculator tools, every quot
 corpus. Tool results are recorded as the calculator's own objects, so the Answer's
 calculations/citations/eligibility are ours, not parsed back out of model text, and the
 verifier checks the model's final text against them. Anything that goes wrong — timeout, HTTP
-error, malformed tool calls, an empty or uncited reply, an unsupported number — returns the
-grounded answer with a notice: the conversation never crashes.
+error, malformed tool calls, an empty or uncited reply, an unsupported figure or verdict —
+returns the grounded answer with a notice: the conversation never crashes.
+
+Facts come from the user. The amounts the model passes to the calculators must be figures the
+user gave (this turn or earlier); the facts it passes to ``check_eligibility`` are used only
+where the user's own words support them, what the user said wins, and anything else stays
+unknown ("待确认"): a model cannot turn ❌ into ✅ by filling in "北京".
 """
 
 from __future__ import annotations
@@ -15,16 +20,24 @@ import functools
 import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .answer import Answer
-from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
+from .calculator import Calculation, Facts, Verdict, calculate, check_threshold
+from .claims import label_forms
 from .corpus import Citation
 from .errors import PolicyError
 from .knowledge import parse_date
 from .money import format_rate, format_yuan, parse_amount
-from .prompts import CONTEXT_TEMPLATE, FALLBACK_NOTICES, SYSTEM_PROMPT, TOOL_ERROR_PREFIX, VALIDITY_NOTE
-from .verify import check_answer
+from .prompts import (
+    CONTEXT_TEMPLATE,
+    FALLBACK_NOTICES,
+    NOT_THE_USERS_AMOUNT,
+    SYSTEM_PROMPT,
+    TOOL_ERROR_PREFIX,
+    VALIDITY_NOTE,
+)
+from .verify import Turn, user_figures
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,8 @@ RECURSION_LIMIT = 2 * MAX_MODEL_CALLS  # graph steps: model and tool nodes alter
 SEARCH_K = 4
 QUOTE_STRETCH = 12  # characters of a quote that, copied verbatim, count as citing it
 MENTIONS_VALIDITY = re.compile(r"有效期|届满|过期|失效|到期|已结束|不再")
+# A word the user wrote counts for a fact unless a negation comes right before it ("不是北京的").
+NEGATED = re.compile(r"(不是|并非|非|不在|没在|不属于|并不属于|没有|not|n't)\s*(?:在|做)?\s*$", re.I)
 
 
 @dataclass
@@ -65,9 +80,58 @@ def _safe(fn):
     return wrapper
 
 
-def make_tools(assistant, q, on: dt.date, rec: Record) -> list:
-    """The five tools, bound to this turn; their docstrings are what the model reads."""
+def user_bases(said: list[str]) -> set:
+    """The amounts the user gave as their own figures (not claims about the policy), in yuan."""
+    out: set = set()
+    for text in said:
+        out |= user_figures(text)[1]
+    return out
+
+
+def supported_facts(user: Facts, said: list[str], **given) -> tuple[Facts, dict]:
+    """The facts to judge by: the user's, plus a value the model passes only where the user's own
+    words contain it un-negated (a place or trade the reader did not recognise). What the user
+    said wins; a flag or date only the model asserts stays unknown. Returns (facts, not used)."""
+    updates, ignored = {}, {}
+    for name, value in given.items():
+        if value is None or value == "":
+            continue
+        mine = getattr(user, name, None)
+        if mine is not None:
+            if mine != value:
+                ignored[name] = value
+            continue
+        words = isinstance(value, str) and _said_unnegated(value.strip(), said)
+        if words and not (name == "registered_in" and getattr(user, "not_registered_in", None)):
+            updates[name] = value.strip()
+        else:
+            ignored[name] = value
+    return replace(user, **updates), ignored
+
+
+def _said_unnegated(value: str, said: list[str]) -> bool:
+    for text in said:
+        i = text.find(value) if value else -1
+        while i >= 0:
+            if not NEGATED.search(text[max(0, i - 6) : i]):
+                return True
+            i = text.find(value, i + 1)
+    return False
+
+
+def make_tools(assistant, q, on: dt.date, rec: Record, said: list[str] | None = None) -> list:
+    """The five tools, bound to this turn; their docstrings are what the model reads. ``said`` is
+    what the user wrote, this turn and earlier (default: this turn's text)."""
     kb = assistant.kb
+    said = list(said) if said is not None else [getattr(q, "text", "") or ""]
+    bases = user_bases(said)
+
+    def users_amount(value) -> str | None:
+        """An error for the model when ``value`` is not a figure the user gave."""
+        if value is None or value in bases:
+            return None
+        given = "、".join(format_yuan(b) for b in sorted(bases)) or "（用户尚未提供金额）"
+        return TOOL_ERROR_PREFIX + NOT_THE_USERS_AMOUNT.format(amount=format_yuan(value), given=given)
 
     @_safe
     def search_policy(query: str) -> str:
@@ -92,6 +156,9 @@ def make_tools(assistant, q, on: dt.date, rec: Record) -> list:
             return f"{TOOL_ERROR_PREFIX}规则 {rule_id} 是投资门槛，请用 check_threshold 判断"
         base = parse_amount(base_amount) if base_amount.strip() else None
         calc = calculate(rule, base)
+        refused = users_amount(base)
+        if refused:
+            return refused
         if calc not in rec.calculations:
             rec.calculations.append(calc)
         rec.citations.append(calc.citation)
@@ -106,7 +173,11 @@ def make_tools(assistant, q, on: dt.date, rec: Record) -> list:
         rule_id 为门槛规则编号，amount 为金额如“1200万元”。返回是否达到、说明和原文引文。
         Check whether an investment amount reaches a threshold rule."""
         rule = kb.rules.get(rule_id)
-        v = check_threshold(rule, parse_amount(amount))
+        value = parse_amount(amount)
+        v = check_threshold(rule, value)
+        refused = users_amount(value)
+        if refused:
+            return refused
         rec.eligibility.append(v)
         rec.citations.append(rule.citation)
         return _dump({**v.to_dict(), "threshold": format_yuan(rule.threshold), "citation": rule.citation.to_dict()})
@@ -118,19 +189,22 @@ def make_tools(assistant, q, on: dt.date, rec: Record) -> list:
                                project_in_library: bool | None = None,
                                uses_listed_products: bool | None = None, date: str = "") -> str:
         """逐项判断企业是否满足某条规则的申报条件（注册地、行业、是否在库、是否使用两清单产品、申请日期）。
-        只填写用户明确说过的情况，不知道的留空；date 形如“2023-06-01”，留空则为所询问的日期。
+        只采用用户在对话中说过的情况：用户说过的以用户为准，用户没说过的一律按“待确认”处理（返回 not_used 列出未采用的参数）。
+        date 形如“2023-06-01”，以用户所说日期为准，用户未说则为所询问的日期。
         返回每个条件的 met（true/false/null 表示待确认）、说明和原文引文。
-        Check each eligibility condition of a rule for the enterprise."""
+        Check each eligibility condition of a rule for the enterprise, from what the user said."""
         rule = kb.rules.get(rule_id)
-        given = Facts(registered_in=registered_in or None, industry=industry or None,
-                      project_in_library=project_in_library, uses_listed_products=uses_listed_products)
-        # What the user said in the chat fills in what the model left out.
-        facts = Facts(**{k: v if v is not None else getattr(q.facts, k) for k, v in given.__dict__.items()})
-        day = parse_date(date) if date.strip() else (q.facts.date or on)
-        found = check_eligibility(rule, facts, day, kb.validity(rule))
+        day = parse_date(date) if date.strip() else None  # a malformed date is still an error for the model
+        facts, ignored = supported_facts(q.facts, said, registered_in=registered_in or None, industry=industry or None,
+                                         project_in_library=project_in_library,
+                                         uses_listed_products=uses_listed_products)
+        if day and day != on:  # the day asked about is the user's date, or today
+            ignored["date"] = date
+        found = kb.eligibility(rule.id, facts, on)
         rec.eligibility.extend(found)
         rec.citations.extend(v.citation for v in found if v.citation)
-        return _dump([{**v.to_dict(), "quote": v.citation.quote if v.citation else None} for v in found])
+        verdicts = [{**v.to_dict(), "quote": v.citation.quote if v.citation else None} for v in found]
+        return _dump({"verdicts": verdicts, "not_used": {k: str(v) for k, v in ignored.items()}})
 
     check_eligibility_tool.__name__ = "check_eligibility"
 
@@ -167,7 +241,8 @@ def _converse(assistant, text: str, history: list[dict], q, on: dt.date, rec: Re
     from langchain.agents import create_agent
     from langchain_core.messages import AIMessage, HumanMessage
 
-    agent = create_agent(chat_model(assistant), make_tools(assistant, q, on, rec),
+    said = [text] + [m["content"] for m in history if m["role"] == "user"]
+    agent = create_agent(chat_model(assistant), make_tools(assistant, q, on, rec, said),
                          system_prompt=_system_prompt(assistant.kb, on))
     past = [(HumanMessage if m["role"] == "user" else AIMessage)(m["content"]) for m in history]
     state = agent.invoke({"messages": [*past, HumanMessage(text)]}, config={"recursion_limit": RECURSION_LIMIT})
@@ -187,14 +262,9 @@ def _final_text(messages: list) -> str:
     return str(last.text).strip()
 
 
-def _label_forms(clause: str) -> tuple[str, ...]:
-    m = re.fullmatch(r"（(.+)）", clause)
-    return (clause, f"({m[1]})", f"第{m[1]}条", f"第{m[1]}项") if m else (clause,)
-
-
 def referenced(reply: str, c: Citation) -> bool:
     """The reply names the clause or copies a stretch of its quote."""
-    if c.clause and any(form in reply for form in _label_forms(c.clause)):
+    if c.clause and any(form in reply for form in label_forms(c.clause)):
         return True
     n = min(QUOTE_STRETCH, len(c.quote))
     return n > 0 and any(c.quote[i : i + n] in reply for i in range(len(c.quote) - n + 1))
@@ -253,18 +323,25 @@ def run_agent(assistant, text: str, history: list[dict], q, on: dt.date, grounde
     reply = _final_text(messages)
     if not reply:
         return _fallback(grounded, notices, "empty")
-    cited = _unique(rec.citations + [c for c in rec.seen if referenced(reply, c)])
-    uses_source = any(referenced(reply, c) for c in cited)  # judged before we add our own text
-    reply, extra = _validity_note(reply, assistant.kb, on)
-    answer = Answer(answer=reply, mode="llm", in_scope=True, citations=_unique(cited + extra),
-                    calculations=rec.calculations, eligibility=_dedupe(rec.eligibility),
-                    follow_up=list(grounded.follow_up))
-    # Numbers first, so an invented figure is recorded as such even when nothing is cited.
-    rejected = check_answer(answer, text, history, on, assistant.kb)
-    if rejected:
-        log.warning("模型回答含未经核实的数字 %s，改用依据原文的回答", rejected)
-        return _fallback(grounded, notices, "unsupported", rejected)
+    answer, uses_source = model_answer(assistant, reply, rec, on, grounded)
+    # Figures and verdicts first, so an invented one is recorded as such even when nothing is cited.
+    figures, verdicts = Turn(answer, text, history, on, assistant.kb, q.facts).rejected(answer.answer)
+    if figures or verdicts:
+        log.warning("模型回答含未经核实的数字或结论 %s，改用依据原文的回答", figures + verdicts)
+        return _fallback(grounded, notices, "unsupported" if figures else "unsupported_verdict", figures + verdicts)
     if not uses_source:
         # The model declining an out-of-scope question is no failure: the grounded answer says so.
         return None if not grounded.in_scope else _fallback(grounded, notices, "uncited")
     return answer
+
+
+def model_answer(assistant, reply: str, rec: Record, on: dt.date, grounded: Answer) -> tuple[Answer, bool]:
+    """The "llm" Answer for a model's final text and what the tools returned, before it is
+    verified, and whether the text uses a source (names a clause or copies a quote)."""
+    cited = _unique(rec.citations + [c for c in rec.seen if referenced(reply, c)])
+    uses_source = any(referenced(reply, c) for c in cited)  # judged before we add our own text
+    reply, extra = _validity_note(reply, assistant.kb, on)
+    answer = Answer(answer=reply, mode="llm", in_scope=True, citations=_unique(cited + extra),
+                    calculations=list(rec.calculations), eligibility=_dedupe(rec.eligibility),
+                    follow_up=list(grounded.follow_up))
+    return answer, uses_source

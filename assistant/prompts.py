@@ -53,3 +53,13 @@ FALLBACK_NOTICES = {
 
 # Added to a model answer that forgot to say the policy has expired (DESIGN principle 5).
 VALIDITY_NOTE = "⚠️ 有效期提示：原文规定“{quote}”截至{on}，本措施已届满，目前不能再按本措施申报；以上内容说明的是政策有效期内的规定。"
+
+# A calculator tool refuses an amount the user never gave (facts come from the user): the model
+# is told which figures the user did give, so it can use one of them or ask.
+NOT_THE_USERS_AMOUNT = ("金额{amount}不是用户给出的金额，不能作为计算基数。用户给出的金额：{given}。"
+                        "请使用用户给出的金额，或先向用户询问。")
+
+# A model answer whose figures are right but which says a condition is met (or not) against the
+# calculator's verdict, or about a fact the user never gave.
+NOTICE_UNSUPPORTED_VERDICT = "模型回答中的资格结论与依据用户所述情况的判断不一致，" + FALLBACK_NOTICE
+FALLBACK_NOTICES["unsupported_verdict"] = NOTICE_UNSUPPORTED_VERDICT

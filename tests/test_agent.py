@@ -1,8 +1,9 @@
 """The model path: LangChain fake chat models offline, then ChatOpenAI against a local stub.
 
-Whatever the model does — calls the tools right, invents a figure, echoes an injected cap,
-returns garbage, raises, loops — the user gets either a verified "llm" answer or the grounded
-one with a notice, never an exception and never an unsupported number.
+Whatever the model does — calls the tools right, invents a figure, passes a cap off as the
+amount, echoes an injected cap, fills in facts the user never gave, returns garbage, raises,
+loops — the user gets either a verified "llm" answer or the grounded one with a notice, never
+an exception and never an unsupported figure or verdict.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import time
 import httpx
 import openai
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-from pydantic import Field
 
 from assistant import Assistant
-from assistant.agent import MAX_MODEL_CALLS, Record, make_tools
+from assistant.agent import MAX_MODEL_CALLS, Record, make_tools, supported_facts
+from assistant.calculator import Facts
 from assistant.prompts import (
     FALLBACK_NOTICE,
     FALLBACK_NOTICES,
@@ -28,37 +28,17 @@ from assistant.prompts import (
     NOTICE_UNAVAILABLE,
     NOTICE_UNCITED,
     NOTICE_UNSUPPORTED,
+    NOTICE_UNSUPPORTED_VERDICT,
     SYSTEM_PROMPT,
 )
 from assistant.settings import Settings
+from tests.fake_chat import ToolCallingFake, call, fake
 from tests.openai_stub import OpenAIStub
 
 PLATFORM_Q = "平台建设投资1200万元，能补多少？"
 PLATFORM_QUOTE = "对符合条件的平台给予不超过30%的建设补贴，单个平台建设补贴最高不超过500万元"
 GOOD_REPLY = (f"平台建设补贴最高可获360万元：1,200万元 × 30% = 360万元，未超过单个平台上限500万元。"
               f"依据（四）：“{PLATFORM_QUOTE}”。注意本措施在2022-2024年内有效，现已届满。")
-_ids = itertools.count(1)
-
-
-class ToolCallingFake(GenericFakeChatModel):
-    """GenericFakeChatModel that accepts tools (ignoring them) and keeps what it was sent."""
-
-    seen: list = Field(default_factory=list)
-
-    def bind_tools(self, tools, **kwargs):
-        return self
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.append(list(messages))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-def call(name: str, **args) -> AIMessage:
-    return AIMessage("", tool_calls=[{"name": name, "args": args, "id": f"call_{next(_ids)}"}])
-
-
-def fake(*replies) -> ToolCallingFake:
-    return ToolCallingFake(messages=iter(replies))
 
 
 def raising(exc: Exception):
@@ -134,6 +114,103 @@ def test_injected_cap_never_reaches_the_user(base):
     assert_grounded_fallback(ans, NOTICE_UNSUPPORTED)
     assert "1亿元" in ans.rejected_claims
     assert "上限是1亿" not in ans.answer and "最高可获1亿" not in ans.answer
+
+
+# Issue 13: the right figures, each in the wrong role. The calculator said 360万元 / 400万元.
+@pytest.mark.parametrize("question, rule, base, reply, bad", [
+    (PLATFORM_Q, "platform_construction", "1200万元", "贵单位最高可获500万元补贴，依据（四）。本措施已届满。", "500万元"),
+    ("固定资产贷款2亿元，能贴息多少？", "loan_interest", "2亿元", "最高可获1000万元贴息，依据（十）。本措施已届满。", "1000万元"),
+    ("固定资产贷款6亿元，能贴息多少？", "loan_interest", "6亿元", "最高可获1,200万元贴息，依据（十）。本措施已届满。",
+     "1,200万元"),  # the raw product, before the cap
+    (PLATFORM_Q, "platform_construction", "1200万元", "依据（四），单个平台建设补贴上限为1000万元。本措施已届满。",
+     "1000万元"),  # another clause's cap
+    (PLATFORM_Q, "platform_construction", "1200万元",
+     "依据（四）：“单个项目补贴最高不超过1000万元”。本措施已届满。", "1000万元"),  # another clause's quote
+])
+def test_a_figure_in_the_wrong_role_falls_back(question, rule, base, reply, bad):
+    model = fake(call("calculate_subsidy", rule_id=rule, base_amount=base), reply)
+    ans = bot(model).ask(question)
+    assert ans.mode == "grounded" and NOTICE_UNSUPPORTED in ans.notices
+    assert bad in ans.rejected_claims and reply not in ans.answer
+
+
+def test_the_right_figures_in_their_roles_pass():
+    reply = ("依据（十）：贷款2亿元 × 2% = 400万元，未超过单个项目上限1,000万元，最高可获400万元贴息。"
+             "本措施已届满。")
+    model = fake(call("calculate_subsidy", rule_id="loan_interest", base_amount="2亿元"), reply)
+    ans = bot(model).ask("固定资产贷款2亿元，能贴息多少？")
+    assert ans.mode == "llm" and ans.answer == reply
+
+
+# --------------------------------------------------------------------------- facts come from the user
+
+
+def test_model_supplied_facts_never_override_the_users():
+    q = "我们是上海的软件企业，平台建设投资1200万元，能申请吗？"
+    model = fake(call("check_eligibility", rule_id="platform_construction", registered_in="北京", industry="软件"),
+                 "贵企业满足“在北京市注册经营”的条件，依据适用范围。本措施已届满。")
+    ans = bot(model).ask(q)
+    assert ans.mode == "grounded" and NOTICE_UNSUPPORTED_VERDICT in ans.notices
+    assert ans.rejected_claims == ["贵企业满足“在北京市注册经营”的条件"]
+    tool_result = json.loads(model.seen[1][-1].content)
+    assert tool_result["not_used"] == {"registered_in": "北京"}  # the user said 上海
+    region = next(v for v in tool_result["verdicts"] if v["criterion"] == "在北京市注册经营")
+    assert region["met"] is False
+
+
+def test_facts_the_user_never_gave_stay_unknown():
+    model = fake(call("check_eligibility", rule_id="scenario_lab", registered_in="北京", industry="软件",
+                      project_in_library=True),
+                 "贵企业属于软件企业，满足行业条件；项目已入库。依据适用范围。本措施已届满。")
+    ans = bot(model).ask("场景实验室投资3000万元，能申请吗？")
+    tool_result = json.loads(model.seen[1][-1].content)
+    assert set(tool_result["not_used"]) == {"registered_in", "industry", "project_in_library"}
+    assert all(v["met"] is None for v in tool_result["verdicts"] if "注册" in v["criterion"] or "行业" in v["criterion"]
+               or "项目库" in v["criterion"])
+    assert ans.mode == "grounded" and NOTICE_UNSUPPORTED_VERDICT in ans.notices
+    assert len(ans.rejected_claims) == 3  # 属于软件企业, 满足行业条件, 项目已入库: all unknown
+
+
+def test_a_verdict_that_agrees_with_the_users_words_passes():
+    q = "我们是海淀的软件企业，平台建设投资1200万元，能申请吗？"
+    reply = ("贵企业在海淀注册经营，满足“在北京市注册经营”；属于软件企业，符合行业条件（适用范围）。"
+             "平台建设补贴最高可获360万元（第（四）条）。但本措施已届满，不满足有效期条件。")
+    model = fake(call("check_eligibility", rule_id="platform_construction", registered_in="北京海淀", industry="软件"),
+                 call("calculate_subsidy", rule_id="platform_construction", base_amount="1200万元"), reply)
+    ans = bot(model).ask(q)
+    assert ans.mode == "llm", ans.rejected_claims
+    flipped = reply.replace("符合行业条件", "不符合行业条件")
+    model = fake(call("calculate_subsidy", rule_id="platform_construction", base_amount="1200万元"), flipped)
+    ans = bot(model).ask(q)  # no eligibility call: the verdict comes from the user's words all the same
+    assert ans.mode == "grounded" and ans.rejected_claims == ["不符合行业条件（适用范围）"]
+
+
+@pytest.mark.parametrize("user, model_says, used", [
+    ("我们注册在雄安新区", "雄安新区", True),  # the user's own words, even if the reader missed them
+    ("我们注册在雄安新区", "北京", False),
+    ("我们不是北京的企业", "北京", False),  # said, but negated
+    ("", "北京", False),
+])
+def test_supported_facts_uses_only_the_users_words(user, model_says, used):
+    facts, ignored = supported_facts(Facts(), [user], registered_in=model_says, project_in_library=True)
+    assert (facts.registered_in == model_says) is used
+    assert facts.project_in_library is None and ignored["project_in_library"] is True
+
+
+def test_what_the_user_said_wins():
+    facts, ignored = supported_facts(Facts(registered_in="上海"), ["我们是上海的企业"], registered_in="北京")
+    assert facts.registered_in == "上海" and ignored == {"registered_in": "北京"}
+
+
+@pytest.mark.parametrize("name, args", [
+    ("calculate_subsidy", ("platform_construction", "2000万元")),
+    ("check_threshold", ("library_threshold", "5000万元")),
+])
+def test_calculators_refuse_amounts_the_user_never_gave(tools, name, args):
+    t, rec = tools
+    out = t[name](*args)
+    assert out.startswith("Error: ") and "不是用户给出的金额" in out and "1,200万元" in out
+    assert not rec.calculations and not rec.eligibility
 
 
 @pytest.mark.parametrize("bad_turn", [
@@ -239,9 +316,10 @@ def test_history_reaches_the_model_and_carries_the_measure():
 @pytest.fixture
 def tools():
     b = bot()
-    q = b.understander.read_turn("我们在北京", [])
+    said = "我们在北京，项目总投资2亿元，平台建设投资1200万元"
+    q = b.understander.read_turn(said, [])
     rec = Record()
-    return {t.__name__: t for t in make_tools(b, q, b.today(), rec)}, rec
+    return {t.__name__: t for t in make_tools(b, q, b.today(), rec, [said])}, rec
 
 
 @pytest.mark.parametrize("name, args, says", [
@@ -276,8 +354,9 @@ def test_tools_record_their_results(tools):
     t, rec = tools
     assert json.loads(t["calculate_subsidy"]("rd_first_use"))["amount_yuan"] == "30000000"
     assert json.loads(t["check_threshold"]("major_project", "2亿元"))["met"] is True  # 以上 includes the number
-    verdicts = json.loads(t["check_eligibility"]("insurance_premium", date="2023-06-01"))
-    assert verdicts[0]["met"] is True  # "我们在北京" from the chat fills in registered_in
+    out = json.loads(t["check_eligibility"]("insurance_premium", date="2023-06-01"))
+    assert out["verdicts"][0]["met"] is True  # "我们在北京" from the chat fills in registered_in
+    assert out["not_used"] == {"date": "2023-06-01"}  # the day asked about is the user's, not the model's
     assert len(json.loads(t["list_rules"]())) == 9
     assert [c.rule_id for c in rec.calculations] == ["rd_first_use"]
     assert rec.citations and all(c.quote for c in rec.citations)

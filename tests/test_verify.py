@@ -1,4 +1,5 @@
-"""The numeric-claim verifier: exact, by kind, and strict about claims the user tried to plant."""
+"""The claim verifier: every figure exact, by kind and in its role; every verdict as computed;
+strict about claims the user tried to plant. (The mutation proof is test_verify_mutation.py.)"""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer import Answer
+from assistant.calculator import Facts
+from assistant.claims import read_figures, read_statements
 from assistant.settings import Settings
-from assistant.verify import allowed_numbers, check_answer, unsupported_claims
+from assistant.verify import Turn, check_answer
 
 ON = dt.date(2025, 3, 1)
 QUESTION = "平台建设投资1200万元，能补多少？"
@@ -23,9 +26,9 @@ def platform(kb):
     return Answer(answer="", citations=[calc.citation], calculations=[calc])
 
 
-def claims(text, answer, kb, question=QUESTION, history=()):
+def claims(text, answer, kb, question=QUESTION, history=(), facts=None):
     answer.answer = text
-    return check_answer(answer, question, list(history), ON, kb)
+    return check_answer(answer, question, list(history), ON, kb, facts)
 
 
 @pytest.mark.parametrize("text", [
@@ -60,15 +63,16 @@ def test_supported_numbers_pass(text, platform, kb):
     ("本措施5年内有效", "5"),  # a derived period is a claim; only counts of items are exempt
     ("有效期至2026年12月31日", "2026年"),
     ("最高可获800w", "800"),
-    # Forms the money parser does not read are unverifiable, so rejected rather than skipped.
+    # Forms the money parser does not read are unverifiable, so rejected rather than skipped;
+    # forms it does read are checked like any other (so these are wrong figures either way).
     ("补贴比例为三十五%", "三十五%"),
     ("补贴三成", "三成"),
-    ("最高可获360萬元", "360萬元"),
-    ("最高可获叁佰陆拾万元", "叁佰陆拾万元"),
+    ("最高可获370萬元", "370萬"),
+    ("最高可获叁佰柒拾万元", "叁佰柒拾万"),
     ("最高可获八百", "八百"),
 ])
 def test_invented_numbers_are_caught(text, bad, platform, kb):
-    assert bad in claims(text, platform, kb)
+    assert any(bad in c for c in claims(text, platform, kb))
 
 
 def test_injected_cap_is_rejected_even_though_the_user_said_it(platform, kb):
@@ -114,20 +118,141 @@ def test_exact_decimals(kb):
     answer = Answer(answer="", citations=[calc.citation], calculations=[calc])
     assert claims("最高可获4,999,999.80元", answer, kb, "投资16,666,666元") == []
     assert claims("最高可获4,999,999.8元", answer, kb, "投资16,666,666元") == []
-    assert claims("最高可获500万元", answer, kb, "投资16,666,666元") == []  # the cap, from the quote
     assert claims("最高可获4,999,999.81元", answer, kb, "投资16,666,666元") == ["4,999,999.81元"]
+    # The cap is a figure of the quote, but not the amount: it may be stated only as the cap.
+    assert claims("最高可获500万元", answer, kb, "投资16,666,666元") == ["500万元"]
+    assert claims("单个平台上限500万元", answer, kb, "投资16,666,666元") == []
 
 
-def test_allowed_numbers_is_a_set_of_decimals(platform, kb):
-    allowed = allowed_numbers(platform, QUESTION, [], [ON])
-    for v in ("3600000", "12000000", "5000000", "0.3", "30", "2025"):
-        assert Decimal(v) in allowed
-    assert Decimal("8000000") not in allowed
+# --------------------------------------------------------------------------- roles (issue 13)
 
 
-def test_plain_set_works_too():
-    assert unsupported_claims("最高可获360万元，比例30%", {Decimal(3600000), Decimal("0.3")}) == []
-    assert unsupported_claims("最高可获800万元", {Decimal(3600000)}) == ["800万元"]
+@pytest.mark.parametrize("text, role", [
+    ("贵单位最高可获500万元补贴", "amount"),
+    ("可获得的补贴最高为360万元", "amount"),
+    ("您可以获得的补贴上限为360万元", "amount"),  # their own upper bound is their amount
+    ("单个平台建设补贴最高不超过500万元", "cap"),
+    ("单个平台补贴最高500万元", "cap"),
+    ("补贴上限500万元", "cap"),
+    ("500万元封顶", "cap"),
+    ("总投资达到1000万元（含）以上", "threshold"),
+    ("入库门槛为1000万元", "threshold"),
+    ("平台建设投资1200万元", "base"),
+    ("您提到的1亿元", "user"),
+    ("you can receive up to RMB 3,600,000", "amount"),
+    ("capped at RMB 5,000,000", "cap"),
+    ("项目投资额的30%", "rate"),
+])
+def test_role_words(text, role):
+    assert read_figures(text)[-1].role == role
+
+
+def test_trace_roles():
+    roles = [(f.mention.text, f.role) for f in read_figures("1,200万元 × 30% = 360万元 → 最高可获360万元")]
+    assert roles == [("1,200万元", "factor"), ("30%", "multiplier"), ("360万元", "product"), ("360万元", "amount")]
+    assert read_figures("1,200万元 × 30% = 360万元")[2].operands == (Decimal(12000000), Decimal("0.3"))
+
+
+@pytest.mark.parametrize("text", [
+    "贵单位最高可获500万元补贴",  # the cap posing as the amount
+    "平台建设补贴上限为1000万元",  # another clause's cap
+    "单个平台补贴上限为360万元",  # the amount posing as the cap
+    "补贴比例为50%",  # another clause's rate
+    "入库门槛为500万元",  # the cap as a threshold (no threshold rule in this turn)
+    "平台建设投资500万元 × 30% = 150万元",  # a base the user never gave
+    "1,200万元 × 30% = 500万元",  # a product that is not the product
+    "按30%计算为500万元",
+    "依据（六），最高可获360万元",  # the figure fits this turn, not the clause named
+    "依据（四）：“单个项目补贴最高不超过1000万元”",  # another clause's quote attributed to (四)
+])
+def test_a_figure_fitting_only_another_role_or_rule_is_rejected(text, platform, kb):
+    assert claims(text, platform, kb) != []
+
+
+@pytest.mark.parametrize("text", [
+    "依据（六），单个项目补贴最高不超过1000万元",  # true of the clause named
+    "根据第（四）条，贵单位建设投资1200万元，按30%计算为360万元，未超过上限，最高可获得360万元补贴",
+    "平台建设补贴：最高360万元。\n- 建设投资：1200万元\n- 补贴比例：不超过30%\n- 单个平台上限：500万元",
+    "依据（四）：“对符合条件的平台……单个平台建设补贴最高不超过500万元”",  # a quote with an ellipsis
+    "Under clause （四）, you can receive up to RMB 3,600,000, and the cap per platform is RMB 5,000,000.",
+])
+def test_natural_phrasings_pass(text, platform, kb):
+    assert claims(text, platform, kb) == []
+
+
+def test_the_clause_named_decides_between_two_rules_of_one_clause(kb):
+    calc = kb.calculate("insurance_premium", Decimal("300000"))
+    answer = Answer(answer="", citations=[calc.citation], calculations=[calc])
+    q = "保费30万元能补多少"
+    assert claims("依据（八），保费补贴单个企业最高不超过1000万元", answer, kb, q) == []
+    assert claims("依据（八），保费补贴单个企业最高不超过3000万元", answer, kb, q) == ["3000万元"]
+    # The other measure of (八), named by its own words, has its own cap.
+    assert claims("（八）在库项目应用两清单产品的，单个项目补贴最高不超过3000万元", answer, kb, q) == []
+
+
+def test_a_base_word_binds_the_figure_to_the_calculation(kb):
+    calc = kb.calculate("platform_construction", Decimal("12000000"))
+    answer = Answer(answer="", citations=[calc.citation], calculations=[calc])
+    q = "项目总投资3000万元，其中平台建设投资1200万元"
+    assert claims("项目总投资3000万元，平台建设投资1200万元", answer, kb, q) == []
+    assert claims("平台建设投资3000万元", answer, kb, q) == ["3000万元"]  # the user's, but not this base
+
+
+# --------------------------------------------------------------------------- verdicts (issue 13)
+
+
+@pytest.mark.parametrize("text, met", [
+    ("贵企业满足注册地条件", True),
+    ("不满足“在北京市注册经营”", False),
+    ("属于软件企业", True),
+    ("本措施已届满", False),
+    ("2023年6月1日在有效期内", True),
+    ("The condition “在北京市注册经营” is not met.", False),
+])
+def test_statements_are_read(text, met):
+    assert [s.met for s in read_statements(text)] == [met]
+
+
+@pytest.mark.parametrize("text", [
+    "是否满足注册地条件尚待确认",
+    "❓ 待确认 属于工业或软件和信息服务业企业：尚不清楚企业所属行业",
+    "贵企业属于哪个行业？",
+    "如企业在北京注册经营，即符合申报条件",
+    "对符合条件的平台给予补贴",
+    "“对符合条件的平台给予不超过30%的建设补贴”",
+    "需满足以下3项条件",
+    "政策有效期内的支持标准",
+])
+def test_hedged_or_quoted_words_are_not_statements(text):
+    assert read_statements(text) == []
+
+
+def test_statements_must_agree_with_the_verdicts_for_what_the_user_said(platform, kb):
+    said = Facts(registered_in="上海", industry="软件")
+    assert claims("贵企业属于软件企业，符合行业条件", platform, kb, facts=said) == []
+    assert claims("贵企业不满足注册地条件，不属于本市企业", platform, kb, facts=said) == []
+    assert claims("贵企业满足注册地条件", platform, kb, facts=said) == ["贵企业满足注册地条件"]
+    assert claims("属于本市企业", platform, kb, facts=said) == ["属于本市企业"]
+    # What the user never said is unknown: neither met nor not met may be claimed.
+    assert claims("满足“平台“符合条件””", platform, kb, facts=said) != []
+    assert claims("贵企业属于软件企业", platform, kb, facts=Facts()) == ["贵企业属于软件企业"]
+    assert claims("现已届满", platform, kb) == []  # validity comes from the date asked about
+    assert claims("仍在有效期内", platform, kb) == ["仍在有效期内"]
+
+
+def test_a_threshold_statement_needs_the_threshold_verdict(kb):
+    v = kb.threshold("library_threshold", Decimal("12000000"))
+    answer = Answer(answer="", citations=[v.citation], eligibility=[v])
+    q = "项目总投资1200万元能入库吗"
+    assert claims("项目总投资1200万元，达到1000万元（含）以上的入库门槛（一）", answer, kb, q) == []
+    assert claims("项目总投资1200万元，未达到1000万元（含）以上的入库门槛（一）", answer, kb, q) != []
+    assert claims("项目总投资1200万元，达到2亿元以上的重大项目规模（二）", answer, kb, q) != []  # no verdict for (二)
+
+
+def test_a_turn_checks_many_texts(platform, kb):
+    turn = Turn(platform, QUESTION, [], ON, kb)
+    assert turn.check("最高可获360万元") == []
+    assert turn.rejected("最高可获500万元，仍在有效期内") == (["500万元"], ["仍在有效期内"])
 
 
 def test_a_verdict_repeats_the_users_amount_and_the_threshold(kb):
