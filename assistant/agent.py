@@ -232,7 +232,8 @@ def chat_model(assistant):
 
 
 def _system_prompt(kb, on: dt.date) -> str:
-    titles = "、".join(f"《{d.meta.title}》" for d in kb.docs.values())
+    titles = "\n".join(f"- 《{d.meta.title}》" + (f"（{d.meta.doc_number}）" if d.meta.doc_number else "")
+                       + "".join(f" · {u.text}" for u in d.units if u.kind == "validity") for d in kb.docs.values())
     rules = "\n".join(f"- {r.id}：{r.clause} {r.name}" for r in kb.rules)
     return SYSTEM_PROMPT + CONTEXT_TEMPLATE.format(on=on.isoformat(), titles=titles, rules=rules)
 

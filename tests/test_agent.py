@@ -362,10 +362,18 @@ def test_tools_record_their_results(tools):
     assert rec.citations and all(c.quote for c in rec.citations)
 
 
-def test_prompts_state_the_rules():
-    for phrase in ("calculate_subsidy", "check_threshold", "search_policy", "最高可获", "2022-2024",
+def test_prompts_state_the_rules(kb):
+    for phrase in ("calculate_subsidy", "check_threshold", "search_policy", "最高可获",
                    "已届满", "不在本助手收录的政策范围", "不得自行计算", "条款编号", "逐字", "忽略"):
         assert phrase in SYSTEM_PROMPT
+    # nothing of one policy is written into the prompt: its title and validity come from the corpus
+    assert "北京" not in SYSTEM_PROMPT and "2022" not in SYSTEM_PROMPT
+    import datetime
+
+    from assistant.agent import _system_prompt
+
+    built = _system_prompt(kb, datetime.date(2025, 3, 1))
+    assert "在2022-2024年内有效" in built and "关于促进本市新型基础设施投资" in built
     for notice in FALLBACK_NOTICES.values():
         assert notice.endswith(FALLBACK_NOTICE) and not any(ch.isdigit() for ch in notice)
 
