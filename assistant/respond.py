@@ -363,7 +363,7 @@ def _overview(c: Composer) -> None:
             elif rule is not None and rule.reviewed and rule.kind == "threshold":
                 figure = f"：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}"
             c.lines.append(f"- {_clause_name(clause)} {name}{figure}{c.cite(cit)}")
-    c.lines.append("\n告诉我具体措施和金额（如“平台建设投资1200万元”），即可计算可获支持的上限。")
+    c.lines.append("\n告诉我具体措施和相应金额（如平台建设投资额），即可计算可获支持的上限。")
 
 
 def _match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:

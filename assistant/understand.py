@@ -154,7 +154,7 @@ class Reader:
     def _amount(self, r: Reading, m: Mention) -> None:
         text = r.text
         if m.kind == "unreadable":
-            r.bad_amounts.append(f"无法完整识别金额“{m.text}”，请用如“1200万元”“2.5亿元”“12,000,000元”的写法重新输入")
+            r.bad_amounts.append(f"无法完整识别金额“{m.text}”，请用“数字加单位”的完整写法（阿拉伯数字或中文大小写数字，单位元、万元或亿元）重新输入")
             return
         if m.kind == "foreign":
             r.bad_amounts.append(f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问")
