@@ -7,6 +7,7 @@ quote, the user's own figures, or the date asked about, so ``verify`` can check 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .answer import Answer
 from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
@@ -76,7 +77,17 @@ class Composer:
             self.lines.append(lead + block)
 
     def text(self) -> str:
-        return "\n".join([*self.head, *([""] if self.head and self.lines else []), *self.lines]).strip()
+        """The answer, with citations renumbered in reading order ([1] is the first one read)."""
+        body = "\n".join([*self.head, *([""] if self.head and self.lines else []), *self.lines]).strip()
+        order: list[int] = []
+        for m in re.finditer(r"\[(\d+)\]", body):
+            n = int(m[1])
+            if 1 <= n <= len(self.citations) and n not in order:
+                order.append(n)
+        order += [n for n in range(1, len(self.citations) + 1) if n not in order]
+        new = {old: i for i, old in enumerate(order, 1)}
+        self.citations = [self.citations[old - 1] for old in order]
+        return re.sub(r"\[(\d+)\]", lambda m: f"[{new.get(int(m[1]), int(m[1]))}]", body)
 
 
 def _clause_name(clause: str | None) -> str | None:
@@ -146,7 +157,8 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
     if kind not in ("validity", "meta", "wording", "out_of_scope"):
         _validity_notice(c, kb, verdicts)
-    return Answer(answer=c.text(), citations=c.citations, calculations=calcs,
+    text = c.text()  # renumbers the citations
+    return Answer(answer=text, citations=c.citations, calculations=calcs,
                   eligibility=_dedupe(verdicts), follow_up=_unique(follow), notices=notices)
 
 

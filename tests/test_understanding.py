@@ -206,3 +206,17 @@ def test_tune_questions_score(tmp_path):
         unsupported += check_answer(reply, case["q"], history, dt.date.fromisoformat(reply.asked_on), bots[day].kb)
     assert misreads == 0 and unsupported == []
     assert right / len(TUNE) >= 0.95
+
+
+@pytest.mark.parametrize("question", [
+    "我们是北京的软件企业，项目已入库，场景实验室投资2000万元，能申请吗", "平台建设投资1200万元，能补多少？",
+    "企业来函：平台建设投资580万，保费36万，贷款1.5亿，三项各能补多少？",
+])
+def test_citation_numbers_follow_reading_order(bot, question):
+    answer = bot.ask(question)
+    seen = list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)))
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) == len(answer.citations)
+    for n, c in enumerate(answer.citations, 1):  # [n] in a quote block is the n-th citation
+        for line in answer.answer.splitlines():
+            if line.startswith(f"> [{n}] “"):
+                assert f"“{c.quote}”" in line
