@@ -19,10 +19,11 @@ from .rules import Condition
 _W = r"[^，,。；;！!？?\n]"  # a character inside one clause of a sentence
 NEGATION = re.compile(r"(不是|并非|并不是|不属于|非|没有在?|没在|没进|没上|没列入|未列入|未进|未在|没|未|尚未|还没有?|还未|不在|无|暂未|暂时没有?|not|n't|no)\s*$", re.I)
 # After a flag's words: a question about it, or talk about the thing rather than the firm's state.
-ASKING_AFTER = re.compile(rf"^{_W}{{0,3}}?(吗|么|嘛|与否|没有?[？?]|不[？?]|的?门槛|的?标准|的?条件|的?要求|的?流程|的?程序|需要|要求|怎么|如何)")
+ASKING_AFTER = re.compile(rf"^(了|过)?(吗|么|嘛|与否|没有?|不)[？?]?|^{_W}{{0,2}}?(的?门槛|的?标准|的?条件|的?要求|的?流程|的?程序|需要|要求|怎么|如何)")
+STATED_BEFORE = re.compile(r"(已|已经|早已|已于|都|均)\s*$")
 ASKING_BEFORE = re.compile(rf"(能|能否|可否|是否|可以|怎么|怎样|如何|才能|要|需要|需|申请|想|准备|打算|whether|how to|can we)\s*{_W}{{0,2}}$", re.I)
 FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|商|厂商|供应商|company|firm|enterprise|business|chain|group|maker)", re.I)
-FIRM_BEFORE = re.compile(rf"(是一家|是家|是个|一家|是|为|系|做|搞|开|从事|主营|经营|属于|干|我们|我司|本公司|本企业|we are an?|we're an?|we run an?)\s*{_W}{{0,4}}$"
+FIRM_BEFORE = re.compile(rf"(是一家|是家|是个|一家|是|为|系|做|搞|开|从事|主营|经营|属于|干|我们|我司|本公司|本企业|we are an?|we're an?|we run an?)\s*{_W}{{0,4}}$|(?:we are an?|we're an?|\ban?)\s+[\w -]{{0,24}}$"
                          r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,16}$", re.I)
 REGISTERED_BEFORE = re.compile(r"(注册在|注册于|注册地(?:是|为|在)?|注册地址(?:是|在)?|登记在|在|registered in|incorporated in)\s*$", re.I)
 REGISTERED_AFTER = re.compile(rf"^{_W}{{0,4}}?(注册|登记|registered|incorporated)", re.I)
@@ -99,7 +100,8 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
     short = [(n, r) for r, names in lex.places.items() for n in names if len(n) == 1]
     for start, end, name, _region in _hits(text, lex.place_names()) + [
             h for h in _hits(text, short) if re.match(r"^\s*(注册|登记)", text[h[1]:])]:
-        before, after = text[max(0, start - 8) : start], text[end : end + 12]
+        reach = 28 if text[max(0, start - 28) : start].isascii() else 8  # English says more before a place
+        before, after = text[max(0, start - reach) : start], text[end : end + 12]
         if NEGATION.search(before.rstrip("的在")) or re.search(r"(不是|并非|非)\s*(在)?\s*$", before):
             denied = denied or Evidence("not_registered_in", name, text[max(0, start - 4) : end + 3])
             continue
@@ -124,12 +126,29 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
     return denied
 
 
+def _word_starts(text: str) -> set[int]:
+    """Where words begin (jieba), so 家电 is not read inside 一家电脑."""
+    from .retrieval import _tokenizer
+
+    starts, at = set(), 0
+    for w in _tokenizer().lcut(text):
+        starts.add(at)
+        at += len(w)
+    return starts
+
+
 def _trade(text: str, lex: Lexicon) -> Evidence | None:
     policy_spans = [m.span() for m in POLICY_PHRASE.finditer(text)]
+    starts = None
     for start, end, word, _code in _hits(text, lex.trade_words()):
         if any(a <= start < b for a, b in policy_spans):
             continue  # the policy's own words quoted back
-        before, after = text[max(0, start - 8) : start], text[end : end + 8]
+        if not word.isascii():
+            starts = starts if starts is not None else _word_starts(text)
+            if start not in starts:
+                continue
+        reach = 30 if text[max(0, start - 30) : start].isascii() else 8
+        before, after = text[max(0, start - reach) : start], text[end : end + 8]
         if word in lex.lenders or any(word.startswith(x) for x in lex.lenders):
             if LENDER_NEAR.search(after) or re.search(r"(向|从|找|通过)\s*$", before):
                 continue  # "银行贷款": who lends, not who we are
@@ -149,7 +168,7 @@ def _flag(text: str, cond: Condition) -> Evidence | None:
         before, after = text[max(0, start - 10) : start], text[end : end + 8]
         if NEGATION.search(before[-4:]) or NEGATED_NEAR.search(before):
             result = Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
-        elif ASKING_AFTER.search(after) or ASKING_BEFORE.search(before):
+        elif (ASKING_AFTER.search(after) or ASKING_BEFORE.search(before)) and not STATED_BEFORE.search(before):
             continue  # "能入库吗", "入库门槛": asks about it, states nothing
         else:
             result = Evidence(cond.fact or "", True, text[max(0, start - 2) : end])

@@ -21,6 +21,7 @@ class Lexicon:
     places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # region -> names within it
     sectors: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # code -> (name, words)
     lenders: tuple[str, ...] = ()
+    not_bases: tuple[str, ...] = ()  # figures about the firm that are never a subsidy base
     subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words
 
     @classmethod
@@ -40,9 +41,10 @@ class Lexicon:
                        for k, v in (data.get("sectors") or {}).items()}
             subjects = {str(k): tuple(str(w) for w in v) for k, v in (data.get("subjects") or {}).items()}
             lenders = tuple(str(w) for w in data.get("lenders") or ())
+            not_bases = tuple(str(w) for w in data.get("not_bases") or ())
         except (AttributeError, KeyError, TypeError):
             raise RuleError(f"通用词表 {path.name} 格式有误：places/sectors/subjects 应为映射和列表") from None
-        return cls(places, sectors, lenders, subjects)
+        return cls(places, sectors, lenders, not_bases, subjects)
 
     def region_of(self, place: str | None) -> str | None:
         """The region a place belongs to ("海淀" -> "北京"); the place itself when unknown."""

@@ -118,6 +118,10 @@ def _section(s: str, final: bool) -> int | None:
         return int(s.replace(",", ""))
     if s == "零":
         return 0
+    skipped = re.fullmatch(r"(.+[十百千])零(\d{1,3})", s)
+    if skipped:  # 1千零50 = 1050: digits after 零 fill the places the 零 did not skip
+        head, tail = _section(skipped[1], False), int(skipped[2])
+        return head + tail if head is not None and 0 < tail < _SMALL[skipped[1][-1]] // 10 else None
     total, digit, last, zero = 0, None, 10_000, False
     for i, ch in enumerate(s):
         if ch == "零":
@@ -238,6 +242,12 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
     if not bm:
         return None
     body, i = bm[0], bm.end()
+    head = re.match(f"(.*)[万亿][{_CN_DIGITS}]$", body)
+    if head and len(re.sub(r"[^0-9零一二两三四五六七八九]", "", head[1])) > 1 \
+            and re.match(r"[个家项笔次条台套位名间份批]", s[i : i + 1]):
+        # "1200万一个投了…": after a many-digit head the 一 cannot be shorthand (3万5 can);
+        # with a measure word after it, it is "one (of them)", not part of the amount
+        body, i = body[:-1], i - 1
     if not field and "，" in body:
         lead = re.match(r"\d*", body)[0]
         if len(lead) > 3 or body[len(lead)] != "，":  # "2022，300万元": punctuation, not a separator
@@ -465,7 +475,19 @@ def find_mentions(text: str) -> list[Mention]:
             pos = p + 1
             continue
         kind, value, end = hit
+        if kind and _broken_before(s, p):
+            # "12..5万": the figure is the tail of a malformed number, not a number of its own
+            p = _broken_before(s, p)
+            kind, value = "unreadable", None
+            while found and found[-1].end > p:
+                found.pop()  # the malformed number's head ("12" of "12..5万") is part of it
         if kind:
             found.append(Mention(kind, value, text[p:end], p, end))
         pos = max(end, p + 1)
     return found
+
+
+def _broken_before(s: str, p: int) -> int:
+    """Where a malformed number ending right before ``p`` starts ("12..", "3,,"), or 0."""
+    m = re.search(r"\d[\d,]*(?:\.{2,}|,{2,}|\.,|,\.)$", s[:p])
+    return m.start() if m else 0

@@ -135,6 +135,17 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         _meta(plan, c)
     elif kind == "validity":
         _validity(c, kb)
+        if plan.facts.date:  # "2025年1月2号还能申报吗": judge that day
+            for doc in kb.docs.values():
+                rule = next((r for r in kb.rules if r.doc_id == doc.doc_id and r.reviewed
+                             and any(x.kind == "validity" for x in r.conditions)), None)
+                cond = next((x for x in rule.conditions if x.kind == "validity"), None) if rule else None
+                if cond:
+                    from .calculator import validity_verdict
+
+                    v = validity_verdict(cond, plan.facts.date, kb.validity(rule))
+                    verdicts.append(v)
+                    c.head.insert(0, f"**{'能' if v.met else '不能' if v.met is False else '需确认'}**：{v.detail}。")
     elif kind == "scope":
         _scope(plan, c, verdicts, follow)
         if plan.yes_no:

@@ -38,9 +38,14 @@ SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
 CHOSEN = 3.0  # a target with this many points is what the question is about
 CLOSE = 0.75  # two targets within this many points are a tie: ask which one
 
+# Words every policy text shares with everyday questions: no sign that a question is about the corpus.
+GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本市 北京 北京市 建设 投资 可以 给予 按照 不超过 最高 单个 "
+                    "进行 开展 相关 方面 方式 有关 规定 实施 工作 市级 国家 部门 推动 加快 推进 鼓励 提供".split())
+EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
-POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
+POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|方案|规定|"
+                          r"通知|意见|细则|计划|文件|subsid|polic)", re.I)
 FIRM_WORDS = re.compile(r"我们公司|我司|本公司|企业|单位|我们厂|our company|our firm|enterprise", re.I)
 FIRM_BEFORE = re.compile(r"(我们是|我司是|我们|我司|注册在|注册地|公司在|企业在|registered in)\s*$", re.I)
 
@@ -120,6 +125,7 @@ class Router:
         self._search = search
         self._examples: list[tuple[int, list[float]]] | None = None
         self._cache: dict[str, tuple[Reading, dict[str, float]]] = {}
+        self._vocabulary: set[str] | None = None
         self.regions = {kb.lexicon.region_of(d.meta.region) for d in kb.docs.values() if d.meta.region}
         words = {w for t in self.targets for w in (*t.aliases, *t.hints)}
         words |= {w for terms in kb.rules.terms.values() for w in terms}
@@ -272,6 +278,10 @@ class Router:
             if plan.tasks or plan.kind == "clarify":
                 return plan
         if chosen and not numeric:
+            unit = self.kb.docs[chosen[0].doc_id].unit(chosen[0].clause)
+            if unit.kind == "scope" or plan.yes_no:
+                plan.kind = "scope"  # who is covered: quote the scope and check the firm against it
+                return plan
             plan.kind, plan.clauses = "passages", [(chosen[0].doc_id, chosen[0].clause)]
             return plan
         if "validity" in forms:
@@ -319,10 +329,23 @@ class Router:
                       "draft"} and self._about_policy(r.text):
             return False
         low = r.text.lower()
-        if any(w in low for w in self.domain) or self._about_policy(r.text):
+        if any(w in low for w in self.domain) or self._about_policy(r.text) or self._corpus_words(r.text) >= 2:
             return False
         plan.out_reason = "unrelated"
         return True
+
+    def _corpus_words(self, text: str) -> float:
+        """How many distinct content words of the question occur in the corpus text itself."""
+        if self._vocabulary is None:
+            from .retrieval import keyword_tokens
+
+            self._vocabulary = {w for d in self.kb.docs.values() for w in keyword_tokens(d.text) if len(w) >= 2}
+        from .retrieval import keyword_tokens
+
+        words = {w for w in keyword_tokens(text) if len(w) >= 2 and w in self._vocabulary
+                 and not w.startswith(("amt", "pct", "y2", "y1")) and w not in GENERIC}
+        # 高新 inside 高新技术 counts once; two-character words (技术, 条件) are too common to count fully
+        return sum(1.0 if len(w) >= 3 else 0.5 for w in words if not any(w != o and w in o for o in words))
 
     def _about_policy(self, text: str) -> bool:
         return bool(POLICY_WORDS.search(text))
@@ -424,7 +447,12 @@ class Router:
                     plan.tasks.append((rule, value))
                 continue
             base = None
-            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1:
+            if rule.kind != "cap_only" and t is picked[0] and len(unbound) > 1 and EACH.search(r.text) \
+                    and len(picked) == 1 and not r.bad_amounts:
+                for value in dict.fromkeys(unbound):  # "两个平台，一个1200万一个1800万，分别能补多少"
+                    plan.tasks.append((rule, value))
+                continue
+            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
                 base = unbound[0]  # one figure and one measure: the figure is its base
             elif rule.kind != "cap_only" and t is picked[0] and len(unbound) > 1:
                 plan.follow_up.append(f"您提到了多个金额，请说明哪一个是{rule.base}。")

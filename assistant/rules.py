@@ -69,6 +69,7 @@ class Rule:
     aliases: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     base_terms: tuple[str, ...] = ()
+    not_base_terms: tuple[str, ...] = ()  # look like the base but are not ("流动资金贷款" for a fixed-asset loan rule)
     examples: tuple[str, ...] = ()
 
     @property
@@ -222,6 +223,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         aliases=_words(r.get("aliases"), f"规则 {rid} 的 aliases", path),
         hints=_words(r.get("hints"), f"规则 {rid} 的 hints", path),
         base_terms=_words(r.get("base_terms"), f"规则 {rid} 的 base_terms", path),
+        not_base_terms=_words(r.get("not_base_terms"), f"规则 {rid} 的 not_base_terms", path),
         examples=_examples(r.get("examples"), f"规则 {rid} 的 examples", path),
     )
 

@@ -35,7 +35,7 @@ FORMS: dict[str, re.Pattern[str]] = {
         r"能申请吗|可以申请吗|能不能申请|能否申请|可否申请|能申报吗|可以申报吗|能享受吗|可以享受吗|能不能享受|能否享受|"
         r"符合条件吗|符合吗|符不符合|是否符合|够条件吗|够不够条件|有资格吗|有没有资格|够格吗|能不能拿|能拿到吗|能拿吗|能报吗|"
         r"能不能|可不可以|行不行|能否|可以吗|能吗|是否可以|有份吗|沾得上|\beligible\b|qualify|can we apply|can we get|"
-        r"are we able|is it possible", re.I),
+        r"are we able|is it possible|^\s*(?:can|could|may|do|does|is|are|would)\b[^?]*\b(?:apply|eligible|qualify|claim|get)\b", re.I),
     "figure": re.compile(r"多少|几|比例|上限|标准|怎么算|如何计算|计算|算一下|门槛|最高|最多|金额|能补|能拿|可获|补贴额|封顶|"
                          r"how much|what amount|\bcap\b|maximum|\brate\b|percent", re.I),
     "wording": re.compile(r"原文|原话|内容|怎么写|怎么规定|如何规定|写的什么|写了什么|写的是|说了什么|说的什么|讲了什么|讲的什么|讲的是|"
@@ -80,6 +80,7 @@ class Reading:
     role_amounts: dict[str, list[Decimal]] = field(default_factory=dict)  # every amount per base, in order
     unbound: list[Mention] = field(default_factory=list)  # amounts no words tie to a base
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
+    attributes: list[Mention] = field(default_factory=list)  # figures about the firm (注册资本), never a base
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
     facts: Facts = field(default_factory=Facts)
     evidence: list[Evidence] = field(default_factory=list)
@@ -127,6 +128,9 @@ class Reader:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
+        # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
+        for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
+            cues[term.lower()] = set()
         # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
         # named in the question then decides.
         self.cues = sorted(((t, frozenset(k)) for t, k in cues.items()), key=lambda kv: -len(kv[0]))
@@ -173,8 +177,11 @@ class Reader:
             why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
-        r.amounts.append(m)
         keys = self._role(text, m)
+        if keys is not None and not keys:
+            r.attributes.append(m)  # 注册资本2000万: about the firm, never a base
+            return
+        r.amounts.append(m)
         if not keys:
             r.unbound.append(m)
         for key in keys or ():
@@ -190,13 +197,16 @@ class Reader:
         cut = max(text.rfind(p, 0, start) for p in "。；;！!？?\n")
         reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
         window = text[max(cut + 1, start - reach) : start].lower()
-        best = None
-        for term, key in self.cues:
-            at = window.rfind(term)
-            if at >= 0 and (best is None or at + len(term) > best[0]):
-                best = (at + len(term), key)
-        if best:
-            return best[1]
+        comma = max(window.rfind(p) for p in "，,、：:")
+        # The amount's own clause first; a word for a non-base figure (注册资本) only counts there.
+        for part, own in ((window[comma + 1 :], True), (window, False)):
+            best = None
+            for term, key in self.cues:
+                at = part.rfind(term)
+                if at >= 0 and (key or own) and (best is None or at + len(term) > best[0]):
+                    best = (at + len(term), key)
+            if best:
+                return best[1]
         after = text[m.end : m.end + 10].lower()
         after = re.split(r"[，,。；;！!？?\n]", after)[0]
         for term, key in self.cues:

@@ -379,3 +379,14 @@ def test_free_text_and_field_agree(text):
             assert m.value is None
             with pytest.raises(AmountError):
                 parse_amount(m.text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("平台建设投资1千零50万，能补多少", [("amount", "10500000")]),
+    ("两个平台一个投了1200万一个投了1800万", [("amount", "12000000"), ("amount", "18000000")]),
+    ("平台投资12..5万，能补多少", [("unreadable", None)]),
+    ("一万五个人", [("number", "15000")]),
+])
+def test_natural_forms_in_a_sentence(text, expected):
+    found = [(m.kind, None if m.value is None else str(m.value)) for m in find_mentions(text)]
+    assert found == expected
