@@ -11,12 +11,15 @@ they are (``understand.Reader``); an amount tied to another base never becomes t
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import logging
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from .calculator import Facts
 from .facts import Evidence, merge_facts
@@ -117,8 +120,9 @@ class Router:
     semantic signal, e.g. the hash test embedder); ``search`` gives hybrid-search passages."""
 
     def __init__(self, kb: Knowledge, embed: Callable[[list[str]], list[list[float]]] | None = None,
-                 search: Callable[[str, int], list] | None = None):
+                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None):
         self.kb = kb
+        self._vector_cache = vector_cache  # example vectors persisted across processes (a JSON file)
         self.reader = Reader(kb.rules, kb.lexicon)
         self.targets = targets_of(kb)
         self._embed = embed
@@ -178,7 +182,7 @@ class Router:
         try:
             if self._examples is None:
                 pairs = [(i, ex) for i, t in enumerate(self.targets) for ex in t.examples]
-                vectors = self._embed([ex for _, ex in pairs]) if pairs else []
+                vectors = self._example_vectors([ex for _, ex in pairs]) if pairs else []
                 self._examples = [(i, v) for (i, _), v in zip(pairs, vectors, strict=True)]
             q = self._embed([text[:512]])[0]
         except Exception:  # the semantic signal is optional; aliases and search still route
@@ -195,6 +199,31 @@ class Router:
         bonus = min(SEMANTIC_MAX, max(0.0, (sim - runner) * SEMANTIC_SCALE))
         out = {self.targets[top].key: bonus} if bonus else {}
         return out
+
+    def _example_vectors(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of the example questions, from the cache file when it has them (embedding ~100
+        examples costs seconds; a new process should not pay it again)."""
+        cached: dict[str, list[float]] = {}
+        path = self._vector_cache
+        if path and path.exists():
+            try:
+                cached = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                cached = {}  # a broken cache is rebuilt, never trusted
+        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in cached]
+        if missing:
+            for t, v in zip(missing, self._embed(missing), strict=True):
+                cached[hashlib.sha256(t.encode("utf-8")).hexdigest()] = [float(x) for x in v]
+            if path:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(".tmp")
+                    tmp.write_text(json.dumps({k: cached[k] for k in keys}), encoding="utf-8")
+                    tmp.replace(path)
+                except OSError:
+                    log.warning("无法写入示例问题向量缓存 %s", path)
+        return [cached[k] for k in keys]
 
     def _retrieval(self, text: str) -> dict[str, float]:
         if self._search is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from pathlib import Path
 
 from .answer import Answer
 from .errors import PolicyError
@@ -53,8 +54,10 @@ class Assistant:
         with self._lock:
             if self._understander is None:
                 semantic = self.settings.embedding != "hash"  # hash vectors carry no meaning
+                name = "".join(ch if ch.isalnum() else "-" for ch in self.settings.embedding)
+                cache = Path(self.settings.index_dir) / f"examples-{name}.json"
                 self._understander = Router(self.kb, embed=self._query_vectors if semantic else None,
-                                            search=self._route_search)
+                                            search=self._route_search, vector_cache=cache)
             return self._understander
 
     def _route_search(self, text: str, k: int):
