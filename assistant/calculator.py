@@ -44,6 +44,8 @@ class Calculation:
     trace: str
     citation: Citation
     notes: tuple[str, ...] = ()
+    low_yuan: Decimal | None = None  # a range's other end (最低)
+    selected: str = ""  # what the user's facts selected: a level, a band, a year, a tier
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +73,17 @@ class Verdict:
         return {"criterion": self.criterion, "met": self.met, "clause": self.clause, "detail": self.detail}
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a question gives a rule: an amount (base), a level or tier label, a quantity in the
+    rule's unit, a year of support (1 = the first). None: not given."""
+
+    base: Decimal | None = None
+    level: str | None = None
+    quantity: Decimal | None = None
+    year: int | None = None
+
+
 def _plain(d: Decimal) -> str:
     s = format(d.normalize(), "f")
     return s
@@ -82,6 +95,14 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
         raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于计算；原文为：“{rule.quote}”")
     if rule.kind == "threshold":
         raise AmountError(f"规则 {rule.id} 是投资门槛，不计算补贴金额，请用门槛判断")
+    if rule.kind not in ("subsidy", "cap_only"):
+        from .kind_calc import compute
+
+        return compute(rule, Inputs(base=base))
+    if rule.kind == "cap_only" and not rule.upper:  # a set award ("给予一次性奖励50万元")
+        trace = f"原文规定给予{format_yuan(rule.cap)}，未规定比例或计算基数 → 可获{format_yuan(rule.cap)}"
+        return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,
+                           rule.open_terms)
     if rule.kind == "cap_only":
         trace = f"原文未规定补贴比例，{rule.cap_per}支持金额最高不超过{format_yuan(rule.cap)} → 最高可获{format_yuan(rule.cap)}"
         return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,
@@ -103,6 +124,17 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
     trace = f"{head}，{mid} → 最高可获{format_yuan(amount)}"
     return Calculation(rule.id, rule.clause, base, rule.rate, rule.cap, amount, capped, trace, rule.citation,
                        rule.open_terms)
+
+
+def compute(rule: Rule, inputs: Inputs) -> Calculation:
+    """Any kind of rule with what the question gives; AmountError names a missing input."""
+    if rule.kind in ("subsidy", "cap_only", "threshold"):
+        return calculate(rule, inputs.base)
+    if not rule.reviewed:
+        raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于计算；原文为：“{rule.quote}”")
+    from .kind_calc import compute as compute_kind
+
+    return compute_kind(rule, inputs)
 
 
 def rate_of(rule: Rule) -> Decimal:

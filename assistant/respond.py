@@ -13,6 +13,8 @@ from .answer import Answer
 from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
 from .corpus import Citation
 from .errors import PolicyError
+from .kind_answers import render_kind
+from .kinds import EXTRA_KINDS
 from .knowledge import Knowledge
 from .money import format_rate, format_yuan
 from .router import Plan
@@ -194,7 +196,9 @@ def _measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow)
             c.head.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
         c.add_quote(rule.citation)
         return
-    if rule.kind == "subsidy" and base is None:
+    if rule.kind in EXTRA_KINDS:  # what the user's facts select, or what is missing (kind_answers)
+        render_kind(rule, base, c, calcs, follow, f"{where}{clause}")
+    elif rule.kind == "subsidy" and base is None:
         if en:
             c.head.append(EN["no_base"].format(name=rule.name, clause=rule.clause, rate=format_rate(rule.rate),
                                                base=rule.base, cap=format_yuan(rule.cap), per=rule.cap_per)
@@ -210,9 +214,10 @@ def _measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow)
             c.head.append(EN["amount"].format(amount=format_yuan(calc.amount_yuan), name=rule.name, clause=rule.clause)
                           + c.cite(rule.citation))
         else:
-            c.head.append(f"**{rule.name}：最高可获{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
+            lead = "最高可获" if rule.kind == "subsidy" or rule.upper else "可获"  # a set award is not a bound
+            c.head.append(f"**{rule.name}：{lead}{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
         c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
-        if not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
+        if (rule.kind == "subsidy" or rule.upper) and not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
             c.lines.append(EN["upper"] if en else "“不超过”是上限：实际金额以主管部门评审核定为准。")
     c.add_quote(rule.citation, "\n" + (EN["basis"] if en else "政策依据：") + "\n")
     for note in rule.open_terms:

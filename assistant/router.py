@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .calculator import Facts
+from .calculator import Facts, Inputs
 from .facts import Evidence, merge_facts
+from .kinds import EXTRA_KINDS, needs
 from .knowledge import Knowledge
 from .money import Mention
+from .quantities import read_inputs
 from .rules import Rule
 from .understand import Reader, Reading, clause_number
 
@@ -78,7 +80,7 @@ class Plan:
     text: str
     kind: str = "passages"
     lang: str = "zh"
-    tasks: list[tuple[Rule, Decimal | None]] = field(default_factory=list)  # (rule, base) to compute/judge
+    tasks: list[tuple[Rule, Decimal | Inputs | None]] = field(default_factory=list)  # (rule, base or Inputs) to compute/judge
     candidates: list[Target] = field(default_factory=list)  # for "clarify"
     clauses: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, clause) to quote
     meta: set[str] = field(default_factory=set)  # issuer / doc_number / published / title
@@ -471,6 +473,16 @@ class Router:
         for t in picked:
             rule = t.rule
             key = rule.base_key or ""
+            if rule.kind in EXTRA_KINDS:  # level / quantity / year / base, read with the rule's own words
+                money = None
+                if "base" in needs(rule):
+                    money = (r.role_amounts.get(key) or [None])[0]
+                    if money is None and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
+                        money = unbound[0]
+                    money = money if money is not None else roles.get(key)
+                texts = [r.text, *(prev.text for prev, _ in reversed(earlier))]
+                plan.tasks.append((rule, read_inputs(rule, texts, money)))
+                continue
             if key in r.role_amounts and rule.kind != "cap_only":
                 for value in dict.fromkeys(r.role_amounts[key]):  # "A项目贷款2亿，B项目贷款8亿": each
                     plan.tasks.append((rule, value))

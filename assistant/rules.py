@@ -15,9 +15,10 @@ import yaml
 
 from .corpus import Citation, Document
 from .errors import AmountError, RuleError
+from .kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, YearRate, load_extra
 from .money import normalize_digits, parse_amount, parse_rate
 
-KINDS = ("subsidy", "cap_only", "threshold")
+KINDS = ("subsidy", "cap_only", "threshold", *EXTRA_KINDS)
 CONDITION_KINDS = ("region", "industry", "flag", "validity", "open")
 # Civil Code art. 1259: 以上、以下、以内、不超过 include the number; 超过、不满、以外 exclude it.
 INCLUSIVE = ("（含）以上", "以上", "及以上", "以下", "以内", "不超过", "不少于", "不低于", "达到")
@@ -71,10 +72,39 @@ class Rule:
     base_terms: tuple[str, ...] = ()
     not_base_terms: tuple[str, ...] = ()  # look like the base but are not ("流动资金贷款" for a fixed-asset loan rule)
     examples: tuple[str, ...] = ()
+    # The kinds of kinds.py (fixed, tiered, per_unit, banded, range, rate, min_rate, schedule,
+    # tiered_threshold): their figures, each in the quote, and the words questions give inputs with.
+    amount: Decimal | None = None
+    amount_text: str | None = None
+    tiers: tuple[Tier, ...] = ()
+    level: str | None = None  # what the tiers are ("认定级别"), for the question asking for it
+    unit: str | None = None
+    unit_words: tuple[str, ...] = ()
+    quantity: str | None = None  # what is counted ("客房数量"), for the question asking for it
+    step: Decimal | None = None  # 每满一万人次: the amount is paid per full ``step`` units
+    step_text: str | None = None
+    step_full: bool = True
+    bands: tuple[Band, ...] = ()
+    low: Decimal | None = None
+    low_text: str | None = None
+    high: Decimal | None = None
+    high_text: str | None = None
+    range_of: str | None = None  # "rate" (of a base) | "amount"
+    years: tuple[YearRate, ...] = ()
+    input_key: str | None = None  # the profile field giving a level or quantity (matching)
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
     @property
     def quote(self) -> str:
         return self.citation.quote
+
+    @property
+    def upper(self) -> bool:
+        """Whether the quote states its amount as an upper bound (最高/不超过), not as a set award."""
+        text = self.cap_text or self.amount_text or ""
+        at = self.quote.find(text) if text else -1
+        return at < 0 or any(w in self.quote[max(0, at - 8) : at] for w in ("最高", "不超过", "上限", "以内"))
 
 
 @dataclass(frozen=True)
@@ -189,9 +219,11 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, parse_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
-    need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,)}[kind]
+    need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),
+            "min_rate": (rate,)}.get(kind, ())
     if any(v is None for v in need):
         raise RuleError(f"规则文件 {path.name} 中规则 {rid}（{kind}）缺少比例、上限或门槛数值")
+    extra = load_extra(kind, r, quote, rid, path) if kind in EXTRA_KINDS else {}
     boundary = r.get("boundary")
     if kind == "threshold":
         if boundary not in INCLUSIVE + EXCLUSIVE or boundary not in quote:
@@ -215,7 +247,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         cap_per=r.get("cap_per"),
         threshold=threshold,
         threshold_text=threshold_text,
-        inclusive=boundary not in EXCLUSIVE,
+        inclusive=boundary not in EXCLUSIVE + EXCLUSIVE_WORDS,
         boundary=boundary,
         open_terms=tuple(r.get("open_terms") or ()),
         conditions=tuple(conditions[c] for c in r.get("conditions") or []),
@@ -225,6 +257,12 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         base_terms=_words(r.get("base_terms"), f"规则 {rid} 的 base_terms", path),
         not_base_terms=_words(r.get("not_base_terms"), f"规则 {rid} 的 not_base_terms", path),
         examples=_examples(r.get("examples"), f"规则 {rid} 的 examples", path),
+        level=r.get("level"),
+        quantity=r.get("quantity"),
+        input_key=r.get("input_key"),
+        reviewed_by=None if r.get("reviewed_by") is None else str(r.get("reviewed_by")),
+        reviewed_at=None if r.get("reviewed_at") is None else str(r.get("reviewed_at")),
+        **extra,
     )
 
 
