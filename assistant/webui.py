@@ -203,7 +203,7 @@ class WebApp:
         if self._warm:
             return ""
         waited = f"（已用时 {time.monotonic() - self._warm_started:.0f} 秒）" if self._warm_started else ""
-        return banner("info", f"<b>{PREPARING}</b>首次启动需要载入向量模型并构建检索索引，通常需要 10 秒到 2 分钟{waited}。"
+        return banner("info", f"<b>{PREPARING}</b>首次启动需要载入向量模型并构建检索索引（一份政策约需几秒到十几秒，语料越多越久）{waited}。"
                               "此时提问也会得到回答，只是要等准备完成。")
 
     def warm_up(self) -> None:
