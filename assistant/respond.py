@@ -160,9 +160,6 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         found = _passages(plan, c, retriever, notices)
         if not found and not notices:
             return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
-    if plan.bad_amounts:
-        c.head[:0] = [f"⚠️ {bad}。" for bad in plan.bad_amounts]
-        follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿元”），以便计算。")
     if plan.claims:
         said = "、".join(f"“{m.text}”" for m in plan.claims)
         c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")
@@ -170,6 +167,9 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
     if kind not in ("validity", "meta", "wording", "out_of_scope"):
         _validity_notice(c, kb, verdicts)
+    if plan.bad_amounts:  # the figure that could not be read is what the answer is about
+        c.head[:0] = [f"⚠️ {bad}。" for bad in plan.bad_amounts]
+        follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿元”），以便计算。")
     text = c.text()  # renumbers the citations
     return Answer(answer=text, citations=c.citations, calculations=calcs,
                   eligibility=_dedupe(verdicts), follow_up=_unique(follow), notices=notices)
@@ -215,6 +215,8 @@ def _measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow)
                           + c.cite(rule.citation))
         else:
             lead = "最高可获" if rule.kind == "subsidy" or rule.upper else "可获"  # a set award is not a bound
+            if rule.kind == "cap_only" and rule.upper and rule.rate is None:
+                lead = f"原文未规定补贴比例，{rule.cap_per or ''}最高可获"
             c.head.append(f"**{rule.name}：{lead}{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
         c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
         if (rule.kind == "subsidy" or rule.upper) and not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
@@ -345,8 +347,14 @@ def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict]) -> Non
         else:
             ended = c.on > end or bool(start and c.on < start)
         if ended:
-            c.head.append(f"> ⚠️ **有效期提示**：{stated}，截至{_d(c.on)}已不在有效期内，目前不能再按本措施申报；"
-                          "以上说明的是政策有效期内的规定。")
+            # Said once, in the first sentence, together with the answer (not as a banner above it).
+            ended_text = f"{stated}，截至{_d(c.on)}已不在有效期内"
+            if c.head and c.head[0].startswith("**目前不能申报**"):
+                c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
+            elif c.head and len(cited) == 1:
+                c.head[0] = f"{c.head[0].rstrip('。')}——这是原规定；{ended_text}，目前不能再按本措施申报。"
+            else:
+                c.head.append(f"{c.doc_name(doc.doc_id)}{ended_text}，目前不能再按该文件申报；以上为原规定。")
         else:
             c.lines.append(f"\n有效期：{stated}，{_d(c.on)}在有效期内。")
 

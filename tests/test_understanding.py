@@ -242,3 +242,20 @@ def test_example_vectors_are_cached_across_processes(kb, tmp_path):
     calls.clear()
     Router(kb, embed=embed, vector_cache=cache)._semantic("平台建设投资1200万元")
     assert calls == [n_examples, 1]  # a broken cache is rebuilt, never trusted
+
+
+@pytest.mark.parametrize("question, first", [
+    ("平台建设投资1200万元，能补多少？", "最高可获360万元"),
+    ("首试用补贴最多能拿多少", "原文未规定补贴比例"),
+    ("我们是天津的制造企业，平台建设投资1000万，能申请吗", "**不能**"),
+    ("平台建设投资1千2百万五能补多少", "无法完整识别金额"),
+])
+def test_the_first_line_answers(tmp_path, question, first):
+    """Answer first (issue 10): the amount, the verdict or what is missing, and an ended validity
+    period in the same sentence, never a banner above it."""
+    bot = Assistant(Settings.from_env(index_dir=tmp_path / "i", embedding="hash", today="2026-11-29"))
+    answer = bot.ask(question)
+    line = answer.answer.splitlines()[0]
+    assert first in line and "有效期提示" not in answer.answer
+    if "最高可获" in line:
+        assert "已不在有效期内" in line
