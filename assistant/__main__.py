@@ -44,14 +44,21 @@ def cmd_calc(args, settings) -> int:
             print(("✓ " if verdict.met else "✗ ") + verdict.detail)
             print(f"依据{rule.clause}：“{rule.quote}”")
         return 0
-    calc = kb.calculate(rule.id, base)
+    if rule.kind in ("subsidy", "cap_only"):
+        calc = kb.calculate(rule.id, base)
+    else:  # the kinds of kinds.py: a level, a quantity in the rule's unit, a year of support
+        from .calculator import Inputs, compute
+        from .kinds import number
+
+        quantity = number(args.quantity) if args.quantity else None
+        calc = compute(rule, Inputs(base=base, level=args.level, quantity=quantity, year=args.year))
     verdicts = kb.eligibility(rule.id, Facts(date=on), on)
     if args.json:
         _print_json(calc.to_dict())
         return 0
     print(f"{rule.name} · 第{rule.clause}条")
     print(calc.trace)
-    print(f"最高可获：{format_yuan(calc.amount_yuan)}")
+    print(f"{'最高可获' if rule.kind == 'subsidy' or rule.upper else '可获'}：{format_yuan(calc.amount_yuan)}")
     for note in calc.notes:
         print(f"注：{note}")
     for v in verdicts:
@@ -66,8 +73,10 @@ def cmd_rules(args, settings) -> int:
 
     if args.action == "draft":
         return cmd_rules_draft(args, settings)
+    if args.action == "review":
+        return cmd_rules_review(args, settings)
     if args.action:
-        raise PolicyError(f"未知的 rules 子命令“{args.action}”，可选：draft")
+        raise PolicyError(f"未知的 rules 子命令“{args.action}”，可选：draft、review")
     kb = _knowledge(settings)
     rows = []
     for r in kb.rules:
@@ -121,6 +130,18 @@ def cmd_rules_draft(args, settings) -> int:
         figures = " · ".join(f"{k} {v}" for k, v in (("比例", d.rate), ("上限", d.cap), ("门槛", d.threshold)) if v)
         print(f"{d.id}\t{d.clause}\t{d.kind}\t{figures}\t“{d.quote[:40]}”")
     print("请逐条核对原文后把 reviewed 改为 true；未审核的规则不会用于计算。")
+    return 0
+
+
+def cmd_rules_review(args, settings) -> int:
+    import getpass
+
+    from .review import review
+
+    kb_docs = _knowledge(settings).docs
+    if args.doc not in kb_docs:
+        raise PolicyError(f"找不到文档“{args.doc}”，现有文档：{'、'.join(kb_docs) or '（无）'}")
+    review(kb_docs[args.doc], by=args.by or getpass.getuser(), all_rules=args.all)
     return 0
 
 
@@ -227,13 +248,18 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("calc", help="按规则计算补贴上限")
     c.add_argument("rule", help="规则编号，见 python -m assistant rules")
     c.add_argument("--base", help="计算基数，如 1200万元、2.5亿")
+    c.add_argument("--level", help="级别或档次（分档奖励的规则），如 国家级")
+    c.add_argument("--quantity", help="数量（按单位计的规则），如 300（亩）")
+    c.add_argument("--year", type=int, help="享受支持的第几年（分年度的规则），如 3")
     c.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
     c.add_argument("--json", action="store_true", help="输出 JSON")
     c.set_defaults(func=cmd_calc)
-    r = sub.add_parser("rules", help="列出规则；rules draft DOC 为新文档起草规则文件")
-    r.add_argument("action", nargs="?", help="draft：为文档起草规则文件")
+    r = sub.add_parser("rules", help="列出规则；rules draft DOC 起草规则文件；rules review DOC 逐条审核")
+    r.add_argument("action", nargs="?", help="draft：为文档起草规则文件；review：逐条审核起草的规则")
     r.add_argument("doc", nargs="?", help="文档路径或编号（用于 draft）")
     r.add_argument("--force", action="store_true", help="覆盖已有规则文件（用于 draft）")
+    r.add_argument("--by", help="审核人姓名（用于 review，默认当前用户）")
+    r.add_argument("--all", action="store_true", help="连已审核的规则一并复核（用于 review）")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rules)
     a = sub.add_parser("ask", help="提问（离线模式无需模型）")

@@ -7,17 +7,21 @@ conditions met / not met / unknown, and its citation; sorted by amount, largest 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .calculator import Calculation, Facts, Verdict, calculate, check_eligibility
+from .calculator import Calculation, Facts, Inputs, Verdict, calculate, check_eligibility, compute
 from .errors import AmountError, PolicyError
 from .inputs import InputTypeError, as_amount_text, as_choice_text, as_text
+from .kind_calc import missing
+from .kinds import EXTRA_KINDS, ask, describe, number
 from .knowledge import Knowledge, parse_date
 from .money import format_yuan, parse_amount
+from .quantities import read_level, read_quantity, read_year
 from .rules import Rule
 
-FACT_KEYS = {"registered_in", "industry", "project_in_library", "uses_listed_products", "date"}
+FACT_KEYS = {"registered_in", "industry", "project_in_library", "uses_listed_products", "date", "support_year"}
 BOOL_WORDS = {True: ("true", "是", "yes", "已入库", "在库", "1"), False: ("false", "否", "no", "未入库", "0")}
 
 
@@ -61,14 +65,16 @@ def _bool(value) -> bool | None:
     raise AmountError(f"无法识别“{value}”，请填写 true/false（是/否）")
 
 
-def read_profile(profile: dict, today: dt.date) -> tuple[Facts, dict[str, Decimal], dt.date]:
-    """Split a profile into enterprise facts and amounts by base key; bad values name their key."""
+def read_profile(profile: dict, today: dt.date, text_keys: frozenset[str] = frozenset()
+                 ) -> tuple[Facts, dict[str, Decimal], dt.date]:
+    """Split a profile into enterprise facts and amounts by base key; bad values name their key.
+    ``text_keys`` are rules' level/quantity fields (国家级, 300亩): kept as text, read per rule."""
     if not isinstance(profile, dict):
         raise PolicyError("企业画像应为 JSON 对象，如 {\"registered_in\": \"北京\", \"platform_investment\": \"2000万元\"}")
-    profile = _checked(profile)
+    profile = _checked(profile, text_keys)
     amounts: dict[str, Decimal] = {}
     for key, value in profile.items():
-        if key in FACT_KEYS or value in (None, ""):
+        if key in FACT_KEYS or key in text_keys or value in (None, ""):
             continue
         try:
             amounts[key] = parse_amount(value)
@@ -84,7 +90,7 @@ def read_profile(profile: dict, today: dt.date) -> tuple[Facts, dict[str, Decima
     return facts, amounts, on
 
 
-def _checked(profile: dict) -> dict:
+def _checked(profile: dict, text_keys: frozenset[str] = frozenset()) -> dict:
     """The profile with every value of the type its key needs (text, yes/no, amount); a number is
     an amount in yuan. A wrong type names its key instead of failing somewhere inside."""
     out = {}
@@ -92,7 +98,7 @@ def _checked(profile: dict) -> dict:
         if not isinstance(key, str):
             raise InputTypeError(f"企业画像的字段名应为文字，实际为 {key!r}")
         what = f"企业画像字段 {key}"
-        if key in ("registered_in", "industry", "date"):
+        if key in ("registered_in", "industry", "date", "support_year") or key in text_keys:
             out[key] = as_text(value, what)
         elif key in ("project_in_library", "uses_listed_products"):
             out[key] = as_choice_text(value, what)
@@ -101,8 +107,21 @@ def _checked(profile: dict) -> dict:
     return out
 
 
+def _inputs(rule: Rule, profile: dict, amounts: dict[str, Decimal]) -> Inputs:
+    """A rule's inputs from a profile: its base by base key, its level or quantity by its input key
+    (read with the rule's own tier and unit words), the year of support from ``support_year``."""
+    value = str(profile.get(rule.input_key or "") or "")
+    quantity = None
+    if value and rule.kind in ("per_unit", "banded"):
+        quantity = read_quantity(rule, value) or (number(value) if re.fullmatch(r"[\d.]+", value) else None)
+    year = str(profile.get("support_year") or "")
+    return Inputs(base=amounts.get(rule.base_key or ""), level=read_level(rule, value) if value else None,
+                  quantity=quantity, year=int(year) if year.isdigit() else read_year(year))
+
+
 def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:
-    facts, amounts, on = read_profile(profile, today)
+    text_keys = frozenset(r.input_key for r in kb.rules if r.input_key)
+    facts, amounts, on = read_profile(profile, today, text_keys)
     out: list[Match] = []
     for rule in kb.rules:
         if rule.kind == "threshold":
@@ -115,7 +134,15 @@ def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:
             continue
         m.verdicts = check_eligibility(rule, facts, on, kb.validity(rule))
         base = amounts.get(rule.base_key or "")
-        if rule.kind == "cap_only" or base is not None:
+        if rule.kind in EXTRA_KINDS:
+            inputs = _inputs(rule, profile, amounts)
+            lacking = missing(rule, inputs)
+            if lacking:
+                m.status = "needs_input"
+                m.note = "；".join(ask(rule, w) for w in lacking) + f"（{describe(rule)}）"
+            else:
+                m.calculation = compute(rule, inputs)
+        elif rule.kind == "cap_only" or base is not None:
             m.calculation = calculate(rule, base)
         else:
             m.status = "needs_input"

@@ -151,10 +151,10 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "tiered":
         d.level = "级别"
-        d.input_key = f"{rid.rsplit('.', 1)[-1]}_level"
+        d.input_key = re.sub(r"\W", "_", rid) + "_level"
     if p.kind in ("per_unit", "banded"):
         d.quantity = f"数量（{d.unit}）"
-        d.input_key = f"{rid.rsplit('.', 1)[-1]}_quantity"
+        d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]
     return d
 

@@ -199,3 +199,20 @@ def test_hand_written_rules_of_each_shape_load_and_compute(tmp_path):
 def test_a_figure_not_in_the_quote_or_an_ambiguous_bound_fails_loading(tmp_path, bad, message):
     with pytest.raises(RuleError, match=message):
         _load(tmp_path, [bad])
+
+
+def test_matching_uses_the_new_kinds(kb):
+    import datetime as dt
+
+    from assistant.match import match_profile
+
+    level, area = rule(kb, IND, "（二）", 1), rule(kb, IND, "（八）")
+    profile = {"registered_in": "某县", level.input_key: "省级", area.input_key: "20001平方米",
+               rule(kb, IND, "（九）").base_key: "3000万元", "support_year": "3"}
+    got = {m.rule.id: m for m in match_profile(kb, profile, dt.date(2024, 6, 1))}
+    assert got[level.id].status == "computed" and got[level.id].amount == D("500000")
+    assert got[area.id].amount == D("1000050")
+    assert got[rule(kb, IND, "（九）").id].amount == D("15000000")
+    first = got[rule(kb, IND, "（二）").id]  # its level was not given: asked, with the figures
+    assert first.status == "needs_input" and "请说明级别：省级或国家级" in first.note
+    assert got[rule(kb, IND, "（一）").id].amount == D("2000000")
