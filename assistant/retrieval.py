@@ -17,11 +17,13 @@ import functools
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from .chunking import Chunk
 from .corpus import Citation, Document
 from .errors import PolicyError
 from .money import find_mentions
+from .sparse import open_keyword_index
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +75,15 @@ _RANGE_DASHES = ("-", "－", "—", "–", "~", "～", "至", "到")
 
 
 def _tokenizer():
-    """A private jieba tokenizer with the policy's terms (jieba's global one stays untouched)."""
+    """A private jieba tokenizer with the policy's terms (jieba's global one stays untouched);
+    its dictionary loads lazily from a cache (``segmenter``), so the first question is not kept
+    waiting a second for it."""
     global _TOKENIZER
     with _TOKENIZER_LOCK:
         if _TOKENIZER is None:
-            import jieba
+            from .segmenter import new_tokenizer
 
-            jieba.setLogLevel(logging.WARNING)  # silence "Building prefix dict…" on stderr
-            tk = jieba.Tokenizer()
-            tk.initialize()
-            _TOKENIZER = tk
+            _TOKENIZER = new_tokenizer()
     return _TOKENIZER
 
 
@@ -162,26 +163,19 @@ class Retriever:
 
     def __init__(self, docs: dict[str, Document], embedder, index, *, fusion: str = "relative",
                  rrf_k: float = RRF_K, dense_weight: float = DENSE_WEIGHT, bm25_weight: float = BM25_WEIGHT,
-                 cache_size: int = 256) -> None:
-        from rank_bm25 import BM25Okapi
-
+                 cache_size: int = 256, keyword_dir: Path | None = None) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
         self.docs, self.embedder, self.index = docs, embedder, index
         self.chunks: list[Chunk] = list(index.chunks)
         self.fusion, self.rrf_k = fusion, rrf_k
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
-        add_terms(document_terms(docs))
+        terms = document_terms(docs)
+        add_terms(terms)
         # Verbatim text only: a sentence's heading is already in its measure's unit chunk, and
-        # repeating it in every sentence would make them near-duplicates for BM25.
-        corpus = [keyword_tokens(c.text) or ["∅"] for c in self.chunks]
-        self._bm25 = BM25Okapi(corpus)
-        # rank_bm25 scores every chunk in a Python loop; scoring only the chunks that contain a
-        # query word gives the same ranking and keeps large corpora fast.
-        self._postings: dict[str, list[int]] = {}
-        for i, tokens in enumerate(corpus):
-            for t in set(tokens):
-                self._postings.setdefault(t, []).append(i)
+        # repeating it in every sentence would make them near-duplicates for BM25. Built once per
+        # corpus and memory-mapped afterwards (``keyword_dir``; in memory only when None).
+        self._bm25 = open_keyword_index(keyword_dir, self.chunks, terms, lambda text: keyword_tokens(text))
         # Repeated questions (chat retries, the evaluation's three methods) skip the model.
         self._embed = functools.lru_cache(maxsize=cache_size)(embedder.embed_query)
 
@@ -190,6 +184,7 @@ class Retriever:
         """Open (building if needed) the index for ``docs`` and search it."""
         from .index import open_index
 
+        kwargs.setdefault("keyword_dir", keyword_dir(settings))
         return cls(docs, embedder, open_index(settings, docs, embedder, rebuild=rebuild), **kwargs)
 
     @classmethod
@@ -241,13 +236,7 @@ class Retriever:
 
     def keyword(self, text: str) -> list[tuple[Chunk, float]]:
         """Chunks sharing at least one keyword with the query, by BM25, best first."""
-        tokens = keyword_tokens(text)
-        ids = sorted({i for t in tokens for i in self._postings.get(t, ())})
-        if not ids:
-            return []
-        scores = self._bm25.get_batch_scores(tokens, ids)
-        ranked = sorted(zip(ids, scores, strict=True), key=lambda x: -x[1])[:CANDIDATES]
-        return [(self.chunks[i], float(s)) for i, s in ranked if s > 0]
+        return [(self.chunks[i], s) for i, s in self._bm25.top(keyword_tokens(text), CANDIDATES)]
 
     def _fuse(self, rankings: dict[str, list[tuple[Chunk, float]]]) -> list[Passage]:
         """Clause scores summed over methods; each clause is quoted by its chunk with the best
@@ -279,6 +268,11 @@ class Retriever:
             return {}
         hi, lo = scores[0], scores[-1]
         return {key: (s - lo) / (hi - lo) if hi > lo else 1.0 for key, s in zip(keys, scores, strict=True)}
+
+
+def keyword_dir(settings) -> Path:
+    """Where the keyword index lives: beside the local vectors, and locally also for a Chroma server."""
+    return Path(settings.index_dir) / "keywords"
 
 
 def _clause_key(chunk: Chunk) -> tuple:

@@ -156,9 +156,8 @@ def sweep(retriever: Retriever, questions: list[Question]) -> str:
 
 def ablations(retriever: Retriever, questions: list[Question]) -> str:
     """The chunking choices, measured: which chunks each method sees, and what BM25 indexes."""
-    from rank_bm25 import BM25Okapi
-
     from assistant.retrieval import keyword_tokens
+    from assistant.sparse import KeywordIndex
 
     lines = ["| variant | method | hit@1 | hit@3 | hit@5 | MRR |", "|---" * 6 + "|"]
 
@@ -176,7 +175,7 @@ def ablations(retriever: Retriever, questions: list[Question]) -> str:
     for mode in ("dense", "hybrid"):
         add("measures as sentences only (dense)", mode)
     retriever.dense = dense
-    retriever._bm25 = BM25Okapi([keyword_tokens(c.embed_text) or ["∅"] for c in retriever.chunks])
+    retriever._bm25 = KeywordIndex.build([keyword_tokens(c.embed_text) for c in retriever.chunks])
     for mode in ("bm25", "hybrid"):
         add("BM25 over heading + sentence", mode)
     retriever._bm25 = bm25
@@ -226,7 +225,7 @@ answers them, computed with the BM25 tokenizer). A question is a hit at k when o
 its expected clauses is among the first k passages; results are one passage per clause, so
 hit@5 means five distinct clauses. MRR counts ranks up to 5.
 
-Methods: **dense** = e5-small vectors in Chroma (cosine); **BM25** = rank_bm25 over jieba tokens
+Methods: **dense** = e5-small vectors in Chroma (cosine); **BM25** = bm25s (Lucene BM25) over jieba tokens
 with the policy's terms in the dictionary and every amount/rate/year rewritten to one canonical
 token (五百万 = 500万元 = 5,000,000); **hybrid** = both, fused per clause.
 
