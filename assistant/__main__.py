@@ -219,15 +219,16 @@ def cmd_ask(args, settings) -> int:
 def cmd_draft(args, settings) -> int:
     from pathlib import Path
 
-    from .draft import build_draft
+    from .draft import build_draft, titles_of
     from .service import Assistant
 
     if not args.inquiry.strip():
         raise PolicyError("来函内容为空，请给出企业的咨询内容，例如：python -m assistant draft \"我公司平台投资1200万元，能补多少？\"")
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
-    answer = Assistant(settings).ask(args.inquiry)
-    draft = build_draft(answer, args.inquiry)
+    bot = Assistant(settings)
+    answer = bot.ask(args.inquiry)
+    draft = build_draft(answer, args.inquiry, titles=titles_of(bot.kb))
     if not args.out:
         print(draft.to_markdown())
         return 0

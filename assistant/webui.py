@@ -22,7 +22,7 @@ from .answer import Answer
 from .answer_log import AnswerLog
 from .calculator import Calculation, Facts, Verdict
 from .corpus import Document
-from .draft import build_draft
+from .draft import build_draft, titles_of
 from .errors import PolicyError
 from .inputs import as_amount_text, as_choice_text, as_text, clean_text, clean_value
 from .knowledge import parse_date
@@ -555,7 +555,7 @@ class WebApp:
         if not (inquiry or "").strip():
             raise FieldError("inquiry", "请先粘贴企业的咨询内容，例如：“我公司建设测试验证平台投资1200万元，能获得多少补贴？”")
         answer, logged = self.ask(inquiry, [], session=session, channel="draft")
-        draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip())
+        draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip(), titles=titles_of(self.kb))
         markdown = draft.to_markdown()
         folder = self._draft_folder()
         docx_path = restrict(draft.to_docx(folder / f"{DRAFT_NAME}.docx"))
