@@ -200,7 +200,8 @@ def build_demo(web: WebApp) -> gr.Blocks:
 
     # ---- the "preparing the index" banner, polled until the app can answer
     def poll_status():
-        return web.status_html(), gr.Timer(active=not web.ready)
+        html = web.status_html()
+        return gr.HTML(html, visible=bool(html)), gr.Timer(active=not web.ready)
 
     age = max(60, web.settings.file_max_age)
     with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(min(age, 600), age)) as demo:

@@ -15,7 +15,8 @@ import pytest
 from assistant import index as index_mod
 from assistant.embeddings import make_embedder
 from assistant.errors import PolicyError, SearchIndexError, SearchUnavailable
-from assistant.index import COLLECTION, MARKER, ServerStore, open_index
+from assistant.index import COLLECTION, open_index
+from assistant.index_store import MARKER, ServerStore
 from assistant.retrieval import Retriever
 from assistant.settings import Settings
 
