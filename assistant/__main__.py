@@ -206,14 +206,76 @@ def cmd_ask(args, settings) -> int:
         raise PolicyError("问题为空，请输入问题，例如：python -m assistant ask \"平台建设投资1200万元，能补多少？\"")
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
-    answer = Assistant(settings).ask(args.question, _history(args.history))
+    from pathlib import Path
+
+    # a history file that does not exist yet starts a new conversation
+    history = _history(args.history) if args.history and Path(args.history).exists() else []
+    answer = Assistant(settings).ask(args.question, history)
     if args.json:
         _print_json(answer.to_dict())
     else:
-        print(answer.answer)
-        for q in answer.follow_up:
-            print(f"· {q}")
+        print(render_text(answer))
+    if args.history:  # the file carries the conversation: the next `ask --history` continues it
+        _save_history(args.history, history + [{"role": "user", "content": args.question},
+                                               {"role": "assistant", "content": answer.answer}])
     return 0
+
+
+def render_text(answer) -> str:
+    """The answer for a terminal: the answer text, every citation it uses that the text does not
+    already quote, and the follow-up questions."""
+    lines = [answer.answer]
+    missing = [(n, c) for n, c in enumerate(answer.citations, 1) if f"> [{n}] “" not in answer.answer]
+    if missing:
+        lines += ["", "引用原文："] + [f"[{n}] “{c.quote}”（{c.clause or c.section or c.doc_id}）" for n, c in missing]
+    if answer.follow_up:
+        lines += ["", "还需要了解："] + [f"· {q}" for q in answer.follow_up]
+    return "\n".join(lines)
+
+
+def _save_history(path: str, turns: list[dict]) -> None:
+    from pathlib import Path
+
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(json.dumps(turns[-40:], ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise PolicyError(f"无法写入对话历史文件 {path}：{exc.__class__.__name__}") from None
+
+
+EXIT_WORDS = {"退出", "再见", "exit", "quit", "q", ":q"}
+
+
+def cmd_chat(args, settings) -> int:
+    """An interactive conversation in the terminal, keeping the history (optionally in a file)."""
+    from pathlib import Path
+
+    from .service import Assistant
+
+    if args.date:
+        settings.today = _today(settings, args.date).isoformat()
+    bot = Assistant(settings)
+    history = _history(args.history) if args.history and Path(args.history).exists() else []
+    print("政策助手：请输入问题（输入“退出”或按 Ctrl-D 结束）。")
+    while True:
+        try:
+            question = input("\n您：").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if not question:
+            continue
+        if question.lower() in EXIT_WORDS:
+            break
+        answer = bot.ask(question, history)
+        print("\n" + render_text(answer))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+        if args.history:
+            _save_history(args.history, history)
+    return 0
+
 
 
 def cmd_draft(args, settings) -> int:
@@ -267,8 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("question", help="问题，如“平台建设投资1200万元，能补多少？”")
     a.add_argument("--json", action="store_true", help="按公开约定输出 JSON")
     a.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
-    a.add_argument("--history", help="对话历史 JSON 文件")
+    a.add_argument("--history", help="对话历史 JSON 文件：先读入作为上下文，回答后把本轮追加进去")
     a.set_defaults(func=cmd_ask)
+    ch = sub.add_parser("chat", help="在终端里连续对话（保留上下文，输入“退出”结束）")
+    ch.add_argument("--history", help="对话历史 JSON 文件：读入并随每轮更新")
+    ch.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
+    ch.set_defaults(func=cmd_chat)
     d = sub.add_parser("draft", help="起草答复函")
     d.add_argument("inquiry", help="企业来函内容")
     d.add_argument("--out", help="输出文件 reply.md 或 reply.docx（默认打印）")
