@@ -137,6 +137,7 @@ class Turn:
                 self.dates.add("number", day.day)
         self.trusted = Pool()  # numbers in the system's own sentences (notices, headings, verdict details)
         for text in [*answer.notices, *(c.section for c in answer.citations),
+                     *(d.meta.title for d in self.docs.values()), *(d.meta.doc_number for d in self.docs.values()),
                      *(t for v in answer.eligibility for t in (v.criterion, v.detail)),
                      *(n for c in answer.calculations for n in c.notes)]:
             self.trusted.add_text(text)
@@ -229,10 +230,14 @@ class Turn:
             calcs = self.calcs.get(r.id, [])
             if role == "amount":
                 out |= {c.amount_yuan for c in calcs} if calcs else ({r.cap} if r.kind != "threshold" else set())
+                out |= {c.low_yuan for c in calcs if c.low_yuan is not None}  # a range's other end (最低)
             elif role == "cap":
                 out.add(r.cap)
             elif role == "rate":
                 out.add(r.rate)
+                if r.range_of == "rate":  # 按投资额给予3%-15%奖励: both ends are the rule's rates
+                    out |= {r.low, r.high}
+                out |= {y.rate for y in r.years}  # a schedule's yearly rates
             elif role == "threshold":
                 out.add(r.threshold)
             elif role == "raw":

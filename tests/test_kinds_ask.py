@@ -108,12 +108,9 @@ def test_a_range_is_never_answered_with_another_provisions_cap(bot):
     assert "2000万" not in head and "200万" not in head and "50万元" in head
 
 
-VERIFIER_GAP = pytest.mark.xfail(strict=True, reason="verify.py (owned elsewhere) does not yet know a range's "
-                                  "low end and rates, or a schedule year's rate, as figures of the rule")
 
 
-@pytest.mark.parametrize("question", [pytest.param(q, marks=VERIFIER_GAP) if rule in ("r7", "r11") else q
-                                      for q, rule, *_ in KIND_QUESTIONS])
+@pytest.mark.parametrize("question", [q for q, *_ in KIND_QUESTIONS])
 def test_every_figure_of_these_answers_passes_the_verifier(bot, question):
     import datetime as dt
 
