@@ -124,3 +124,18 @@ def test_draft_endpoint_returns_markdown_and_files(client):
     # the enterprise is optional
     markdown, _, _ = client.predict("保费30万元能补多少？", api_name="/draft")
     assert "15万元" in markdown and "贵单位" in markdown
+
+
+def test_wrong_types_and_control_characters_get_chinese_messages(client):
+    """Issue 11: through the real API, a wrong JSON type names its field, a number is yuan, and
+    control characters never crash a handler (they used to give "内部错误" or an empty AppError)."""
+    with pytest.raises(AppError, match="企业画像字段 registered_in：应为文字，实际收到数字"):
+        client.predict('{"registered_in": 123}', api_name="/match")
+    with pytest.raises(AppError, match="industry：应为文字，实际收到列表"):
+        client.predict('{"industry": ["软件和信息服务业"]}', api_name="/match")
+    assert client.predict("platform_construction", 12000000, api_name="/calculate")["calculation"]["amount_yuan"] == "3600000"
+    with pytest.raises(AppError, match="金额为空"):
+        client.predict("platform_construction", None, api_name="/calculate")
+    markdown, docx_path, _ = client.predict("平台建设投资2000万元\x0b能补多少？\x1b", "北京\x00某公司", api_name="/draft")
+    assert "500万元" in markdown and "北京某公司" in markdown
+    docx.Document(docx_path)
