@@ -27,6 +27,7 @@ from .calculator import Calculation, Facts, Verdict, calculate, check_threshold
 from .claims import label_forms
 from .corpus import Citation
 from .errors import PolicyError
+from .kinds import EXTRA_KINDS
 from .knowledge import parse_date
 from .money import format_rate, format_yuan, parse_amount
 from .prompts import (
@@ -155,14 +156,23 @@ def make_tools(assistant, q, on: dt.date, rec: Record, said: list[str] | None = 
         if rule.kind == "threshold":
             return f"{TOOL_ERROR_PREFIX}规则 {rule_id} 是投资门槛，请用 check_threshold 判断"
         base = parse_amount(base_amount) if base_amount.strip() else None
-        calc = calculate(rule, base)
         refused = users_amount(base)
         if refused:
             return refused
+        if rule.kind in EXTRA_KINDS:
+            # A level, a quantity or a year comes from the user's own words, never from the model.
+            from .kind_calc import compute
+            from .quantities import read_inputs
+
+            calc = compute(rule, read_inputs(rule, [said[0], *reversed(said[1:])], base))
+        else:
+            calc = calculate(rule, base)
         if calc not in rec.calculations:
             rec.calculations.append(calc)
         rec.citations.append(calc.citation)
-        shown = {"最高可获": format_yuan(calc.amount_yuan), "上限": format_yuan(calc.cap_yuan)}
+        shown = {"最高可获": format_yuan(calc.amount_yuan)}
+        if calc.cap_yuan is not None:
+            shown["上限"] = format_yuan(calc.cap_yuan)
         if calc.rate is not None:
             shown["比例"] = format_rate(calc.rate)
         return _dump({**calc.to_dict(), "display": shown, "notes": list(calc.notes), "citation": calc.citation.to_dict()})

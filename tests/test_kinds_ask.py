@@ -120,3 +120,24 @@ def test_every_figure_of_these_answers_passes_the_verifier(bot, question):
     unsupported = check_answer(reply, question, [], dt.date.fromisoformat(reply.asked_on), bot.kb)
     # "8" is the document number 某政发〔2024〕8号 in the citation's name, not a figure of the rule
     assert set(unsupported) <= {"8"}, (unsupported, reply.answer)
+
+
+def test_the_model_tool_takes_a_level_from_the_users_words_only(bot):
+    """Model mode: calculate_subsidy on a tiered rule reads the level from what the user wrote;
+    a level the model invents is not used."""
+    import json
+
+    from assistant.agent import Record, make_tools
+
+    rule = next(r for r in bot.kb.rules if r.kind == "tiered" and "专精特新" in r.aliases)
+    said = "我们新认定为国家级专精特新企业，奖励多少？"
+    tools = {t.__name__: t for t in make_tools(bot, bot.understander.read_turn(said, []), bot.today(), Record(),
+                                               said=[said])}
+    raw = tools["calculate_subsidy"](rule.id)
+    assert not raw.startswith("Error"), raw
+    got = json.loads(raw)
+    assert got["amount_yuan"] == "500000"
+    unsaid = {t.__name__: t for t in make_tools(bot, bot.understander.read_turn("专精特新奖励多少？", []), bot.today(),
+                                                Record(), said=["专精特新奖励多少？"])}
+    reply = unsaid["calculate_subsidy"](rule.id)
+    assert reply.startswith("Error") and "级" in reply  # asks for the level instead of guessing one
