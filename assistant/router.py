@@ -46,6 +46,9 @@ CLOSE = 0.75  # two targets within this many points are a tie: ask which one
 # Words every policy text shares with everyday questions: no sign that a question is about the corpus.
 GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本市 北京 北京市 建设 投资 可以 给予 按照 不超过 最高 单个 "
                     "进行 开展 相关 方面 方式 有关 规定 实施 工作 市级 国家 部门 推动 加快 推进 鼓励 提供".split())
+# "30间", "国家级", "第3年": a bare answer to what the assistant just asked for continues the topic.
+ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七八九十百千万]+)\s*[^\s，,。？?]{0,4}[。.!！]?\s*"
+                         r"|\s*[^\s，,。？?]{1,6}级[。.!！]?\s*|\s*第\s*\S{1,3}\s*年[。.!！]?\s*")
 EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
@@ -271,7 +274,8 @@ class Router:
         chosen = self._chosen(scores)
         forms = reading.forms
         last_topic = self._last_topic(earlier)
-        follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"}))
+        follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
+                                                      or bool(ANSWER_ONLY.fullmatch(text)))
         # What kind of question is this, before which measure: the text itself, then the rest.
         if not follow_on and self._out_of_scope(reading, scores, chosen, plan):
             plan.kind = "out_of_scope"

@@ -141,3 +141,11 @@ def test_the_model_tool_takes_a_level_from_the_users_words_only(bot):
                                                 Record(), said=["专精特新奖励多少？"])}
     reply = unsaid["calculate_subsidy"](rule.id)
     assert reply.startswith("Error") and "级" in reply  # asks for the level instead of guessing one
+
+
+def test_a_bare_answer_to_what_was_asked_continues_the_topic(bot):
+    first = "我们新认定为专精特新企业，奖励多少？"
+    asked = bot.ask(first)
+    assert asked.calculations == [] and asked.follow_up  # the level is asked for, not guessed
+    answer = bot.ask("国家级", [{"role": "user", "content": first}])
+    assert calcs(answer) == [("r3", D("500000"))]
