@@ -243,10 +243,25 @@ def _conditions(doc: Document) -> dict:
     return out
 
 
+def _has_reviewed(path: Path) -> bool:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # a broken file has nothing reviewed that loads
+    if not isinstance(data, dict):
+        return False
+    default = bool(data.get("reviewed", False))
+    return any(isinstance(r, dict) and bool(r.get("reviewed", default)) for r in data.get("rules") or [])
+
+
 def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[DraftRule]]:
     path = rules_path(doc)
     if path.exists() and not force:
         raise RuleError(f"规则文件 {path.name} 已存在；如需重新起草请加 --force（原文件会被覆盖）")
+    if path.exists() and _has_reviewed(path):
+        # Reviewed figures are a person's work: a fresh draft must never silently replace them.
+        raise RuleError(f"规则文件 {path.name} 中有已审核的规则，不能用起草结果覆盖；"
+                        "如确需重新起草，请先备份并移走该文件，或用 rules review 逐条修改")
     drafts, left = analyse(doc)
     conditions = _conditions(doc)
     for d in drafts:

@@ -55,7 +55,8 @@ class Assistant:
             if self._understander is None:
                 semantic = self.settings.embedding != "hash"  # hash vectors carry no meaning
                 name = "".join(ch if ch.isalnum() else "-" for ch in self.settings.embedding)
-                cache = Path(self.settings.index_dir) / f"examples-{name}.json"
+                # beside a local index; replicas sharing a Chroma server keep nothing on local disk
+                cache = None if self.settings.chroma_url else Path(self.settings.index_dir) / f"examples-{name}.json"
                 self._understander = Router(self.kb, embed=self._query_vectors if semantic else None,
                                             search=self._route_search, vector_cache=cache)
             return self._understander

@@ -40,3 +40,15 @@ def test_drafts_load_and_the_header_lists_what_was_not_expressed(tmp_path: Path)
     for rule in drafted:  # each kind computes from its own figures only: a worked example for each
         for _, trace in examples(replace(rule, reviewed=True)):
             assert "无法计算" not in trace, (rule.id, trace)
+
+
+def test_force_never_overwrites_reviewed_rules(corpus_copy):
+    import pytest
+
+    from assistant.errors import RuleError
+
+    doc = Knowledge.load(corpus_copy).docs["beijing-new-infra-2022"]
+    before = (doc.path.with_name(f"{doc.path.stem}.rules.yaml")).read_text(encoding="utf-8")
+    with pytest.raises(RuleError, match="已审核"):
+        draft_rule_file(doc, force=True)
+    assert doc.path.with_name(f"{doc.path.stem}.rules.yaml").read_text(encoding="utf-8") == before
