@@ -139,7 +139,14 @@ def make_tools(assistant, q, on: dt.date, rec: Record, said: list[str] | None = 
         """检索政策原文，返回最相关的条款：条款编号 clause、原文引文 quote（逐字）及其在文件中的位置 start/end。
         回答中的每个结论都应引用这里返回的 clause 和 quote。
         Search the policy text; returns clauses with verbatim quotes and character offsets."""
-        hits = assistant.search(query, k=SEARCH_K)
+        # an unavailable index reaches the model as "Error: 检索…不可用" (via _safe), not as "no hits"
+        try:
+            hits = assistant.retriever.search(query, k=SEARCH_K)
+        except PolicyError:
+            raise
+        except Exception as exc:
+            log.exception("检索出错")
+            raise PolicyError("检索暂不可用，请稍后再试，或调用 list_rules 查看有数字规定的条款") from exc
         found = [p.citation for p in hits]
         rec.seen.extend(found)
         if not found:

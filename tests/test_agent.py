@@ -341,8 +341,8 @@ class BrokenRetriever:
         raise RuntimeError("index exploded")
 
 
-# Assistant.search logs and swallows index failures, so a broken index reads as "nothing found".
-@pytest.mark.parametrize("broken, says", [(True, "没有检索到"), (False, "没有检索到")])
+# A broken index is said to be unavailable, not passed off as "nothing found".
+@pytest.mark.parametrize("broken, says", [(True, "检索暂不可用"), (False, "没有检索到")])
 def test_search_tool_failures_are_error_strings(kb, broken, says):
     b = bot(retriever=BrokenRetriever() if broken else ClauseRetriever(kb, []))
     search = make_tools(b, b.understander.read_turn("保费", []), b.today(), Record())[0]
