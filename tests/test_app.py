@@ -60,6 +60,7 @@ def log_lines(web: WebApp) -> list[dict]:
 
 
 # ---------------------------------------------------------------- the UI is built with named endpoints
+@pytest.mark.slow
 def test_demo_builds_with_named_api_endpoints(web):
     demo = app.build_demo(web)
     named = demo.get_api_info()["named_endpoints"]
@@ -74,6 +75,7 @@ def test_demo_builds_with_named_api_endpoints(web):
 
 
 # ---------------------------------------------------------------- 政策问答
+@pytest.mark.slow
 def test_chat_turn_shows_amount_citation_trace_checklist_and_validity(web):
     turn = web.chat_turn("平台建设投资1200万元，能补多少？", [], session="s-1")
     assert "360万元" in turn.markdown
@@ -93,12 +95,14 @@ def test_chat_turn_shows_amount_citation_trace_checklist_and_validity(web):
     ]
 
 
+@pytest.mark.slow
 def test_validity_notice_says_in_force_for_a_date_inside_the_period(shared, tmp_path):
     web = make_web(shared, tmp_path, today=IN_FORCE)
     d = web.chat_turn("平台建设投资1200万元，能补多少？", []).details
     assert "在有效期内" in d and "已届满" not in d
 
 
+@pytest.mark.slow
 def test_two_turn_follow_up_uses_the_session_history(web):
     first = web.chat_turn("我想申请平台建设补贴", [])
     second = web.chat_turn("建设投资是1500万元", first.history)
@@ -107,6 +111,7 @@ def test_two_turn_follow_up_uses_the_session_history(web):
     assert len(second.history) == 4
 
 
+@pytest.mark.slow
 def test_fallback_notice_when_the_configured_model_failed(shared, tmp_path):
     # a model endpoint that refuses connections: the agent falls back to the grounded answer
     web = make_web(shared, tmp_path, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_timeout=2.0)
@@ -119,6 +124,7 @@ def test_fallback_notice_when_the_configured_model_failed(shared, tmp_path):
     assert "对话模型未能完成" not in plain and "问题过长" in plain
 
 
+@pytest.mark.slow
 def test_chat_input_and_answers_are_escaped(web):
     turn = web.chat_turn(XSS, [])
     assert "<img" not in turn.markdown and "<img" not in turn.details
@@ -129,6 +135,7 @@ def test_chat_input_and_answers_are_escaped(web):
     assert "<img" not in web.details_html(Answer(answer="a", notices=[XSS], question=XSS))
 
 
+@pytest.mark.slow
 def test_empty_and_failing_questions_never_raise(web, monkeypatch):
     assert web.chat_turn("   ", []).markdown  # the assistant asks for a question
     monkeypatch.setattr(web.bot, "ask", lambda *a, **k: (_ for _ in ()).throw(PolicyError("索引不可用，请稍后重试")))
@@ -140,6 +147,7 @@ def test_empty_and_failing_questions_never_raise(web, monkeypatch):
 
 
 # ---------------------------------------------------------------- the answer log
+@pytest.mark.slow
 def test_every_answer_is_logged_with_time_session_hash_and_no_secret(web):
     web.chat_turn("平台建设投资1200万元，密码 s3cret-pass-9 能补多少？", [], session="raw-session-id")
     web.chat_turn("保费30万元能补多少？", [], session="raw-session-id")
@@ -154,6 +162,7 @@ def test_every_answer_is_logged_with_time_session_hash_and_no_secret(web):
     assert "s3cret-pass-9" not in raw and "raw-session-id" not in raw and "***" in raw
 
 
+@pytest.mark.slow
 def test_a_failing_log_write_is_reported_but_the_chat_goes_on(shared, tmp_path, caplog):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
@@ -184,6 +193,7 @@ def test_answer_log_from_settings_masks_configured_secrets(tmp_path):
         ("scenario_lab", "三千万", "9000000", False),
     ],
 )
+@pytest.mark.slow
 def test_calculator_amounts(web, rule_id, base, amount, capped):
     r = web.calculate(rule_id, base)
     assert r.calculation.amount_yuan == Decimal(amount) and r.calculation.capped is capped
@@ -194,6 +204,7 @@ def test_calculator_amounts(web, rule_id, base, amount, capped):
     assert Decimal(data["calculation"]["amount_yuan"]) == Decimal(amount)
 
 
+@pytest.mark.slow
 def test_calculator_shows_exact_amount_and_trace(web):
     html = web.calc_html(web.calculate("platform_construction", "16,666,666元"))
     assert "4,999,999.80元" in html and "16,666,666元 × 30%" in html
@@ -212,6 +223,7 @@ def test_calculator_shows_exact_amount_and_trace(web):
         ({"rule_id": "no_such_rule", "base": "100万"}, "measure", "没有编号"),
     ],
 )
+@pytest.mark.slow
 def test_calculator_bad_inputs_name_their_field_in_chinese(web, kwargs, field, needle):
     args = {"rule_id": "platform_construction", **kwargs}
     with pytest.raises(FieldError) as err:
@@ -220,6 +232,7 @@ def test_calculator_bad_inputs_name_their_field_in_chinese(web, kwargs, field, n
     assert re.search(r"[\u4e00-\u9fff]", str(err.value))
 
 
+@pytest.mark.slow
 def test_calculator_threshold_rules_give_a_verdict(web):
     met = web.calculate("library_threshold", "1000万")
     assert met.threshold.met is True and met.calculation is None
@@ -229,12 +242,14 @@ def test_calculator_threshold_rules_give_a_verdict(web):
     assert web.calculate("major_project", "2亿").threshold.met is True  # 以上 includes the number
 
 
+@pytest.mark.slow
 def test_calculator_cap_only_rule_needs_no_base(web):
     r = web.calculate("rd_first_use", "")
     assert r.calculation.amount_yuan == Decimal("30000000")
     assert web.base_label("rd_first_use")[1] is False
 
 
+@pytest.mark.slow
 def test_calculator_facts_and_date_drive_the_checklist(web):
     r = web.calculate("loan_interest", "1亿", "2023-06-01", "北京市海淀区", "软件和信息服务业", "是", "")
     met = {v.criterion: v.met for v in r.eligibility}
@@ -248,6 +263,7 @@ def test_calculator_facts_and_date_drive_the_checklist(web):
     assert "已届满" in web.calc_html(late)
 
 
+@pytest.mark.slow
 def test_calculator_escapes_what_the_user_typed(web):
     with pytest.raises(FieldError) as err:
         web.calculate("platform_construction", XSS)
@@ -260,6 +276,7 @@ def test_calculator_escapes_what_the_user_typed(web):
     assert "<img" not in web.preview_date(XSS) and "无法识别日期" in web.preview_date(XSS)
 
 
+@pytest.mark.slow
 def test_calculator_ui_handler_puts_errors_next_to_the_field(web):
     demo = app.build_demo(web)
     fn = next(b.fn for b in demo.fns.values() if getattr(b.fn, "__name__", "") == "on_calculate")
@@ -285,6 +302,7 @@ def match_form(web, **overrides):
     return web.match(**args)
 
 
+@pytest.mark.slow
 def test_match_amount_fields_come_from_the_rule_book(web):
     fields = web.match_fields()
     keys = [f.key for f in fields]
@@ -297,6 +315,7 @@ def test_match_amount_fields_come_from_the_rule_book(web):
     assert "场景实验室" in labels["lab_investment"] and "第（四）条" in fields[keys.index("platform_investment")].hint
 
 
+@pytest.mark.slow
 def test_match_issue_profile_table_sorted_by_amount(web):
     result = match_form(web)
     by_rule = {m.rule.id: m for m in result.matches}
@@ -321,6 +340,7 @@ def test_match_issue_profile_table_sorted_by_amount(web):
     assert [m.to_dict() for m in web.match_json(json.dumps(ISSUE_PROFILE, ensure_ascii=False)).matches] == result.to_list()
 
 
+@pytest.mark.slow
 def test_match_date_defaults_to_today_and_facts_decide_eligibility(web):
     late = match_form(web, date="")  # the fixture's today is after the policy's validity
     assert late.on.isoformat() == ENDED and all(m.status in ("not_eligible", "unreviewed") for m in late.matches)
@@ -340,6 +360,7 @@ def test_match_date_defaults_to_today_and_facts_decide_eligibility(web):
         ({"in_library": "也许"}, "in_library", "不清楚"),
     ],
 )
+@pytest.mark.slow
 def test_match_bad_inputs_name_their_field_in_chinese(web, overrides, field, needle):
     with pytest.raises(FormError) as err:
         match_form(web, **overrides)
@@ -347,6 +368,7 @@ def test_match_bad_inputs_name_their_field_in_chinese(web, overrides, field, nee
     assert re.search(r"[\u4e00-\u9fff]", str(err.value))
 
 
+@pytest.mark.slow
 def test_match_reports_every_bad_field_at_once(web):
     with pytest.raises(FormError) as err:
         match_form(web, date="明天", amounts={"platform_investment": "abc", "insurance_premium": "0"})
@@ -354,6 +376,7 @@ def test_match_reports_every_bad_field_at_once(web):
     assert "平台建设投资：无法识别金额" in str(err.value)  # the combined message names each field
 
 
+@pytest.mark.slow
 def test_match_json_profile_errors_are_chinese(web):
     for bad, needle in [("", "企业画像为空"), ("{not json", "不是有效的 JSON"), ("[1, 2]", "JSON 对象"),
                         ('{"platform_investment": "很多"}', "无法识别金额"), ('{"date": "2023-02-30"}', "日期")]:
@@ -363,6 +386,7 @@ def test_match_json_profile_errors_are_chinese(web):
     assert unknown.matches and all(m.amount is None or m.rule.kind == "cap_only" for m in unknown.matches)
 
 
+@pytest.mark.slow
 def test_match_ui_handler_puts_errors_next_to_the_field(web):
     demo = app.build_demo(web)
     fn = next(b.fn for b in demo.fns.values() if getattr(b.fn, "__name__", "") == "on_match")
@@ -406,6 +430,7 @@ def test_match_table_names_each_document_when_there_are_several(corpus_copy, tmp
     assert f'href="#{web.anchors.of_citation(other.rule.citation)}~' in html
 
 
+@pytest.mark.slow
 def test_match_escapes_what_the_user_typed(web):
     html = web.match_html(match_form(web, registered_in=XSS, industry=XSS))
     assert "<img" not in html and esc(XSS) in html and "500万元" in html  # echoed as text in the verdicts
@@ -415,6 +440,7 @@ def test_match_escapes_what_the_user_typed(web):
 
 
 # ---------------------------------------------------------------- 答复起草
+@pytest.mark.slow
 def test_draft_gives_markdown_basis_and_downloadable_files(web):
     r = web.draft("我公司建设测试验证公共服务平台，建设投资2000万元，能获得多少补贴？", "北京某科技有限公司", session="s")
     assert "500万元" in r.markdown and "北京某科技有限公司" in r.markdown and "政策依据" in r.markdown
@@ -425,6 +451,7 @@ def test_draft_gives_markdown_basis_and_downloadable_files(web):
     assert log_lines(web)[-1]["channel"] == "draft"
 
 
+@pytest.mark.slow
 def test_draft_edits_flow_into_the_downloads(web):
     r = web.draft("平台建设投资2000万元，能补多少？")
     edited = r.markdown.replace("特此答复。", "特此答复（已人工复核）。")
@@ -436,6 +463,7 @@ def test_draft_edits_flow_into_the_downloads(web):
     assert paragraphs[0].style.name.startswith("Heading")
 
 
+@pytest.mark.slow
 def test_draft_rejects_an_empty_inquiry_and_escapes_input(web):
     with pytest.raises(FieldError) as err:
         web.draft("  ")
@@ -452,6 +480,7 @@ def test_markdown_to_docx_bold_and_headings(tmp_path):
 
 
 # ---------------------------------------------------------------- 政策原文
+@pytest.mark.slow
 def test_source_has_every_unit_with_a_unique_anchor(web):
     html = web.source_html()
     ids = re.findall(r'\bid="([^"]+)"', html)
@@ -478,6 +507,7 @@ def test_launch_settings_and_optional_login():
         app.launch_kwargs(Settings.from_env(app_username="staff"))
 
 
+@pytest.mark.slow
 def test_concurrency_limit_comes_from_settings(shared, tmp_path):
     web = make_web(shared, tmp_path, concurrency=3)
     demo = app.build_demo(web)

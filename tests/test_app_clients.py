@@ -17,6 +17,8 @@ from gradio_client.exceptions import AppError
 
 from tests.test_browser import AppServer
 
+pytestmark = pytest.mark.slow  # a real app server in a subprocess
+
 USER = "helpdesk"
 PASSWORD = "pw-" + secrets.token_hex(8)
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import docx
 import pytest
 
+pytestmark = pytest.mark.slow  # a real app server and Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 CHROMIUM = "/usr/bin/chromium"

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test runs the command line in a subprocess (index build, several turns)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

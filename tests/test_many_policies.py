@@ -232,6 +232,7 @@ def test_a_policy_of_another_city_checks_its_own_region(tmp_path):
     assert m.status == "computed" and m.amount == D("500000")
 
 
+@pytest.mark.slow
 def test_add_and_draft_from_the_command_line(corpus_copy, tmp_path):
     import os
     import subprocess

@@ -63,6 +63,7 @@ def test_draft_carries_the_calculator_figures_and_quotes(bot, tmp_path):
     assert "最高可获360万元" in text and "单个平台建设补贴最高不超过500万元" in text
 
 
+@pytest.mark.slow
 def test_cli_ask_json_is_the_contract():
     out = run("ask", "平台建设投资1200万元，能补多少？", "--json")
     assert out.returncode == 0, out.stderr
@@ -72,6 +73,7 @@ def test_cli_ask_json_is_the_contract():
     assert d["citations"][0]["clause"] == "（四）"
 
 
+@pytest.mark.slow
 def test_cli_draft_writes_docx(tmp_path):
     out = run("draft", "场景实验室投资3000万元能补多少", "--out", str(tmp_path / "r.docx"))
     assert out.returncode == 0, out.stderr

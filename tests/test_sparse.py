@@ -105,19 +105,25 @@ def test_a_damaged_keyword_index_is_rebuilt_not_trusted(tmp_path, kb, damage, co
 def test_the_cached_dictionary_cuts_exactly_like_jieba(doc, tmp_path, monkeypatch):
     import jieba
 
+    from assistant.segmenter import _cache_path, write_cache
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    new_tokenizer()  # writes the cache
-    tk = new_tokenizer()  # reads it
-    assert isinstance(tk.FREQ, ShardedFreq)
     plain = jieba.Tokenizer()
     plain.initialize()
+    path = _cache_path(plain.dictionary or str(Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME))
+    write_cache(plain.FREQ, plain.total, path)  # what new_tokenizer writes after its first plain load
+    tk = new_tokenizer()
+    assert isinstance(tk.FREQ, ShardedFreq)
     text = doc.text[:3000] + "揭榜挂帅REITs项目"
-    assert tk.lcut_for_search(text) == plain.lcut_for_search(text) and tk.lcut(text) == plain.lcut(text)
+    expected = plain.lcut(text)
+    assert tk.lcut_for_search(text) == plain.lcut_for_search(text) and tk.lcut(text) == expected
     tk.add_word("揭榜挂帅")
     plain.add_word("揭榜挂帅")
-    assert tk.lcut(text) == plain.lcut(text)
-    (tmp_path / "cache" / "policy-assistant").iterdir().__next__().write_bytes(b"PASEG1\nbroken")
-    assert new_tokenizer().lcut(text) == jieba.Tokenizer().lcut(text)  # a broken cache is rewritten
+    assert tk.lcut(text) == plain.lcut(text) != expected
+    path.write_bytes(b"PASEG1\nbroken")
+    again = new_tokenizer()  # a broken cache is not trusted: a plain load, and the cache is written anew
+    assert not isinstance(again.FREQ, ShardedFreq) and again.lcut(text) == expected
+    assert isinstance(new_tokenizer().FREQ, ShardedFreq)
 
 
 def test_the_calculation_command_imports_neither_chromadb_nor_jieba(tmp_path):

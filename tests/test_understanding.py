@@ -186,6 +186,7 @@ def test_an_added_documents_measure_routes_to_it(corpus_copy, tmp_path):
 TUNE = yaml.safe_load((ROOT / "tests" / "questions" / "tune.yaml").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_tune_questions_score(tmp_path):
     """The natural questions written while building (the holdout set is scored only by bench/)."""
     from assistant.verify import check_answer
