@@ -178,9 +178,9 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: d
         line = f"根据{name}第{calc.clause}条的规定，"
         if calc.rate is not None and calc.base_yuan is not None:
             raw = calc.base_yuan * calc.rate
-            line += (f"按不超过{format_rate(calc.rate)}的比例计算、且不超过上限{format_yuan(calc.cap_yuan)}，"
-                     f"以{format_yuan(calc.base_yuan)}计，{format_yuan(calc.base_yuan)}×{format_rate(calc.rate)}为"
-                     f"{format_yuan(raw)}" + ("，超过上限，按上限计" if calc.capped else "")
+            line += (f"按不超过{format_rate(calc.rate)}的比例计算、且不超过上限{format_yuan(calc.cap_yuan)}，经测算："
+                     f"{format_yuan(calc.base_yuan)} × {format_rate(calc.rate)} = {format_yuan(raw)}"
+                     + ("，超过上限，按上限计" if calc.capped else "")
                      + f"，贵单位最高可获{format_yuan(calc.amount_yuan)}。")
         else:
             line += f"{_plain(calc.trace).rstrip('。')}。"
