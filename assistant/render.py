@@ -12,12 +12,9 @@ import html
 import re
 from decimal import Decimal
 
-from .answer import Answer
-from .calculator import Calculation, Verdict
 from .corpus import Citation, Document, Unit
 from .errors import PolicyError
 from .inputs import clean_text
-from .money import format_rate, format_yuan
 
 MARK = {True: ("符合", "pa-yes"), False: ("不符合", "pa-no"), None: ("待确认", "pa-unknown")}
 
@@ -135,103 +132,3 @@ def cite_link(anchors: Anchors, c: Citation, text: str, *, title: str = "") -> s
         return text
     tip = title or f"在政策原文中查看{clause_name(c.clause)}"
     return f'<a class="cite-link" href="#{esc(anchor)}~{c.start}-{c.end}" title="{esc(tip)}">{text}</a>'
-
-
-# ---------------------------------------------------------------- answer rendering
-def chat_markdown(answer: Answer, anchors: Anchors) -> str:
-    """The answer for the chat bubble: escaped, with each marker [n] linked to its clause."""
-    text = md_safe(answer.answer)
-
-    def link(m: re.Match[str]) -> str:
-        n = int(m[1])
-        if 1 <= n <= len(answer.citations):
-            return cite_link(anchors, answer.citations[n - 1], f"[{n}]")
-        return m[0]
-
-    return re.sub(r"\[(\d{1,2})\]", link, text)
-
-
-def citations_html(citations: list[Citation], anchors: Anchors, *, numbered: bool = True) -> str:
-    if not citations:
-        return '<p class="pa-muted">本回答没有引用政策原文。</p>'
-    items = []
-    for i, c in enumerate(citations, 1):
-        head = f"[{i}] " if numbered else ""
-        where = esc(clause_name(c.clause))
-        section = f'<span class="pa-section">{esc(c.section)}</span>' if c.section else ""
-        items.append(
-            '<li class="pa-cite">'
-            f'<div class="pa-cite-head">{cite_link(anchors, c, f"{head}{where}")}{section}</div>'
-            f'<blockquote class="pa-quote-text">“{esc(c.quote)}”</blockquote>'
-            "</li>"
-        )
-    return f'<ol class="pa-cites">{"".join(items)}</ol>'
-
-
-def calculations_html(calcs: list[Calculation], anchors: Anchors) -> str:
-    rows = []
-    for c in calcs:
-        rate = format_rate(c.rate) if c.rate is not None else "原文未规定"
-        base = format_yuan(c.base_yuan) if c.base_yuan is not None else "—"
-        cap = format_yuan(c.cap_yuan) if c.cap_yuan is not None else "—"
-        rows.append(
-            "<tr>"
-            f"<td>{cite_link(anchors, c.citation, esc(clause_name(c.clause)))}</td>"
-            f"<td>{esc(base)}</td><td>{esc(rate)}</td><td>{esc(cap)}</td>"
-            f'<td class="pa-amount-cell">{esc(format_yuan(c.amount_yuan))}</td>'
-            f"<td>{'是' if c.capped else '否'}</td>"
-            "</tr>"
-            f'<tr class="pa-trace-row"><td colspan="6">计算过程：{esc(c.trace)}</td></tr>'
-        )
-        rows.extend(f'<tr class="pa-note-row"><td colspan="6">说明：{esc(n)}</td></tr>' for n in c.notes)
-    return (
-        '<table class="pa-table pa-calc"><thead><tr><th>条款</th><th>计算基数</th><th>比例（不超过）</th>'
-        "<th>上限</th><th>最高可获</th><th>按上限计</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def checklist_html(verdicts: list[Verdict], anchors: Anchors) -> str:
-    rows = []
-    for v in verdicts:
-        word, cls = MARK[v.met]
-        basis = cite_link(anchors, v.citation, esc(clause_name(v.clause))) if v.citation else esc(v.clause or "")
-        missing = f'<div class="pa-ask">需补充：{esc(v.ask)}</div>' if v.met is None and v.ask else ""
-        rows.append(
-            f'<tr class="{cls}"><td>{esc(v.criterion)}</td><td class="pa-verdict"><span class="pa-badge">{word}</span></td>'
-            f"<td>{esc(v.detail)}{missing}</td><td>{basis}</td></tr>"
-        )
-    return (
-        '<table class="pa-table pa-check"><thead><tr><th>条件</th><th>结果</th><th>说明 / 缺少什么</th>'
-        f"<th>依据</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def banner(kind: str, text_html: str) -> str:
-    return f'<div class="pa-banner pa-{kind}" role="status">{text_html}</div>'
-
-
-def validity_html(kb_docs: dict[str, Document], anchors: Anchors, doc_ids: list[str], on: dt.date) -> str:
-    """A visible validity notice for each document the answer relies on, as of ``on``."""
-    out = []
-    for doc_id in dict.fromkeys(doc_ids):
-        doc = kb_docs.get(doc_id)
-        if doc is None:
-            continue
-        meta = doc.meta
-        name = esc(meta.short_title or meta.title)
-        period = f"{cn_date(meta.valid_from)}至{cn_date(meta.valid_to)}"
-        unit = next((u for u in doc.units if u.kind == "validity"), None)
-        source = (" " + cite_link(anchors, doc.unit_citation(unit), "查看施行期限原文")) if unit else ""
-        if meta.valid_to and on > meta.valid_to:
-            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》有效期为{period}，按{cn_date(on)}计<b>已届满</b>，"
-                                      f"目前不能再按本措施申请；以下金额和条件是政策有效期内的规定，仅供参考。{source}"))
-        elif meta.valid_from and on < meta.valid_from:
-            out.append(banner("warn", f"<b>有效期提示</b>：《{name}》自{cn_date(meta.valid_from)}起施行，"
-                                      f"{cn_date(on)}尚未施行。{source}"))
-        elif meta.valid_from or meta.valid_to:
-            out.append(banner("ok", f"<b>有效期</b>：按{cn_date(on)}计，《{name}》在有效期内（{period}）。{source}"))
-    return "".join(out)
-
-
-# ---------------------------------------------------------------- the calculator's result

@@ -24,8 +24,8 @@ from assistant.webui import (
     chat_markdown,
     esc,
     field_error,
-    markdown_to_docx,
     md_safe,
+    text_to_paragraphs,
 )
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -88,7 +88,7 @@ def test_chat_turn_shows_amount_citation_trace_checklist_and_validity(web):
     assert "计算过程" in d and "1,200万元 × 30% = 360万元" in d and "<table" in d
     assert "资格自查表" in d and "待确认" in d and "需补充" in d and "不符合" in d
     assert "有效期提示" in d and "已届满" in d
-    assert "离线核算" in d  # the mode is always visible
+    assert "按政策原文核算" in d and "grounded" not in d  # the mode, in words a user understands
     assert turn.history == [
         {"role": "user", "content": "平台建设投资1200万元，能补多少？"},
         {"role": "assistant", "content": turn.answer.answer},
@@ -345,7 +345,8 @@ def test_match_date_defaults_to_today_and_facts_decide_eligibility(web):
     late = match_form(web, date="")  # the fixture's today is after the policy's validity
     assert late.on.isoformat() == ENDED and all(m.status in ("not_eligible", "unreviewed") for m in late.matches)
     html = web.match_html(late)
-    assert "条件不符" in html and "已届满" in html and "可申请" not in html.split("</thead>", 1)[1]
+    assert "有效期已过" in html and "可申请" not in html.split("</thead>", 1)[1]
+    assert html.count("已届满") == 1  # said once above the rows, not in every row
     elsewhere = match_form(web, registered_in="上海市", in_library="否")
     loan = next(m for m in elsewhere.matches if m.rule.id == "loan_interest")
     assert loan.status == "not_eligible" and "不符合" in web.match_html(elsewhere)
@@ -454,13 +455,15 @@ def test_draft_gives_markdown_basis_and_downloadable_files(web):
 @pytest.mark.slow
 def test_draft_edits_flow_into_the_downloads(web):
     r = web.draft("平台建设投资2000万元，能补多少？")
-    edited = r.markdown.replace("特此答复。", "特此答复（已人工复核）。")
-    docx_path, md_path = web.draft_files(edited, str(r.docx.parent))
+    assert "#" not in r.text and "**" not in r.text and r.text.splitlines()[0] == "关于企业政策咨询的答复"
+    edited = r.text.replace("特此答复。", "特此答复（已人工复核）。")
+    docx_path, txt_path = web.draft_files(edited, str(r.docx.parent))
     assert docx_path.parent == r.docx.parent  # the session's folder is reused
-    assert "已人工复核" in md_path.read_text(encoding="utf-8")
-    paragraphs = docx.Document(str(docx_path)).paragraphs
-    assert any("已人工复核" in p.text for p in paragraphs)
-    assert paragraphs[0].style.name.startswith("Heading")
+    assert "已人工复核" in txt_path.read_text(encoding="utf-8")
+    document = docx.Document(str(docx_path))
+    assert any("已人工复核" in p.text for p in document.paragraphs)
+    assert document.paragraphs[0].alignment == 1  # the title centred, as in the generated letter
+    assert round(document.sections[0].page_width.mm) == 210
 
 
 @pytest.mark.slow
@@ -472,11 +475,12 @@ def test_draft_rejects_an_empty_inquiry_and_escapes_input(web):
     assert "<img" not in r.basis
 
 
-def test_markdown_to_docx_bold_and_headings(tmp_path):
-    path = markdown_to_docx("# 标题\n\n**政策依据**\n\n正文 **加粗** 结束", tmp_path / "x.docx")
-    paragraphs = docx.Document(str(path)).paragraphs
-    assert paragraphs[0].text == "标题"
-    assert paragraphs[1].runs[0].bold and paragraphs[2].text == "正文 加粗 结束"
+def test_edited_plain_text_reads_back_as_the_letter_roles():
+    text = ("关于企业政策咨询的答复\n\n北京某公司：\n　　您好！正文。\n政策依据\n1. 《某政策》第（四）条：“原文”\n"
+            "　　特此答复。\n（答复单位：＿＿）\n（日期：＿＿）\n")
+    roles = [role for role, _ in text_to_paragraphs(text)]
+    assert roles == ["title", "salutation", "body", "heading", "basis", "body", "sign", "sign"]
+    assert text_to_paragraphs("# 标题\n**称呼**：")[0] == ("title", "标题")
 
 
 # ---------------------------------------------------------------- 政策原文
