@@ -166,7 +166,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     if plan.draft:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
     if kind not in ("validity", "meta", "wording", "out_of_scope"):
-        _validity_notice(c, kb, verdicts)
+        _validity_notice(c, kb, verdicts, glue=kind == "measures")
     if plan.bad_amounts:  # the figure that could not be read is what the answer is about
         c.head[:0] = [f"⚠️ {bad}。" for bad in plan.bad_amounts]
         follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿元”），以便计算。")
@@ -330,7 +330,7 @@ def _validity(c: Composer, kb: Knowledge) -> None:
         c.add_quote(cit)
 
 
-def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict]) -> None:
+def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: bool = True) -> None:
     """Whether the policy is in force on the date asked about, right after the answer."""
     cited = list(dict.fromkeys(x.doc_id for x in c.citations)) or list(kb.docs)[:1]
     for doc in (kb.docs[d] for d in cited):
@@ -351,8 +351,10 @@ def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict]) -> Non
             ended_text = f"{stated}，截至{_d(c.on)}已不在有效期内"
             if c.head and c.head[0].startswith("**目前不能申报**"):
                 c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
-            elif c.head and len(cited) == 1:
+            elif c.head and len(cited) == 1 and glue:  # the answer's own sentence says it
                 c.head[0] = f"{c.head[0].rstrip('。')}——这是原规定；{ended_text}，目前不能再按本措施申报。"
+            elif c.head and len(cited) == 1:
+                c.head.append(f"注意：{ended_text}，目前不能再按本措施申报。")
             else:
                 c.head.append(f"{c.doc_name(doc.doc_id)}{ended_text}，目前不能再按该文件申报；以上为原规定。")
         else:

@@ -49,6 +49,7 @@ GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本
 # "30间", "国家级", "第3年": a bare answer to what the assistant just asked for continues the topic.
 ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七八九十百千万]+)\s*[^\s，,。？?]{0,4}[。.!！]?\s*"
                          r"|\s*[^\s，,。？?]{1,6}级[。.!！]?\s*|\s*第\s*\S{1,3}\s*年[。.!！]?\s*")
+BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|和.{1,12}(分别|各|都|哪个|区别|一样)|both|and", re.I)
 EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
@@ -304,6 +305,13 @@ class Router:
                 and self._own_topic(reading, scores, last_topic) is None:
             chosen = [t for t in self.targets if t.key in last_topic]
             plan.carried = True
+        numeric = [t for t in chosen if t.numeric]
+        named = sorted((t for t in self.targets if t.numeric and scores.get(f"lex:{t.key}", 0) >= HINT),
+                       key=lambda t: -scores[t.key])
+        if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)):
+            # "平台补贴和保费补贴的比例分别是多少": each measure the question names, side by side
+            plan.kind, plan.tasks = "measures", [(t.rule, None) for t in named[:3]]
+            return plan
         if chosen and self._tie(chosen, scores, reading) and not plan.carried:
             plan.kind, plan.candidates = "clarify", chosen[:3]
             return plan

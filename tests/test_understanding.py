@@ -260,3 +260,16 @@ def test_the_first_line_answers(tmp_path, question, first):
     assert first in line and "有效期提示" not in answer.answer
     if "最高可获" in line:
         assert "已不在有效期内" in line
+
+
+def test_a_question_naming_two_measures_gets_both(bot):
+    answer = bot.ask("平台补贴和保费补贴的比例分别是多少")
+    cited = {c.clause for c in answer.citations}
+    assert {"（四）", "（八）"} <= cited and "30%" in answer.answer and "50%" in answer.answer
+    assert answer.calculations == []
+
+
+def test_the_validity_note_is_not_glued_to_a_non_answer(tmp_path):
+    bot = Assistant(Settings.from_env(index_dir=tmp_path / "i", embedding="hash", today="2026-11-29"))
+    answer = bot.ask("REITs有什么支持")
+    assert "——这是原规定" not in answer.answer and "已不在有效期内" in answer.answer
