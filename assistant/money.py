@@ -70,7 +70,7 @@ _SUFFIX = re.compile(
     r"|(?P<kuai>块钱|块)|(?P<cny>人民币|" + _LETTER_CODE.format("yuan|rmb|cny") + "))"
 )
 # "3000多万元", "1万余元": not a figure anyone can compute with.
-_APPROX = re.compile(r"[多余几]+[十百千万亿]*(?:元|块钱|块)?")
+_APPROX = re.compile(r"(?:[多余几]+|[来把](?=[十百千万亿]))[十百千万亿]*(?:元|块钱|块)?")  # 3000多万, 800来万, 千把万
 # After an amount without 元 these words mean a count of things, not money ("3000万像素").
 _NOT_MONEY = re.compile(
     r"人|名|个|家|户|位|台|套|件|次|吨|平方|亩|千瓦|瓦|度|公里|千米|米|块|"

@@ -103,6 +103,9 @@ def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> st
     if lang == "en":
         return EN["out"].format(titles=titles)
     why = OUT_REASON.get(reason, "")
+    if reason == "chit_chat":  # a greeting or thanks: answer it kindly and say what can be asked
+        return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算（如平台建设投资多少能补多少）、"
+                "申报条件、有效期和条款原文等问题。")
     if reason.startswith("region:"):
         why = f"您问的是{reason[7:]}的政策，本助手目前只收录了以下文件，无法回答其他地区的政策。"
     return (f"抱歉，这个问题不在本助手收录的政策范围内。{why}目前收录的政策是{titles}，"
@@ -349,7 +352,10 @@ def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: 
         if ended:
             # Said once, in the first sentence, together with the answer (not as a banner above it).
             ended_text = f"{stated}，截至{_d(c.on)}已不在有效期内"
-            if c.head and c.head[0].startswith("**目前不能申报**"):
+            if c.lang == "en":
+                c.head.append(f"Note: the policy text says {stated}; as of {c.on.isoformat()} it is no longer in force, "
+                              "so applications under it are closed (the figures above are what it provided).")
+            elif c.head and c.head[0].startswith("**目前不能申报**"):
                 c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
             elif c.head and len(cited) == 1 and glue:  # the answer's own sentence says it
                 c.head[0] = f"{c.head[0].rstrip('。')}——这是原规定；{ended_text}，目前不能再按本措施申报。"

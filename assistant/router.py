@@ -49,7 +49,8 @@ GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本
 # "30间", "国家级", "第3年": a bare answer to what the assistant just asked for continues the topic.
 ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七八九十百千万]+)\s*[^\s，,。？?]{0,4}[。.!！]?\s*"
                          r"|\s*[^\s，,。？?]{1,6}级[。.!！]?\s*|\s*第\s*\S{1,3}\s*年[。.!！]?\s*")
-BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|和.{1,12}(分别|各|都|哪个|区别|一样)|both|and", re.I)
+BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|叠加|一起申请|(和|跟|与|及).{1,14}(分别|各|都|哪个|区别|一样|叠加|同时)"
+                  r"|both|\band\b", re.I)
 EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
@@ -336,6 +337,8 @@ class Router:
         elif reading.amounts and not chosen:
             plan.kind = "clarify"
             plan.candidates = [t for t in self.targets if t.numeric and t.rule.kind != "threshold"]
+        elif not chosen and self._about_policy(text) and self._corpus_words(text) < 1:
+            plan.kind = "overview"  # "我想咨询一下新基建的补贴": nothing specific asked, so the measures
         else:
             plan.kind = "passages"
         return plan
@@ -357,6 +360,8 @@ class Router:
         if "individual" in r.subjects and not FIRM_WORDS.search(r.text):
             plan.out_reason = "individual"  # an individual's own affairs, whatever measure they name
             return True
+        if "chit_chat" in r.subjects and not named and (self._about_policy(r.text) or any(w in r.text.lower() for w in self.domain)):
+            r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
         if r.subjects & {"procedure", "chit_chat"} and not named:
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]
             return True
@@ -383,6 +388,9 @@ class Router:
             from .retrieval import keyword_tokens
 
             self._vocabulary = {w for d in self.kb.docs.values() for w in keyword_tokens(d.text) if len(w) >= 2}
+            # words of a document's own title name the whole document, not something specific in it
+            titles = " ".join(f"{d.meta.title} {getattr(d.meta, 'short_title', '') or ''}" for d in self.kb.docs.values())
+            self._vocabulary -= set(keyword_tokens(titles))
         from .retrieval import keyword_tokens
 
         words = {w for w in keyword_tokens(text) if len(w) >= 2 and w in self._vocabulary

@@ -52,7 +52,8 @@ FORMS: dict[str, re.Pattern[str]] = {
     "title": re.compile(r"文件名称|文件全称|全称|叫什么名|标题是|title of|name of the (?:policy|document)", re.I),
     "overview": re.compile(r"有哪些支持|有什么支持|哪些支持|支持措施有|有哪些措施|什么措施|都有什么|都有啥|有哪些政策|有什么政策|主要内容|"
                            r"哪些补贴|有什么补贴|有哪些补贴|有啥补贴|有啥支持|有啥政策|概括|总结一下|介绍一下|讲讲|"
-                           r"what support|which support|what subsidies|what measures|overview|summary|summarize", re.I),
+                           r"主要讲什么|讲的是什么|是关于什么|讲了哪些|what support|which support|what subsidies|what measures|overview|summary|"
+                           r"summarize|what is (?:this|the) (?:policy|document) about|what does (?:this|the) policy (?:cover|offer)", re.I),
     "match": re.compile(r"(我们|我司|本公司|我企业|我们企业|我们公司|我单位|本单位|we|our company)\S{0,8}"
                         r"(能享受哪些|可以享受哪些|能申请哪些|可以申请哪些|能拿哪些|都能拿|适用哪些|符合哪些|能拿什么|能申请什么|可以申请什么|"
                         r"能享受什么|哪些能申请|what can we (?:get|apply))", re.I),

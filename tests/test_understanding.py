@@ -273,3 +273,18 @@ def test_the_validity_note_is_not_glued_to_a_non_answer(tmp_path):
     bot = Assistant(Settings.from_env(index_dir=tmp_path / "i", embedding="hash", today="2026-11-29"))
     answer = bot.ask("REITs有什么支持")
     assert "——这是原规定" not in answer.answer and "已不在有效期内" in answer.answer
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("你好，我想咨询一下新基建的补贴", "overview"),  # a greeting before a real question is not small talk
+    ("What is this policy about?", "overview"),
+    ("场景实验室的补贴跟小批量验证补贴能叠加吗", "measures"),
+    ("谢谢", "out_of_scope"),
+])
+def test_general_questions_get_the_right_kind_of_answer(bot, question, kind):
+    assert bot.understander.route(question, []).kind == kind
+
+
+def test_vague_amounts_are_asked_about_not_computed(bot):
+    answer = bot.ask("想建个测试平台给小企业用，大概要投800来万，能拿多少")
+    assert answer.calculations == [] and "800来万" in answer.answer and answer.follow_up
