@@ -64,9 +64,14 @@ class Settings:
         metadata={"env": "POLICY_TODAY", "help": "视为“今天”的日期 YYYY-MM-DD；空则取系统日期"},
     )
     host: str = field(
-        default="127.0.0.1", metadata={"env": "POLICY_HOST", "help": "网页应用监听地址"}
+        default="127.0.0.1",
+        metadata={"env": "POLICY_HOST", "also": "GRADIO_SERVER_NAME",
+                  "help": "网页应用监听地址（未设置时读取 GRADIO_SERVER_NAME）"},
     )
-    port: int = field(default=7860, metadata={"env": "POLICY_PORT", "help": "网页应用端口"})
+    port: int = field(
+        default=7860,
+        metadata={"env": "POLICY_PORT", "also": "GRADIO_SERVER_PORT", "help": "网页应用端口（未设置时读取 GRADIO_SERVER_PORT）"},
+    )
     app_username: str = field(
         default="", metadata={"env": "POLICY_APP_USERNAME", "help": "工作人员登录用户名（可选）"}
     )
@@ -104,6 +109,9 @@ class Settings:
         values: dict = {}
         for f in fields(cls):
             raw = env.get(f.metadata["env"])
+            if (raw is None or raw == "") and f.metadata.get("also"):
+                # the variable every Gradio deployment sets (containers, Spaces); POLICY_* wins when both are set
+                raw = env.get(f.metadata["also"])
             if raw is None or raw == "":
                 continue
             values[f.name] = _convert(f, raw)

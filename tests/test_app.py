@@ -65,7 +65,7 @@ def test_demo_builds_with_named_api_endpoints(web):
     demo = app.build_demo(web)
     named = demo.get_api_info()["named_endpoints"]
     assert {"/ask", "/calculate", "/match", "/draft"} <= set(named)
-    assert [p["parameter_name"] for p in named["/ask"]["parameters"]] == ["question"]
+    assert [p["parameter_name"] for p in named["/ask"]["parameters"]] == ["question", "history"]  # history optional
     calc = [p["parameter_name"] for p in named["/calculate"]["parameters"]]
     assert calc == ["measure", "base", "date", "registered_in", "industry", "in_library", "listed_products"]
     assert [p["parameter_name"] for p in named["/draft"]["parameters"]] == ["inquiry", "enterprise"]

@@ -120,10 +120,14 @@ class ChatTab:
 
 def build(web, gr, session_of, endpoint):
     """The 政策问答 tab's components and events (called inside its ``gr.Tab``)."""
-    history = gr.State([])  # plain {"role","content"} turns for Assistant.ask, per session
-    shown = gr.State({})  # chat message index -> its 回答依据 panel
-    ids = gr.State({})  # chat message index -> the answer's id in the answer log (for feedback)
-    pending = gr.State("")
+    # The conversation lives in the page, not in this process (hidden components travel with every
+    # event, gr.State would stay on one replica): any replica can answer any turn, and a restarted
+    # server loses nothing. JSON keys are strings, hence the str(index) below.
+    history = gr.JSON([], visible=False)  # plain {"role","content"} turns for Assistant.ask
+    shown = gr.JSON({}, visible=False)  # chat message index -> its 回答依据 panel
+    ids = gr.JSON({}, visible=False)  # chat message index -> the answer's id in the answer log (for feedback)
+    pending = gr.Textbox("", visible=False)
+    api_session = gr.State([])  # /ask's history for API clients that do not pass their own
     with gr.Row(equal_height=False, elem_id="chat-row"):
         with gr.Column(scale=3, min_width=300):
             chatbot = gr.Chatbot(
@@ -151,14 +155,14 @@ def build(web, gr, session_of, endpoint):
     def reply(pending, chat, history, shown, ids, request: gr.Request):
         if not pending:
             return chat, history, shown, ids, gr.update(), gr.update()
-        turn = web.chat_turn(pending, history, session=session_of(request))
+        turn = web.chat_turn(pending, history if isinstance(history, list) else [], session=session_of(request))
         message = {"role": "assistant", "content": turn.markdown}
         if turn.answer is not None and turn.answer.follow_up:
             message["options"] = [{"value": q, "label": q} for q in turn.answer.follow_up[:4]]
         chat = [*(chat or []), message]
         index = len(chat) - 1
-        return (chat, turn.history, {**shown, index: turn.details}, {**ids, index: turn.answer_id}, turn.details,
-                gr.update(interactive=True))
+        return (chat, turn.history, {**(shown or {}), str(index): turn.details}, {**(ids or {}), str(index): turn.answer_id},
+                turn.details, gr.update(interactive=True))
 
     def pick_option(chat, evt: gr.SelectData):
         """A follow-up chip: asked as if typed."""
@@ -166,27 +170,35 @@ def build(web, gr, session_of, endpoint):
 
     def show_details(shown, evt: gr.SelectData):
         index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        found = shown.get(index) or shown.get(index + 1) if isinstance(index, int) else None
+        shown = shown or {}
+        found = shown.get(str(index)) or shown.get(str(index + 1)) if isinstance(index, int) else None
         return found or gr.update()
 
     def on_like(ids, evt: gr.LikeData, request: gr.Request):
         index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         if evt.liked in (True, False, "Like", "Dislike"):
-            web.feedback(ids.get(index), evt.liked in (True, "Like"), session=session_of(request))
+            web.feedback((ids or {}).get(str(index)), evt.liked in (True, "Like"), session=session_of(request))
 
     def clear():
         return [], [], {}, {}, details_placeholder(), gr.update(value="", interactive=True)
 
     @endpoint(UNEXPECTED, question=(as_text, "问题 question"))
-    def api_ask(question, history, request: gr.Request):
+    def api_ask(question, history=None, session_history=None, request: gr.Request = None):
+        """history: the earlier turns ([{"role", "content"}], the ``history`` of the previous answer), so
+        that any replica can answer; omitted, this connection's own earlier turns are used."""
         if not question.strip():
             raise PolicyError("问题为空，请输入问题，例如：“平台建设投资1200万元，能补多少？”")
+        if history is not None and not isinstance(history, list):
+            raise PolicyError("history 应为对话列表，如 [{\"role\": \"user\", \"content\": \"…\"}]，或省略")
+        history = session_history if history is None else history
         answer, logged = web.ask(question, history, session=session_of(request), channel="api")
         history = [*(history or []), {"role": "user", "content": question},
                    {"role": "assistant", "content": answer.answer}][-20:]
-        return {**answer.to_dict(), "notices": answer.notices, "asked_on": answer.asked_on, "logged": logged}, history
+        return ({**answer.to_dict(), "notices": answer.notices, "asked_on": answer.asked_on, "logged": logged,
+                 "history": history}, history)
 
     api_question = gr.Textbox(label="question", visible=False)
+    api_history = gr.JSON(None, label="history", visible=False)
     api_answer = gr.JSON(label="answer", visible=False)
     private = {"api_visibility": "private"}
     answered = [chatbot, history, shown, ids, details, msg]
@@ -199,4 +211,4 @@ def build(web, gr, session_of, endpoint):
     clear_btn.click(clear, None, [chatbot, history, shown, ids, details, msg], queue=False, **private)
     # the chatbot's own trash icon must forget the history too, or the next turn would inherit it
     chatbot.clear(clear, None, [chatbot, history, shown, ids, details, msg], queue=False, **private)
-    api_question.submit(api_ask, [api_question, history], [api_answer, history], api_name="ask")
+    api_question.submit(api_ask, [api_question, api_history, api_session], [api_answer, api_session], api_name="ask")
