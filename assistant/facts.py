@@ -36,6 +36,7 @@ LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
 YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply", re.I)
+SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
 POLICY_PHRASE = re.compile(r"工业和软件信息服务业|工业和软件和信息服务业")
 
 
@@ -149,9 +150,11 @@ def _trade(text: str, lex: Lexicon) -> Evidence | None:
                 continue
         reach = 30 if text[max(0, start - 30) : start].isascii() else 8
         before, after = text[max(0, start - reach) : start], text[end : end + 8]
-        if word in lex.lenders or any(word.startswith(x) for x in lex.lenders):
-            if LENDER_NEAR.search(after) or re.search(r"(向|从|找|通过)\s*$", before):
-                continue  # "银行贷款": who lends, not who we are
+        if word in lex.lenders or any(word.startswith(x) for x in lex.lenders) or any(x in word for x in lex.lenders):
+            # "银行贷款", "贷款银行是工商银行": who lends. A lender is the firm's own trade only when the
+            # user says so of themselves ("我们是一家商业银行").
+            if LENDER_NEAR.search(after) or not SELF_BEFORE.search(text[max(0, start - 12) : start]):
+                continue
         if NEGATION.search(before[-4:]):
             continue  # "不是制造业": says what the firm is not; what it is stays unknown
         if FIRM_AFTER.search(after) or FIRM_BEFORE.search(before):

@@ -288,3 +288,16 @@ def test_general_questions_get_the_right_kind_of_answer(bot, question, kind):
 def test_vague_amounts_are_asked_about_not_computed(bot):
     answer = bot.ask("想建个测试平台给小企业用，大概要投800来万，能拿多少")
     assert answer.calculations == [] and "800来万" in answer.answer and answer.follow_up
+
+
+def test_a_lender_named_in_passing_is_not_the_firms_trade(kb, flags):
+    facts, _ = read_facts("贷款银行是工商银行，利率3.2%", kb.lexicon, flags)
+    assert facts.industry is None
+    facts, _ = read_facts("我们是一家商业银行", kb.lexicon, flags)
+    assert kb.lexicon.sector_of(facts.industry) == "J"
+
+
+def test_facts_alone_are_checked_against_who_the_policy_supports(bot):
+    answer = bot.ask("我们是做工业软件的，注册在海淀")
+    met = {v.criterion[:8]: v.met for v in answer.eligibility}
+    assert met == {"在北京市注册经营": True, "属于工业或软件和": True}
