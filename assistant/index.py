@@ -65,10 +65,29 @@ def corpus_hash(docs: dict[str, Document]) -> str:
     return h.hexdigest()[:16]
 
 
-def stderr_progress(done: int, total: int) -> None:
-    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%）."""
+def stderr_progress(done: int, total: int, rate: float | None = None) -> None:
+    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%），25 个/秒，约剩 21 秒."""
     end = "\n" if done >= total else ""
-    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）", end=end, file=sys.stderr, flush=True)
+    speed = ""
+    if rate:
+        left = (total - done) / rate
+        speed = f"，{rate:.0f} 个/秒，" + (f"约剩 {left / 60:.0f} 分钟" if left >= 90 else f"约剩 {left:.0f} 秒")
+    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）{speed}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def progress_line() -> Progress:
+    """``stderr_progress`` with the throughput and the time left, measured from its first call."""
+    first: list[tuple[float, int]] = []
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if not first:
+            first.append((now, done))
+        t0, d0 = first[0]
+        stderr_progress(done, total, (done - d0) / (now - t0) if done > d0 and now > t0 else None)
+
+    return show
 
 
 @dataclass
@@ -226,7 +245,7 @@ def _look(store: Store, fp: dict[str, str], dim: int, *, fresh: bool = False):
 
 def _ticking(progress: Progress | None, refresh: Callable[[], None], total: int) -> Progress:
     """The caller's progress (or the stderr line on long builds), also refreshing the build marker."""
-    shown = progress if progress is not None else (stderr_progress if total > BATCH else None)
+    shown = progress if progress is not None else (progress_line() if total > BATCH else None)
 
     def tick(done: int, total: int) -> None:
         refresh()
@@ -268,10 +287,23 @@ def _update(collection, docs: dict[str, Document], chunks: list[Chunk], embedder
         have[meta.get("doc_id")] = meta.get("doc_hash")
     changed = sorted(d for d, doc in docs.items() if have.get(d) != doc_hash(doc))
     gone = sorted(d for d in have if d not in docs)
+    # An edited document keeps most of its sentences: their vectors are reused by content hash, so an
+    # edit costs the embedding of what changed, not of the whole document.
+    reuse: dict[str, list[float]] = {}
+    for d in changed:
+        if d in have:
+            old = collection.get(where={"doc_id": d}, include=["embeddings", "metadatas"])
+            for meta, vector in zip(old["metadatas"] or [], old["embeddings"] if old["embeddings"] is not None else [],
+                                    strict=False):
+                if meta and meta.get("text_hash"):
+                    reuse[meta["text_hash"]] = [float(x) for x in vector]
     collection.modify(metadata={**fp, "complete": False})
     for d in changed + gone:
         collection.delete(where={"doc_id": d})
-    _add(collection, [c for c in chunks if c.doc_id in set(changed)], embedder, docs, progress)
+    new = [c for c in chunks if c.doc_id in set(changed)]
+    embedded = _add(collection, new, embedder, docs, progress, reuse)
+    if new:
+        log.info("增量更新：%d 个片段中 %d 个重新计算向量，其余沿用", len(new), embedded)
     collection.modify(metadata={**fp, "complete": True, "chunks": len(chunks)})
     return changed
 
@@ -311,21 +343,37 @@ def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: 
     return client.get_collection(COLLECTION, embedding_function=None)
 
 
-def _add(collection, chunks: list[Chunk], embedder, docs, progress: Progress | None) -> None:
+def _add(collection, chunks: list[Chunk], embedder, docs, progress: Progress | None,
+         reuse: dict[str, list[float]] | None = None) -> int:
+    """Add ``chunks`` in batches, embedding only those whose text has no vector in ``reuse``
+    (by ``text_hash``); returns how many were embedded."""
     hashes = {d: doc_hash(doc) for d, doc in docs.items()}
+    reuse = reuse or {}
+    embedded = 0
     for i in range(0, len(chunks), BATCH):
         batch = chunks[i : i + BATCH]
+        vectors = [reuse.get(text_hash(c)) for c in batch]
+        todo = [j for j, v in enumerate(vectors) if v is None]
+        for j, v in zip(todo, embedder.embed_documents([batch[j].embed_text for j in todo]) if todo else [], strict=True):
+            vectors[j] = v
+        embedded += len(todo)
         collection.add(
             ids=[c.id for c in batch],
-            embeddings=embedder.embed_documents([c.embed_text for c in batch]),
+            embeddings=vectors,
             documents=[c.text for c in batch],
             metadatas=[_metadata(c, hashes) for c in batch],
         )
         if progress:
             progress(i + len(batch), len(chunks))
+    return embedded
+
+
+def text_hash(c: Chunk) -> str:
+    """What the embedder saw, hashed: a chunk with the same hash has the same vector."""
+    return hashlib.sha256(c.embed_text.encode()).hexdigest()[:16]
 
 
 def _metadata(c: Chunk, hashes: dict[str, str]) -> dict:
     # Chroma metadata values cannot be None; the chunk objects stay the source of truth.
     return {"doc_id": c.doc_id, "clause": c.clause or "", "section": c.section or "",
-            "kind": c.kind, "start": c.start, "end": c.end, "doc_hash": hashes[c.doc_id]}
+            "kind": c.kind, "start": c.start, "end": c.end, "doc_hash": hashes[c.doc_id], "text_hash": text_hash(c)}

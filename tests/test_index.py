@@ -72,8 +72,9 @@ def test_rebuilds_when_the_corpus_text_changes(settings, corpus_copy, caplog):
     emb = CountingEmbedder()
     with caplog.at_level(logging.WARNING, logger="assistant.index"):
         ix = open_index(settings, changed, emb)
-    # one document, one changed: it alone is re-embedded (incremental), not a full rebuild
-    assert not ix.rebuilt and ix.updated == ["beijing-new-infra-2022"] and emb.embedded == len(ix.chunks)
+    # one document, one changed: it alone is updated (incremental), not a full rebuild, and of its
+    # chunks only the two whose text changed (the measure and its sentence) are embedded again
+    assert not ix.rebuilt and ix.updated == ["beijing-new-infra-2022"] and emb.embedded == 2
     assert "索引已增量更新" in caplog.text
     docs_now = ix.collection.get(include=["documents"])["documents"]
     assert any("600万元" in d for d in docs_now) and not any("500万元" in d and "单个平台" in d for d in docs_now)
@@ -200,3 +201,33 @@ def test_round_trip_through_a_real_chroma_server(chroma_server, kb, tmp_path):
     assert hits[0].quote == kb.docs[hits[0].doc_id].text[hits[0].start : hits[0].end]
     changed = CountingEmbedder(fingerprint_suffix=":v2")
     assert open_index(settings, kb.docs, changed).rebuilt and changed.embedded == len(ix.chunks)
+
+
+def test_an_edit_re_embeds_only_the_chunks_whose_text_changed(settings, corpus_copy, monkeypatch):
+    from assistant.corpus import load_corpus
+    from assistant.embeddings import HashEmbedder
+
+    class Counting(HashEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.embedded: list[str] = []
+
+        def embed_documents(self, texts):
+            self.embedded += list(texts)
+            return super().embed_documents(texts)
+
+    settings = Settings.from_env(corpus_dir=corpus_copy, index_dir=settings.index_dir)
+    first = Counting()
+    index = open_index(settings, load_corpus(corpus_copy), first)
+    assert len(first.embedded) == len(index.chunks)
+    path = next(p for p in corpus_copy.glob("*.txt"))
+    path.write_text(path.read_text(encoding="utf-8").replace("REITs", "基础设施REITs", 1), encoding="utf-8")
+    docs = load_corpus(corpus_copy)
+    second = Counting()
+    updated = open_index(settings, docs, second, progress=lambda d, t: None)
+    assert updated.updated and not updated.rebuilt
+    assert 0 < len(second.embedded) <= 4  # the changed measure and its changed sentence(s), not all chunks
+    assert all("基础设施REITs" in t for t in second.embedded)
+    # the reused vectors are the right ones: every chunk still finds itself
+    for c in updated.chunks[::7]:
+        assert updated.query(second.embed_query(c.embed_text), 1)[0][0].id == c.id
