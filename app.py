@@ -76,15 +76,15 @@ def build_demo(web: WebApp) -> gr.Blocks:
         # "wrap": on a phone every tab stays visible (a "…" menu hid three of the five)
         with gr.Tabs(selected="chat", overflow_behavior="wrap", elem_id="tabs"):
             with gr.Tab("政策问答", id="chat", elem_id="tab-chat"):
-                chat.build(web, gr, session_of, endpoint)
+                chat.build(web, session_of, endpoint)
             with gr.Tab("补贴计算器", id="calc", elem_id="tab-calc"):
-                calculator.build(web, gr, endpoint)
+                calculator.build(web, endpoint)
             with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
-                match.build(web, gr, endpoint)
+                match.build(web, endpoint)
             with gr.Tab("答复起草", id="draft", elem_id="tab-draft"):
-                draft.build(web, gr, session_of, endpoint)
+                draft.build(web, session_of, endpoint)
             with gr.Tab("政策原文", id="source", elem_id="tab-source"):
-                source.build(web, gr)
+                source.build(web)
         private = {"api_visibility": "private"}
         demo.load(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)
         status_timer.tick(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)

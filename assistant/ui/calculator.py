@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import gradio as gr
+
 from ..calculator import Calculation, Facts, Inputs, Verdict, compute
 from ..errors import PolicyError
 from ..inputs import as_amount_text, as_choice_text, as_text
@@ -193,7 +195,7 @@ class CalcTab:
                       validity=validity_notices(self.kb.docs, self.anchors, [r.rule.doc_id], r.on))
 
 
-def build(web, gr, endpoint):
+def build(web, endpoint):
     """The 补贴计算器 tab (called inside its ``gr.Tab``)."""
     choices = web.rule_choices()
     ids = [rule_id for _, rule_id in choices]
@@ -208,7 +210,7 @@ def build(web, gr, endpoint):
             quantity = gr.Textbox(label=f.quantity_label or "数量", visible=bool(f.quantity_label),
                                   elem_id="calc-quantity", placeholder="如：100")
             year = gr.Textbox(label="享受支持的第几年", visible=f.years, elem_id="calc-year", placeholder="如：3 或 第3年")
-            with gr.Row(equal_height=True, elem_id="calc-base-row"):
+            with gr.Row(equal_height=False, elem_id="calc-base-row"):
                 base = gr.Textbox(label=f.base_label, interactive=f.needs_base, elem_id="calc-base", scale=4,
                                   min_width=160, placeholder="按习惯填写即可，如：1200万、2.5亿、3,000,000元、三千万")
                 calc_btn = gr.Button("计算", variant="primary", elem_id="calc-run", scale=1, min_width=72)

@@ -11,6 +11,8 @@ import logging
 import re
 import uuid
 
+import gradio as gr
+
 from ..answer import Answer
 from ..errors import PolicyError
 from ..inputs import as_text, clean_text, clean_value
@@ -118,7 +120,7 @@ class ChatTab:
                       fallback=FALLBACK)
 
 
-def build(web, gr, session_of, endpoint):
+def build(web, session_of, endpoint):
     """The 政策问答 tab's components and events (called inside its ``gr.Tab``)."""
     # The conversation lives in the page, not in this process (hidden components travel with every
     # event, gr.State would stay on one replica): any replica can answer any turn, and a restarted

@@ -8,6 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import gradio as gr
+
 from ..answer import Answer
 from ..draft import build_draft, titles_of, write_official_docx
 from ..errors import PolicyError
@@ -102,7 +104,7 @@ class DraftTab:
         return Path(tempfile.mkdtemp(prefix="draft-", dir=self.draft_dir))
 
 
-def build(web, gr, session_of, endpoint):
+def build(web, session_of, endpoint):
     """The 答复起草 tab (called inside its ``gr.Tab``)."""
     draft_folder = gr.State("")
     draft_generated = gr.State("")  # the draft as generated, before edits

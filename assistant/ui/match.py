@@ -11,6 +11,8 @@ import json
 import logging
 from dataclasses import dataclass
 
+import gradio as gr
+
 from ..errors import PolicyError
 from ..inputs import as_choice_text, as_text, clean_value
 from ..knowledge import parse_date
@@ -195,7 +197,7 @@ class MatchTab:
                 "all_met": bool(m.verdicts) and all(v.met is True for v in m.verdicts if not _timing(v))}
 
 
-def build(web, gr, endpoint):
+def build(web, endpoint):
     """The 政策匹配 tab (called inside its ``gr.Tab``)."""
     amount_fields = web.match_fields()
     today = web.bot.today()

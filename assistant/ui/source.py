@@ -3,6 +3,8 @@ states it (the dates in the metadata are derived from the text, so they are not 
 
 from __future__ import annotations
 
+import gradio as gr
+
 from ..corpus import Document
 from ..render import Anchors
 from .common import render
@@ -40,5 +42,5 @@ class SourceTab:
         return self._source_html
 
 
-def build(web, gr):
+def build(web):
     gr.HTML(web.source_html(), elem_id="policy-source", js_on_load=None)
