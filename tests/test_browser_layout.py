@@ -9,27 +9,13 @@ import json
 
 import pytest
 
-from tests.test_browser import ANSWER_TIMEOUT, SHOTS, AppServer, ask, launch_chromium
+import tests.test_browser as tb
+from tests.test_browser import ANSWER_TIMEOUT, SHOTS, ask
 
 pytestmark = pytest.mark.slow
+browser, server = tb.browser, tb.server  # the same fixtures as the other browser tests
 SIZES = {"desk": (1366, 900), "phone": (390, 844)}
 TABS = ["chat", "calc", "match", "draft", "source"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with AppServer(tmp_path_factory.mktemp("layout-app"), POLICY_TODAY="2025-06-01") as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def open_page(browser, server, size: str):
@@ -83,6 +69,9 @@ def test_the_whole_side_panel_is_reachable(browser, server, size):
         page.wait_for_timeout(300)
         assert in_viewport(page, "#answer-details .pa-mode"), "the end of 回答依据 cannot be scrolled to"
         assert "按政策原文核算" in last.inner_text() and "grounded" not in panel.inner_text()
+        footer = page.locator("footer")
+        if size == "desk" and footer.count():  # the panel ends above the page footer, not over it
+            assert panel.bounding_box()["y"] + panel.bounding_box()["height"] <= footer.bounding_box()["y"] + 1
         bubble = page.locator("#chatbot .bot").last.inner_text()
         assert "资格自查：" not in bubble and "政策依据：" not in bubble  # the panel holds them, once
         page.locator("#chatbot .bot").last.scroll_into_view_if_needed()
