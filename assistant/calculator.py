@@ -204,14 +204,16 @@ def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.
 
 
 def validity_verdict(cond: Condition, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> Verdict:
+    """In force on ``on``? Said in the text's own words (its quote), not as dates the text does not state."""
     start, end = valid
-    period = f"{_d(start)}至{_d(end)}"
+    stated = f"原文规定“{cond.citation.quote.rstrip('。')}”" if cond.citation and cond.citation.quote else \
+        f"政策有效期为{_d(start)}至{_d(end)}"
     if start and on < start:
-        met, detail = False, f"{_d(on)}早于政策施行期（{period}）"
+        met, detail = False, f"{_d(on)}早于政策施行期（{stated}）"
     elif end and on > end:
-        met, detail = False, f"政策有效期为{period}，截至{_d(on)}已届满，目前不能再按本措施申请；所述金额为政策有效期内的支持标准"
+        met, detail = False, f"{stated}，截至{_d(on)}已届满，目前不能再按本措施申请；所述金额为政策有效期内的支持标准"
     elif start or end:
-        met, detail = True, f"{_d(on)}在政策有效期（{period}）内"
+        met, detail = True, f"{_d(on)}在政策有效期内（{stated}）"
     else:
         met, detail = None, "原文未写明有效期"
     return Verdict(cond.criterion, met, cond.clause, detail, cond.citation)

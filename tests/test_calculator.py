@@ -184,6 +184,7 @@ def test_validity_in_2023_and_today(kb):
     today = dt.date.today()
     after = _by_criterion(kb.eligibility("scenario_lab", BEIJING_SOFTWARE, today))
     ended = after["申请时间在政策有效期（2022-2024年）内"]
-    assert ended.met is False and "已届满" in ended.detail and "2024年12月31日" in ended.detail
+    assert ended.met is False and "已届满" in ended.detail and "在2022-2024年内有效" in ended.detail
+    assert "2022年1月1日" not in ended.detail  # the text says 自发布之日起实施, not a start date
     edge = _by_criterion(kb.eligibility("scenario_lab", BEIJING_SOFTWARE, dt.date(2024, 12, 31)))
     assert edge["申请时间在政策有效期（2022-2024年）内"].met is True
