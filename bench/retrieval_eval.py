@@ -225,7 +225,7 @@ answers them, computed with the BM25 tokenizer). A question is a hit at k when o
 its expected clauses is among the first k passages; results are one passage per clause, so
 hit@5 means five distinct clauses. MRR counts ranks up to 5.
 
-Methods: **dense** = e5-small vectors in Chroma (cosine); **BM25** = bm25s (Lucene BM25) over jieba tokens
+Methods: **dense** = e5-small vectors in Chroma (cosine); **BM25** = bm25s with rank_bm25's Okapi weights over jieba tokens
 with the policy's terms in the dictionary and every amount/rate/year rewritten to one canonical
 token (五百万 = 500万元 = 5,000,000); **hybrid** = both, fused per clause.
 
