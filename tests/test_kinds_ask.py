@@ -149,3 +149,21 @@ def test_a_bare_answer_to_what_was_asked_continues_the_topic(bot):
     assert asked.calculations == [] and asked.follow_up  # the level is asked for, not guessed
     answer = bot.ask("国家级", [{"role": "user", "content": first}])
     assert calcs(answer) == [("r3", D("500000"))]
+
+
+def test_the_calculator_tab_offers_and_uses_a_rules_own_inputs(bot, tmp_path):
+    """The app's 补贴计算器 on a tiered rule: the level choice is offered, used, and asked for."""
+    from assistant.answer_log import AnswerLog
+    from assistant.render import FieldError
+    from assistant.webui import WebApp
+
+    web = WebApp(bot.settings, bot=bot, answer_log=AnswerLog(tmp_path / "log.jsonl", ()))
+    rule = next(r for r in bot.kb.rules if r.kind == "tiered" and "专精特新" in r.aliases)
+    fields = web.calc_fields(rule.id)
+    assert not fields.needs_base and {"国家级", "省级"} <= set(fields.levels)
+    result = web.calculate(rule.id, "", level="国家级")
+    assert result.calculation.amount_yuan == D("500000") and result.threshold is None
+    with pytest.raises(FieldError) as missing:
+        web.calculate(rule.id, "")
+    assert "级" in str(missing.value)  # the level is asked for, never guessed
+    assert "国家级" in web.rule_card(rule.id)
