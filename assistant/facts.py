@@ -22,14 +22,18 @@ NEGATION = re.compile(r"(不是|并非|并不是|不属于|非|没有在?|没在
 ASKING_AFTER = re.compile(rf"^(了|过)?(吗|么|嘛|与否|没有?|不)[？?]?|^{_W}{{0,2}}?(的?门槛|的?标准|的?条件|的?要求|的?流程|的?程序|需要|要求|怎么|如何)")
 STATED_BEFORE = re.compile(r"(已|已经|早已|已于|都|均)\s*$")
 ASKING_BEFORE = re.compile(rf"(能|能否|可否|是否|可以|怎么|怎样|如何|才能|要|需要|需|申请|想|准备|打算|whether|how to|can we)\s*{_W}{{0,2}}$", re.I)
-FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|商|厂商|供应商|company|firm|enterprise|business|chain|group|maker)", re.I)
+FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|商|厂商|供应商|company|firm|enterprise|business|chain|group|maker)"
+                        r"|^\s*(能不能|能否|可以|可不可以|是否|能|想|要)\s*(申请|申报|享受|拿)", re.I)  # "连锁超市能不能申请"
 FIRM_BEFORE = re.compile(rf"(是一家|是家|是个|一家|是|为|系|做|搞|开|从事|主营|经营|属于|干|我们|我司|本公司|本企业|we are an?|we're an?|we run an?)\s*{_W}{{0,4}}$|(?:we are an?|we're an?|\ban?)\s+[\w -]{{0,24}}$"
                          r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,16}$", re.I)
-REGISTERED_BEFORE = re.compile(r"(注册在|注册于|注册地(?:是|为|在)?|注册地址(?:是|在)?|登记在|在|registered in|incorporated in)\s*$", re.I)
+REGISTERED_BEFORE = re.compile(r"(注册在|注册于|注册地(?:是|为|在)?|注册地址(?:是|在)?|登记在|在|registered in|incorporated in|"
+                               r"registered and operating in|registered and based in)\s*$", re.I)
 REGISTERED_AFTER = re.compile(rf"^{_W}{{0,4}}?(注册|登记|registered|incorporated)", re.I)
 IDENTITY_BEFORE = re.compile(r"(我们|我司|我单位|本单位|本公司|本企业|我们公司|公司|企业|单位|总部|一家|\ba|\ban|we are a|we're a)\s*(是|为|系)?\s*(在|位于|设在)?\s*$"
                              r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,10}$", re.I)
-IDENTITY_AFTER = re.compile(rf"^(?:市|省)?{_W}{{0,6}}?(的企业|的公司|企业|公司|本地企业|本地公司|的|-based|based| company| firm)", re.I)
+IDENTITY_AFTER = re.compile(rf"^(?:市|省)?{_W}{{0,6}}?(的企业|的公司|企业|公司|本地企业|本地公司|-based|based| company| firm)"
+                            r"|^(?:市|省|区)?的(?=[，,。\s]|$|一家|企业|公司|单位|工厂|厂)"
+                            rf"|^{_W}{{0,16}}?(企业|公司|工厂|集团)(?!{_W}{{0,6}}(政策|补贴))", re.I)  # 北京经开区的集成电路制造企业
 OFFICE_AFTER = re.compile(rf"^{_W}{{0,4}}?(有办公室|有分公司|有办事处|设有|设立了?分|办公|经营|运营|有个?(?:办公|分|研发中心|团队)|office|branch)", re.I)
 POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,16}}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
 LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我们贷|loan)", re.I)
@@ -157,7 +161,8 @@ def _trade(text: str, lex: Lexicon) -> Evidence | None:
                 continue
         if NEGATION.search(before[-4:]):
             continue  # "不是制造业": says what the firm is not; what it is stays unknown
-        if FIRM_AFTER.search(after) or FIRM_BEFORE.search(before):
+        wide = text[max(0, start - 24) : start]  # "某科技公司（北京海淀注册经营，软件和信息技术服务业…）"
+        if FIRM_AFTER.search(after) or FIRM_BEFORE.search(before) or re.search(r"(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,22}$", wide):
             return Evidence("industry", word, text[max(0, start - 3) : min(len(text), end + 3)])
     return None
 

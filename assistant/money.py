@@ -148,6 +148,16 @@ def _section(s: str, final: bool) -> int | None:
     return total + digit * last // 10 if final else None
 
 
+def _below_100(s: str) -> bool:
+    """A head like 十二 / 12 / 二十三: short enough that a trailing digit is plainly speech (十二万八)."""
+    if not s or any(ch in s for ch in "百千万亿"):
+        return False
+    if s.isdigit():
+        return len(s) <= 2
+    value = _section(s, False)
+    return value is not None and value < 100
+
+
 def _single(s: str) -> bool:
     return len(s) == 1 and s in _DIGIT
 
@@ -159,7 +169,7 @@ def _int(s: str, final: bool = True) -> int | None:
         if not sep:
             continue
         high = _int(head, final=False) if head else None
-        low = _low(tail, n, single=_single(head), final=final)
+        low = _low(tail, n, single=_single(head) or _below_100(head), final=final)
         return None if not high or low is None else high * 10**n + low
     return _section(s, final)
 
@@ -168,10 +178,10 @@ def _low(t: str, n: int, *, single: bool, final: bool) -> int | None:
     """What follows 万 (n=4) or 亿 (n=8): it must fill the places below exactly."""
     if not t:
         return 0
-    if t[0] == "零":  # 三百五十万零八百: 零 says the next place is skipped
+    if t[0] == "零":  # 三百五十万零八百; 捌佰陆拾万零伍仟 (financial style writes 零 after a head ending in 0)
         low = _int(t[1:], final) if t[1:2] not in ("", "零") else None
-        return low if low is not None and 0 < low < 10 ** (n - 1) else None
-    if t in _DIGIT:  # 3万5 / 一万五 / 1亿2: one order lower, said only after a one-digit head
+        return low if low is not None and 0 < low < 10**n else None
+    if t in _DIGIT:  # 3万5 / 十二万八 / 1亿2: one order lower, said only after a head below 100
         return _DIGIT[t] * 10 ** (n - 1) if single and final else None
     if t.isascii() and t.isdigit():  # 1万2000 fills the places; 1亿2000 does not (2000万?)
         return int(t) if len(t) == n else None

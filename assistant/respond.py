@@ -140,7 +140,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         _meta(plan, c)
     elif kind == "validity":
         _validity(c, kb)
-        if plan.facts.date:  # "2025年1月2号还能申报吗": judge that day
+        if True:  # judge the day asked about ("2025年1月2号还能申报吗"), today by default
             for doc in kb.docs.values():
                 rule = next((r for r in kb.rules if r.doc_id == doc.doc_id and r.reviewed
                              and any(x.kind == "validity" for x in r.conditions)), None)
@@ -148,7 +148,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
                 if cond:
                     from .calculator import validity_verdict
 
-                    v = validity_verdict(cond, plan.facts.date, kb.validity(rule))
+                    v = validity_verdict(cond, plan.facts.date or c.on, kb.validity(rule))
                     verdicts.append(v)
                     c.head.insert(0, f"**{'能' if v.met else '不能' if v.met is False else '需确认'}**：{v.detail}。")
     elif kind == "scope":
@@ -168,6 +168,9 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")
     if plan.draft:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
+    if kind in ("validity", "measures") and (plan.facts.registered_in or plan.facts.not_registered_in or plan.facts.industry) \
+            and not any(v.criterion.startswith(("在", "属于")) for v in verdicts):
+        _firm_checks(plan, c, verdicts, follow)  # the firm's own facts, checked even when the measure has no conditions
     if kind not in ("validity", "meta", "wording", "out_of_scope"):
         _validity_notice(c, kb, verdicts, glue=kind == "measures")
     if plan.bad_amounts:  # the figure that could not be read is what the answer is about
@@ -305,6 +308,13 @@ def _meta(plan: Plan, c: Composer) -> None:
             else:
                 c.head.append(f"{name}: the text states no document number." if en
                               else f"{name}原文未载明文号（本助手不推测文号）。")
+        if "basis" in plan.meta:  # what the measures were made under: the preamble says it
+            unit = next((u for u in doc.units if u.kind == "preamble" or u.label == "前言"), None)
+            if unit:
+                c.head.append(f"{name}的制定依据见其前言：")
+                c.add_quote(doc.unit_citation(unit))
+            else:
+                c.head.append(f"{name}原文未写明制定依据。")
         if "title" in plan.meta:
             unit = by_label.get("标题")
             ref = c.cite(doc.unit_citation(unit)) if unit else ""
@@ -384,6 +394,21 @@ def _scope(plan: Plan, c: Composer, verdicts, follow) -> None:
         kinds = {x.criterion for x in rule.conditions if x.kind in ("region", "industry")}
         facts = plan.facts
         found = [v for v in check_eligibility(rule, facts, facts.date or c.on, c.kb.validity(rule), c.kb.lexicon)
+                 if v.criterion in kinds]
+        _checklist(c, found)
+        verdicts.extend(found)
+        follow.extend(v.ask for v in found if v.met is None and v.ask)
+
+
+def _firm_checks(plan: Plan, c: Composer, verdicts, follow) -> None:
+    """Who the firm is (region, industry) against who each cited document supports, without the whole scope quote."""
+    cited = {x.doc_id for x in c.citations}
+    for doc in (d for d in c.kb.docs.values() if d.doc_id in cited):
+        rule = next((r for r in c.kb.rules if r.doc_id == doc.doc_id and r.kind == "subsidy" and r.reviewed), None)
+        if rule is None:
+            continue
+        kinds = {x.criterion for x in rule.conditions if x.kind in ("region", "industry")}
+        found = [v for v in check_eligibility(rule, plan.facts, plan.facts.date or c.on, c.kb.validity(rule), c.kb.lexicon)
                  if v.criterion in kinds]
         _checklist(c, found)
         verdicts.extend(found)

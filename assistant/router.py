@@ -51,6 +51,7 @@ ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七
                          r"|\s*[^\s，,。？?]{1,6}级[。.!！]?\s*|\s*第\s*\S{1,3}\s*年[。.!！]?\s*")
 BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|叠加|一起申请|(和|跟|与|及).{1,14}(分别|各|都|哪个|区别|一样|叠加|同时)"
                   r"|both|\band\b", re.I)
+TOGETHER = re.compile(r"加起来|一共|合计|总共|两个|两项|都算|altogether|in total|both", re.I)
 EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
@@ -282,9 +283,9 @@ class Router:
         if not follow_on and self._out_of_scope(reading, scores, chosen, plan):
             plan.kind = "out_of_scope"
             return plan
-        if forms & {"issuer", "doc_number", "published", "title"} and not reading.amounts:
+        if forms & {"issuer", "doc_number", "published", "title", "basis"} and not reading.amounts:
             plan.kind = "meta"
-            plan.meta = forms & {"issuer", "doc_number", "published", "title"}
+            plan.meta = forms & {"issuer", "doc_number", "published", "title", "basis"}
             if "validity" in forms:
                 plan.meta.add("validity")
             return plan
@@ -301,8 +302,19 @@ class Router:
             return plan
         if not chosen and reading.amounts and not reading.roles and last_topic is None and "validity" in forms:
             chosen = []
+        together = self._recent_topics(earlier) if (EACH.search(text) or BOTH.search(text) or TOGETHER.search(text)) \
+            and not chosen and not reading.amounts else []
+        if len(together) > 1:
+            # "两个加起来一共多少": each measure the conversation is about, with its own figure
+            chosen, plan.carried = [t for t in self.targets if t.key in together], True
+            numeric = [t for t in chosen if t.numeric]
+            for prev, _ in earlier:
+                plan.roles = {**plan.roles, **prev.roles}
+            plan.kind = "measures"
+            plan.tasks = [(t.rule, plan.roles.get(t.rule.base_key or "")) for t in numeric]
+            return plan
         if isinstance(last_topic, list) and (follow_on or reading.amounts or reading.evidence) \
-                and not (forms & {"overview", "scope", "validity"} and not reading.amounts) \
+                and not (forms & {"overview", "scope", "validity"} and not reading.amounts and not reading.facts.date) \
                 and self._own_topic(reading, scores, last_topic) is None:
             chosen = [t for t in self.targets if t.key in last_topic]
             plan.carried = True
@@ -374,7 +386,8 @@ class Router:
             return True
         if chosen or r.clause_refs or r.amounts or r.bad_amounts or r.evidence:
             return False
-        if r.forms & {"issuer", "doc_number", "published", "title", "wording", "validity", "overview", "scope", "match"}:
+        if r.forms & {"issuer", "doc_number", "published", "title", "basis", "wording", "validity", "overview", "scope",
+                      "match"}:
             return False  # questions about the document itself or its measures as a whole
         if r.forms & {"issuer", "doc_number", "published", "title", "validity", "overview", "scope", "match", "wording",
                       "draft"} and self._about_policy(r.text):
@@ -431,8 +444,9 @@ class Router:
         if len(chosen) < 2:
             return False
         a, b = chosen[0], chosen[1]
-        if a.numeric and b.numeric and a.rule.base_key in r.exclusive and b.rule.base_key in r.exclusive:
-            return False
+        if a.numeric and b.numeric and a.rule.base_key in r.roles and b.rule.base_key in r.roles \
+                and (a.rule.base_key in r.exclusive or b.rule.base_key in r.exclusive):
+            return False  # each has its own figure: a letter asking about both
         if scores[a.key] - scores[b.key] > CLOSE:
             return False
         if a.doc_id != b.doc_id:
@@ -453,6 +467,15 @@ class Router:
             if own:
                 topic = own
         return topic
+
+    def _recent_topics(self, earlier) -> list[str]:
+        """The best target of each earlier turn that named one, most recent last, without repeats."""
+        keys: list[str] = []
+        for _prev, scores in earlier:
+            chosen = self._chosen(scores)
+            if chosen and chosen[0].key not in keys:
+                keys.append(chosen[0].key)
+        return keys[-3:]
 
     def _own_topic(self, r: Reading, scores: dict[str, float], topic) -> list[str] | None:
         """The targets this message is about by itself, or None when it only continues ``topic``."""

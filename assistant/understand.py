@@ -32,7 +32,7 @@ FORMS: dict[str, re.Pattern[str]] = {
     "yes_no": re.compile(
         rf"(能|可以|可否|能否|能不能|可不可以|是否可以|是否能|有没有资格)\s*(申请|申报|享受|拿到?|领|报|参加|适用|获得|得到)"
         rf"(?:(?!多少|几|什么|啥|怎么|如何){_W}){{0,14}}?(吗|么|\?|？|$)|"
-        rf"(符合|够|满足){_W}{{0,8}}?(条件|要求|资格)(吗|么|\?|？)|"
+        rf"(符合|够|满足){_W}{{0,8}}?(条件|要求|资格)(吗|么|\?|？)|^\s*够{_W}{{0,8}}(吗|么|\?|？)|"
         r"能申请吗|可以申请吗|能不能申请|能否申请|可否申请|能申报吗|可以申报吗|能享受吗|可以享受吗|能不能享受|能否享受|"
         r"符合条件吗|符合吗|符不符合|是否符合|够条件吗|够不够条件|有资格吗|有没有资格|够格吗|能不能拿|能拿到吗|能拿吗|能报吗|"
         r"能不能|可不可以|行不行|能否|可以吗|能吗|是否可以|有份吗|沾得上|\beligible\b|qualify|can we apply|can we get|"
@@ -43,11 +43,14 @@ FORMS: dict[str, re.Pattern[str]] = {
                           r"具体规定|规定了什么|全文|条文|怎么说|说的啥|讲啥|写啥|original|wording|verbatim|text of|say\b|says\b", re.I),
     "issuer": re.compile(r"谁发布|谁发的|谁出的|谁印发|谁制定|发文单位|发文机关|发布单位|发布部门|发文部门|哪个部门|哪些部门|哪个单位|哪家单位|"
                          r"出台部门|制定部门|印发单位|牵头部门|主管部门是|issued by|issuer|who issued|who published|which department|"
-                         r"which authority|which agency", re.I),
+                         r"which authority|which agency|\bissued\b|哪几个部门|联合发|联合印发|哪些部门发|谁联合", re.I),
+    "basis": re.compile(r"依据哪个文件|根据哪个文件|依据什么文件|根据什么文件|依据的是|上位文件|为了贯彻|贯彻落实哪|制定依据|"
+                        r"依据是什么|based on which|under which (?:plan|document)", re.I),
     "doc_number": re.compile(r"文号|发文字号|文件号|字号|document number|reference number", re.I),
     "published": re.compile(r"发布日期|发布时间|什么时候发布|何时发布|哪天发布|哪年发布|什么时候出台|何时出台|哪年出台|印发时间|发文时间|"
                             r"什么时候发的|哪天发的|哪年发的|when was it (?:issued|published)|publication date|date of issue", re.I),
     "validity": re.compile(r"有效期|还有效|有效吗|有效到|过期|失效|截止|到期|什么时候结束|期限|施行|实施时间|还能申请吗|还能申报吗|还能报吗|"
+                           r"来得及|还能申|还可以申|晚不晚|晚了吗|还赶得上|"
                            r"现在还能|今年还能|还在执行|还执行吗|\bvalid\b|expire|still in force|in effect|deadline", re.I),
     "title": re.compile(r"文件名称|文件全称|全称|叫什么名|标题是|title of|name of the (?:policy|document)", re.I),
     "overview": re.compile(r"有哪些支持|有什么支持|哪些支持|支持措施有|有哪些措施|什么措施|都有什么|都有啥|有哪些政策|有什么政策|主要内容|"
@@ -58,7 +61,7 @@ FORMS: dict[str, re.Pattern[str]] = {
                         r"(能享受哪些|可以享受哪些|能申请哪些|可以申请哪些|能拿哪些|都能拿|适用哪些|符合哪些|能拿什么|能申请什么|可以申请什么|"
                         r"能享受什么|哪些能申请|what can we (?:get|apply))", re.I),
     "scope": re.compile(r"支持对象|哪些企业|什么企业|什么样的企业|哪类企业|谁可以|谁能|适用范围|申请条件|申报条件|什么条件|哪些条件|"
-                        r"新基建是指|新基建包括|新基建指|哪些领域|属于新基建|算新基建|who can apply|which companies|what companies|"
+                        r"新基建是指|新基建包括|新基建指|哪些领域|属于新基建|算新基建|哪些设施|管哪些|涵盖哪些|包括哪些设施|算不算新基建|who can apply|which companies|what companies|"
                         r"who is eligible", re.I),
     "draft": re.compile(r"写一份|起草|拟一份|草拟|拟个|写个|答复函|回复函|复函|帮我写|帮忙写|代拟|draft (?:a |the )?(?:reply|response|letter)", re.I),
 }

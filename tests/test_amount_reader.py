@@ -390,3 +390,16 @@ def test_free_text_and_field_agree(text):
 def test_natural_forms_in_a_sentence(text, expected):
     found = [(m.kind, None if m.value is None else str(m.value)) for m in find_mentions(text)]
     assert found == expected
+
+
+@pytest.mark.parametrize("text, value", [
+    ("十二万八", "128000"), ("12万8", "128000"), ("二十三万五", "235000"),
+    ("人民币捌佰陆拾万零伍仟元整", "8605000"),  # financial style: 零 after a head ending in 0
+])
+def test_spoken_and_financial_forms(text, value):
+    assert parse_amount(text) == Decimal(value)
+
+
+def test_a_long_head_with_a_trailing_digit_is_refused():
+    with pytest.raises(AmountError):
+        parse_amount("1200万五")

@@ -301,3 +301,28 @@ def test_facts_alone_are_checked_against_who_the_policy_supports(bot):
     answer = bot.ask("我们是做工业软件的，注册在海淀")
     met = {v.criterion[:8]: v.met for v in answer.eligibility}
     assert met == {"在北京市注册经营": True, "属于工业或软件和": True}
+
+
+def test_the_sum_insured_is_not_the_premium(bot):
+    answer = bot.ask("采购了清单内的软件，保费共计138万元，保险金额2亿元。请问保费补贴多少？")
+    assert calcs(answer) == [("insurance_premium", D("690000"))]
+
+
+def test_a_follow_up_about_both_measures_gets_both(bot):
+    history = [{"role": "user", "content": "平台建设投资1500万补多少"}, {"role": "user", "content": "体验中心2000万补多少"}]
+    answer = bot.ask("两个加起来一共多少", history)
+    assert sorted(calcs(answer)) == [("platform_construction", D("4500000")), ("scenario_lab", D("6000000"))]
+
+
+def test_a_threshold_follow_up_uses_the_earlier_figure_and_the_firms_facts(bot):
+    history = [{"role": "user", "content": "你好，我是北京经开区一家生物医药制造企业的"},
+               {"role": "user", "content": "我们项目总投资2300万"}]
+    answer = bot.ask("够入库吗", history)
+    met = {v.criterion[:6]: v.met for v in answer.eligibility}
+    assert met["纳入市级新基"] is True and met["属于工业或软"] is True
+
+
+@pytest.mark.parametrize("question, clause", [("制定这个措施是依据哪个文件", "前言"), ("这个文件是哪几个部门联合发的", "发文机关")])
+def test_questions_about_the_document_cite_its_parts(bot, question, clause):
+    answer = bot.ask(question)
+    assert answer.in_scope and clause in {c.clause for c in answer.citations}
