@@ -157,6 +157,8 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
             _verdict_first(c, verdicts)
     elif kind == "overview":
         _overview(c)
+    elif kind == "procedure":
+        _procedure(plan, c)
     elif kind == "match":
         _match(plan, c, calcs, verdicts, follow)
     else:
@@ -398,6 +400,19 @@ def _scope(plan: Plan, c: Composer, verdicts, follow) -> None:
         _checklist(c, found)
         verdicts.extend(found)
         follow.extend(v.ask for v in found if v.met is None and v.ask)
+
+
+def _procedure(plan: Plan, c: Composer) -> None:
+    """How to apply: the text fixes no materials, steps or dates; say so, and who issued it."""
+    for doc in c.kb.docs.values():
+        unit = next((u for u in doc.units if u.label == "发文机关"), None)
+        issuers = "、".join(doc.meta.issuers) or "主管部门"
+        ref = c.cite(doc.unit_citation(unit)) if unit else ""
+        c.head.append(f"{c.doc_name(doc.doc_id)}原文未规定申报材料、流程、时间和受理渠道，具体以发文机关（{issuers}）{ref}"
+                      "或主管部门发布的申报通知为准。")
+    for doc_id, label in plan.clauses:  # the measure the question is about, as the text states it
+        doc = c.kb.docs[doc_id]
+        c.add_quote(doc.unit_citation(doc.unit(label)), "\n相关条款原文：\n")
 
 
 def _firm_checks(plan: Plan, c: Composer, verdicts, follow) -> None:

@@ -289,6 +289,10 @@ class Router:
             if "validity" in forms:
                 plan.meta.add("validity")
             return plan
+        if "procedure" in forms and not reading.amounts and not plan.yes_no:
+            plan.kind = "procedure"  # the text says who issued it; materials and steps come with the call
+            plan.clauses = [(t.doc_id, t.clause) for t in chosen[:1]]
+            return plan
         if reading.clause_refs and ("wording" in forms or not (forms & {"figure", "yes_no"})) and not reading.amounts:
             refs = self._clause_units(reading.clause_refs)
             if refs:
@@ -387,7 +391,7 @@ class Router:
         if chosen or r.clause_refs or r.amounts or r.bad_amounts or r.evidence:
             return False
         if r.forms & {"issuer", "doc_number", "published", "title", "basis", "wording", "validity", "overview", "scope",
-                      "match"}:
+                      "match", "procedure"}:
             return False  # questions about the document itself or its measures as a whole
         if r.forms & {"issuer", "doc_number", "published", "title", "validity", "overview", "scope", "match", "wording",
                       "draft"} and self._about_policy(r.text):

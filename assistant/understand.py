@@ -63,6 +63,10 @@ FORMS: dict[str, re.Pattern[str]] = {
     "scope": re.compile(r"支持对象|哪些企业|什么企业|什么样的企业|哪类企业|谁可以|谁能|适用范围|申请条件|申报条件|什么条件|哪些条件|"
                         r"新基建是指|新基建包括|新基建指|哪些领域|属于新基建|算新基建|哪些设施|管哪些|涵盖哪些|包括哪些设施|算不算新基建|who can apply|which companies|what companies|"
                         r"who is eligible", re.I),
+    # how to apply: materials, steps, timing, where — what a policy text usually leaves to the call for applications
+    "procedure": re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)\S{0,3}(申请|申报|报名|提交)|(申请|申报)\S{0,2}(材料|流程|程序|步骤|入口|"
+                            r"时间|窗口|渠道|系统|网址|通知|指南)|需要(什么|哪些)材料|什么时候(开始)?(申请|申报)|"
+                            r"how (?:do|can) (?:we|i) apply|application (?:process|procedure|materials)", re.I),
     "draft": re.compile(r"写一份|起草|拟一份|草拟|拟个|写个|答复函|回复函|复函|帮我写|帮忙写|代拟|draft (?:a |the )?(?:reply|response|letter)", re.I),
 }
 # "那2000万呢" / "换成保费的话" / "如果是5000万": continues the last topic with a new figure or fact.

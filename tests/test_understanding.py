@@ -326,3 +326,11 @@ def test_a_threshold_follow_up_uses_the_earlier_figure_and_the_firms_facts(bot):
 def test_questions_about_the_document_cite_its_parts(bot, question, clause):
     answer = bot.ask(question)
     assert answer.in_scope and clause in {c.clause for c in answer.citations}
+
+
+@pytest.mark.parametrize("question", ["补贴怎么申请", "申报材料需要哪些", "贴息怎么申请"])
+def test_how_to_apply_says_the_text_leaves_it_to_the_call(bot, question):
+    answer = bot.ask(question)
+    first = answer.answer.splitlines()[0]
+    assert answer.in_scope and "原文未规定申报材料" in first and "北京市经济和信息化局" in first
+    assert answer.calculations == [] and "发文机关" in {c.clause for c in answer.citations}
