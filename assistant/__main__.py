@@ -203,7 +203,7 @@ def cmd_ask(args, settings) -> int:
     from .service import Assistant
 
     if not args.question.strip():
-        raise PolicyError("问题为空，请输入问题，例如：python -m assistant ask \"平台建设投资1200万元，能补多少？\"")
+        raise PolicyError("问题为空，请输入问题，例如：python -m assistant ask \"某项投资1200万元，能补多少？\"")
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
     from pathlib import Path
@@ -326,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_rules)
     a = sub.add_parser("ask", help="提问（离线模式无需模型）")
-    a.add_argument("question", help="问题，如“平台建设投资1200万元，能补多少？”")
+    a.add_argument("question", help="问题，如“××投资1200万元，能补多少？”")
     a.add_argument("--json", action="store_true", help="按公开约定输出 JSON")
     a.add_argument("--date", help="询问的日期 YYYY-MM-DD（默认今天）")
     a.add_argument("--history", help="对话历史 JSON 文件：先读入作为上下文，回答后把本轮追加进去")

@@ -205,7 +205,7 @@ def make_tools(assistant, q, on: dt.date, rec: Record, said: list[str] | None = 
     def check_eligibility_tool(rule_id: str, registered_in: str = "", industry: str = "",
                                project_in_library: bool | None = None,
                                uses_listed_products: bool | None = None, date: str = "") -> str:
-        """逐项判断企业是否满足某条规则的申报条件（注册地、行业、是否在库、是否使用两清单产品、申请日期）。
+        """逐项判断企业是否满足某条规则的申报条件（注册地、行业、规则文件列出的是/否条件、申请日期）。
         只采用用户在对话中说过的情况：用户说过的以用户为准，用户没说过的一律按“待确认”处理（返回 not_used 列出未采用的参数）。
         date 形如“2023-06-01”，以用户所说日期为准，用户未说则为所询问的日期。
         返回每个条件的 met（true/false/null 表示待确认）、说明和原文引文。

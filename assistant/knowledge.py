@@ -45,6 +45,19 @@ class Knowledge:
         docs = load_corpus(corpus_dir)
         return cls(docs, load_rulebook(docs), Lexicon.load(corpus_dir))
 
+    def example_questions(self, n: int = 6) -> list[str]:
+        """Questions to offer as examples: the first reviewed example of each rule, then of each topic
+        (from the rule files, so an added document brings its own)."""
+        rules = sorted((r for r in self.rules if r.reviewed and r.examples), key=lambda r: r.kind != "subsidy")
+        found = [r.examples[0] for r in rules]  # measures with a figure to compute first
+        found += [t.examples[0] for t in self.rules.topics if t.examples]
+        return list(dict.fromkeys(found))[:n] or ["这个政策有哪些支持措施？"]
+
+    def flag_label(self, fact: str, default: str) -> str:
+        """How the rule files word a yes/no fact (project_in_library, uses_listed_products), for forms."""
+        cond = next((c for r in self.rules for c in r.conditions if c.kind == "flag" and c.fact == fact), None)
+        return cond.criterion if cond else default
+
     def doc(self, doc_id: str) -> Document:
         return self.docs[doc_id]
 

@@ -104,7 +104,7 @@ def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> st
         return EN["out"].format(titles=titles)
     why = OUT_REASON.get(reason, "")
     if reason == "chit_chat":  # a greeting or thanks: answer it kindly and say what can be asked
-        return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算（如平台建设投资多少能补多少）、"
+        return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算（如“{kb.example_questions(1)[0]}”）、"
                 "申报条件、有效期和条款原文等问题。")
     if reason.startswith("region:"):
         why = f"您问的是{reason[7:]}的政策，本助手目前只收录了以下文件，无法回答其他地区的政策。"
@@ -140,17 +140,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         _meta(plan, c)
     elif kind == "validity":
         _validity(c, kb)
-        if True:  # judge the day asked about ("2025年1月2号还能申报吗"), today by default
-            for doc in kb.docs.values():
-                rule = next((r for r in kb.rules if r.doc_id == doc.doc_id and r.reviewed
-                             and any(x.kind == "validity" for x in r.conditions)), None)
-                cond = next((x for x in rule.conditions if x.kind == "validity"), None) if rule else None
-                if cond:
-                    from .calculator import validity_verdict
-
-                    v = validity_verdict(cond, plan.facts.date or c.on, kb.validity(rule))
-                    verdicts.append(v)
-                    c.head.insert(0, f"**{'能' if v.met else '不能' if v.met is False else '需确认'}**：{v.detail}。")
+        _validity_verdicts(plan, c, verdicts)
     elif kind == "scope":
         _scope(plan, c, verdicts, follow)
         if plan.yes_no:
@@ -345,6 +335,21 @@ def _validity(c: Composer, kb: Knowledge) -> None:
         c.add_quote(cit)
 
 
+def _validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -> None:
+    """The day asked about ("2025年1月2号还能申报吗", today by default) judged against each document's period."""
+    from .calculator import validity_verdict
+
+    for doc in c.kb.docs.values():
+        rule = next((r for r in c.kb.rules if r.doc_id == doc.doc_id and r.reviewed
+                     and any(x.kind == "validity" for x in r.conditions)), None)
+        if rule is None:
+            continue
+        cond = next(x for x in rule.conditions if x.kind == "validity")
+        v = validity_verdict(cond, plan.facts.date or c.on, c.kb.validity(rule))
+        verdicts.append(v)
+        c.head.insert(0, f"**{'能' if v.met else '不能' if v.met is False else '需确认'}**：{v.detail}。")
+
+
 def _validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: bool = True) -> None:
     """Whether the policy is in force on the date asked about, right after the answer."""
     cited = list(dict.fromkeys(x.doc_id for x in c.citations)) or list(kb.docs)[:1]
@@ -447,7 +452,7 @@ def _overview(c: Composer) -> None:
             elif rule is not None and rule.reviewed and rule.kind == "threshold":
                 figure = f"：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}"
             c.lines.append(f"- {_clause_name(clause)} {name}{figure}{c.cite(cit)}")
-    c.lines.append("\n告诉我具体措施和相应金额（如平台建设投资额），即可计算可获支持的上限。")
+    c.lines.append("\n告诉我具体措施和相应金额，即可计算可获支持的上限。")
 
 
 def _match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
@@ -480,7 +485,8 @@ def _match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
         c.lines.append(f"\n- {calc.trace}")
     follow.extend(v.ask for v in verdicts if v.met is None and v.ask)
     if not plan.roles:
-        follow.append("请提供相关金额（平台建设投资、项目投资额、保费、贷款本金等），以便逐项计算。")
+        bases = "、".join(dict.fromkeys(r.base for r in c.kb.rules if r.reviewed and r.kind == "subsidy" and r.base))
+        follow.append(f"请提供相关金额（{bases or '各项措施的计算基数'}），以便逐项计算。")
 
 
 def _passages(plan: Plan, c: Composer, retriever, notices: list[str]) -> bool:

@@ -53,7 +53,7 @@ BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|叠加|一�
                   r"|both|\band\b", re.I)
 TOGETHER = re.compile(r"加起来|一共|合计|总共|两个|两项|都算|altogether|in total|both", re.I)
 EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
-POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|新基建|条款|第.{1,3}条|"
+POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
 POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|方案|规定|"
                           r"通知|意见|细则|计划|文件|subsid|polic)", re.I)
@@ -332,7 +332,6 @@ class Router:
         if chosen and self._tie(chosen, scores, reading) and not plan.carried:
             plan.kind, plan.candidates = "clarify", chosen[:3]
             return plan
-        numeric = [t for t in chosen if t.numeric]
         if numeric:
             self._tasks(plan, numeric, reading, earlier, scores)
             if plan.tasks or plan.kind == "clarify":

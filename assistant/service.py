@@ -82,7 +82,7 @@ class Assistant:
     def _ask(self, question: str, history: list[dict] | None) -> Answer:
         text = (question or "").strip()
         if not text:
-            return Answer(answer="请输入您的问题，例如：“平台建设投资1200万元，能补多少？”", in_scope=False,
+            return Answer(answer=f"请输入您的问题，例如：“{self.kb.example_questions(1)[0]}”", in_scope=False,
                           follow_up=["请问您想了解哪项政策支持？"], question=question or "")
         notices = []
         if len(text) > MAX_QUESTION:

@@ -61,7 +61,7 @@ FORMS: dict[str, re.Pattern[str]] = {
                         r"(能享受哪些|可以享受哪些|能申请哪些|可以申请哪些|能拿哪些|都能拿|适用哪些|符合哪些|能拿什么|能申请什么|可以申请什么|"
                         r"能享受什么|哪些能申请|what can we (?:get|apply))", re.I),
     "scope": re.compile(r"支持对象|哪些企业|什么企业|什么样的企业|哪类企业|谁可以|谁能|适用范围|申请条件|申报条件|什么条件|哪些条件|"
-                        r"新基建是指|新基建包括|新基建指|哪些领域|属于新基建|算新基建|哪些设施|管哪些|涵盖哪些|包括哪些设施|算不算新基建|who can apply|which companies|what companies|"
+                        r"哪些领域|哪些设施|管哪些|涵盖哪些|包括哪些设施|是指什么|指的是什么|范围是什么|who can apply|which companies|what companies|"
                         r"who is eligible", re.I),
     # how to apply: materials, steps, timing, where — what a policy text usually leaves to the call for applications
     "procedure": re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)\S{0,3}(申请|申报|报名|提交)|(申请|申报)\S{0,2}(材料|流程|程序|步骤|入口|"

@@ -26,7 +26,7 @@ from .render import (  # noqa: F401  (re-exported for the app and the tests)
 from .service import Assistant
 from .settings import Settings
 from .ui.calculator import CalcResult, CalcTab, calc_placeholder  # noqa: F401
-from .ui.chat import EXAMPLES, ChatTab, chat_markdown, details_placeholder  # noqa: F401
+from .ui.chat import ChatTab, chat_markdown, details_placeholder  # noqa: F401
 from .ui.common import TRI_CHOICES, UNEXPECTED, field_error, render  # noqa: F401
 from .ui.draft import DRAFT_NAME, DraftResult, DraftTab, text_to_paragraphs  # noqa: F401
 from .ui.match import MATCH_STATUS, AmountField, MatchResult, MatchTab, match_placeholder  # noqa: F401
@@ -106,8 +106,9 @@ class WebApp(ChatTab, CalcTab, MatchTab, DraftTab, SourceTab):
             self._warm_started = time.monotonic()
             started = time.perf_counter()
             try:
-                self.bot.understander.read("平台建设投资1200万元，能补多少？")
-                self.bot.search("新基建 支持对象", k=1)
+                question = self.kb.example_questions(1)[0]
+                self.bot.understander.read(question)
+                self.bot.search(question, k=1)
             except Exception:  # a broken model/index shows up in answers; warm-up must not kill the app
                 log.exception("预热失败")
             self._warm = True

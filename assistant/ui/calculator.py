@@ -131,7 +131,7 @@ class CalcTab:
         registered_in = typed("registered_in", as_text, registered_in, "注册经营地 registered_in")
         industry = typed("industry", as_text, industry, "所属行业 industry")
         in_library = typed("in_library", as_choice_text, in_library, "项目是否入库 in_library")
-        listed_products = typed("listed_products", as_choice_text, listed_products, "是否列入两清单 listed_products")
+        listed_products = typed("listed_products", as_choice_text, listed_products, "是否列入产品清单 listed_products")
         try:
             rule = self.kb.rules.get((rule_id or "").strip())
         except PolicyError as exc:
@@ -146,7 +146,7 @@ class CalcTab:
                 raise FieldError("date", str(exc)) from None
         facts = Facts(registered_in=(registered_in or "").strip() or None, industry=(industry or "").strip() or None,
                       project_in_library=_tri(in_library, "项目是否入库", "in_library"),
-                      uses_listed_products=_tri(listed_products, "是否列入两清单", "listed_products"), date=on)
+                      uses_listed_products=_tri(listed_products, "是否列入产品清单", "listed_products"), date=on)
         result = CalcResult(rule.id, on, rule)
         if rule.kind == "threshold":
             try:
@@ -221,8 +221,8 @@ def build(web, endpoint):
             with gr.Accordion("企业情况（可选，用于资格自查）", open=False):
                 registered_in = gr.Textbox(label="注册经营地", placeholder="如：北京市海淀区")
                 industry = gr.Textbox(label="所属行业", placeholder="如：软件和信息服务业、制造业")
-                in_library = gr.Radio(TRI_CHOICES, value="不清楚", label="项目是否已纳入市级新基建重点项目库")
-                listed = gr.Radio(TRI_CHOICES, value="不清楚", label="采购/应用的产品是否列入“两清单”")
+                in_library = gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{web.kb.flag_label('project_in_library', '项目已入库')}")
+                listed = gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{web.kb.flag_label('uses_listed_products', '产品已列入清单')}")
         with gr.Column(scale=3, min_width=300):
             calc_out = gr.HTML(calc_placeholder(), elem_id="calc-result", js_on_load=None)
 

@@ -24,14 +24,7 @@ from .common import UNEXPECTED, date_or, render, validity_notices
 log = logging.getLogger(__name__)
 
 FALLBACK = frozenset(FALLBACK_NOTICES.values())
-EXAMPLES = [
-    "平台建设投资1200万元，能补多少？",
-    "我们是海淀区的软件企业，项目已入库，固定资产投资贷款6亿元，贴息最多多少？",
-    "采购新产品投保，保费30万元能补多少？",
-    "小批量测试投资2000万元，能拿多少补贴？",
-    "哪些企业可以享受这个政策？",
-    "这个政策现在还有效吗？",
-]
+GENERAL_EXAMPLES = ["哪些企业可以享受这个政策？", "这个政策现在还有效吗？"]  # true of every policy
 # Blocks of the answer text that the side panel shows in full (the quotes, the self-check list).
 PANEL_BLOCKS = ("政策依据：", "资格自查：", EN["basis"], EN["check"])
 MODE = {"llm": "由模型组织语言，数字已核对", "grounded": "按政策原文核算"}
@@ -135,14 +128,14 @@ def build(web, session_of, endpoint):
             chatbot = gr.Chatbot(
                 label="政策问答", show_label=False, height=560, autoscroll=False, elem_id="chatbot",
                 sanitize_html=True, allow_tags=False, feedback_options=("Like", "Dislike"), buttons=["copy"],
-                placeholder="您好！请问您想了解本政策的哪方面？可以直接说出金额，例如“平台建设投资1200万元，能补多少？”。",
+                placeholder=f"您好！请问您想了解本政策的哪方面？可以直接说出金额，例如“{web.kb.example_questions(1)[0]}”。",
             )
             with gr.Row(elem_id="chat-input-row"):
                 msg = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=6, lines=1,
                                  max_lines=5, elem_id="chat-input", autofocus=True, min_width=160)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=64, elem_id="chat-send")
                 clear_btn = gr.Button("清空", scale=1, min_width=64, elem_id="chat-clear")
-            gr.Examples(EXAMPLES, inputs=[msg], label="示例问题（点击填入）")
+            gr.Examples(web.kb.example_questions(4) + GENERAL_EXAMPLES, inputs=[msg], label="示例问题（点击填入）")
         with gr.Column(scale=2, min_width=300, elem_id="answer-column"):
             details = gr.HTML(details_placeholder(), elem_id="answer-details", js_on_load=None)
 
@@ -189,7 +182,7 @@ def build(web, session_of, endpoint):
         """history: the earlier turns ([{"role", "content"}], the ``history`` of the previous answer), so
         that any replica can answer; omitted, this connection's own earlier turns are used."""
         if not question.strip():
-            raise PolicyError("问题为空，请输入问题，例如：“平台建设投资1200万元，能补多少？”")
+            raise PolicyError(f"问题为空，请输入问题，例如：“{web.kb.example_questions(1)[0]}”")
         if history is not None and not isinstance(history, list):
             raise PolicyError("history 应为对话列表，如 [{\"role\": \"user\", \"content\": \"…\"}]，或省略")
         history = session_history if history is None else history

@@ -19,10 +19,6 @@ from ..render import FieldError
 from .common import UNEXPECTED, date_or, field_error, render, validity_notices
 
 DRAFT_NAME = "政策咨询答复草稿"
-DRAFT_EXAMPLES = [
-    "我公司在海淀区，属于软件和信息服务业，建设了面向中小企业的测试验证公共服务平台，建设投资2000万元，请问能获得多少建设补贴？",
-    "我单位采购了列入两清单的新技术新产品并投保，保费30万元，能否补贴？补贴多少？",
-]
 BASIS_LINE = re.compile(r"^\d+\s*[.．、]")
 
 
@@ -114,7 +110,8 @@ def build(web, session_of, endpoint):
             inquiry_msg = gr.HTML("", elem_id="draft-inquiry-msg", js_on_load=None)
             enterprise = gr.Textbox(label="来函单位（可选）", placeholder="如：北京某某科技有限公司", elem_id="draft-enterprise")
             draft_btn = gr.Button("生成答复草稿", variant="primary", elem_id="draft-run")
-            gr.Examples(DRAFT_EXAMPLES, inputs=[inquiry], label="示例来函（点击填入）")
+            examples = [f"我单位咨询：{q}" for q in web.kb.example_questions(2)]  # from the rule files
+            gr.Examples(examples, inputs=[inquiry], label="示例来函（点击填入）")
             draft_basis = gr.HTML("", elem_id="draft-basis", js_on_load=None)
         with gr.Column(scale=3, min_width=300):
             draft_text = gr.Textbox(label="答复草稿（可直接修改，下载的文件随修改更新；填写落款后即可发出）", lines=22,

@@ -102,7 +102,7 @@ class MatchTab:
         if (industry or "").strip():
             profile["industry"] = industry.strip()
         for name, value, what, key in (("in_library", in_library, "项目是否入库", "project_in_library"),
-                                       ("listed_products", listed_products, "是否列入两清单", "uses_listed_products")):
+                                       ("listed_products", listed_products, "是否列入产品清单", "uses_listed_products")):
             try:
                 profile[key] = _tri(value, what, name)
             except FieldError as exc:
@@ -144,7 +144,7 @@ class MatchTab:
             raise PolicyError(f"企业画像应为 JSON 对象，例如：{PROFILE_EXAMPLE}")
         profile = clean_value(profile)
         for key, what, name in (("project_in_library", "项目是否入库", "in_library"),
-                                ("uses_listed_products", "是否列入两清单", "listed_products")):
+                                ("uses_listed_products", "是否列入产品清单", "listed_products")):
             if key in profile:  # also 不清楚, as in the form
                 profile[key] = _tri(as_choice_text(profile[key], f"企业画像字段 {key}"), what, name)
         on = self.bot.today()
@@ -212,9 +212,9 @@ def build(web, endpoint):
                                 placeholder=f"默认今天（{today.isoformat()}），如：2023-06-01")
             m_date_msg = gr.HTML("", elem_id="match-date-msg", js_on_load=None)
     with gr.Row():
-        m_library = gr.Radio(TRI_CHOICES, value="不清楚", label="项目是否已纳入市级新基建重点项目库（已入库）",
+        m_library = gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{web.kb.flag_label('project_in_library', '项目已入库')}",
                              elem_id="match-library", min_width=200)
-        m_listed = gr.Radio(TRI_CHOICES, value="不清楚", label="采购/应用的产品是否列入“两清单”",
+        m_listed = gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{web.kb.flag_label('uses_listed_products', '产品已列入清单')}",
                             elem_id="match-listed", min_width=200)
     m_amounts, m_amount_msgs = [], []
     per_row = 3
