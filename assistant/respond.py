@@ -104,7 +104,7 @@ def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> st
         return EN["out"].format(titles=titles)
     why = OUT_REASON.get(reason, "")
     if reason == "chit_chat":  # a greeting or thanks: answer it kindly and say what can be asked
-        return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算（如“{kb.example_questions(1)[0]}”）、"
+        return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算、"
                 "申报条件、有效期和条款原文等问题。")
     if reason.startswith("region:"):
         why = f"您问的是{reason[7:]}的政策，本助手目前只收录了以下文件，无法回答其他地区的政策。"
