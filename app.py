@@ -1,7 +1,7 @@
 """The Gradio app: 政策问答, 补贴计算器, 政策匹配, 答复起草 and 政策原文. Run ``python app.py`` (settings: POLICY_*).
 
 A thin builder: each tab's components, handlers and rendering live in ``assistant/ui/<tab>.py``
-over the shared ``assistant.webui.WebApp`` (tested without a browser). Named API endpoints for ``gradio_client``:
+over the shared ``assistant.web.state.WebApp`` (tested without a browser). Named API endpoints for ``gradio_client``:
 ``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README), each behind
 ``@endpoint`` (types checked, text cleaned, one error policy). ``LoginGate`` guards every route when
 a staff login is configured, throttles failed logins and answers ``/ready``; served files live in
@@ -17,13 +17,13 @@ import threading
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant.endpoints import endpoint
 from assistant.errors import PolicyError, SettingsError
-from assistant.login_gate import LoginGate, Throttle
 from assistant.settings import Settings
-from assistant.ui import calculator, chat, draft, match, source
-from assistant.ui.common import UNEXPECTED  # noqa: F401  (the one message for unexpected errors)
-from assistant.webui import CSS, PAGE_JS, WebApp
+from assistant.web.common import UNEXPECTED  # noqa: F401  (the one message for unexpected errors)
+from assistant.web.endpoints import endpoint
+from assistant.web.login_gate import LoginGate, Throttle
+from assistant.web.state import CSS, PAGE_JS, WebApp
+from assistant.web.tabs import calculator, chat, draft, match, source
 
 log = logging.getLogger("app")
 
@@ -62,7 +62,7 @@ def launch_kwargs(settings: Settings, ready=lambda: True) -> dict:
 
 
 def build_demo(web: WebApp) -> gr.Blocks:
-    """The page: header, the "preparing" banner, and one tab per module of ``assistant.ui``."""
+    """The page: header, the "preparing" banner, and one tab per module of ``assistant.web.tabs``."""
 
     def poll_status():  # the "preparing the index" banner, polled until the app can answer
         html = web.status_html()

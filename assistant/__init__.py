@@ -8,11 +8,11 @@ __all__ = ["Answer", "Assistant", "Settings"]
 def __getattr__(name: str):
     # Imported lazily so `python -m assistant calc` does not pay for the retrieval stack.
     if name in ("Assistant", "Answer"):
-        from . import service
+        from assistant import service
 
         return getattr(service, name)
     if name == "Settings":
-        from .settings import Settings
+        from assistant.settings import Settings
 
         return Settings
     raise AttributeError(name)

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from .errors import PolicyError
-from .inputs import clean_text
+from assistant.errors import PolicyError
+from assistant.text.inputs import clean_text
 
 
 def _print_json(data) -> None:
@@ -15,20 +15,20 @@ def _print_json(data) -> None:
 
 
 def _knowledge(settings):
-    from .knowledge import Knowledge
+    from assistant.knowledge.base import Knowledge
 
     return Knowledge.load(settings.corpus_dir)
 
 
 def _today(settings, date_text: str | None):
-    from .knowledge import asked_date
+    from assistant.knowledge.base import asked_date
 
     return asked_date(settings.today, date_text)
 
 
 def cmd_calc(args, settings) -> int:
-    from .calculator import Facts
-    from .money import format_yuan, parse_amount
+    from assistant.knowledge.calculator import Facts
+    from assistant.text.amounts import format_yuan, parse_amount
 
     kb = _knowledge(settings)
     rule = kb.rules.get(args.rule)
@@ -47,8 +47,8 @@ def cmd_calc(args, settings) -> int:
     if rule.kind in ("subsidy", "cap_only"):
         calc = kb.calculate(rule.id, base)
     else:  # the kinds of kinds.py: a level, a quantity in the rule's unit, a year of support
-        from .calculator import Inputs, compute
-        from .kinds import number
+        from assistant.knowledge.calculator import Inputs, compute
+        from assistant.knowledge.kinds import number
 
         quantity = number(args.quantity) if args.quantity else None
         calc = compute(rule, Inputs(base=base, level=args.level, quantity=quantity, year=args.year))
@@ -69,7 +69,7 @@ def cmd_calc(args, settings) -> int:
 
 
 def cmd_rules(args, settings) -> int:
-    from .money import format_rate, format_yuan
+    from assistant.text.amounts import format_rate, format_yuan
 
     if args.action == "draft":
         return cmd_rules_draft(args, settings)
@@ -111,8 +111,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def cmd_rules_draft(args, settings) -> int:
-    from .corpus import document_files, load_document
-    from .rules_draft import draft_rule_file
+    from assistant.knowledge.documents import document_files, load_document
+    from assistant.knowledge.rules_draft import draft_rule_file
 
     if not args.doc:
         raise PolicyError("请指定文档，如 python -m assistant rules draft corpus/xxx.docx（或文档编号）")
@@ -136,7 +136,7 @@ def cmd_rules_draft(args, settings) -> int:
 def cmd_rules_review(args, settings) -> int:
     import getpass
 
-    from .review import review
+    from assistant.knowledge.review import review
 
     kb_docs = _knowledge(settings).docs
     if args.doc not in kb_docs:
@@ -148,8 +148,8 @@ def cmd_rules_review(args, settings) -> int:
 def cmd_match(args, settings) -> int:
     from pathlib import Path
 
-    from .match import match_profile
-    from .money import format_yuan
+    from assistant.answering.match import match_profile
+    from assistant.text.amounts import format_yuan
 
     try:
         profile = json.loads(Path(args.profile).read_text(encoding="utf-8"))
@@ -177,9 +177,11 @@ def cmd_match(args, settings) -> int:
 
 
 def cmd_add(args, settings) -> int:
-    from .ingest import add_document
+    from assistant.knowledge.ingest import add_document
+    from assistant.search.cli import refresh_index
 
     report = add_document(settings, args.file, force=args.force, replace_reviewed=args.replace_reviewed)
+    report.append(refresh_index(settings))
     for line in report:
         print(line)
     return 0
@@ -200,7 +202,7 @@ def _history(path: str | None) -> list[dict]:
 
 
 def cmd_ask(args, settings) -> int:
-    from .service import Assistant
+    from assistant.service import Assistant
 
     if not args.question.strip():
         raise PolicyError("问题为空，请输入问题，例如：python -m assistant ask \"某项投资1200万元，能补多少？\"")
@@ -252,7 +254,7 @@ def cmd_chat(args, settings) -> int:
     """An interactive conversation in the terminal, keeping the history (optionally in a file)."""
     from pathlib import Path
 
-    from .service import Assistant
+    from assistant.service import Assistant
 
     if args.date:
         settings.today = _today(settings, args.date).isoformat()
@@ -281,8 +283,8 @@ def cmd_chat(args, settings) -> int:
 def cmd_draft(args, settings) -> int:
     from pathlib import Path
 
-    from .draft import build_draft, titles_of
-    from .service import Assistant
+    from assistant.answering.draft import build_draft, titles_of
+    from assistant.service import Assistant
 
     if not args.inquiry.strip():
         raise PolicyError("来函内容为空，请给出企业的咨询内容，例如：python -m assistant draft \"我公司平台投资1200万元，能补多少？\"")
@@ -350,14 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("--replace-reviewed", action="store_true",
                     help="替换已有审核规则的文档：先备份原文和规则文件，新文本须仍能通过已审核规则的核对")
     ad.set_defaults(func=cmd_add)
-    from .search_cli import add_parsers
+    from assistant.search.cli import add_parsers
 
     add_parsers(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .settings import Settings
+    from assistant.settings import Settings
 
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")

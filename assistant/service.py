@@ -7,12 +7,12 @@ import logging
 import threading
 from pathlib import Path
 
-from .answer import Answer
-from .errors import PolicyError
-from .knowledge import Knowledge, asked_date
-from .respond import compose
-from .router import Router
-from .settings import Settings
+from assistant.answering.answer import Answer
+from assistant.answering.respond import compose
+from assistant.errors import PolicyError
+from assistant.knowledge.base import Knowledge, asked_date
+from assistant.reading.router import Router
+from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Assistant:
     def embedder(self):
         with self._lock:
             if self._embedder is None:
-                from .embeddings import make_embedder
+                from assistant.search.embeddings import make_embedder
 
                 self._embedder = make_embedder(self.settings.embedding, self.settings)
             return self._embedder
@@ -43,7 +43,7 @@ class Assistant:
     def retriever(self):
         with self._lock:
             if self._retriever is None:
-                from .retrieval import Retriever
+                from assistant.search.retrieval import Retriever
 
                 self._retriever = Retriever.open(self.settings, self.kb.docs, self.embedder)
             return self._retriever
@@ -104,7 +104,7 @@ class Assistant:
 
     def match(self, profile: dict):
         """政策匹配: every measure of every policy that could apply to ``profile``, largest amount first."""
-        from .match import match_profile
+        from assistant.answering.match import match_profile
 
         return match_profile(self.kb, profile, self.today())
 
@@ -126,7 +126,7 @@ class Assistant:
         return self._chat_model is not None or bool(self.settings.llm_base_url and self.settings.llm_model)
 
     def _ask_model(self, text, history, q, on, notices) -> Answer | None:
-        from .agent import run_agent
+        from assistant.answering.agent import run_agent
 
         grounded = compose(q, self.kb, on, retriever=self._retriever_or_none())
         return run_agent(self, text, history, q, on, grounded, notices)

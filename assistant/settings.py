@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .errors import SettingsError
+from assistant.errors import SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,9 +21,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.answering.verify import check_answer  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.verify import check_answer  # noqa: E402
 
 
 def _ms(samples: list[float]) -> str:

@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def score(folder: Path = FIXTURES) -> list[dict]:
-    from assistant.corpus import load_document
-    from assistant.rules_draft import analyse
+    from assistant.knowledge.documents import load_document
+    from assistant.knowledge.rules_draft import analyse
 
     notes = yaml.safe_load((folder / "annotations.yaml").read_text(encoding="utf-8"))
     rows = []

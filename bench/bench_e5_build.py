@@ -28,9 +28,9 @@ from bench.bench_retrieval import write_corpus  # noqa: E402
 
 def open_once(corpus_dir: str, index_dir: str) -> dict:
     """Inside a fresh process: open (building or updating) the e5 index; count what is embedded."""
-    from assistant.corpus import load_corpus
-    from assistant.embeddings import make_embedder
-    from assistant.index import open_index
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.embeddings import make_embedder
+    from assistant.search.index import open_index
     from assistant.settings import Settings
 
     settings = Settings.from_env(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), chroma_url="")

@@ -63,10 +63,10 @@ class OldKeywords:
 
 
 def keyword_side_by_side(n_docs: int, rounds: int) -> dict:
-    from assistant.chunking import chunk_corpus
-    from assistant.corpus import load_corpus
-    from assistant.retrieval import add_terms, document_terms, keyword_tokens
-    from assistant.sparse import KeywordIndex
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.chunking import chunk_corpus
+    from assistant.search.keywords import KeywordIndex
+    from assistant.search.retrieval import add_terms, document_terms, keyword_tokens
 
     with tempfile.TemporaryDirectory() as tmp:
         docs = load_corpus(write_corpus(Path(tmp) / "corpus", n_docs))
@@ -111,7 +111,7 @@ class QueryOnlyE5:
     """Chunk vectors from the hash embedder at e5's dimension; queries embedded by the real e5."""
 
     def __init__(self):
-        from assistant.embeddings import HashEmbedder, make_embedder
+        from assistant.search.embeddings import HashEmbedder, make_embedder
 
         self.hash, self.e5 = HashEmbedder(dim=384), make_embedder("e5-small")
         self.name, self.dim, self.fingerprint = "hash384+e5-queries", 384, self.hash.fingerprint
@@ -126,9 +126,9 @@ class QueryOnlyE5:
 def start_once(corpus_dir: str, index_dir: str, hybrid: bool) -> dict:
     """Inside a fresh process: load, open the index, set up search; count texts tokenized."""
     t0 = time.perf_counter()
-    import assistant.retrieval as retrieval
-    from assistant.corpus import load_corpus
-    from assistant.index import open_index
+    import assistant.search.retrieval as retrieval
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.index import open_index
     from assistant.settings import Settings
 
     tokenized = [0]
@@ -140,7 +140,7 @@ def start_once(corpus_dir: str, index_dir: str, hybrid: bool) -> dict:
 
     retrieval.keyword_tokens = counting
     settings = Settings.from_env(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), chroma_url="")
-    embedder = QueryOnlyE5() if hybrid else __import__("assistant.embeddings").embeddings.HashEmbedder(dim=384)
+    embedder = QueryOnlyE5() if hybrid else __import__("assistant.search.embeddings").embeddings.HashEmbedder(dim=384)
     t1 = time.perf_counter()
     docs = load_corpus(settings.corpus_dir)
     t2 = time.perf_counter()

@@ -32,11 +32,11 @@ def phase(corpus: str, index: str, n_queries: int) -> dict:
     """Inside a subprocess: ingest (parse + rules), index, query, match; times and peak RSS."""
     import datetime as dt
 
-    from assistant.embeddings import make_embedder
-    from assistant.index import open_index
-    from assistant.knowledge import Knowledge
-    from assistant.match import match_profile
-    from assistant.retrieval import Retriever
+    from assistant.answering.match import match_profile
+    from assistant.knowledge.base import Knowledge
+    from assistant.search.embeddings import make_embedder
+    from assistant.search.index import open_index
+    from assistant.search.retrieval import Retriever
     from assistant.settings import Settings
 
     out: dict = {}
@@ -84,8 +84,8 @@ def phase(corpus: str, index: str, n_queries: int) -> dict:
 
 def prepare(folder: Path, n: int) -> dict:
     """Write N documents, draft their rule files and mark them reviewed (as a person would after checking)."""
-    from assistant.corpus import load_document
-    from assistant.rules_draft import draft_rule_file
+    from assistant.knowledge.documents import load_document
+    from assistant.knowledge.rules_draft import draft_rule_file
 
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

@@ -73,7 +73,7 @@ def synthetic_policy(i: int) -> str:
 
 
 def _cn(n: int) -> str:
-    from assistant.corpus import cn_number
+    from assistant.knowledge.documents import cn_number
 
     return cn_number(n)
 
@@ -87,10 +87,10 @@ def write_corpus(folder: Path, n: int) -> Path:
 
 def build_once(corpus_dir: str, embedding: str) -> dict:
     """Run inside a subprocess: load, chunk, embed, index; report time and peak memory."""
-    from assistant.corpus import load_corpus
-    from assistant.embeddings import make_embedder
-    from assistant.index import open_index
-    from assistant.retrieval import Retriever
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.embeddings import make_embedder
+    from assistant.search.index import open_index
+    from assistant.search.retrieval import Retriever
     from assistant.settings import Settings
 
     rss_before = _rss_mb()

@@ -20,10 +20,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.corpus import load_corpus  # noqa: E402
-from assistant.embeddings import make_embedder  # noqa: E402
-from assistant.index import open_index  # noqa: E402
-from assistant.retrieval import RRF_K, Retriever  # noqa: E402
+from assistant.knowledge.documents import load_corpus  # noqa: E402
+from assistant.search.embeddings import make_embedder  # noqa: E402
+from assistant.search.index import open_index  # noqa: E402
+from assistant.search.retrieval import RRF_K, Retriever  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 METRICS = ("hit@1", "hit@3", "hit@5", "MRR")
@@ -89,7 +89,7 @@ def table(results: dict[str, Metrics]) -> str:
 
 def no_overlap(retriever: Retriever, question: Question) -> bool:
     """True when the question's keywords share nothing with the text of its expected clauses."""
-    from assistant.retrieval import keyword_tokens
+    from assistant.search.retrieval import keyword_tokens
 
     doc = retriever.docs[question.doc_id]
     clause_text = " ".join(u.text for u in doc.units if u.label in question.expect)
@@ -156,8 +156,8 @@ def sweep(retriever: Retriever, questions: list[Question]) -> str:
 
 def ablations(retriever: Retriever, questions: list[Question]) -> str:
     """The chunking choices, measured: which chunks each method sees, and what BM25 indexes."""
-    from assistant.retrieval import keyword_tokens
-    from assistant.sparse import KeywordIndex
+    from assistant.search.keywords import KeywordIndex
+    from assistant.search.retrieval import keyword_tokens
 
     lines = ["| variant | method | hit@1 | hit@3 | hit@5 | MRR |", "|---" * 6 + "|"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.knowledge import Knowledge
+from assistant.knowledge.base import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

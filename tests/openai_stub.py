@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from assistant.embeddings import HashEmbedder
+from assistant.search.embeddings import HashEmbedder
 
 EMPTY_REPLY = "（stub: 无更多回复）"
 

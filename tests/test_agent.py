@@ -19,9 +19,8 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from assistant import Assistant
-from assistant.agent import MAX_MODEL_CALLS, Record, make_tools, supported_facts
-from assistant.calculator import Facts
-from assistant.prompts import (
+from assistant.answering.agent import MAX_MODEL_CALLS, Record, make_tools, supported_facts
+from assistant.answering.prompts import (
     FALLBACK_NOTICE,
     FALLBACK_NOTICES,
     NOTICE_MALFORMED,
@@ -31,6 +30,7 @@ from assistant.prompts import (
     NOTICE_UNSUPPORTED_VERDICT,
     SYSTEM_PROMPT,
 )
+from assistant.knowledge.calculator import Facts
 from assistant.settings import Settings
 from tests.fake_chat import ToolCallingFake, call, fake
 from tests.openai_stub import OpenAIStub
@@ -370,7 +370,7 @@ def test_prompts_state_the_rules(kb):
     assert "北京" not in SYSTEM_PROMPT and "2022" not in SYSTEM_PROMPT
     import datetime
 
-    from assistant.agent import _system_prompt
+    from assistant.answering.agent import _system_prompt
 
     built = _system_prompt(kb, datetime.date(2025, 3, 1))
     assert "在2022-2024年内有效" in built and "关于促进本市新型基础设施投资" in built

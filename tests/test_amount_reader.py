@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import AmountError
-from assistant.money import MAX_YUAN, find_mentions, parse_amount
+from assistant.text.amounts import MAX_YUAN, find_mentions, parse_amount
 
 SENTENCE = "平台建设投资{}，能补多少？"
 

@@ -11,13 +11,13 @@ import docx
 import pytest
 
 import app
-from assistant.answer import Answer
-from assistant.answer_log import AnswerLog, session_tag
+from assistant.answering.answer import Answer
+from assistant.answering.prompts import FALLBACK_NOTICES
 from assistant.errors import PolicyError, SettingsError
-from assistant.prompts import FALLBACK_NOTICES
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.webui import (
+from assistant.web.answer_log import AnswerLog, session_tag
+from assistant.web.state import (
     FieldError,
     FormError,
     WebApp,
@@ -405,15 +405,15 @@ def test_match_ui_handler_puts_errors_next_to_the_field(web):
 
 
 def test_match_table_names_each_document_when_there_are_several(corpus_copy, tmp_path):
-    from assistant.ingest import add_document
-    from assistant.knowledge import Knowledge
-    from assistant.rules_draft import draft_rule_file
+    from assistant.knowledge.base import Knowledge
+    from assistant.knowledge.ingest import add_document
+    from assistant.knowledge.rules_draft import draft_rule_file
     from tests.policy_fixtures import DOCX_STEM, PDF_STEM, write_docx_policy, write_pdf_policy
 
     settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx",
                                  answer_log=tmp_path / "a.jsonl")
     for path in (write_docx_policy(tmp_path), write_pdf_policy(tmp_path)):
-        add_document(settings, path, update_index=False)
+        add_document(settings, path)
     for stem in (DOCX_STEM, PDF_STEM):
         draft_rule_file(Knowledge.load(corpus_copy).docs[stem])
     rules = corpus_copy / f"{DOCX_STEM}.rules.yaml"  # the .docx policy reviewed, the .pdf one not

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.calculator import Facts, calculate
 from assistant.errors import AmountError
-from assistant.money import format_yuan, parse_amount
+from assistant.knowledge.calculator import Facts, calculate
+from assistant.text.amounts import format_yuan, parse_amount
 
 D = Decimal
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.chunking import CHUNKER_VERSION, chunk_corpus, chunk_document, split_sentences
-from assistant.corpus import load_corpus
+from assistant.knowledge.documents import load_corpus
+from assistant.search.chunking import CHUNKER_VERSION, chunk_corpus, chunk_document, split_sentences
 
 MEASURES = [f"（{n}）" for n in "一二三四五六七八九十"]
 

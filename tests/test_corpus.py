@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import clean, load_document, parse_structure
 from assistant.errors import CorpusError
+from assistant.knowledge.documents import clean, load_document, parse_structure
 
 from .conftest import CORPUS, DOC_ID
 

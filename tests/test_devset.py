@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.answering.verify import check_answer
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.verify import check_answer
 
 CASES = yaml.safe_load((Path(__file__).parent / "dev_set.yaml").read_text(encoding="utf-8"))
 CONTRACT_KEYS = {"answer", "mode", "in_scope", "citations", "calculations", "eligibility", "follow_up"}

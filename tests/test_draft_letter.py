@@ -10,7 +10,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from assistant.draft import build_draft, titles_of
+from assistant.answering.draft import build_draft, titles_of
 from assistant.service import Assistant
 from assistant.settings import Settings
 

@@ -8,8 +8,8 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.knowledge import Knowledge
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.rules_draft import draft_rule_file
 from bench.bench_drafting import FIXTURES, score
 
 STEMS = ("county-industry-2024", "county-tourism-2024", "city-talent-tech-2025")
@@ -25,7 +25,7 @@ def test_recall_and_precision_on_the_annotated_texts():
 
 
 def test_drafts_load_and_the_header_lists_what_was_not_expressed(tmp_path: Path):
-    from assistant.kind_calc import examples
+    from assistant.knowledge.kind_calc import examples
 
     for stem in STEMS:
         shutil.copy(FIXTURES / f"{stem}.txt", tmp_path / f"{stem}.txt")

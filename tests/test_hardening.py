@@ -14,15 +14,15 @@ from pathlib import Path
 import docx
 import pytest
 
-from assistant.answer import Answer
-from assistant.answer_log import AnswerLog
+from assistant.answering.answer import Answer
 from assistant.errors import CorpusError, PolicyError
-from assistant.ingest import add_document
-from assistant.inputs import InputTypeError, clean_text
-from assistant.knowledge import Knowledge
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.ingest import add_document
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.webui import FieldError, WebApp
+from assistant.text.inputs import InputTypeError, clean_text
+from assistant.web.answer_log import AnswerLog
+from assistant.web.state import FieldError, WebApp
 
 from .conftest import DOC_ID, ROOT
 
@@ -174,8 +174,8 @@ def test_every_api_handler_goes_through_one_wrapper(web):
     import gradio as gr
 
     import app
-    from assistant.endpoints import endpoint
-    from assistant.inputs import as_text
+    from assistant.text.inputs import as_text
+    from assistant.web.endpoints import endpoint
 
     @endpoint(app.UNEXPECTED, question=(as_text, "问题 question"))
     def handler(question, other=None):
@@ -229,9 +229,9 @@ def test_add_never_overwrites_a_reviewed_document_without_the_flag(corpus_copy, 
     other.write_text(original.replace("单个平台建设补贴最高不超过500万元", "单个平台建设补贴最高不超过800万元"), encoding="utf-8")
     for flags in ({}, {"force": True}):
         with pytest.raises(CorpusError, match="已有审核过的规则.*--replace-reviewed"):
-            add_document(settings, other, update_index=False, **flags)  # was: --force succeeded
+            add_document(settings, other, **flags)  # was: --force succeeded
     with pytest.raises(CorpusError, match="不符，未做任何更改"):
-        add_document(settings, other, replace_reviewed=True, update_index=False)
+        add_document(settings, other, replace_reviewed=True)
     assert target.read_text(encoding="utf-8") == original
     assert (corpus_copy / f"{DOC_ID}.rules.yaml").read_text(encoding="utf-8") == rules_before
     assert not (corpus_copy / ".backup").exists()
@@ -244,7 +244,7 @@ def test_replacing_a_reviewed_document_keeps_a_backup(corpus_copy, tmp_path):
     other = tmp_path / "incoming" / target.name
     other.parent.mkdir()
     other.write_text(original + "\n", encoding="utf-8")  # a text the reviewed rules still match
-    report = add_document(settings, other, replace_reviewed=True, update_index=False)
+    report = add_document(settings, other, replace_reviewed=True)
     backups = list((corpus_copy / ".backup").iterdir())
     assert len(backups) == 1 and any("已备份" in line for line in report)
     assert (backups[0] / target.name).read_text(encoding="utf-8") == original

@@ -19,11 +19,11 @@ from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
 import app
-from assistant.answer_log import AnswerLog
-from assistant.login_gate import LoginGate, Throttle
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.webui import WebApp
+from assistant.web.answer_log import AnswerLog
+from assistant.web.login_gate import LoginGate, Throttle
+from assistant.web.state import WebApp
 
 from .conftest import ROOT
 from .test_browser import AppServer
@@ -90,7 +90,7 @@ def test_every_route_but_the_login_needs_the_session(demo, method, path):
 
 def test_failed_logins_are_throttled_with_a_growing_wait(demo, caplog):
     clock = Clock()
-    with gated(demo, clock=clock) as client, caplog.at_level(logging.INFO, logger="assistant.login_gate"):
+    with gated(demo, clock=clock) as client, caplog.at_level(logging.INFO, logger="assistant.web.login_gate"):
         assert [login(client, "wrong").status_code for _ in range(3)] == [400, 400, 400]
         refused = login(client)  # the right password, within the window
         assert refused.status_code == 429 and refused.headers["retry-after"] == "60"

@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from assistant import index as index_mod
-from assistant.embeddings import make_embedder
 from assistant.errors import PolicyError, SearchIndexError, SearchUnavailable
-from assistant.index import COLLECTION, open_index
-from assistant.index_store import MARKER, ServerStore
-from assistant.retrieval import Retriever
+from assistant.search import index as index_mod
+from assistant.search.embeddings import make_embedder
+from assistant.search.index import COLLECTION, open_index
+from assistant.search.retrieval import Retriever
+from assistant.search.store import MARKER, ServerStore
 from assistant.settings import Settings
 
 from .conftest import ROOT
@@ -65,8 +65,8 @@ def test_a_replaced_index_folder_is_reopened_and_a_missing_one_is_unavailable(lo
 BUILDER = r"""
 import json, sys, time
 from assistant import index
-from assistant.corpus import load_corpus
-from assistant.embeddings import make_embedder
+from assistant.knowledge.documents import load_corpus
+from assistant.search.embeddings import make_embedder
 from assistant.settings import Settings
 
 settings = Settings.from_env()

@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from assistant import index as index_mod
-from assistant.corpus import load_corpus
-from assistant.embeddings import make_embedder
 from assistant.errors import PolicyError, SearchIndexError
-from assistant.index import COLLECTION, open_index
-from assistant.retrieval import Retriever
+from assistant.knowledge.documents import load_corpus
+from assistant.search import index as index_mod
+from assistant.search.embeddings import make_embedder
+from assistant.search.index import COLLECTION, open_index
+from assistant.search.retrieval import Retriever
 from assistant.settings import Settings
 
 
@@ -70,7 +70,7 @@ def test_rebuilds_when_the_corpus_text_changes(settings, corpus_copy, caplog):
     path.write_text(path.read_text(encoding="utf-8").replace("单个平台建设补贴最高不超过500万元", "单个平台建设补贴最高不超过600万元"), encoding="utf-8")
     changed = load_corpus(corpus_copy)
     emb = CountingEmbedder()
-    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.index"):
         ix = open_index(settings, changed, emb)
     # one document, one changed: it alone is updated (incremental), not a full rebuild, and of its
     # chunks only the two whose text changed (the measure and its sentence) are embedded again
@@ -84,7 +84,7 @@ def test_rebuilds_when_the_corpus_text_changes(settings, corpus_copy, caplog):
 def test_rebuilds_when_the_embedder_changes(settings, kb, caplog):
     open_index(settings, kb.docs, CountingEmbedder()).close()
     other = CountingEmbedder(fingerprint_suffix=":v2")
-    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.index"):
         ix = open_index(settings, kb.docs, other)
     assert ix.rebuilt and other.embedded == len(ix.chunks)
     assert "向量模型变化" in caplog.text and ix.collection.metadata["embedder"] == other.fingerprint
@@ -94,7 +94,7 @@ def test_rebuilds_a_corrupt_index_folder(settings, kb, caplog):
     open_index(settings, kb.docs, CountingEmbedder()).close()
     (settings.index_dir / "chroma.sqlite3").write_bytes(b"this is not a sqlite database" * 500)
     emb = CountingEmbedder()
-    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.index"):
         ix = open_index(settings, kb.docs, emb)
     assert ix.rebuilt and emb.embedded == len(ix.chunks)
     assert "已损坏" in caplog.text and str(settings.index_dir) in caplog.text
@@ -107,7 +107,7 @@ def test_rebuilds_a_deleted_index_folder(settings, kb, caplog):
     open_index(settings, kb.docs, CountingEmbedder()).close()
     shutil.rmtree(settings.index_dir)
     emb = CountingEmbedder()
-    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.index"):
         ix = open_index(settings, kb.docs, emb)
     assert ix.rebuilt and emb.embedded == len(ix.chunks) and "索引不存在" in caplog.text
     assert ix.collection.count() == len(ix.chunks)
@@ -118,7 +118,7 @@ def test_a_build_interrupted_halfway_is_rebuilt(settings, kb, monkeypatch, caplo
     with pytest.raises(SearchIndexError, match="构建索引失败"):
         open_index(settings, kb.docs, CountingEmbedder(fail_after=20))
     emb = CountingEmbedder()
-    with caplog.at_level(logging.WARNING, logger="assistant.index"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.index"):
         ix = open_index(settings, kb.docs, emb)
     assert ix.rebuilt and "未构建完成" in caplog.text and ix.collection.count() == len(ix.chunks)
 
@@ -204,8 +204,8 @@ def test_round_trip_through_a_real_chroma_server(chroma_server, kb, tmp_path):
 
 
 def test_an_edit_re_embeds_only_the_chunks_whose_text_changed(settings, corpus_copy, monkeypatch):
-    from assistant.corpus import load_corpus
-    from assistant.embeddings import HashEmbedder
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.embeddings import HashEmbedder
 
     class Counting(HashEmbedder):
         def __init__(self):

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.calculator import Inputs, compute
 from assistant.errors import AmountError, RuleError
-from assistant.kind_calc import MissingInput, examples
-from assistant.knowledge import Knowledge
-from assistant.quantities import read_inputs, read_level, read_quantity, read_year
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.calculator import Inputs, compute
+from assistant.knowledge.kind_calc import MissingInput, examples
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.reading.quantities import read_inputs, read_level, read_quantity, read_year
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafting"
 IND, TOUR = "county-industry-2024", "county-tourism-2024"
@@ -204,7 +204,7 @@ def test_a_figure_not_in_the_quote_or_an_ambiguous_bound_fails_loading(tmp_path,
 def test_matching_uses_the_new_kinds(kb):
     import datetime as dt
 
-    from assistant.match import match_profile
+    from assistant.answering.match import match_profile
 
     level, area = rule(kb, IND, "（二）", 1), rule(kb, IND, "（八）")
     profile = {"registered_in": "某县", level.input_key: "省级", area.input_key: "20001平方米",

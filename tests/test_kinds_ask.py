@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.ingest import add_document
-from assistant.knowledge import Knowledge
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.ingest import add_document
+from assistant.knowledge.rules_draft import draft_rule_file
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -46,7 +46,7 @@ def bot(tmp_path_factory):
     corpus = tmp / "corpus"
     shutil.copytree(CORPUS, corpus)
     settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx", today="2024-06-01")
-    add_document(settings, FIXTURES / f"{IND}.txt", update_index=False)
+    add_document(settings, FIXTURES / f"{IND}.txt")
     path, _ = draft_rule_file(Knowledge.load(corpus).docs[IND])
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     seen: dict[str, int] = {}
@@ -114,7 +114,7 @@ def test_a_range_is_never_answered_with_another_provisions_cap(bot):
 def test_every_figure_of_these_answers_passes_the_verifier(bot, question):
     import datetime as dt
 
-    from assistant.verify import check_answer
+    from assistant.answering.verify import check_answer
 
     reply = bot.ask(question)
     unsupported = check_answer(reply, question, [], dt.date.fromisoformat(reply.asked_on), bot.kb)
@@ -127,7 +127,7 @@ def test_the_model_tool_takes_a_level_from_the_users_words_only(bot):
     a level the model invents is not used."""
     import json
 
-    from assistant.agent import Record, make_tools
+    from assistant.answering.agent import Record, make_tools
 
     rule = next(r for r in bot.kb.rules if r.kind == "tiered" and "专精特新" in r.aliases)
     said = "我们新认定为国家级专精特新企业，奖励多少？"
@@ -153,9 +153,9 @@ def test_a_bare_answer_to_what_was_asked_continues_the_topic(bot):
 
 def test_the_calculator_tab_offers_and_uses_a_rules_own_inputs(bot, tmp_path):
     """The app's 补贴计算器 on a tiered rule: the level choice is offered, used, and asked for."""
-    from assistant.answer_log import AnswerLog
-    from assistant.render import FieldError
-    from assistant.webui import WebApp
+    from assistant.web.answer_log import AnswerLog
+    from assistant.web.render import FieldError
+    from assistant.web.state import WebApp
 
     web = WebApp(bot.settings, bot=bot, answer_log=AnswerLog(tmp_path / "log.jsonl", ()))
     rule = next(r for r in bot.kb.rules if r.kind == "tiered" and "专精特新" in r.aliases)

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.calculator import calculate
+from assistant.answering.match import match_profile
 from assistant.errors import CorpusError, RuleError
-from assistant.ingest import add_document
-from assistant.knowledge import Knowledge
-from assistant.match import match_profile
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.calculator import calculate
+from assistant.knowledge.ingest import add_document
+from assistant.knowledge.rules_draft import draft_rule_file
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -31,7 +31,7 @@ def corpus3(corpus_copy, tmp_path):
     inbox.mkdir()
     settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx")
     for path in (write_docx_policy(inbox), write_pdf_policy(inbox)):
-        add_document(settings, path, update_index=False)
+        add_document(settings, path)
     return corpus_copy
 
 
@@ -56,7 +56,7 @@ def test_added_documents_are_parsed_with_their_own_numbering(corpus3):
 
 def test_add_reports_what_it_cannot_find(corpus_copy, tmp_path):
     settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx")
-    report = add_document(settings, write_pdf_policy(tmp_path), update_index=False)
+    report = add_document(settings, write_pdf_policy(tmp_path))
     assert any("valid_to" in line and "不做猜测" in line for line in report)
 
 
@@ -176,9 +176,9 @@ def test_match_cli_json(tmp_path):
 
 
 def test_incremental_indexing_reembeds_only_the_changed_document(corpus3, tmp_path):
-    from assistant.chunking import chunk_document
-    from assistant.corpus import load_corpus
-    from assistant.index import open_index
+    from assistant.knowledge.documents import load_corpus
+    from assistant.search.chunking import chunk_document
+    from assistant.search.index import open_index
 
     from .test_index import CountingEmbedder
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.errors import AmountError
-from assistant.money import (
+from assistant.text.amounts import (
     MAX_YUAN,
     Mention,
     find_mentions,

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from assistant.errors import PolicyError
-from assistant.retrieval import MAX_QUERY_CHARS, Passage, QueryError, Retriever, keyword_tokens
-from assistant.search_cli import add_parsers
+from assistant.search.cli import add_parsers
+from assistant.search.retrieval import MAX_QUERY_CHARS, Passage, QueryError, Retriever, keyword_tokens
 from assistant.settings import Settings
 from bench.retrieval_eval import build_retriever, evaluate, load_questions
 

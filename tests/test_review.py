@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from assistant.knowledge import Knowledge
-from assistant.review import review
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.review import review
+from assistant.knowledge.rules_draft import draft_rule_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafting"
 STEM = "county-industry-2024"

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.errors import RuleError
-from assistant.knowledge import Knowledge
+from assistant.knowledge.base import Knowledge
 
 from .conftest import DOC_ID
 

@@ -64,10 +64,10 @@ def test_chat_tab_keeps_no_conversation_in_the_process(tmp_path):
     import gradio as gr
 
     import app
-    from assistant.answer_log import AnswerLog
     from assistant.service import Assistant
     from assistant.settings import Settings
-    from assistant.webui import WebApp
+    from assistant.web.answer_log import AnswerLog
+    from assistant.web.state import WebApp
 
     settings = Settings.from_env(embedding="hash", index_dir=tmp_path / "index")
     web = WebApp(settings, bot=Assistant(settings), answer_log=AnswerLog(tmp_path / "answers.jsonl"))

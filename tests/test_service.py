@@ -7,7 +7,7 @@ import json
 import docx
 import pytest
 
-from assistant.draft import build_draft
+from assistant.answering.draft import build_draft
 from assistant.service import MAX_QUESTION, Assistant
 from assistant.settings import Settings
 

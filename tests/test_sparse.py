@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import assistant.retrieval as retrieval
-from assistant.corpus import load_corpus
-from assistant.embeddings import HashEmbedder
-from assistant.index import open_index
-from assistant.segmenter import ShardedFreq, new_tokenizer
+import assistant.search.retrieval as retrieval
+from assistant.knowledge.documents import load_corpus
+from assistant.search.embeddings import HashEmbedder
+from assistant.search.index import open_index
+from assistant.search.keywords import KeywordIndex, fingerprint
 from assistant.settings import Settings
-from assistant.sparse import KeywordIndex, fingerprint
+from assistant.text.segmenter import ShardedFreq, new_tokenizer
 
 
 def test_scores_rank_like_rank_bm25():
@@ -105,7 +105,7 @@ def test_a_damaged_keyword_index_is_rebuilt_not_trusted(tmp_path, kb, damage, co
 def test_the_cached_dictionary_cuts_exactly_like_jieba(doc, tmp_path, monkeypatch):
     import jieba
 
-    from assistant.segmenter import _cache_path, write_cache
+    from assistant.text.segmenter import _cache_path, write_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     plain = jieba.Tokenizer()

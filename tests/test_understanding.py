@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.facts import read_facts
-from assistant.ingest import add_document
-from assistant.knowledge import Knowledge
-from assistant.rules_draft import draft_rule_file
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.ingest import add_document
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.reading.facts import read_facts
 from assistant.service import Assistant
 from assistant.settings import Settings
 from bench.conversation_eval import check_case, is_misread
@@ -53,7 +53,7 @@ def test_facts_are_read_with_their_grammar(kb, flags, text, expected):
 @pytest.mark.parametrize("trade, met", [("拉面馆", False), ("软件和信息服务业", True), ("汽车制造", True),
                                         ("律师事务所", False), ("连锁超市", False), ("区块链", True), ("宠物", None)])
 def test_industry_goes_through_the_lexicon_to_the_policy_sections(kb, trade, met):
-    from assistant.calculator import Facts
+    from assistant.knowledge.calculator import Facts
 
     verdicts = kb.eligibility("platform_construction", Facts(industry=trade), dt.date(2023, 6, 1))
     industry = next(v for v in verdicts if v.criterion.startswith("属于工业"))
@@ -167,7 +167,7 @@ def test_an_added_documents_measure_routes_to_it(corpus_copy, tmp_path):
     src.write_text(COMPUTE_DOC, encoding="utf-8")
     settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx",
                                  today="2024-06-01")
-    add_document(settings, src, update_index=False)
+    add_document(settings, src)
     path, drafts = draft_rule_file(Knowledge.load(corpus_copy).docs["compute-centres-2023"])
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert len(data["rules"][0]["examples"]) >= 10 and data["rules"][0]["aliases"]  # proposed for review
@@ -189,7 +189,7 @@ TUNE = yaml.safe_load((ROOT / "tests" / "questions" / "tune.yaml").read_text(enc
 @pytest.mark.slow
 def test_tune_questions_score(tmp_path):
     """The natural questions written while building (the holdout set is scored only by bench/)."""
-    from assistant.verify import check_answer
+    from assistant.answering.verify import check_answer
 
     bots: dict[str, Assistant] = {}
     right = misreads = 0
@@ -224,7 +224,7 @@ def test_citation_numbers_follow_reading_order(bot, question):
 
 
 def test_example_vectors_are_cached_across_processes(kb, tmp_path):
-    from assistant.router import Router
+    from assistant.reading.router import Router
 
     calls = []
 

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from assistant import Assistant
-from assistant.answer import Answer
-from assistant.calculator import Facts
-from assistant.claims import read_figures, read_statements
+from assistant.answering.answer import Answer
+from assistant.answering.claims import read_figures, read_statements
+from assistant.answering.verify import Turn, check_answer
+from assistant.knowledge.calculator import Facts
 from assistant.settings import Settings
-from assistant.verify import Turn, check_answer
 
 ON = dt.date(2025, 3, 1)
 QUESTION = "平台建设投资1200万元，能补多少？"

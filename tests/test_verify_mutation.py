@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.prompts import FALLBACK_NOTICE
+from assistant.answering.prompts import FALLBACK_NOTICE
 from tests.openai_stub import OpenAIStub
 from tests.verify_mutations import agent_subset, cases, mutation_bot, run_agent_case, stub_model, stub_script
 

@@ -25,12 +25,12 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 
 from assistant import Assistant
-from assistant.agent import Record, _validity_note, make_tools, model_answer
-from assistant.answer import Answer
-from assistant.claims import quote_spans, read_figures
-from assistant.money import format_rate, format_yuan
+from assistant.answering.agent import Record, _validity_note, make_tools, model_answer
+from assistant.answering.answer import Answer
+from assistant.answering.claims import quote_spans, read_figures
+from assistant.answering.verify import Turn, user_figures
 from assistant.settings import Settings
-from assistant.verify import Turn, user_figures
+from assistant.text.amounts import format_rate, format_yuan
 
 TODAY = "2025-03-01"  # after the policy's validity: most cases are "已届满"
 IN_FORCE = "2023年6月1日申请，"  # one base per rule asks about a day inside it

@@ -1,0 +1,253 @@
+"""Load policy documents, clean conversion artifacts and parse them into citable units.
+
+The *cleaned* text is the document text: every offset and every quote refers to it, so a
+citation is always ``doc.text[start:end] == quote``. ``raw_offset`` maps back to the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import CorpusError
+from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
+
+SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+# Leftovers of Word → text conversion that are not part of the published text.
+ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    clause: str | None
+    section: str | None
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id,
+            "clause": self.clause,
+            "section": self.section,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    doc_id: str
+    title: str = ""
+    short_title: str = ""
+    issuers: tuple[str, ...] = ()
+    doc_number: str = ""
+    region: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source: str = ""
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: Path
+    raw_text: str
+    text: str
+    meta: DocMeta
+    units: list[Unit]
+    raw_offsets: list[int] = field(repr=False, default_factory=list)
+
+    @property
+    def measures(self) -> list[Unit]:
+        return [u for u in self.units if u.kind == "measure"]
+
+    def unit(self, label: str) -> Unit:
+        for u in self.units:
+            if u.label == label:
+                return u
+        raise KeyError(label)
+
+    def unit_at(self, offset: int) -> Unit | None:
+        """The innermost unit containing ``offset`` (a measure rather than its part)."""
+        hits = [u for u in self.units if u.start <= offset < u.end]
+        return min(hits, key=lambda u: u.end - u.start) if hits else None
+
+    def raw_offset(self, offset: int) -> int:
+        return self.raw_offsets[offset] if offset < len(self.raw_offsets) else len(self.raw_text)
+
+    def citation(self, start: int, end: int) -> Citation:
+        unit = self.unit_at(start)
+        return Citation(
+            doc_id=self.doc_id,
+            clause=unit.label if unit else None,
+            section=unit.section if unit else None,
+            quote=self.text[start:end],
+            start=start,
+            end=end,
+        )
+
+    def cite(self, quote: str) -> Citation:
+        """Cite a verbatim quote; raises KeyError when it is not in the text."""
+        start = self.text.find(quote)
+        if start < 0 or not quote:
+            raise KeyError(quote)
+        return self.citation(start, start + len(quote))
+
+    def unit_citation(self, unit: Unit) -> Citation:
+        return self.citation(unit.start, unit.end)
+
+
+def clean(raw: str) -> tuple[str, list[int]]:
+    """Drop conversion artifacts; return the text and, per kept character, its raw offset."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    kept: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in ARTIFACTS.finditer(raw):
+        kept.append(raw[pos : m.start()])
+        offsets.extend(range(pos, m.start()))
+        pos = m.end()
+    kept.append(raw[pos:])
+    offsets.extend(range(pos, len(raw)))
+    return "".join(kept), offsets
+
+
+def read_text(path: Path) -> str:
+    """The text of a .txt/.md/.docx/.pdf file; unreadable files raise CorpusError."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".txt", ".md"):
+            return path.read_text(encoding="utf-8")
+        if suffix == ".docx":
+            import docx  # python-docx: only needed for .docx files
+
+            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        if suffix == ".pdf":
+            from pypdf import PdfReader
+
+            text = "\n".join((page.extract_text() or "") for page in PdfReader(str(path)).pages)
+            if not text.strip():
+                raise CorpusError(f"文件 {path.name} 是扫描版或空白 PDF，无法提取文字，请提供文字版")
+            return text
+    except CorpusError:
+        raise
+    except UnicodeDecodeError:
+        raise CorpusError(f"文件 {path.name} 不是 UTF-8 编码的文本，请转换为 UTF-8 后再放入 corpus/") from None
+    except Exception as exc:  # a broken .docx/.pdf: name the file, not the library's traceback
+        raise CorpusError(f"无法读取文件 {path.name}：文件已损坏或格式不符（{type(exc).__name__}）") from None
+    raise CorpusError(f"不支持的文件类型 {path.name}，只接受 {'、'.join(SUFFIXES)}")
+
+
+def _date(value, name: str, key: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise CorpusError(f"元数据 {name} 的 {key} 应为 YYYY-MM-DD 日期，实际为“{value}”") from None
+
+
+def load_meta(path: Path, doc_id: str) -> DocMeta:
+    meta_path = path.with_name(f"{path.stem}.meta.yaml")
+    if not meta_path.exists():
+        return DocMeta(doc_id=doc_id)
+    try:
+        data = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"元数据文件 {meta_path.name} 不是合法的 YAML：{exc.__class__.__name__}") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"元数据文件 {meta_path.name} 应为键值对（title、valid_from、valid_to 等）")
+    return DocMeta(
+        doc_id=str(data.get("doc_id") or doc_id),
+        title=str(data.get("title") or ""),
+        short_title=str(data.get("short_title") or ""),
+        issuers=tuple(data.get("issuers") or ()),
+        doc_number=str(data.get("doc_number") or ""),
+        region=str(data.get("region") or ""),
+        valid_from=_date(data.get("valid_from"), meta_path.name, "valid_from"),
+        valid_to=_date(data.get("valid_to"), meta_path.name, "valid_to"),
+        source=str(data.get("source") or ""),
+    )
+
+
+FULL_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+
+
+def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
+    """Fill what the metadata file leaves empty from what the text states outright.
+
+    Validity dates are taken only when written as full dates (自2023年3月1日起施行，有效期至
+    2025年12月31日); anything vaguer stays empty and is asked for (see ``missing_meta``).
+    """
+    found = {u.kind: u.text for u in units if u.kind in ("title", "issuers", "doc_number", "validity")}
+    values = dict(meta.__dict__)
+    if not values["title"] and "title" in found:
+        values["title"] = found["title"].replace("\n", "")
+    if not values["issuers"] and "issuers" in found:
+        values["issuers"] = tuple(found["issuers"].split())
+    if not values["doc_number"] and "doc_number" in found:
+        values["doc_number"] = found["doc_number"]
+    # The validity sentence may be its own paragraph or the last article (第五条 本办法自…起施行).
+    if not values["region"]:
+        place = re.search(r"([\u4e00-\u9fa5]{2,3}?(?:市|省|自治区))", found.get("issuers", "") + found.get("title", ""))
+        values["region"] = place.group(1) if place and not place.group(1).startswith("本") else ""
+    validity = found.get("validity") or next((u.text for u in reversed(units) if VALIDITY_RE.search(u.text)), "")
+    start = re.search(rf"自{FULL_DATE}起(施行|实施)", validity)
+    end = re.search(rf"有效期至{FULL_DATE}", validity)
+    if values["valid_from"] is None and start:
+        values["valid_from"] = dt.date(int(start[1]), int(start[2]), int(start[3]))
+    if values["valid_to"] is None and end:
+        values["valid_to"] = dt.date(int(end[1]), int(end[2]), int(end[3]))
+    return DocMeta(**values)
+
+
+def missing_meta(meta: DocMeta) -> list[str]:
+    """Fields a person must fill in the metadata file (we do not guess them)."""
+    return [k for k in ("title", "valid_from", "valid_to") if not getattr(meta, k)]
+
+
+def load_document(path: Path) -> Document:
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise CorpusError(f"不支持的文件类型 {path.name}，只接受 {'、'.join(SUFFIXES)}")
+    raw = read_text(path)
+    text, offsets = clean(raw)
+    units = parse_structure(text, path.name)
+    meta = infer_meta(load_meta(path, path.stem), units)
+    if not meta.title:
+        meta = DocMeta(**{**meta.__dict__, "title": path.stem})
+    return Document(meta.doc_id, path, raw, text, meta, units, offsets)
+
+
+def document_files(corpus_dir: Path) -> list[Path]:
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"政策文件目录 {corpus_dir} 不存在，请检查设置 POLICY_CORPUS_DIR")
+    return sorted(
+        p
+        for p in corpus_dir.iterdir()
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")) and p.name != "README.md"
+    )
+
+
+def load_corpus(corpus_dir: Path) -> dict[str, Document]:
+    docs: dict[str, Document] = {}
+    files = document_files(corpus_dir)
+    if not files:
+        raise CorpusError(f"政策文件目录 {corpus_dir} 中没有政策文件（{'、'.join(SUFFIXES)}）")
+    for path in files:
+        doc = load_document(path)
+        if doc.doc_id in docs:
+            raise CorpusError(f"文件 {path.name} 的文档编号 {doc.doc_id} 与 {docs[doc.doc_id].path.name} 重复")
+        docs[doc.doc_id] = doc
+    return docs

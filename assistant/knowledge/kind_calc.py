@@ -1,0 +1,217 @@
+"""Pure calculators for the kinds of ``kinds.py``: exact ``Decimal``, one-line Chinese trace each.
+
+A missing input raises ``MissingInput`` whose message is the question to ask ("请说明认定级别：
+省级或国家级"); nothing is assumed. A range is answered as a range (amount = its top, 最高;
+``low_yuan`` = its bottom); a floor (不低于) as a floor.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.errors import AmountError
+from assistant.knowledge.calculator import Calculation, Inputs
+from assistant.knowledge.kinds import ask, needs
+from assistant.knowledge.rules import Rule
+from assistant.text.amounts import format_rate, format_yuan
+
+
+class MissingInput(AmountError):
+    """The rule needs an input the question did not give; the message asks for it."""
+
+    def __init__(self, rule: Rule, what: str):
+        super().__init__(ask(rule, what))
+        self.what = what
+
+
+def missing(rule: Rule, inputs: Inputs) -> list[str]:
+    """The inputs ``rule`` needs that ``inputs`` lacks, in order (base, level, quantity, year)."""
+    have = {"base": inputs.base, "level": inputs.level, "quantity": inputs.quantity, "year": inputs.year}
+    return [w for w in needs(rule) if have[w] is None]
+
+
+def _q(value: Decimal) -> str:
+    s = format(value.normalize(), "f")
+    return f"{int(value):,}" if value == value.to_integral_value() and abs(value) >= 10000 else s
+
+
+def _calc(rule: Rule, amount: Decimal, trace: str, *, base=None, rate=None, capped=False, low=None,
+          selected="") -> Calculation:
+    return Calculation(rule.id, rule.clause, base, rate, rule.cap, amount, capped, trace, rule.citation,
+                       rule.open_terms, low, selected)
+
+
+def _cap(rule: Rule, raw: Decimal) -> tuple[Decimal, bool, str]:
+    if rule.cap is None:
+        return raw, False, ""
+    per = rule.cap_per or ""
+    if raw > rule.cap:
+        return rule.cap, True, f"，超过{per}上限{format_yuan(rule.cap)}，按上限计"
+    return raw, False, f"，{'恰好等于' if raw == rule.cap else '未超过'}{per}上限{format_yuan(rule.cap)}"
+
+
+def _positive(rule: Rule, value: Decimal, what: str) -> None:
+    if value <= 0:
+        raise AmountError(f"{what}应大于0，实际为{value}")
+
+
+def compute(rule: Rule, inputs: Inputs) -> Calculation:
+    lacking = missing(rule, inputs)
+    if lacking:
+        raise MissingInput(rule, lacking[0])
+    if inputs.base is not None and "base" in needs(rule):
+        _positive(rule, inputs.base, rule.base or "计算基数")
+    return KIND[rule.kind](rule, inputs)
+
+
+def _fixed(rule: Rule, _: Inputs) -> Calculation:
+    a = rule.amount
+    return _calc(rule, a, f"原文规定给予{format_yuan(a)} → 可获{format_yuan(a)}")
+
+
+def _tiered(rule: Rule, i: Inputs) -> Calculation:
+    tier = next((t for t in rule.tiers if i.level in (t.label, *t.words)), None)
+    if tier is None:
+        raise AmountError(f"“{i.level}”不是本条规定的级别；{ask(rule, 'level')}")
+    name = rule.level or "级别"
+    return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → 可获{format_yuan(tier.amount)}",
+                 selected=tier.label)
+
+
+def _per_unit(rule: Rule, i: Inputs) -> Calculation:
+    q, u = i.quantity, rule.unit
+    _positive(rule, q, rule.quantity or "数量")
+    if rule.step is not None:
+        n = (q // rule.step) if rule.step_full else q / rule.step
+        raw = n * rule.amount
+        head = f"{_q(q)}{u}，每满{rule.step_text}{u}{format_yuan(rule.amount)}：{_q(n)} × {format_yuan(rule.amount)} = {format_yuan(raw)}"
+    else:
+        raw = q * rule.amount
+        head = f"{_q(q)}{u} × 每{u}{format_yuan(rule.amount)} = {format_yuan(raw)}"
+    amount, capped, mid = _cap(rule, raw)
+    return _calc(rule, amount, f"{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
+                 selected=f"{_q(q)}{u}")
+
+
+def _banded(rule: Rule, i: Inputs) -> Calculation:
+    q, u = i.quantity, rule.unit
+    _positive(rule, q, rule.quantity or "数量")
+    band = next((b for b in rule.bands if b.holds(q)), None)
+    if band is None:
+        ranges = "；".join(b.describe(u) for b in rule.bands)
+        return _calc(rule, Decimal(0), f"{_q(q)}{u}不在原文规定的任何一档（{ranges}）内 → 原文未规定奖励",
+                     selected=f"{_q(q)}{u}")
+    raw = q * band.amount
+    amount, capped, mid = _cap(rule, raw)
+    trace = (f"{_q(q)}{u}属于“{band.describe(u)}”一档，{_q(q)}{u} × 每{u}{format_yuan(band.amount)} = "
+             f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
+    return _calc(rule, amount, trace, rate=band.amount, capped=capped, selected=band.describe(u))
+
+
+def _range(rule: Rule, i: Inputs) -> Calculation:
+    if rule.range_of == "amount":
+        lo, hi = rule.low, rule.high
+        amount, capped, mid = _cap(rule, hi)
+        trace = (f"原文规定{format_yuan(lo)}至{format_yuan(hi)}，具体数额经评审确定{mid} → "
+                 f"最高可获{format_yuan(amount)}，最低{format_yuan(lo)}")
+        return _calc(rule, amount, trace, capped=capped, low=lo)
+    b = i.base
+    lo, hi = b * rule.low, b * rule.high
+    amount, capped, mid = _cap(rule, hi)
+    low = min(lo, amount)
+    trace = (f"{format_yuan(b)} × {format_rate(rule.low)} = {format_yuan(lo)}；{format_yuan(b)} × {format_rate(rule.high)} = "
+             f"{format_yuan(hi)}{mid}，具体比例经评审确定 → 最高可获{format_yuan(amount)}，最低{format_yuan(low)}")
+    return _calc(rule, amount, trace, base=b, rate=rule.high, capped=capped, low=low)
+
+
+def _rate(rule: Rule, i: Inputs) -> Calculation:
+    b = i.base
+    raw = b * rule.rate
+    amount, capped, mid = _cap(rule, raw)
+    lead = "最高可获" if rule.upper or capped or "不超过" in rule.quote else "可获"
+    return _calc(rule, amount, f"{format_yuan(b)} × {format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}",
+                 base=b, rate=rule.rate, capped=capped)
+
+
+def _min_rate(rule: Rule, i: Inputs) -> Calculation:
+    b = i.base
+    raw = b * rule.rate
+    amount, capped, mid = _cap(rule, raw)
+    lead = "可获" if capped else "至少可获"
+    trace = f"{format_yuan(b)} × 不低于{format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}"
+    return _calc(rule, amount, trace, base=b, rate=rule.rate, capped=capped, low=amount)
+
+
+def _schedule(rule: Rule, i: Inputs) -> Calculation:
+    b, n = i.base, i.year
+    year = next((y for y in rule.years if y.first <= n <= y.last), None)
+    if year is None or n < 1:
+        last = rule.years[-1].last
+        return _calc(rule, Decimal(0), f"原文只规定第1至第{last}年的支持，第{n}年不在支持期内 → 原文未规定奖励",
+                     base=b, selected=f"第{n}年")
+    raw = b * year.rate
+    amount, capped, mid = _cap(rule, raw)
+    trace = (f"第{n}年属于“{year.text}”，{format_yuan(b)} × {format_rate(year.rate)} = {format_yuan(raw)}{mid} → "
+             f"第{n}年最高可获{format_yuan(amount)}")
+    return _calc(rule, amount, trace, base=b, rate=year.rate, capped=capped, selected=year.text)
+
+
+def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
+    b = i.base
+    reached = [t for t in rule.tiers if (b >= t.threshold if rule.inclusive else b > t.threshold)]
+    word = "（含本数）" if rule.inclusive else "（不含本数）"
+    if not reached:
+        first = rule.tiers[0]
+        return _calc(rule, Decimal(0), f"{rule.base}{format_yuan(b)}，未{rule.boundary}最低一档{format_yuan(first.threshold)}{word} → 不予奖励",
+                     base=b)
+    top = reached[-1]
+    trace = (f"{rule.base}{format_yuan(b)}，{rule.boundary}{format_yuan(top.threshold)}{word}一档 → "
+             f"可获{format_yuan(top.amount)}")
+    return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
+
+
+KIND = {"fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
+        "rate": _rate, "min_rate": _min_rate, "schedule": _schedule, "tiered_threshold": _tiered_threshold}
+
+
+def examples(rule: Rule) -> list[tuple[str, str]]:
+    """Worked examples for review ("若为国家级 → 50万元"): (the assumed input, the calculator's result)."""
+    from dataclasses import replace
+
+    r = replace(rule, reviewed=True)
+    out: list[tuple[str, str]] = []
+
+    def run(label: str, inputs: Inputs) -> None:
+        try:
+            c = compute(r, inputs)
+            out.append((label, c.trace))
+        except AmountError as exc:
+            out.append((label, f"无法计算：{exc}"))
+
+    base = Decimal(10_000_000)
+    if r.kind in ("subsidy", "cap_only"):
+        from assistant.knowledge.calculator import calculate
+
+        c = calculate(r, base if r.kind == "subsidy" else None)
+        return [(f"若{r.base}为{format_yuan(base)}" if r.kind == "subsidy" else "无需输入", c.trace)]
+    if r.kind == "tiered":
+        for t in r.tiers:
+            run(f"若为{t.label}", Inputs(level=t.label))
+    elif r.kind in ("per_unit", "banded"):
+        qs = [Decimal(100)] if r.kind == "per_unit" else sorted({v for b in r.bands for v in (b.low, b.high) if v is not None})
+        if r.kind == "per_unit" and r.step is not None:
+            qs = [r.step * 3 + r.step / 2]
+        for q in qs:
+            run(f"若{r.quantity or '数量'}为{_q(q)}{r.unit}", Inputs(quantity=q))
+            if r.kind == "banded":
+                run(f"若{r.quantity or '数量'}为{_q(q + 1)}{r.unit}", Inputs(quantity=q + 1))
+    elif r.kind == "schedule":
+        for y in r.years:
+            run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))
+    elif r.kind == "tiered_threshold":
+        for t in r.tiers:
+            run(f"若{r.base}为{format_yuan(t.threshold)}", Inputs(base=t.threshold))
+            run(f"若{r.base}为{format_yuan(t.threshold + 1)}", Inputs(base=t.threshold + 1))
+    else:
+        run(f"若{r.base}为{format_yuan(base)}" if "base" in needs(r) else "无需输入", Inputs(base=base))
+    return out

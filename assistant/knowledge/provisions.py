@@ -1,0 +1,270 @@
+"""Find the numeric provisions of one clause and say which kind each is (for ``rules_draft``).
+
+Every proposal quotes its sentence verbatim and carries the figures as written, so loading checks
+them against the quote. A sentence about a fund's size or a target is not support to an
+applicant and is skipped; a figure that is only a condition (投资500万元以上的项目) is noted as
+such; every other figure no pattern can express is reported, never approximated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.text.amounts import find_mentions
+
+NUM = r"\d[\d,，]*(?:\.\d+)?"
+AMT = rf"{NUM}\s*(?:万|亿)?元"
+RATE = rf"{NUM}\s*[%％]"
+CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
+UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨"
+DASH = r"\s*[—\-－~～至到]\s*"
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套")
+FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
+TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
+CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
+AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
+
+YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
+FEN = re.compile(rf"分别(?:给予|奖励|补助|补贴|资助)?\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
+LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
+STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
+AMT_RANGE = re.compile(rf"(?P<low>{AMT}){DASH}(?P<high>{AMT})")
+RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
+RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
+PER_UNIT = re.compile(rf"每(?P<full>满)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS})(?:\s*/\s*(?P<unit2>{UNITS}))?")
+QTY_CAP = re.compile(rf"不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
+CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
+MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
+RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
+RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
+BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给予(?:不超过|不低于)")
+BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
+FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<amount>{AMT})(?:的)?{AWARD}|{AWARD}(?P<amount2>{AMT})")
+THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
+BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?的?，"
+                  rf"每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})")
+
+
+@dataclass
+class Proposal:
+    kind: str
+    quote: str
+    fields: dict = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # the figure texts this proposal expresses
+
+
+def _n(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _cn_year(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    table = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + table.get(s[1:], 0)
+    return table.get(s)
+
+
+def _cap(s: str, p: Proposal) -> None:
+    m = CAP.search(s)
+    if m:
+        p.fields["cap"] = _n(m["cap"])
+        p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
+        p.used.add(_n(m["cap"]))
+
+
+def bands(clause: str) -> tuple[Proposal, int, int] | None:
+    """Per-unit amounts by bands of a quantity across the clause's sentences; (proposal, start, end)."""
+    found = list(BAND.finditer(clause))
+    if len(found) < 2 or len({m["unit"] for m in found}) != 1:
+        return None
+    rows, prev_high_inclusive = [], None
+    for m in found:
+        row: dict = {"amount": _n(m["amt"])}
+        if m["low"]:
+            row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
+            row["low_inclusive"] = prev_high_inclusive is not True if rows else True
+        elif m["word"] == "以上":
+            # Civil Code: 以上 includes the number, unless the band below already took it (（含200平方米）)
+            row |= {"low": m["high"], "low_inclusive": not (rows and rows[-1].get("high") == m["high"]
+                                                             and rows[-1].get("high_inclusive"))}
+        else:
+            row |= {"high": m["high"], "high_inclusive": True}
+        prev_high_inclusive = row.get("high_inclusive")
+        rows.append(row)
+    start, end = found[0].start(), found[-1].end()
+    p = Proposal("banded", clause[start:end], {"unit": found[0]["unit"], "bands": rows})
+    p.used |= {r["amount"] for r in rows}
+    return p, start, end
+
+
+def classify(s: str) -> tuple[Proposal | None, str]:
+    """The provision of one sentence, or None with the reason ("fund", "target", "none")."""
+    if FUND.search(s):
+        return None, "fund"
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助")):
+        return None, "target"
+    if not any(c in s for c in CUES):
+        return None, "none"
+    if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
+        p = _tiered(s)
+        return (p, "") if p else (None, "none")
+    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+        p = finder(s)
+        if p is not None:
+            return p, ""
+    return None, "none"
+
+
+def _schedule(s: str) -> Proposal | None:
+    found = list(YEARS.finditer(s))
+    if len(found) < 2:
+        return None
+    years, last = [], 0
+    for m in found:
+        n, to = _cn_year(m[2]), _cn_year(m[3]) if m[3] else None
+        if n is None:
+            return None
+        first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
+        text = m[0][: m[0].index("年") + 1]
+        years.append({"text": text, "first": first, "last": end, "rate": _n(m[4])})
+        last = end
+    base = re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
+    p = Proposal("schedule", s, {"years": years, "base": base["base"] if base else None})
+    p.used |= {y["rate"] for y in years}
+    _cap(s, p)
+    return p
+
+
+def _tiered(s: str) -> Proposal | None:
+    m = FEN.search(s)
+    if not m:
+        return None
+    amounts = [_n(a) for a in re.findall(AMT, m["list"])]
+    head = s[: m.start()]
+    steps = list(STEPS.finditer(head))
+    if steps:
+        st = steps[-1]
+        thresholds = [_n(a) for a in re.findall(AMT, st["list"])]
+        if len(thresholds) != len(amounts):
+            return None
+        subject = re.split(r"[对，的]", head[: st.start()])[-1]
+        base = re.sub(r"^.*?(企业|单位|机构|项目)", "", re.sub(r"(首次|年度|当年|累计)$", "", subject)) or subject
+        p = Proposal("tiered_threshold", s, {"base": base or None, "boundary": st["word"],
+                                             "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
+        p.used |= set(thresholds) | set(amounts)
+        return p
+    labels = [x for x in LABELS.finditer(head)]
+    labels = [x for x in labels if len(x[0].split("、")) == len(amounts)]
+    if not labels:
+        return None
+    names = labels[-1][0].split("、")
+    p = Proposal("tiered", s, {"tiers": [{"label": n, "amount": a} for n, a in zip(names, amounts, strict=True)]})
+    p.used |= set(amounts)
+    return p
+
+
+def _range(s: str) -> Proposal | None:
+    m = RATE_RANGE.search(s)
+    if m:
+        base = RANGE_BASE.search(s[: m.end()])
+        p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"]), "base": base["base"] if base else None})
+        p.used |= {_n(m["low"]), _n(m["high"])}
+        _cap(s, p)
+        return p
+    m = AMT_RANGE.search(s)
+    if m:
+        p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"])})
+        p.used |= {_n(m["low"]), _n(m["high"])}
+        return p
+    return None
+
+
+def _per_unit(s: str) -> Proposal | None:
+    m = PER_UNIT.search(s)
+    if m and re.search(r"最高|不超过|上限", m["gap"]):
+        m = None
+    m = m or SLASH_UNIT.search(s)
+    if not m or QTY_CAP.search(s):
+        return None
+    unit = m["unit"] + (m["unit2"] or "")
+    words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
+    p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
+    step = m.groupdict().get("step")
+    if step:
+        p.fields["step"] = step
+        p.fields["step_full"] = bool(m.groupdict().get("full"))
+    p.used.add(_n(m["amt"]))
+    _cap(s, p)
+    return p
+
+
+def _min_rate(s: str) -> Proposal | None:
+    m = MIN_RATE.search(s)
+    if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)", s[m.end():]):
+        return None  # 研发投入占比不低于5%的企业: a condition, not a rate of support
+    base = m["base"].strip("的 ") or None
+    if base is None:
+        b = BASE_OF.search(s)
+        base = b["base"] if b else None
+    p = Proposal("min_rate", s, {"rate": _n(m["rate"]), "base": base})
+    p.used.add(_n(m["rate"]))
+    _cap(s, p)
+    return p
+
+
+def _rated(s: str) -> Proposal | None:
+    m = RATE_MAX.search(s) or RATE_OF.search(s)
+    if not m:
+        return None
+    base = m["base"].strip("按照对的 ") or None
+    if base is None and (b := BASE_BEFORE.search(s)):
+        base = b["base"]
+    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+    p.used.add(_n(m["rate"]))
+    _cap(s, p)
+    if "cap" in p.fields:
+        p.kind = "subsidy"
+    return p
+
+
+def _single(s: str) -> Proposal | None:
+    m = CAP.search(s)
+    if m and "最高" in m[0]:
+        p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m["per"] or "单个企业"})
+        p.used.add(_n(m["cap"]))
+        return p
+    m = FIXED.search(s)
+    if m:
+        amount = _n(m["amount"] or m["amount2"])
+        p = Proposal("cap_only", s, {"cap": amount, "cap_per": "单个企业"})  # a set award: no 最高 in the quote
+        p.used.add(amount)
+        return p
+    return None
+
+
+def _threshold(s: str) -> Proposal | None:
+    m = THRESHOLD.search(s)
+    if not m or not any(w in s for w in ("纳入", "入库", "储备库")):
+        return None
+    p = Proposal("threshold", s, {"base": m["base"] or "项目总投资", "threshold": _n(m["amount"]), "boundary": m["word"]})
+    p.used.add(_n(m["amount"]))
+    return p
+
+
+def figures(s: str) -> list[tuple[str, bool]]:
+    """Every amount and rate in a sentence: (text as written, whether it is a condition: 以上的)."""
+    out = []
+    for m in find_mentions(s):
+        if m.kind not in ("amount", "rate"):
+            continue
+        cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
+                                                               and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
+        out.append((_n(m.text), cond))
+    return out

@@ -1,0 +1,286 @@
+"""Rule drafting aid: find the numeric provisions of a new document and write an unreviewed rule file.
+
+Every drafted rule quotes its sentence verbatim and is marked ``reviewed: false``; the calculator
+refuses unreviewed rules until a person checks the figures and flips the flag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import RuleError
+from assistant.knowledge.documents import Document
+from assistant.knowledge.rules import rules_path
+
+BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
+             ("总投资", "total_investment"), ("测试", "test_investment"),
+             ("项目投资", "project_investment"), ("投资", "project_investment"))
+
+
+@dataclass
+class DraftRule:
+    id: str
+    clause: str
+    kind: str
+    name: str
+    quote: str
+    base: str | None = None
+    base_key: str | None = None
+    rate: str | None = None
+    cap: str | None = None
+    cap_per: str | None = None
+    threshold: str | None = None
+    boundary: str | None = None
+    amount: str | None = None
+    tiers: list[dict] = field(default_factory=list)
+    level: str | None = None
+    unit: str | None = None
+    unit_words: list[str] = field(default_factory=list)
+    quantity: str | None = None
+    step: str | None = None
+    step_full: bool | None = None
+    bands: list[dict] = field(default_factory=list)
+    low: str | None = None
+    high: str | None = None
+    years: list[dict] = field(default_factory=list)
+    input_key: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
+    base_terms: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def figures(self) -> list[str]:
+        """Every figure the draft states (for review and for measuring drafting)."""
+        out = [v for v in (self.rate, self.cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        for row in (*self.tiers, *self.bands, *self.years):
+            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate") if row.get(k)]
+        return sorted(set(out))
+
+    def to_yaml_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
+        return {**d, "reviewed": False}
+
+
+LEAD = re.compile(r"^(大力|积极|进一步|全面)?(支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导)")
+OBJECT = re.compile(r"对(?:新建|新认定|建设|采购|购买|投资|认定|获得)?的?(?P<obj>[^，。；、]{4,24}?)(?:的(?:企业|项目|单位|平台)?|，)")
+VERBS = ("建设", "新建", "搭建", "开展", "采购")
+
+
+def propose_aliases(heading: str, sentence: str) -> list[str]:
+    """Names a question may use for a provision: its heading without the leading verb, and the
+    object the sentence supports. Proposals only: a reviewer keeps, edits or drops them."""
+    out = []
+    core = LEAD.sub("", heading).strip("。，；的 ")
+    if len(core) >= 4:
+        out.append(core)
+        for suffix in ("建设", "发展", "应用", "推广"):
+            if core.endswith(suffix) and len(core) - len(suffix) >= 4:
+                out.append(core[: -len(suffix)])
+    m = OBJECT.search(sentence)
+    if m:
+        obj = m["obj"]
+        for verb in VERBS:
+            obj = obj.removeprefix(verb)
+        if len(obj) >= 4:
+            out.append(obj)
+    return list(dict.fromkeys(out))
+
+
+def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
+    """Ten questions written the way users ask, for the reviewer to correct and extend."""
+    topic = aliases[-1] if aliases else name
+    figure = base or "投资"
+    return [f"{topic}能补贴多少？", f"{topic}有什么支持政策", f"{name}的标准是什么", f"我们在做{topic}，能申请吗",
+            f"{topic}最多能拿多少钱", f"{figure}1000万元，{topic}能补多少", f"{topic}的补贴上限是多少",
+            f"申请{topic}需要什么条件", f"{topic}是怎么支持的", f"我们企业{topic}投了500万，能拿多少"]
+
+
+def _input_examples(d: DraftRule) -> list[str]:
+    """Example questions that give the rule's input (a level, a quantity) as users would."""
+    topic = d.aliases[-1] if d.aliases else d.name
+    if d.kind == "tiered":
+        labels = [t["label"] for t in d.tiers]
+        return [f"{topic}{lab}的能拿多少" for lab in labels] + [f"{topic}奖励标准是多少", f"我们是{labels[-1]}，奖励多少",
+                f"{topic}有什么奖励", f"{labels[0]}{topic}奖励多少钱", f"{topic}怎么奖励", f"{topic}分几档",
+                f"认定为{labels[0]}给多少", f"{topic}最多奖励多少"][: 10 - len(labels)]
+    u = d.unit
+    return [f"{topic}100{u}能拿多少", f"{topic}奖励标准是多少", f"{topic}每{u}补多少", f"我们有50{u}，{topic}能补多少",
+            f"{topic}有什么补贴", f"{topic}怎么计算", f"{topic}最多补多少", f"{topic}200{u}奖励多少",
+            f"{topic}按什么标准补", f"申请{topic}需要什么条件"]
+
+
+def _base_key(base: str | None) -> str | None:
+    for cue, key in BASE_KEYS:
+        if base and cue in base:
+            return key
+    return None
+
+
+SENTENCE = re.compile(r"[^。；]+[。；]?")
+REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
+           "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
+
+
+@dataclass
+class Unexpressed:
+    clause: str
+    figure: str
+    sentence: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{self.sentence[:50]}”）"
+
+
+def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
+    f = dict(p.fields)
+    d = DraftRule(rid, clause, p.kind, name, p.quote)
+    for key, value in f.items():
+        setattr(d, key, value)
+    if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range"):
+        if d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
+            d.base = "贷款本金"
+        if p.kind in ("subsidy", "rate"):
+            d.base_key = _base_key(d.base or p.quote)
+        elif p.kind != "range" or "%" in (d.low or "") + (d.high or ""):
+            # its own profile field: another document's "投资" is not this rule's base
+            d.base_key = re.sub(r"\W", "_", rid)
+    if p.kind == "tiered":
+        d.level = "级别"
+        d.input_key = re.sub(r"\W", "_", rid) + "_level"
+    if p.kind in ("per_unit", "banded"):
+        d.quantity = f"数量（{d.unit}）"
+        d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
+        d.unit_words = d.unit_words or [d.unit]
+    return d
+
+
+def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
+    """Drafts for every numeric provision of every measure, and every figure seen but not expressed
+    (with why: a fund's size, a target, a condition, or no kind fits)."""
+    from assistant.knowledge.provisions import bands, classify, figures
+
+    drafts: list[DraftRule] = []
+    left: list[Unexpressed] = []
+    for unit in doc.units:
+        if unit.kind != "measure":
+            continue
+        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
+        name = re.split(r"[。，；]", body)[0][:30]
+        found: list = []
+        banded = bands(unit.text)
+        for m in SENTENCE.finditer(unit.text):
+            sent = m.group(0).strip().rstrip("。；")
+            if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
+                if banded[0] not in found:
+                    found.append(banded[0])
+                seen = figures(sent)
+                left += [Unexpressed(unit.label, f, sent, "condition" if c else "none") for f, c in seen
+                         if f not in banded[0].used and not c]
+                continue
+            seen = figures(sent)
+            if not seen:
+                continue
+            p, why = classify(sent)
+            used = p.used if p else set()
+            if p:
+                found.append(p)
+            for f, cond in seen:
+                if f in used:
+                    continue
+                reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
+                left.append(Unexpressed(unit.label, f, sent, reason))
+        for p in found:
+            rid = f"{doc.doc_id}.r{len(drafts) + 1}"
+            label = name
+            if len(found) > 1:
+                obj = OBJECT.search(p.quote)
+                label = f"{name}：{obj['obj']}" if obj else name
+            drafts.append(_draft(p, rid, unit.label, label))
+    for d in drafts:
+        d.aliases = propose_aliases(d.name.split("：")[0], d.quote)
+        d.base_terms = [d.base] if d.base else []
+        d.examples = propose_examples(d.name, d.aliases, d.base)
+    return drafts, left
+
+
+def find_provisions(doc: Document) -> list[DraftRule]:
+    """Each numeric provision of each clause, as a draft rule of the kind that expresses it."""
+    return analyse(doc)[0]
+
+
+def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
+    """Measures without figures, so questions about them still find them (proposed names)."""
+    with_rules = {d.clause for d in drafts}
+    out = []
+    for unit in doc.units:
+        if unit.kind != "measure" or unit.label in with_rules:
+            continue
+        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
+        name = re.split(r"[。，；]", body)[0][:30]
+        aliases = propose_aliases(name, body)
+        out.append({"clause": unit.label, "name": name, "aliases": aliases,
+                    "examples": propose_examples(name, aliases, None)})
+    return out
+
+
+def _conditions(doc: Document) -> dict:
+    out = {}
+    scope = next((u for u in doc.units if u.kind == "scope" or ("支持的对象" in u.text and u.kind == "measure")), None)
+    if scope and "本市注册" in scope.text:
+        quote = next(s.strip("。") for s in scope.text.split("。") if "本市注册" in s)
+        quote = quote[quote.index("本"):] if "本" in quote else quote
+        out["registered_here"] = {"kind": "region", "criterion": "在本地注册经营", "region": doc.meta.region or "北京",
+                                  "clause": scope.label, "quote": quote, "ask": "贵企业的注册地和经营地在哪里？"}
+    validity = next((u for u in doc.units if u.kind == "validity"), None)
+    if validity:
+        out["within_validity"] = {"kind": "validity", "criterion": "申请时间在政策有效期内", "clause": "施行期限",
+                                  "quote": validity.text, "ask": "您询问的是哪一天（或哪一年）的申报？"}
+    return out
+
+
+def _has_reviewed(path: Path) -> bool:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # a broken file has nothing reviewed that loads
+    if not isinstance(data, dict):
+        return False
+    default = bool(data.get("reviewed", False))
+    return any(isinstance(r, dict) and bool(r.get("reviewed", default)) for r in data.get("rules") or [])
+
+
+def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[DraftRule]]:
+    path = rules_path(doc)
+    if path.exists() and not force:
+        raise RuleError(f"规则文件 {path.name} 已存在；如需重新起草请加 --force（原文件会被覆盖）")
+    if path.exists() and _has_reviewed(path):
+        # Reviewed figures are a person's work: a fresh draft must never silently replace them.
+        raise RuleError(f"规则文件 {path.name} 中有已审核的规则，不能用起草结果覆盖；"
+                        "如确需重新起草，请先备份并移走该文件，或用 rules review 逐条修改")
+    drafts, left = analyse(doc)
+    conditions = _conditions(doc)
+    for d in drafts:
+        if d.kind != "threshold":
+            d.conditions = list(conditions)
+    for d in drafts:
+        if d.kind in ("tiered", "per_unit", "banded"):
+            d.examples = _input_examples(d)
+    header = (f"# 由 `python -m assistant rules draft` 自动起草，共 {len(drafts)} 条，全部未审核（reviewed: false）。\n"
+              "# 请逐条对照原文核对 kind/base/rate/cap/cap_per/threshold，确认无误后把 reviewed 改为 true。\n"
+              "# aliases（问题中对该措施的叫法）和 examples（按用户口吻写的示例问题，至少10条）是自动提议的，请一并审核修改。\n"
+              "# 未审核的规则不会用于计算：回答只会引用原文并提示“尚未审核”。\n"
+              "# 逐条审核：python -m assistant rules review " + doc.doc_id + "\n")
+    if left:
+        header += f"#\n# 原文中另有 {len(left)} 个数额未起草为规则（请核对，必要时手工补写）：\n"
+        header += "".join(f"#   - {u.line()}\n" for u in left)
+    terms = sorted({a for d in drafts for a in d.aliases})
+    body = yaml.safe_dump({"doc_id": doc.doc_id, "reviewed": False, "terms": terms, "conditions": conditions,
+                           "topics": find_topics(doc, drafts), "rules": [d.to_yaml_dict() for d in drafts]},
+                          allow_unicode=True, sort_keys=False)
+    path.write_text(header + body, encoding="utf-8")
+    return path, drafts

@@ -1,0 +1,206 @@
+"""Facts about the enterprise, read with their grammar: whose place, which trade, said or denied.
+
+A fact keeps the words it came from (``Evidence``) so an answer can say why a condition is met.
+A place counts as the place of registration only when the words tie it to the firm (注册在X,
+我们是X的企业); an office or a lender is not the firm's registration or trade; a negation flips
+a fact; a question about a fact ("能入库吗") states nothing. When unsure, the fact stays unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from assistant.knowledge.calculator import Facts
+from assistant.knowledge.rules import Condition
+from assistant.text.lexicon import Lexicon
+
+_W = r"[^，,。；;！!？?\n]"  # a character inside one clause of a sentence
+NEGATION = re.compile(r"(不是|并非|并不是|不属于|非|没有在?|没在|没进|没上|没列入|未列入|未进|未在|没|未|尚未|还没有?|还未|不在|无|暂未|暂时没有?|not|n't|no)\s*$", re.I)
+# After a flag's words: a question about it, or talk about the thing rather than the firm's state.
+ASKING_AFTER = re.compile(rf"^(了|过)?(吗|么|嘛|与否|没有?|不)[？?]?|^{_W}{{0,2}}?(的?门槛|的?标准|的?条件|的?要求|的?流程|的?程序|需要|要求|怎么|如何)")
+STATED_BEFORE = re.compile(r"(已|已经|早已|已于|都|均)\s*$")
+ASKING_BEFORE = re.compile(rf"(能|能否|可否|是否|可以|怎么|怎样|如何|才能|要|需要|需|申请|想|准备|打算|whether|how to|can we)\s*{_W}{{0,2}}$", re.I)
+FIRM_AFTER = re.compile(rf"^{_W}{{0,6}}?(企业|公司|厂|店|馆|行业|集团|单位|机构|连锁|事务所|商|厂商|供应商|company|firm|enterprise|business|chain|group|maker)"
+                        r"|^\s*(能不能|能否|可以|可不可以|是否|能|想|要)\s*(申请|申报|享受|拿)", re.I)  # "连锁超市能不能申请"
+FIRM_BEFORE = re.compile(rf"(是一家|是家|是个|一家|是|为|系|做|搞|开|从事|主营|经营|属于|干|我们|我司|本公司|本企业|we are an?|we're an?|we run an?)\s*{_W}{{0,4}}$|(?:we are an?|we're an?|\ban?)\s+[\w -]{{0,24}}$"
+                         r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,16}$", re.I)
+REGISTERED_BEFORE = re.compile(r"(注册在|注册于|注册地(?:是|为|在)?|注册地址(?:是|在)?|登记在|在|registered in|incorporated in|"
+                               r"registered and operating in|registered and based in)\s*$", re.I)
+REGISTERED_AFTER = re.compile(rf"^{_W}{{0,4}}?(注册|登记|registered|incorporated)", re.I)
+IDENTITY_BEFORE = re.compile(r"(我们|我司|我单位|本单位|本公司|本企业|我们公司|公司|企业|单位|总部|一家|\ba|\ban|we are a|we're a)\s*(是|为|系)?\s*(在|位于|设在)?\s*$"
+                             r"|(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,10}$", re.I)
+IDENTITY_AFTER = re.compile(rf"^(?:市|省)?{_W}{{0,6}}?(的企业|的公司|企业|公司|本地企业|本地公司|-based|based| company| firm)"
+                            r"|^(?:市|省|区)?的(?=[，,。\s]|$|一家|企业|公司|单位|工厂|厂)"
+                            rf"|^{_W}{{0,16}}?(企业|公司|工厂|集团)(?!{_W}{{0,6}}(政策|补贴))", re.I)  # 北京经开区的集成电路制造企业
+OFFICE_AFTER = re.compile(rf"^{_W}{{0,4}}?(有办公室|有分公司|有办事处|设有|设立了?分|办公|经营|运营|有个?(?:办公|分|研发中心|团队)|office|branch)", re.I)
+POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,16}}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|subsid|polic)", re.I)
+LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我们贷|loan)", re.I)
+DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
+YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply", re.I)
+SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
+POLICY_PHRASE = re.compile(r"工业和软件信息服务业|工业和软件和信息服务业")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    fact: str
+    value: object
+    words: str  # the user's own words the fact was read from
+
+
+def read_facts(text: str, lexicon: Lexicon, flags: list[Condition]) -> tuple[Facts, list[Evidence]]:
+    """Facts stated in one message, with the words each came from."""
+    found: list[Evidence] = []
+    place = _registration(text, lexicon)
+    if place:
+        found.append(place)
+    trade = _trade(text, lexicon)
+    if trade:
+        found.append(trade)
+    for cond in _unique_flags(flags):
+        hit = _flag(text, cond)
+        if hit:
+            found.append(hit)
+    day = read_date(text)
+    if day:
+        found.append(Evidence("date", day, str(day)))
+    facts = Facts(**{e.fact: e.value for e in found})
+    return facts, found
+
+
+def _unique_flags(flags: list[Condition]) -> list[Condition]:
+    seen: dict[str, Condition] = {}
+    for c in flags:
+        if c.kind == "flag" and c.fact and c.terms:
+            old = seen.get(c.fact)
+            seen[c.fact] = c if old is None else replace(old, terms=tuple(sorted(set(old.terms) | set(c.terms), key=lambda w: -len(w))))
+    return list(seen.values())
+
+
+def _hits(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
+    """Non-overlapping occurrences of ``words`` (longest first), as (start, end, word, tag)."""
+    taken = [False] * len(text)
+    out = []
+    low = text.lower()
+    for word, tag in words:
+        w = word.lower()
+        at = low.find(w)
+        while at >= 0:
+            end = at + len(w)
+            ascii_word = w.isascii()
+            bounded = not ascii_word or ((at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum()))
+            if bounded and not any(taken[at:end]):
+                out.append((at, end, text[at:end], tag))
+                for i in range(at, end):
+                    taken[i] = True
+            at = low.find(w, at + 1)
+    return sorted(out)
+
+
+def _registration(text: str, lex: Lexicon) -> Evidence | None:
+    registered = identity = denied = None
+    short = [(n, r) for r, names in lex.places.items() for n in names if len(n) == 1]
+    for start, end, name, _region in _hits(text, lex.place_names()) + [
+            h for h in _hits(text, short) if re.match(r"^\s*(注册|登记)", text[h[1]:])]:
+        reach = 28 if text[max(0, start - 28) : start].isascii() else 8  # English says more before a place
+        before, after = text[max(0, start - reach) : start], text[end : end + 12]
+        if NEGATION.search(before.rstrip("的在")) or re.search(r"(不是|并非|非)\s*(在)?\s*$", before):
+            denied = denied or Evidence("not_registered_in", name, text[max(0, start - 4) : end + 3])
+            continue
+        if re.match(rf"^{_W}{{0,3}}?(没有|没|未|不是|并未)\s*(注册|登记|registered)", after):
+            denied = Evidence("not_registered_in", name, text[start : end + 6])
+            continue
+        if REGISTERED_BEFORE.search(before) and not OFFICE_AFTER.search(after) and re.search(r"注册|登记|registered|incorporated", before, re.I):
+            registered = Evidence("registered_in", name, text[max(0, start - 4) : end])
+        elif REGISTERED_AFTER.search(after) and not re.match(r"^\S{0,3}(的?(政策|补贴))", after):
+            registered = registered or Evidence("registered_in", name, text[start : end + 4])
+        elif re.match(r"^(市|省|区)?(的)?(企业|公司|单位|厂|本地企业)", after):
+            identity = identity or Evidence("registered_in", name, text[max(0, start - 4) : end + 4])
+        elif POLICY_AFTER.search(after) and not IDENTITY_BEFORE.search(before):
+            continue  # "上海有什么补贴": a place the question is about, not the firm's
+        elif OFFICE_AFTER.search(after) or (re.search(r"在\s*$", before) and not IDENTITY_BEFORE.search(before)):
+            continue  # an office or operations there say nothing about registration
+        elif IDENTITY_BEFORE.search(before) or IDENTITY_AFTER.search(after):
+            identity = identity or Evidence("registered_in", name, text[max(0, start - 4) : end + 4])
+    chosen = registered or identity
+    if chosen:
+        return chosen
+    return denied
+
+
+def _word_starts(text: str) -> set[int]:
+    """Where words begin (jieba), so 家电 is not read inside 一家电脑."""
+    from assistant.search.retrieval import _tokenizer
+
+    starts, at = set(), 0
+    for w in _tokenizer().lcut(text):
+        starts.add(at)
+        at += len(w)
+    return starts
+
+
+def _trade(text: str, lex: Lexicon) -> Evidence | None:
+    policy_spans = [m.span() for m in POLICY_PHRASE.finditer(text)]
+    starts = None
+    for start, end, word, _code in _hits(text, lex.trade_words()):
+        if any(a <= start < b for a, b in policy_spans):
+            continue  # the policy's own words quoted back
+        if not word.isascii():
+            starts = starts if starts is not None else _word_starts(text)
+            if start not in starts:
+                continue
+        reach = 30 if text[max(0, start - 30) : start].isascii() else 8
+        before, after = text[max(0, start - reach) : start], text[end : end + 8]
+        if word in lex.lenders or any(word.startswith(x) for x in lex.lenders) or any(x in word for x in lex.lenders):
+            # "银行贷款", "贷款银行是工商银行": who lends. A lender is the firm's own trade only when the
+            # user says so of themselves ("我们是一家商业银行").
+            if LENDER_NEAR.search(after) or not SELF_BEFORE.search(text[max(0, start - 12) : start]):
+                continue
+        if NEGATION.search(before[-4:]):
+            continue  # "不是制造业": says what the firm is not; what it is stays unknown
+        wide = text[max(0, start - 24) : start]  # "某科技公司（北京海淀注册经营，软件和信息技术服务业…）"
+        if FIRM_AFTER.search(after) or FIRM_BEFORE.search(before) or re.search(r"(企业|公司|单位|我司|我单位|本公司)[（(][^）)]{0,22}$", wide):
+            return Evidence("industry", word, text[max(0, start - 3) : min(len(text), end + 3)])
+    return None
+
+
+NEGATED_NEAR = re.compile(rf"(没有|没|未|尚未|还没有?|还未|不在|不是|并未|not|n't)\s*(进|在|列入|纳入|进入|入|上)?{_W}{{0,5}}$", re.I)
+
+
+def _flag(text: str, cond: Condition) -> Evidence | None:
+    result = None
+    for start, end, _word, _ in _hits(text, [(t, "") for t in cond.terms]):
+        before, after = text[max(0, start - 10) : start], text[end : end + 8]
+        if NEGATION.search(before[-4:]) or NEGATED_NEAR.search(before):
+            result = Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
+        elif (ASKING_AFTER.search(after) or ASKING_BEFORE.search(before)) and not STATED_BEFORE.search(before):
+            continue  # "能入库吗", "入库门槛": asks about it, states nothing
+        else:
+            result = Evidence(cond.fact or "", True, text[max(0, start - 2) : end])
+    return result
+
+
+def read_date(text: str) -> dt.date | None:
+    m = DATE_RE.search(text)
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    y = YEAR_RE.search(text)
+    if y and YEAR_CONTEXT.search(text):
+        return dt.date(int(y[1]), 7, 1)  # mid-year: a year-only question is about the whole year
+    return None
+
+
+def merge_facts(old: Facts, new: Facts) -> Facts:
+    """Later statements win; a stated registration replaces an earlier denial and vice versa."""
+    merged = replace(old, **{k: v for k, v in new.__dict__.items() if v is not None})
+    if new.registered_in:
+        merged = replace(merged, not_registered_in=None)
+    elif new.not_registered_in:
+        merged = replace(merged, registered_in=None)
+    return merged

@@ -1,0 +1,95 @@
+"""Read the inputs a rule needs from a question, with the rule's own words (data, not code):
+
+* a level: one of the rule's tier labels or words occurs in the question (exactly one tier);
+* a quantity: a number directly followed by one of the rule's unit words ("30间", "3.5万人次");
+* a year of support: "第3年", "第三年";
+* an amount for a base the router did not tie (营业收入 is never a *base* of an investment rule,
+  but it is the base of a tiered threshold on revenue): ``money.find_mentions`` amounts right after
+  one of the rule's ``base_terms``.
+A figure that does not read whole gives nothing; an input found nowhere stays None and is asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.errors import AmountError
+from assistant.knowledge.calculator import Inputs
+from assistant.knowledge.kinds import needs, number
+from assistant.knowledge.rules import Rule
+from assistant.text.amounts import find_mentions
+
+CN_NUMBER = r"[0-9０-９.,]+(?:万|千|百)?|[零一二两三四五六七八九十百千万]+"
+YEAR = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个)?(?:年|年度)")
+
+
+def read_level(rule: Rule, text: str) -> str | None:
+    """The tier whose label or words occur in ``text``, when exactly one tier does."""
+    found: set[str] = set()
+    taken: list[tuple[int, int]] = []
+    words = sorted(((w, t.label) for t in rule.tiers for w in t.words), key=lambda x: -len(x[0]))
+    for word, label in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not any(a < end and start < b for a, b in taken):  # 国家级 is not also 家级
+                taken.append((start, end))
+                found.add(label)
+            start = text.find(word, end)
+    return found.pop() if len(found) == 1 else None
+
+
+def read_quantity(rule: Rule, text: str) -> Decimal | None:
+    """The number right before one of the rule's unit words; None when none or several differ."""
+    values = []
+    for word in rule.unit_words:
+        for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text):
+            try:
+                values.append(number(m[1].replace("，", "").replace(",", "")))
+            except AmountError:
+                continue
+    values = list(dict.fromkeys(values))
+    return values[0] if len(values) == 1 else None
+
+
+def read_year(text: str) -> int | None:
+    m = YEAR.search(text)
+    if not m:
+        return None
+    raw = m[1]
+    if raw.isdigit():
+        return int(raw)
+    from assistant.reading.reader import clause_number
+
+    return clause_number(raw)
+
+
+def read_base(rule: Rule, text: str) -> Decimal | None:
+    """An amount the question ties to this rule's base by one of its base words right before it."""
+    terms = [t for t in (*rule.base_terms, *([rule.base] if rule.base else [])) if t]
+    found = []
+    for m in find_mentions(text):
+        if m.kind != "amount" or m.value is None:
+            continue
+        before = re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 16) : m.start])[-1]
+        if any(t in before for t in terms):
+            found.append(m.value)
+    found = list(dict.fromkeys(found))
+    return found[0] if len(found) == 1 else None
+
+
+def read_inputs(rule: Rule, texts: list[str], base: Decimal | None = None) -> Inputs:
+    """The rule's inputs from the question (``texts[0]``), then from earlier messages, newest first."""
+    want = needs(rule)
+    level = quantity = year = None
+    for text in texts:
+        if "level" in want and level is None:
+            level = read_level(rule, text)
+        if "quantity" in want and quantity is None:
+            quantity = read_quantity(rule, text)
+        if "year" in want and year is None:
+            year = read_year(text)
+        if "base" in want and base is None:
+            base = read_base(rule, text)
+    return Inputs(base=base if "base" in want else None, level=level, quantity=quantity, year=year)

@@ -1,0 +1,79 @@
+"""What every tab shares: the Jinja2 environment (autoescape on), small HTML pieces and input helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from assistant.errors import PolicyError
+from assistant.text.amounts import format_rate, format_yuan
+from assistant.web.render import MARK, FieldError, cite_link, clause_name, cn_date, full_yuan
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+UNEXPECTED = "抱歉，处理这个问题时出现了内部错误，已记录。请稍后重试，或换一种问法。"
+TRI_CHOICES = ["不清楚", "是", "否"]
+
+env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                  trim_blocks=True, lstrip_blocks=True)
+env.filters.update(yuan=format_yuan, full_yuan=full_yuan, rate=format_rate, clause=clause_name, cn_date=cn_date)
+env.globals.update(MARK=MARK)
+
+
+def render(template: str, **context) -> str:
+    """A template rendered with every value escaped unless it is ``Markup``."""
+    return env.get_template(template).render(**context)
+
+
+def cite(anchors, citation, text: str, *, title: str = "") -> Markup:
+    """A link to the cited clause; ``text`` is plain text (escaped here)."""
+    from assistant.web.render import esc
+
+    return Markup(cite_link(anchors, citation, esc(text), title=title))
+
+
+env.globals.update(cite=cite)
+
+
+def field_error(message: str) -> str:
+    return render("field_error.html", message=message)
+
+
+def typed(field_name: str, convert, value, what: str):
+    """``convert(value, what)`` with a type error tied to its form field."""
+    try:
+        return convert(value, what)
+    except PolicyError as exc:
+        raise FieldError(field_name, str(exc)) from None
+
+
+def date_or(text: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
+def validity_notices(docs: dict, anchors, doc_ids: list[str], on: dt.date) -> str:
+    """One notice per document, in the words the text uses ("在2022-2024年内有效"), as of ``on``."""
+    items = []
+    for doc_id in dict.fromkeys(doc_ids):
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        meta = doc.meta
+        unit = next((u for u in doc.units if u.kind == "validity"), None)
+        if meta.valid_to and on > meta.valid_to:
+            state = "ended"
+        elif meta.valid_from and on < meta.valid_from:
+            state = "not_yet"
+        elif meta.valid_from or meta.valid_to:
+            state = "in_force"
+        else:
+            continue
+        items.append({"name": meta.short_title or meta.title, "state": state, "on": on, "meta": meta,
+                      "stated": unit.text.strip() if unit else "",
+                      "citation": doc.unit_citation(unit) if unit else None})
+    return render("validity.html", items=items, anchors=anchors)
