@@ -27,8 +27,9 @@ def _today(settings, date_text: str | None):
 
 
 def cmd_calc(args, settings) -> int:
-    from assistant.knowledge.calculator import Facts
-    from assistant.text.amounts import format_yuan, parse_amount
+    from assistant.knowledge.types import Facts
+    from assistant.text.amounts import parse_amount
+    from assistant.text.formats import format_yuan
 
     kb = _knowledge(settings)
     rule = kb.rules.get(args.rule)
@@ -47,8 +48,9 @@ def cmd_calc(args, settings) -> int:
     if rule.kind in ("subsidy", "cap_only"):
         calc = kb.calculate(rule.id, base)
     else:  # the kinds of kinds.py: a level, a quantity in the rule's unit, a year of support
-        from assistant.knowledge.calculator import Inputs, compute
+        from assistant.knowledge.calculator import compute
         from assistant.knowledge.kinds import number
+        from assistant.knowledge.types import Inputs
 
         quantity = number(args.quantity) if args.quantity else None
         calc = compute(rule, Inputs(base=base, level=args.level, quantity=quantity, year=args.year))
@@ -69,7 +71,7 @@ def cmd_calc(args, settings) -> int:
 
 
 def cmd_rules(args, settings) -> int:
-    from assistant.text.amounts import format_rate, format_yuan
+    from assistant.text.formats import format_rate, format_yuan
 
     if args.action == "draft":
         return cmd_rules_draft(args, settings)
@@ -149,7 +151,7 @@ def cmd_match(args, settings) -> int:
     from pathlib import Path
 
     from assistant.answering.match import match_profile
-    from assistant.text.amounts import format_yuan
+    from assistant.text.formats import format_yuan
 
     try:
         profile = json.loads(Path(args.profile).read_text(encoding="utf-8"))

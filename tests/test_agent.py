@@ -30,7 +30,7 @@ from assistant.answering.prompts import (
     NOTICE_UNSUPPORTED_VERDICT,
     SYSTEM_PROMPT,
 )
-from assistant.knowledge.calculator import Facts
+from assistant.knowledge.types import Facts
 from assistant.settings import Settings
 from tests.fake_chat import ToolCallingFake, call, fake
 from tests.openai_stub import OpenAIStub

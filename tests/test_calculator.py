@@ -4,8 +4,10 @@ from decimal import Decimal
 import pytest
 
 from assistant.errors import AmountError
-from assistant.knowledge.calculator import Facts, calculate
-from assistant.text.amounts import format_yuan, parse_amount
+from assistant.knowledge.calculator import calculate
+from assistant.knowledge.types import Facts
+from assistant.text.amounts import parse_amount
+from assistant.text.formats import format_yuan
 
 D = Decimal
 

@@ -25,7 +25,7 @@ def test_recall_and_precision_on_the_annotated_texts():
 
 
 def test_drafts_load_and_the_header_lists_what_was_not_expressed(tmp_path: Path):
-    from assistant.knowledge.kind_calc import examples
+    from assistant.knowledge.calculator import examples
 
     for stem in STEMS:
         shutil.copy(FIXTURES / f"{stem}.txt", tmp_path / f"{stem}.txt")

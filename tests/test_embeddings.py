@@ -128,7 +128,7 @@ class _FakeST:
     ],
 )
 def test_sentence_transformers_prompt_rules(name, prompts, expected):
-    assert emb._st_prompts(name, _FakeST(prompts)) == expected
+    assert emb.st_prompts(name, _FakeST(prompts)) == expected
 
 
 # ------------------------------------------------------------------ openai-compatible

@@ -16,9 +16,10 @@ import yaml
 
 from assistant.errors import AmountError, RuleError
 from assistant.knowledge.base import Knowledge
-from assistant.knowledge.calculator import Inputs, compute
-from assistant.knowledge.kind_calc import MissingInput, examples
+from assistant.knowledge.calculator import compute, examples
+from assistant.knowledge.kind_calc import MissingInput
 from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.knowledge.types import Inputs
 from assistant.reading.quantities import read_inputs, read_level, read_quantity, read_year
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafting"

@@ -6,17 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.errors import AmountError
-from assistant.text.amounts import (
-    MAX_YUAN,
-    Mention,
-    find_mentions,
-    format_plain_yuan,
-    format_rate,
-    format_yuan,
-    normalize_digits,
-    parse_amount,
-    parse_rate,
-)
+from assistant.text.amounts import MAX_YUAN, Mention, find_mentions, normalize_digits, parse_amount, parse_rate
+from assistant.text.formats import format_plain_yuan, format_rate, format_yuan
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -53,7 +53,7 @@ def test_facts_are_read_with_their_grammar(kb, flags, text, expected):
 @pytest.mark.parametrize("trade, met", [("拉面馆", False), ("软件和信息服务业", True), ("汽车制造", True),
                                         ("律师事务所", False), ("连锁超市", False), ("区块链", True), ("宠物", None)])
 def test_industry_goes_through_the_lexicon_to_the_policy_sections(kb, trade, met):
-    from assistant.knowledge.calculator import Facts
+    from assistant.knowledge.types import Facts
 
     verdicts = kb.eligibility("platform_construction", Facts(industry=trade), dt.date(2023, 6, 1))
     industry = next(v for v in verdicts if v.criterion.startswith("属于工业"))

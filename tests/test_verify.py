@@ -12,7 +12,7 @@ from assistant import Assistant
 from assistant.answering.answer import Answer
 from assistant.answering.claims import read_figures, read_statements
 from assistant.answering.verify import Turn, check_answer
-from assistant.knowledge.calculator import Facts
+from assistant.knowledge.types import Facts
 from assistant.settings import Settings
 
 ON = dt.date(2025, 3, 1)

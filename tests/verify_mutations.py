@@ -30,7 +30,7 @@ from assistant.answering.answer import Answer
 from assistant.answering.claims import quote_spans, read_figures
 from assistant.answering.verify import Turn, user_figures
 from assistant.settings import Settings
-from assistant.text.amounts import format_rate, format_yuan
+from assistant.text.formats import format_rate, format_yuan
 
 TODAY = "2025-03-01"  # after the policy's validity: most cases are "已届满"
 IN_FORCE = "2023年6月1日申请，"  # one base per rule asks about a day inside it

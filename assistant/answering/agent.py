@@ -35,10 +35,12 @@ from assistant.answering.prompts import (
 from assistant.answering.verify import Turn, user_figures
 from assistant.errors import PolicyError
 from assistant.knowledge.base import parse_date
-from assistant.knowledge.calculator import Calculation, Facts, Verdict, calculate, check_threshold
+from assistant.knowledge.calculator import calculate, check_threshold
 from assistant.knowledge.documents import Citation
 from assistant.knowledge.kinds import EXTRA_KINDS
-from assistant.text.amounts import format_rate, format_yuan, parse_amount
+from assistant.knowledge.types import Calculation, Facts, Verdict
+from assistant.text.amounts import parse_amount
+from assistant.text.formats import format_rate, format_yuan
 
 log = logging.getLogger(__name__)
 

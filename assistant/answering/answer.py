@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.knowledge.calculator import Calculation, Verdict
 from assistant.knowledge.documents import Citation
+from assistant.knowledge.types import Calculation, Verdict
 
 
 @dataclass

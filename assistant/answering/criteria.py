@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from assistant.answering.answer import Answer
 from assistant.answering.claims import Statement, blank, distance
-from assistant.knowledge.calculator import Facts
+from assistant.knowledge.types import Facts
 from assistant.text.amounts import find_mentions
 
 # Words that name each kind of condition. A flag condition's own words come from its rule file

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answering.answer import Answer
-from assistant.text.amounts import format_rate, format_yuan
+from assistant.text.formats import format_rate, format_yuan
 from assistant.text.inputs import clean_text
 
 MARK = {True: "符合", False: "不符合", None: "待确认"}

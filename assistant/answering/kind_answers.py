@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.knowledge.calculator import Inputs
 from assistant.knowledge.kind_calc import compute, missing
 from assistant.knowledge.kinds import ask, describe
+from assistant.knowledge.types import Inputs
 
 
 def render_kind(rule, given, c, calcs: list, follow: list[str], where: str) -> None:

@@ -13,12 +13,15 @@ from decimal import Decimal
 
 from assistant.errors import AmountError, PolicyError
 from assistant.knowledge.base import Knowledge, parse_date
-from assistant.knowledge.calculator import Calculation, Facts, Inputs, Verdict, calculate, check_eligibility, compute
+from assistant.knowledge.calculator import calculate, compute
+from assistant.knowledge.eligibility import check_eligibility
 from assistant.knowledge.kind_calc import missing
 from assistant.knowledge.kinds import EXTRA_KINDS, ask, describe, number
 from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Calculation, Facts, Inputs, Verdict
 from assistant.reading.quantities import read_level, read_quantity, read_year
-from assistant.text.amounts import format_yuan, parse_amount
+from assistant.text.amounts import parse_amount
+from assistant.text.formats import format_yuan
 from assistant.text.inputs import InputTypeError, as_amount_text, as_choice_text, as_text
 
 FACT_KEYS = {"registered_in", "industry", "project_in_library", "uses_listed_products", "date", "support_year"}

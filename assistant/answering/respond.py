@@ -13,12 +13,14 @@ from assistant.answering.answer import Answer
 from assistant.answering.kind_answers import render_kind
 from assistant.errors import PolicyError
 from assistant.knowledge.base import Knowledge
-from assistant.knowledge.calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
+from assistant.knowledge.calculator import calculate, check_threshold
 from assistant.knowledge.documents import Citation
+from assistant.knowledge.eligibility import check_eligibility
 from assistant.knowledge.kinds import EXTRA_KINDS
 from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Calculation, Facts, Verdict
 from assistant.reading.router import Plan
-from assistant.text.amounts import format_rate, format_yuan
+from assistant.text.formats import format_rate, format_yuan
 
 MARK = {True: "✅ 满足", False: "❌ 不满足", None: "❓ 待确认"}
 # English framing around the verbatim Chinese quotes and traces.
@@ -337,7 +339,7 @@ def _validity(c: Composer, kb: Knowledge) -> None:
 
 def _validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -> None:
     """The day asked about ("2025年1月2号还能申报吗", today by default) judged against each document's period."""
-    from assistant.knowledge.calculator import validity_verdict
+    from assistant.knowledge.eligibility import validity_verdict
 
     for doc in c.kb.docs.values():
         rule = next((r for r in c.kb.rules if r.doc_id == doc.doc_id and r.reviewed

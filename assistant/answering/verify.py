@@ -48,8 +48,9 @@ from assistant.answering.claims import (
     sentence_of,
 )
 from assistant.answering.criteria import agrees, criteria
-from assistant.knowledge.calculator import Facts
-from assistant.text.amounts import Mention, find_mentions, format_plain_yuan, format_yuan, normalize_digits
+from assistant.knowledge.types import Facts
+from assistant.text.amounts import Mention, find_mentions, normalize_digits
+from assistant.text.formats import format_plain_yuan, format_yuan
 
 KINDS = ("amount", "rate", "year", "number")
 # Small counts of the answer's own structure ("以下3项条件", "2个平台") are not policy figures.

@@ -8,9 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from assistant.errors import AmountError
-from assistant.knowledge.calculator import Calculation, Facts, Verdict, calculate, check_eligibility, check_threshold
+from assistant.knowledge.calculator import calculate, check_threshold
 from assistant.knowledge.documents import Document, load_corpus
+from assistant.knowledge.eligibility import check_eligibility
 from assistant.knowledge.rules import Rule, RuleBook, load_rulebook
+from assistant.knowledge.types import Calculation, Facts, Verdict
 from assistant.text.lexicon import Lexicon, default_lexicon
 
 

@@ -1,92 +1,22 @@
-"""Pure functions: subsidy amounts and eligibility verdicts, with traces and citations.
+"""Pure functions: subsidy amounts and threshold verdicts, with traces and citations.
 
 No I/O, ``Decimal`` throughout, nothing rounded: amounts are exact (16,666,666元 × 30% is
-4,999,999.80元). Formatting for display lives in ``money``.
+4,999,999.80元). A rate with a cap (and a cap alone) is computed here; the other kinds of
+``kinds.py`` by ``kind_calc``. Formatting for display lives in ``text.amounts``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.errors import AmountError, RuleError
-from assistant.knowledge.documents import Citation
-from assistant.knowledge.rules import Condition, Rule
-from assistant.text.amounts import format_plain_yuan, format_rate, format_yuan
-from assistant.text.lexicon import Lexicon, default_lexicon
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What we know about the enterprise and project; None means not known."""
-
-    registered_in: str | None = None
-    industry: str | None = None
-    not_registered_in: str | None = None  # "我们不是北京的企业": where the firm is *not* registered
-    project_in_library: bool | None = None
-    uses_listed_products: bool | None = None
-    date: dt.date | None = None
-
-    def flag(self, name: str) -> bool | None:
-        return getattr(self, name, None)
-
-
-@dataclass(frozen=True)
-class Calculation:
-    rule_id: str
-    clause: str
-    base_yuan: Decimal | None
-    rate: Decimal | None
-    cap_yuan: Decimal | None
-    amount_yuan: Decimal
-    capped: bool
-    trace: str
-    citation: Citation
-    notes: tuple[str, ...] = ()
-    low_yuan: Decimal | None = None  # a range's other end (最低)
-    selected: str = ""  # what the user's facts selected: a level, a band, a year, a tier
-
-    def to_dict(self) -> dict:
-        return {
-            "rule_id": self.rule_id,
-            "clause": self.clause,
-            "base_yuan": None if self.base_yuan is None else format_plain_yuan(self.base_yuan),
-            "rate": None if self.rate is None else _plain(self.rate),
-            "cap_yuan": None if self.cap_yuan is None else format_plain_yuan(self.cap_yuan),
-            "amount_yuan": format_plain_yuan(self.amount_yuan),
-            "capped": self.capped,
-            "trace": self.trace,
-        }
-
-
-@dataclass(frozen=True)
-class Verdict:
-    criterion: str
-    met: bool | None
-    clause: str | None
-    detail: str
-    citation: Citation | None = None
-    ask: str = field(default="", compare=False)
-
-    def to_dict(self) -> dict:
-        return {"criterion": self.criterion, "met": self.met, "clause": self.clause, "detail": self.detail}
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a question gives a rule: an amount (base), a level or tier label, a quantity in the
-    rule's unit, a year of support (1 = the first). None: not given."""
-
-    base: Decimal | None = None
-    level: str | None = None
-    quantity: Decimal | None = None
-    year: int | None = None
-
-
-def _plain(d: Decimal) -> str:
-    s = format(d.normalize(), "f")
-    return s
+from assistant.knowledge.kind_calc import compute as compute_kind
+from assistant.knowledge.kind_calc import plain_quantity
+from assistant.knowledge.kinds import needs
+from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Calculation, Inputs, Verdict
+from assistant.text.formats import format_rate, format_yuan
 
 
 def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
@@ -96,9 +26,7 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
     if rule.kind == "threshold":
         raise AmountError(f"规则 {rule.id} 是投资门槛，不计算补贴金额，请用门槛判断")
     if rule.kind not in ("subsidy", "cap_only"):
-        from assistant.knowledge.kind_calc import compute
-
-        return compute(rule, Inputs(base=base))
+        return compute_kind(rule, Inputs(base=base))
     if rule.kind == "cap_only" and not rule.upper:  # a set award ("给予一次性奖励50万元")
         trace = f"原文规定给予{format_yuan(rule.cap)}，未规定比例或计算基数 → 可获{format_yuan(rule.cap)}"
         return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,
@@ -132,8 +60,6 @@ def compute(rule: Rule, inputs: Inputs) -> Calculation:
         return calculate(rule, inputs.base)
     if not rule.reviewed:
         raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于计算；原文为：“{rule.quote}”")
-    from assistant.knowledge.kind_calc import compute as compute_kind
-
     return compute_kind(rule, inputs)
 
 
@@ -165,65 +91,40 @@ def check_threshold(rule: Rule, amount: Decimal) -> Verdict:
     return Verdict(rule.name, met, rule.clause, detail, rule.citation)
 
 
-def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None],
-                    lexicon: Lexicon | None = None) -> Verdict:
-    lex = lexicon or default_lexicon()
+def examples(rule: Rule) -> list[tuple[str, str]]:
+    """Worked examples for review ("若为国家级 → 50万元"): (the assumed input, the calculator's result)."""
+    r = replace(rule, reviewed=True)
+    out: list[tuple[str, str]] = []
 
-    def verdict(met: bool | None, detail: str) -> Verdict:
-        return Verdict(cond.criterion, met, cond.clause, detail, cond.citation, cond.ask if met is None else "")
+    def run(label: str, inputs: Inputs) -> None:
+        try:
+            c = compute(r, inputs)
+            out.append((label, c.trace))
+        except AmountError as exc:
+            out.append((label, f"无法计算：{exc}"))
 
-    if cond.kind == "region":
-        region = (cond.region or "").removesuffix("市").removesuffix("省")
-        place = (facts.registered_in or "").strip()
-        if not place:
-            if facts.not_registered_in and lex.region_of(facts.not_registered_in) == region:
-                return verdict(False, f"企业不是在{region}注册经营的企业，不属于本政策支持对象")
-            return verdict(None, f"尚不清楚企业注册经营地：{cond.ask}")
-        if lex.region_of(place) == region:
-            return verdict(True, f"企业在{place}注册经营，属于本地企业")
-        return verdict(False, f"企业注册地为{place}，不在{region}，不属于本政策支持对象")
-    if cond.kind == "industry":
-        trade = (facts.industry or "").strip()
-        if not trade:
-            return verdict(None, f"尚不清楚企业所属行业：{cond.ask}")
-        code = lex.sector_of(trade)
-        covered = "、".join(lex.sector_name(c) for c in cond.sectors)
-        if code is None or not cond.sectors:
-            return verdict(None, f"无法判断“{trade}”是否在本政策支持的行业范围内，请说明主营业务")
-        if code in cond.sectors:
-            return verdict(True, f"企业属于{trade}（{lex.sector_name(code)}），在支持的行业范围（{covered}）内")
-        return verdict(False, f"企业属于{trade}（{lex.sector_name(code)}），不在支持的行业范围（{covered}）内")
-    if cond.kind == "flag":
-        value = facts.flag(cond.fact or "")
-        if value is None:
-            return verdict(None, f"尚不清楚：{cond.ask}")
-        return verdict(bool(value), ("已满足：" if value else "不满足：") + cond.criterion)
-    if cond.kind == "validity":
-        return validity_verdict(cond, on, valid)
-    return verdict(None, cond.detail or "原文未规定具体标准")
-
-
-def validity_verdict(cond: Condition, on: dt.date, valid: tuple[dt.date | None, dt.date | None]) -> Verdict:
-    """In force on ``on``? Said in the text's own words (its quote), not as dates the text does not state."""
-    start, end = valid
-    stated = f"原文规定“{cond.citation.quote.rstrip('。')}”" if cond.citation and cond.citation.quote else \
-        f"政策有效期为{_d(start)}至{_d(end)}"
-    if start and on < start:
-        met, detail = False, f"{_d(on)}早于政策施行期（{stated}）"
-    elif end and on > end:
-        met, detail = False, f"{stated}，截至{_d(on)}已届满，目前不能再按本措施申请；所述金额为政策有效期内的支持标准"
-    elif start or end:
-        met, detail = True, f"{_d(on)}在政策有效期内（{stated}）"
+    base = Decimal(10_000_000)
+    if r.kind in ("subsidy", "cap_only"):
+        c = calculate(r, base if r.kind == "subsidy" else None)
+        return [(f"若{r.base}为{format_yuan(base)}" if r.kind == "subsidy" else "无需输入", c.trace)]
+    if r.kind == "tiered":
+        for t in r.tiers:
+            run(f"若为{t.label}", Inputs(level=t.label))
+    elif r.kind in ("per_unit", "banded"):
+        qs = [Decimal(100)] if r.kind == "per_unit" else sorted({v for b in r.bands for v in (b.low, b.high) if v is not None})
+        if r.kind == "per_unit" and r.step is not None:
+            qs = [r.step * 3 + r.step / 2]
+        for q in qs:
+            run(f"若{r.quantity or '数量'}为{plain_quantity(q)}{r.unit}", Inputs(quantity=q))
+            if r.kind == "banded":
+                run(f"若{r.quantity or '数量'}为{plain_quantity(q + 1)}{r.unit}", Inputs(quantity=q + 1))
+    elif r.kind == "schedule":
+        for y in r.years:
+            run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))
+    elif r.kind == "tiered_threshold":
+        for t in r.tiers:
+            run(f"若{r.base}为{format_yuan(t.threshold)}", Inputs(base=t.threshold))
+            run(f"若{r.base}为{format_yuan(t.threshold + 1)}", Inputs(base=t.threshold + 1))
     else:
-        met, detail = None, "原文未写明有效期"
-    return Verdict(cond.criterion, met, cond.clause, detail, cond.citation)
-
-
-def _d(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "未写明"
-
-
-def check_eligibility(rule: Rule, facts: Facts, on: dt.date, valid: tuple[dt.date | None, dt.date | None],
-                      lexicon: Lexicon | None = None) -> list[Verdict]:
-    """One verdict per condition of the rule: met / not met / unknown (with what is missing)."""
-    return [check_condition(c, facts, on, valid, lexicon) for c in rule.conditions]
+        run(f"若{r.base}为{format_yuan(base)}" if "base" in needs(r) else "无需输入", Inputs(base=base))
+    return out

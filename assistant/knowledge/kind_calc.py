@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from assistant.errors import AmountError
-from assistant.knowledge.calculator import Calculation, Inputs
 from assistant.knowledge.kinds import ask, needs
 from assistant.knowledge.rules import Rule
-from assistant.text.amounts import format_rate, format_yuan
+from assistant.knowledge.types import Calculation, Inputs
+from assistant.text.formats import format_rate, format_yuan
 
 
 class MissingInput(AmountError):
@@ -30,7 +30,7 @@ def missing(rule: Rule, inputs: Inputs) -> list[str]:
     return [w for w in needs(rule) if have[w] is None]
 
 
-def _q(value: Decimal) -> str:
+def plain_quantity(value: Decimal) -> str:
     s = format(value.normalize(), "f")
     return f"{int(value):,}" if value == value.to_integral_value() and abs(value) >= 10000 else s
 
@@ -84,13 +84,13 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
     if rule.step is not None:
         n = (q // rule.step) if rule.step_full else q / rule.step
         raw = n * rule.amount
-        head = f"{_q(q)}{u}，每满{rule.step_text}{u}{format_yuan(rule.amount)}：{_q(n)} × {format_yuan(rule.amount)} = {format_yuan(raw)}"
+        head = f"{plain_quantity(q)}{u}，每满{rule.step_text}{u}{format_yuan(rule.amount)}：{plain_quantity(n)} × {format_yuan(rule.amount)} = {format_yuan(raw)}"
     else:
         raw = q * rule.amount
-        head = f"{_q(q)}{u} × 每{u}{format_yuan(rule.amount)} = {format_yuan(raw)}"
+        head = f"{plain_quantity(q)}{u} × 每{u}{format_yuan(rule.amount)} = {format_yuan(raw)}"
     amount, capped, mid = _cap(rule, raw)
     return _calc(rule, amount, f"{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
-                 selected=f"{_q(q)}{u}")
+                 selected=f"{plain_quantity(q)}{u}")
 
 
 def _banded(rule: Rule, i: Inputs) -> Calculation:
@@ -99,11 +99,11 @@ def _banded(rule: Rule, i: Inputs) -> Calculation:
     band = next((b for b in rule.bands if b.holds(q)), None)
     if band is None:
         ranges = "；".join(b.describe(u) for b in rule.bands)
-        return _calc(rule, Decimal(0), f"{_q(q)}{u}不在原文规定的任何一档（{ranges}）内 → 原文未规定奖励",
-                     selected=f"{_q(q)}{u}")
+        return _calc(rule, Decimal(0), f"{plain_quantity(q)}{u}不在原文规定的任何一档（{ranges}）内 → 原文未规定奖励",
+                     selected=f"{plain_quantity(q)}{u}")
     raw = q * band.amount
     amount, capped, mid = _cap(rule, raw)
-    trace = (f"{_q(q)}{u}属于“{band.describe(u)}”一档，{_q(q)}{u} × 每{u}{format_yuan(band.amount)} = "
+    trace = (f"{plain_quantity(q)}{u}属于“{band.describe(u)}”一档，{plain_quantity(q)}{u} × 每{u}{format_yuan(band.amount)} = "
              f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
     return _calc(rule, amount, trace, rate=band.amount, capped=capped, selected=band.describe(u))
 
@@ -172,46 +172,3 @@ def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
 
 KIND = {"fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
         "rate": _rate, "min_rate": _min_rate, "schedule": _schedule, "tiered_threshold": _tiered_threshold}
-
-
-def examples(rule: Rule) -> list[tuple[str, str]]:
-    """Worked examples for review ("若为国家级 → 50万元"): (the assumed input, the calculator's result)."""
-    from dataclasses import replace
-
-    r = replace(rule, reviewed=True)
-    out: list[tuple[str, str]] = []
-
-    def run(label: str, inputs: Inputs) -> None:
-        try:
-            c = compute(r, inputs)
-            out.append((label, c.trace))
-        except AmountError as exc:
-            out.append((label, f"无法计算：{exc}"))
-
-    base = Decimal(10_000_000)
-    if r.kind in ("subsidy", "cap_only"):
-        from assistant.knowledge.calculator import calculate
-
-        c = calculate(r, base if r.kind == "subsidy" else None)
-        return [(f"若{r.base}为{format_yuan(base)}" if r.kind == "subsidy" else "无需输入", c.trace)]
-    if r.kind == "tiered":
-        for t in r.tiers:
-            run(f"若为{t.label}", Inputs(level=t.label))
-    elif r.kind in ("per_unit", "banded"):
-        qs = [Decimal(100)] if r.kind == "per_unit" else sorted({v for b in r.bands for v in (b.low, b.high) if v is not None})
-        if r.kind == "per_unit" and r.step is not None:
-            qs = [r.step * 3 + r.step / 2]
-        for q in qs:
-            run(f"若{r.quantity or '数量'}为{_q(q)}{r.unit}", Inputs(quantity=q))
-            if r.kind == "banded":
-                run(f"若{r.quantity or '数量'}为{_q(q + 1)}{r.unit}", Inputs(quantity=q + 1))
-    elif r.kind == "schedule":
-        for y in r.years:
-            run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))
-    elif r.kind == "tiered_threshold":
-        for t in r.tiers:
-            run(f"若{r.base}为{format_yuan(t.threshold)}", Inputs(base=t.threshold))
-            run(f"若{r.base}为{format_yuan(t.threshold + 1)}", Inputs(base=t.threshold + 1))
-    else:
-        run(f"若{r.base}为{format_yuan(base)}" if "base" in needs(r) else "无需输入", Inputs(base=base))
-    return out

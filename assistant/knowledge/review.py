@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import PolicyError, RuleError
+from assistant.knowledge.calculator import examples
 from assistant.knowledge.documents import Document
-from assistant.knowledge.kind_calc import examples
 from assistant.knowledge.kinds import describe, needs
 from assistant.knowledge.rules import load_rule_file, rules_path
 

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from assistant.knowledge.calculator import Facts
 from assistant.knowledge.rules import Condition
+from assistant.knowledge.types import Facts
 from assistant.text.lexicon import Lexicon
 
 _W = r"[^，,。；;！!？?\n]"  # a character inside one clause of a sentence

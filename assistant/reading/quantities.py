@@ -15,9 +15,9 @@ import re
 from decimal import Decimal
 
 from assistant.errors import AmountError
-from assistant.knowledge.calculator import Inputs
 from assistant.knowledge.kinds import needs, number
 from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Inputs
 from assistant.text.amounts import find_mentions
 
 CN_NUMBER = r"[0-9０-９.,]+(?:万|千|百)?|[零一二两三四五六七八九十百千万]+"

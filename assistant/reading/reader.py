@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from assistant.knowledge.calculator import Facts
 from assistant.knowledge.rules import Condition, RuleBook
+from assistant.knowledge.types import Facts
 from assistant.reading.facts import Evidence, read_facts
 from assistant.text.amounts import MAX_YUAN, Mention, find_mentions
 from assistant.text.lexicon import Lexicon

@@ -22,9 +22,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from assistant.knowledge.base import Knowledge
-from assistant.knowledge.calculator import Facts, Inputs
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Facts, Inputs
 from assistant.reading.facts import Evidence, merge_facts
 from assistant.reading.quantities import read_inputs
 from assistant.reading.reader import Reader, Reading, clause_number

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperation
+from decimal import Decimal, DecimalException
 
 from assistant.errors import AmountError
+from assistant.text.numerals import CN_DIGITS, DIGIT, EXACT, NUMERAL, body_value, scaled, section_value
 
 MAX_YUAN = Decimal("1e12")  # 1万亿元; anything above is a typo, not a project
 
-# Wide enough that no realistic input rounds; the traps turn any rounding into an error
-# instead of a silently wrong number.
-_EXACT = Context(prec=100, traps=[Inexact, InvalidOperation])
 
 _WIDE = {chr(0xFF10 + i): str(i) for i in range(10)} | {"％": "%", "．": "."}
 _DIGIT_TABLE = str.maketrans(_WIDE | {"，": ","})
@@ -41,21 +39,12 @@ _AMOUNT_HINT = "请输入如“1200万元”“2.5亿”“3,000,000元”的金
 _RATE_HINT = "请输入如“30%”“0.5%”“百分之三十”的比例"
 
 _NUM = r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-_CN_DIGITS = "零一二两三四五六七八九"
-_NUMERAL = _CN_DIGITS + "十百千万亿"
-_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2} | {str(i): i for i in range(10)}
-del _DIGIT["零"], _DIGIT["0"]  # a digit before a unit; 零 only marks a skipped place
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_EXP = {"万亿": 12, "千万": 7, "百万": 6, "亿": 8, "万": 4, "千": 3, "百": 2, "": 0}
-_MULT = {"w": 4, "k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "bn": 9, "billion": 9}
-
 # A numeral body: digits, Chinese numerals (the capitals are already plain), units, 点 and
 # separators, one greedy run, so "1千2百万" is read as one thing or refused as one thing. A Chinese
 # numeral does not start inside a word of quantity ("几十万", "数千万", "万一").
 _BODY = re.compile(
-    rf"(?:[0-9]|(?<![几数多余点.0-9{_NUMERAL}])[{_CN_DIGITS}十])"
-    rf"(?:[0-9{_NUMERAL}]|[,，](?=[0-9])|[.点](?=[0-9{_NUMERAL}])|个(?=亿)|(?<=[0-9])[ \t]+(?=[万亿千百]))*"
+    rf"(?:[0-9]|(?<![几数多余点.0-9{NUMERAL}])[{CN_DIGITS}十])"
+    rf"(?:[0-9{NUMERAL}]|[,，](?=[0-9])|[.点](?=[0-9{NUMERAL}])|个(?=亿)|(?<=[0-9])[ \t]+(?=[万亿千百]))*"
 )
 _LETTER_CODE = r"(?<![A-Za-z])(?i:{})(?![A-Za-z])"
 _PREFIX = re.compile(
@@ -77,7 +66,7 @@ _NOT_MONEY = re.compile(
     r"张|辆|条|项|篇|份|座|部|所|株|头|只|册|本|字|年|天|小时|像素|倍|[A-Za-z]"
 )
 _START = re.compile(
-    rf"[0-9{_CN_DIGITS}十¥￥$€£]|人民币|百分之|" + _LETTER_CODE.format(r"rmb|cny|usd|eur|gbp|jpy|hkd|us\$|hk\$")
+    rf"[0-9{CN_DIGITS}十¥￥$€£]|人民币|百分之|" + _LETTER_CODE.format(r"rmb|cny|usd|eur|gbp|jpy|hkd|us\$|hk\$")
 )
 
 
@@ -91,136 +80,6 @@ def _show(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= 30 else flat[:30] + "…"
 
-
-def _decimal(value: Decimal | int | str) -> Decimal:
-    if isinstance(value, float):
-        raise TypeError("金额必须用 Decimal 表示，不能用 float（会丢失精度）")
-    d = Decimal(value)
-    if not d.is_finite():
-        raise ValueError(f"金额“{value}”不是有限数值")
-    return d
-
-
-def _scaled(number: str, exp: int) -> Decimal:
-    return Decimal(number.replace(",", "")).scaleb(exp, _EXACT)
-
-
-# ---------------------------------------------------------------------------- numerals
-
-
-def _section(s: str, final: bool) -> int | None:
-    """A number below 万 in Chinese or mixed script (一千零五, 1千2百, 十五), or plain digits.
-
-    A trailing digit right after 百/千 is spoken shorthand (二千五 = 2500); it is only allowed at
-    the very end of the whole expression (``final``), so 两千五万 is refused as ambiguous.
-    """
-    if _ARABIC.fullmatch(s):
-        return int(s.replace(",", ""))
-    if s == "零":
-        return 0
-    skipped = re.fullmatch(r"(.+[十百千])零(\d{1,3})", s)
-    if skipped:  # 1千零50 = 1050: digits after 零 fill the places the 零 did not skip
-        head, tail = _section(skipped[1], False), int(skipped[2])
-        return head + tail if head is not None and 0 < tail < _SMALL[skipped[1][-1]] // 10 else None
-    total, digit, last, zero = 0, None, 10_000, False
-    for i, ch in enumerate(s):
-        if ch == "零":
-            if digit is not None or zero or i == 0:
-                return None
-            zero = True
-        elif ch in _DIGIT:
-            if digit is not None:
-                return None
-            digit = _DIGIT[ch]
-        elif ch in _SMALL:
-            unit = _SMALL[ch]
-            if digit is None and ch == "十" and i == 0:
-                digit = 1  # 十五 = 15
-            if digit is None or unit >= last or (zero and unit * 10 == last):
-                return None  # 三三百, 五百千, 一千零三百: out of order or a 零 that skips nothing
-            total, digit, last, zero = total + digit * unit, None, unit, False
-        else:
-            return None
-    if digit is None:
-        return None if zero or not s else total
-    if zero or last == 10_000 or last == 10:
-        return None if zero and last == 10 else total + digit
-    return total + digit * last // 10 if final else None
-
-
-def _below_100(s: str) -> bool:
-    """A head like 十二 / 12 / 二十三: short enough that a trailing digit is plainly speech (十二万八)."""
-    if not s or any(ch in s for ch in "百千万亿"):
-        return False
-    if s.isdigit():
-        return len(s) <= 2
-    value = _section(s, False)
-    return value is not None and value < 100
-
-
-def _single(s: str) -> bool:
-    return len(s) == 1 and s in _DIGIT
-
-
-def _int(s: str, final: bool = True) -> int | None:
-    """A whole number with 万/亿 places (一亿二千万, 1亿2000万, 3万5, 人民币三百五十万零八百)."""
-    for big, n in (("亿", 8), ("万", 4)):
-        head, sep, tail = s.partition(big)
-        if not sep:
-            continue
-        high = _int(head, final=False) if head else None
-        low = _low(tail, n, single=_single(head) or _below_100(head), final=final)
-        return None if not high or low is None else high * 10**n + low
-    return _section(s, final)
-
-
-def _low(t: str, n: int, *, single: bool, final: bool) -> int | None:
-    """What follows 万 (n=4) or 亿 (n=8): it must fill the places below exactly."""
-    if not t:
-        return 0
-    if t[0] == "零":  # 三百五十万零八百; 捌佰陆拾万零伍仟 (financial style writes 零 after a head ending in 0)
-        low = _int(t[1:], final) if t[1:2] not in ("", "零") else None
-        return low if low is not None and 0 < low < 10**n else None
-    if t in _DIGIT:  # 3万5 / 十二万八 / 1亿2: one order lower, said only after a head below 100
-        return _DIGIT[t] * 10 ** (n - 1) if single and final else None
-    if t.isascii() and t.isdigit():  # 1万2000 fills the places; 1亿2000 does not (2000万?)
-        return int(t) if len(t) == n else None
-    low = _int(t, final)
-    if low is None or low >= 10**n:
-        return None
-    if low < 10 ** (n - 1) and not (n == 8 and t.endswith("万")):
-        return None  # 三千万五百: a skipped place needs 零; 1亿500万 names its place
-    return low
-
-
-_DECIMAL = re.compile(
-    rf"(?:(?P<a>{_ARABIC.pattern})\.|(?P<c>{_ARABIC.pattern}|[{_NUMERAL}]+)点)"
-    r"(?P<frac>[0-9]+|[零一二三四五六七八九]+)(?P<unit>万亿|千万|百万|亿|万|千|百)?"
-)
-
-
-def _body_value(body: str, mult: str | None) -> Decimal | None:
-    """The value of one numeral body (with its multiplier word), or None when it is not whole."""
-    b = re.sub(r"[ \t]+", "", body)
-    if mult:  # 1.5w, 800k, 12 million: a plain number before a multiplier word
-        m = re.fullmatch(rf"(?:{_ARABIC.pattern})(?:\.\d+)?", b)
-        return _scaled(b, _MULT[mult]) if m else None
-    if "个" in b:  # 两个亿, 1.5个亿: one simple number of 亿
-        if not b.endswith("个亿") or re.search("[万亿个]", b[:-2]):
-            return None
-        b = b[:-2] + "亿"
-    if "." in b or "点" in b:
-        m = _DECIMAL.fullmatch(b)
-        if not m:
-            return None
-        whole = m["a"] or m["c"]
-        n = _section(whole, False) if m["unit"] else _int(whole, False)
-        if n is None:
-            return None
-        frac = "".join(str("零一二三四五六七八九".find(c)) if not c.isdigit() else c for c in m["frac"])
-        return _scaled(f"{n}.{frac}", _EXP[m["unit"] or ""])
-    n = _int(b)
-    return None if n is None else Decimal(n)
 
 
 # ---------------------------------------------------------------------------- the one reader
@@ -252,7 +111,7 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
     if not bm:
         return None
     body, i = bm[0], bm.end()
-    head = re.match(f"(.*)[万亿][{_CN_DIGITS}]$", body)
+    head = re.match(f"(.*)[万亿][{CN_DIGITS}]$", body)
     if head and len(re.sub(r"[^0-9零一二两三四五六七八九]", "", head[1])) > 1 \
             and re.match(r"[个家项笔次条台套位名间份批]", s[i : i + 1]):
         # "1200万一个投了…": after a many-digit head the 一 cannot be shorthand (3万5 can);
@@ -283,12 +142,12 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
     end = sm.end() if sm else j
     fx = fx or bool(sm and sm["fx"])
     currency = currency or bool(sm)
-    value = _body_value(body, mult)
+    value = body_value(body, mult)
     if value is not None and sm and (sm["jiao"] or sm["fen"]):
         if value != value.to_integral_value():
             value = None  # 1.5元5角
         else:
-            cents = _DIGIT.get(sm["jiao"] or "", 0) * 10 + _DIGIT.get(sm["fen"] or "", 0)
+            cents = DIGIT.get(sm["jiao"] or "", 0) * 10 + DIGIT.get(sm["fen"] or "", 0)
             value += Decimal(cents).scaleb(-2)
     if fx:
         return _Read("foreign", value, end, (sm["fx"] if sm and sm["fx"] else pm["fx"]).strip())
@@ -325,7 +184,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> Decimal:
     if hit is None:
         raise AmountError(f"无法识别金额“{_show(text)}”，{_AMOUNT_HINT}")
     rest = s[hit.end :].strip()
-    if hit.kind == "foreign" or (rest and hit.value is not None and not re.search(rf"[\d.,{_NUMERAL}点]", rest)):
+    if hit.kind == "foreign" or (rest and hit.value is not None and not re.search(rf"[\d.,{NUMERAL}点]", rest)):
         unit = hit.unit if hit.kind == "foreign" else rest
         raise AmountError(
             f"无法识别金额单位“{unit}”（“{_show(text)}”），只支持人民币元、万元、亿元（外币不换算），"
@@ -336,7 +195,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> Decimal:
     value = hit.value
     if value > MAX_YUAN:
         raise AmountError(f"金额“{_show(text)}”超过1万亿元，请检查单位，{_AMOUNT_HINT}")
-    if value.normalize(_EXACT).as_tuple().exponent < -2:
+    if value.normalize(EXACT).as_tuple().exponent < -2:
         raise AmountError(
             f"金额“{_show(text)}”精确到了分以下，人民币最小单位是分（0.01元），请输入如“4,999,999.80元”的金额"
         )
@@ -348,7 +207,7 @@ def parse_amount(text: str, *, allow_zero: bool = False) -> Decimal:
 def _tidy(value: Decimal) -> Decimal:
     """Integer yuan without exponent, otherwise exactly two decimals (fen)."""
     exp = "1" if value == value.to_integral_value() else "0.01"
-    return value.quantize(Decimal(exp), context=_EXACT)
+    return value.quantize(Decimal(exp), context=EXACT)
 
 
 def _rate_value(body: str) -> Decimal | None:
@@ -357,9 +216,9 @@ def _rate_value(body: str) -> Decimal | None:
     if re.search("[万亿个]", body):
         return None
     if "点" in body:
-        return _body_value(body, None) if re.fullmatch(r"[^点]+点[零一二三四五六七八九]+", body) else None
-    n = _section(body, final=False)
-    return None if n is None or not re.fullmatch(f"[{_NUMERAL}]+", body) else Decimal(n)
+        return body_value(body, None) if re.fullmatch(r"[^点]+点[零一二三四五六七八九]+", body) else None
+    n = section_value(body, final=False)
+    return None if n is None or not re.fullmatch(f"[{NUMERAL}]+", body) else Decimal(n)
 
 
 def parse_rate(text: str) -> Decimal:
@@ -375,39 +234,7 @@ def parse_rate(text: str) -> Decimal:
         raise AmountError(f"无法识别比例“{_show(text)}”，{_RATE_HINT}")
     if percent > 100:
         raise AmountError(f"比例“{_show(text)}”超过100%，{_RATE_HINT}")
-    return percent.scaleb(-2, _EXACT).normalize(_EXACT)
-
-
-def format_yuan(amount: Decimal) -> str:
-    """As official text writes it: 2亿元, 1,200万元, 3,333,301元, 4,999,999.80元."""
-    a = _decimal(amount)
-    sign, a = ("-" if a < 0 else ""), abs(a)
-    if a == 0:
-        return "0元"
-    for unit, exp in (("亿", 8), ("万", 4)):  # 亿 only when whole: 1.2亿 reads as 12,000万元
-        n = a.scaleb(-exp, _EXACT)
-        if n == n.to_integral_value():
-            return f"{sign}{int(n):,}{unit}元"
-    if a == a.to_integral_value():
-        return f"{sign}{int(a):,}元"
-    places = max(2, -a.normalize(_EXACT).as_tuple().exponent)  # never round silently
-    return f"{sign}{a:,.{places}f}元"
-
-
-def format_rate(rate: Decimal) -> str:
-    """0.3 -> 30%, 0.005 -> 0.5%."""
-    percent = _decimal(rate).scaleb(2, _EXACT).normalize(_EXACT)
-    return f"{percent:f}%"
-
-
-def format_plain_yuan(amount: Decimal | int | str) -> str:
-    """Plain digits for JSON: 5E+6 -> 5000000, 4999999.8 -> 4999999.80."""
-    a = _decimal(amount)
-    if a == 0:
-        return "0"
-    if a == a.to_integral_value():
-        return f"{a.quantize(Decimal(1), context=_EXACT):f}"
-    return f"{a:.{max(2, -a.normalize(_EXACT).as_tuple().exponent)}f}"
+    return percent.scaleb(-2, EXACT).normalize(EXACT)
 
 
 @dataclass(frozen=True)
@@ -431,7 +258,7 @@ class Mention:
 _RATE = re.compile(rf"(?P<rate>{_NUM})[ \t]*%")
 # What is not money: Chinese rates, years (a year only when nothing else claims it), bare numbers.
 _PLAIN = re.compile(
-    rf"百分之(?P<cnrate>\d+(?:\.\d+)?|[{_NUMERAL}]+(?:点[零一二三四五六七八九]+)?)"
+    rf"百分之(?P<cnrate>\d+(?:\.\d+)?|[{NUMERAL}]+(?:点[零一二三四五六七八九]+)?)"
     r"|(?P<year>(?<![\d.])(?:19|20)\d{2}(?!\d|\.\d|,\d{3}))年?"
     rf"|(?P<num>{_NUM})"
 )
@@ -440,7 +267,7 @@ _PLAIN = re.compile(
 def _plain(m: re.Match[str], text: str) -> tuple[str, Decimal] | None:
     if m["cnrate"]:
         pct = _rate_value(m["cnrate"])
-        return None if pct is None else ("rate", pct.scaleb(-2, _EXACT).normalize(_EXACT))
+        return None if pct is None else ("rate", pct.scaleb(-2, EXACT).normalize(EXACT))
     if m["year"]:
         return "year", Decimal(m["year"])
     before, after = text[: m.start()], text[m.end() :]
@@ -449,17 +276,17 @@ def _plain(m: re.Match[str], text: str) -> tuple[str, Decimal] | None:
         before[-1:] in ("(", "（") and after[:1] in (")", "）")
     ):
         return None  # list markers and clause labels: 4、 (4) （4）
-    return "number", _tidy(_scaled(m["num"], 0))
+    return "number", _tidy(scaled(m["num"], 0))
 
 
 def _mention_at(s: str, p: int) -> tuple[str | None, Decimal | None, int] | None:
     """The figure starting at ``s[p]``: (kind, value, end); kind None skips words; None: nothing."""
     if m := _RATE.match(s, p):
-        return "rate", _scaled(m["rate"], 0).scaleb(-2, _EXACT).normalize(_EXACT), m.end()
+        return "rate", scaled(m["rate"], 0).scaleb(-2, EXACT).normalize(EXACT), m.end()
     if hit := _read_money(s, p, field=False):
         value = hit.value
         if value is not None:
-            if value.normalize(_EXACT).as_tuple().exponent < -2:  # below a fen: not a sum anyone can pay
+            if value.normalize(EXACT).as_tuple().exponent < -2:  # below a fen: not a sum anyone can pay
                 return ("foreign" if hit.kind == "foreign" else "unreadable"), None, hit.end
             value = _tidy(value)  # absurdly long digit runs raise: skipped by the caller
         return hit.kind, value, hit.end

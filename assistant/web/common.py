@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from assistant.errors import PolicyError
-from assistant.text.amounts import format_rate, format_yuan
+from assistant.text.formats import format_rate, format_yuan
 from assistant.web.render import MARK, FieldError, cite_link, clause_name, cn_date, full_yuan
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

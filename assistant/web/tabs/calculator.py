@@ -13,10 +13,12 @@ import gradio as gr
 
 from assistant.errors import PolicyError
 from assistant.knowledge.base import parse_date
-from assistant.knowledge.calculator import Calculation, Facts, Inputs, Verdict, compute
+from assistant.knowledge.calculator import compute
 from assistant.knowledge.kinds import EXTRA_KINDS, describe, needs, number
+from assistant.knowledge.types import Calculation, Facts, Inputs, Verdict
 from assistant.reading.quantities import read_quantity, read_year
-from assistant.text.amounts import format_yuan, parse_amount
+from assistant.text.amounts import parse_amount
+from assistant.text.formats import format_yuan
 from assistant.text.inputs import as_amount_text, as_choice_text, as_text
 from assistant.web.common import TRI_CHOICES, UNEXPECTED, field_error, render, typed
 from assistant.web.render import FieldError, _tri, cn_date, full_yuan

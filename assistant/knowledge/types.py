@@ -1,0 +1,84 @@
+"""The data types the wings share: what a question says of the firm (``Facts``), what it gives a rule
+(``Inputs``), and what the calculators return (``Calculation``, ``Verdict``), serialised in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from assistant.knowledge.documents import Citation
+from assistant.text.formats import format_plain_yuan
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What we know about the enterprise and project; None means not known."""
+
+    registered_in: str | None = None
+    industry: str | None = None
+    not_registered_in: str | None = None  # "我们不是北京的企业": where the firm is *not* registered
+    project_in_library: bool | None = None
+    uses_listed_products: bool | None = None
+    date: dt.date | None = None
+
+    def flag(self, name: str) -> bool | None:
+        return getattr(self, name, None)
+
+
+@dataclass(frozen=True)
+class Calculation:
+    rule_id: str
+    clause: str
+    base_yuan: Decimal | None
+    rate: Decimal | None
+    cap_yuan: Decimal | None
+    amount_yuan: Decimal
+    capped: bool
+    trace: str
+    citation: Citation
+    notes: tuple[str, ...] = ()
+    low_yuan: Decimal | None = None  # a range's other end (最低)
+    selected: str = ""  # what the user's facts selected: a level, a band, a year, a tier
+
+    def to_dict(self) -> dict:
+        return {
+            "rule_id": self.rule_id,
+            "clause": self.clause,
+            "base_yuan": None if self.base_yuan is None else format_plain_yuan(self.base_yuan),
+            "rate": None if self.rate is None else _plain(self.rate),
+            "cap_yuan": None if self.cap_yuan is None else format_plain_yuan(self.cap_yuan),
+            "amount_yuan": format_plain_yuan(self.amount_yuan),
+            "capped": self.capped,
+            "trace": self.trace,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: str
+    met: bool | None
+    clause: str | None
+    detail: str
+    citation: Citation | None = None
+    ask: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        return {"criterion": self.criterion, "met": self.met, "clause": self.clause, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a question gives a rule: an amount (base), a level or tier label, a quantity in the
+    rule's unit, a year of support (1 = the first). None: not given."""
+
+    base: Decimal | None = None
+    level: str | None = None
+    quantity: Decimal | None = None
+    year: int | None = None
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d.normalize(), "f")
+    return s
