@@ -233,15 +233,15 @@ def test_example_vectors_are_cached_across_processes(kb, tmp_path):
         return [[float(len(t)), 1.0] for t in texts]
 
     cache = tmp_path / "examples.json"
-    Router(kb, embed=embed, vector_cache=cache)._semantic("平台建设投资1200万元")
+    Router(kb, embed=embed, vector_cache=cache).scorer._semantic("平台建设投资1200万元")
     n_examples = sum(len(r.examples) for r in kb.rules) + sum(len(t.examples) for t in kb.rules.topics)
     assert calls == [n_examples, 1] and cache.exists()
     calls.clear()
-    Router(kb, embed=embed, vector_cache=cache)._semantic("平台建设投资1200万元")
+    Router(kb, embed=embed, vector_cache=cache).scorer._semantic("平台建设投资1200万元")
     assert calls == [1]  # a new router embeds only the question
     cache.write_text("{broken", encoding="utf-8")
     calls.clear()
-    Router(kb, embed=embed, vector_cache=cache)._semantic("平台建设投资1200万元")
+    Router(kb, embed=embed, vector_cache=cache).scorer._semantic("平台建设投资1200万元")
     assert calls == [n_examples, 1]  # a broken cache is rebuilt, never trusted
 
 

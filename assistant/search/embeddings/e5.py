@@ -5,12 +5,7 @@ from __future__ import annotations
 import os
 
 from assistant.errors import ModelError
-from assistant.search.embeddings.base import (
-    ENV_EMBEDDING,
-    MODEL_LOCKS,
-    Embedder,
-    cached_model,
-)
+from assistant.search.embeddings.base import ENV_EMBEDDING, MODEL_LOCKS, Embedder, cached_model
 
 
 class E5SmallEmbedder(Embedder):

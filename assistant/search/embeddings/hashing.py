@@ -6,10 +6,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from assistant.search.embeddings.base import (
-    Embedder,
-    normalise,
-)
+from assistant.search.embeddings.base import Embedder, normalise
 
 
 class HashEmbedder(Embedder):

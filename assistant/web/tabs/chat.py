@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import gradio as gr
 
 from assistant.answering.answer import Answer
+from assistant.answering.composer import EN
 from assistant.answering.prompts import FALLBACK_NOTICES
-from assistant.answering.respond import EN
 from assistant.errors import PolicyError
 from assistant.text.inputs import as_text, clean_text, clean_value
 from assistant.web.common import UNEXPECTED, date_or, render, validity_notices

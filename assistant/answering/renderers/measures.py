@@ -1,0 +1,66 @@
+"""A measure: its calculation (or the rule's figures and what is missing), its verdicts and its quote."""
+
+from __future__ import annotations
+
+from assistant.answering.composer import EN, Composer, checklist, clause_name
+from assistant.answering.kind_answers import render_kind
+from assistant.knowledge.calculator import calculate, check_threshold
+from assistant.knowledge.eligibility import check_eligibility
+from assistant.knowledge.kinds import EXTRA_KINDS
+from assistant.knowledge.rules import Rule
+from assistant.knowledge.types import Facts
+from assistant.reading.plan import Plan
+from assistant.text.formats import format_rate, format_yuan
+
+
+def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
+    en = c.lang == "en"
+    clause = clause_name(rule.clause)
+    where = f"{c.doc_name(rule.doc_id)}" if len(c.kb.docs) > 1 else ""
+    if not rule.reviewed:
+        c.head.append(f"{where}{clause}有相关数额，但相应规则尚未人工审核，暂不计算，请以原文为准。{c.cite(rule.citation)}")
+        c.add_quote(rule.citation)
+        return
+    if rule.kind == "threshold":
+        if base is None:
+            c.head.append(f"**{rule.name}**：{rule.base}{format_yuan(rule.threshold)}{rule.boundary}。{c.cite(rule.citation)}")
+            follow.append(f"请提供项目{rule.base}金额（如“1200万元”），以便判断是否达到门槛。")
+        else:
+            v = check_threshold(rule, base)
+            verdicts.append(v)
+            c.head.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
+        c.add_quote(rule.citation)
+        return
+    if rule.kind in EXTRA_KINDS:  # what the user's facts select, or what is missing (kind_answers)
+        render_kind(rule, base, c, calcs, follow, f"{where}{clause}")
+    elif rule.kind == "subsidy" and base is None:
+        if en:
+            c.head.append(EN["no_base"].format(name=rule.name, clause=rule.clause, rate=format_rate(rule.rate),
+                                               base=rule.base, cap=format_yuan(rule.cap), per=rule.cap_per)
+                          + c.cite(rule.citation))
+        else:
+            c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
+                          f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
+        follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
+    else:
+        calc = calculate(rule, base)
+        calcs.append(calc)
+        if en:
+            c.head.append(EN["amount"].format(amount=format_yuan(calc.amount_yuan), name=rule.name, clause=rule.clause)
+                          + c.cite(rule.citation))
+        else:
+            lead = "最高可获" if rule.kind == "subsidy" or rule.upper else "可获"  # a set award is not a bound
+            if rule.kind == "cap_only" and rule.upper and rule.rate is None:
+                lead = f"原文未规定补贴比例，{rule.cap_per or ''}最高可获"
+            c.head.append(f"**{rule.name}：{lead}{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
+        c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
+        if (rule.kind == "subsidy" or rule.upper) and not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
+            c.lines.append(EN["upper"] if en else "“不超过”是上限：实际金额以主管部门评审核定为准。")
+    c.add_quote(rule.citation, "\n" + (EN["basis"] if en else "政策依据：") + "\n")
+    for note in rule.open_terms:
+        c.lines.append(f"说明：{note}")
+    facts = plan.facts if plan.facts.date else Facts(**{**plan.facts.__dict__, "date": c.on})
+    found = check_eligibility(rule, facts, facts.date, c.kb.validity(rule), c.kb.lexicon)
+    checklist(c, found)
+    verdicts.extend(found)
+    follow.extend(v.ask for v in found if v.met is None and v.ask)

@@ -1,0 +1,215 @@
+"""Scoring the targets a question may be about. Every rule and figure-less topic of every document is
+a *target*, scored by three signals, all from data: its reviewed aliases and hints found in the question,
+the similarity of the question to its reviewed example questions (e5, embedded once, cached on disk),
+and the hybrid search over the clause text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.rules import Rule
+from assistant.reading.reader import Reading, clause_number
+
+log = logging.getLogger(__name__)
+
+ALIAS = 3.0  # an alias names its target on its own
+HINT = 1.0  # a hint only leans towards it (at most two count)
+ROLE = 2.0  # an amount tied to the target's base
+CLAUSE = 4.0  # "第六条" names the clause
+SEARCH = (1.5, 0.75)  # the best and second-best clause of the hybrid search
+SEMANTIC_MAX = 2.5  # the clear winner among example questions
+SEMANTIC_FLOOR = 0.84  # e5 similarities below this say nothing (calibrated on the tune questions)
+SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
+CHOSEN = 3.0  # a target with this many points is what the question is about
+CLOSE = 0.75  # two targets within this many points are a tie: ask which one
+
+
+@dataclass
+class Target:
+    key: str  # rule id, or "doc_id:clause" for a topic
+    doc_id: str
+    clause: str
+    name: str
+    rule: Rule | None
+    aliases: tuple[str, ...]
+    hints: tuple[str, ...]
+    examples: tuple[str, ...]
+
+    @property
+    def numeric(self) -> bool:
+        return self.rule is not None
+
+
+def targets_of(kb: Knowledge) -> list[Target]:
+    out = [Target(r.id, r.doc_id, r.clause, r.name, r, r.aliases, r.hints, r.examples) for r in kb.rules]
+    out += [Target(f"{t.doc_id}:{t.clause}", t.doc_id, t.clause, t.name, None, t.aliases, (), t.examples)
+            for t in kb.rules.topics]
+    return out
+
+
+class TargetScorer:
+    """Scores every target of one Knowledge for a reading. ``embed`` gives e5 vectors (None: no
+    semantic signal, e.g. the hash test embedder); ``search`` gives hybrid-search passages."""
+
+    def __init__(self, kb: Knowledge, embed: Callable[[list[str]], list[list[float]]] | None = None,
+                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None):
+        self.kb = kb
+        self.targets = targets_of(kb)
+        self._embed = embed
+        self._search = search
+        self._vector_cache = vector_cache  # example vectors persisted across processes (a JSON file)
+        self._examples: list[tuple[int, list[float]]] | None = None
+
+    def score(self, r: Reading) -> dict[str, float]:
+        low = r.text.lower()
+        scores: dict[str, float] = {}
+        for t in self.targets:
+            s = 0.0
+            aliases = [a for a in t.aliases if _found(low, a.lower())]
+            if aliases:
+                s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
+            elif any(_typo(low, a) for a in t.aliases):
+                s += ALIAS - 0.5  # one mistyped character in a long alias ("场景试验室", "平抬建设")
+            s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
+            if t.rule and t.rule.base_key in r.roles:
+                s += ROLE
+            if r.clause_refs and clause_number(t.clause) in r.clause_refs and t.clause.startswith(("（", "第")):
+                s += CLAUSE
+            if s:
+                scores[t.key] = s
+                scores[f"lex:{t.key}"] = s
+        for key, bonus in self._semantic(r.text).items():
+            scores[f"sem:{key}"] = bonus
+            scores[key] = scores.get(key, 0.0) + bonus
+        for key, bonus in self._retrieval(r.text).items():
+            scores[key] = scores.get(key, 0.0) + bonus
+        return scores
+
+    def _semantic(self, text: str) -> dict[str, float]:
+        if self._embed is None or not text.strip():
+            return {}
+        try:
+            if self._examples is None:
+                pairs = [(i, ex) for i, t in enumerate(self.targets) for ex in t.examples]
+                vectors = self._example_vectors([ex for _, ex in pairs]) if pairs else []
+                self._examples = [(i, v) for (i, _), v in zip(pairs, vectors, strict=True)]
+            q = self._embed([text[:512]])[0]
+        except Exception:  # the semantic signal is optional; aliases and search still route
+            log.exception("示例问题向量计算失败，本轮不使用语义信号")
+            return {}
+        best: dict[int, float] = {}
+        for i, vec in self._examples:
+            best[i] = max(best.get(i, -1.0), _cos(q, vec))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        if not ranked or ranked[0][1] < SEMANTIC_FLOOR:
+            return {}
+        top, sim = ranked[0]
+        runner = ranked[1][1] if len(ranked) > 1 else SEMANTIC_FLOOR
+        bonus = min(SEMANTIC_MAX, max(0.0, (sim - runner) * SEMANTIC_SCALE))
+        out = {self.targets[top].key: bonus} if bonus else {}
+        return out
+
+    def _example_vectors(self, texts: list[str]) -> list[list[float]]:
+        """Vectors of the example questions, from the cache file when it has them (embedding ~100
+        examples costs seconds; a new process should not pay it again)."""
+        cached: dict[str, list[float]] = {}
+        path = self._vector_cache
+        if path and path.exists():
+            try:
+                cached = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                cached = {}  # a broken cache is rebuilt, never trusted
+        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = [t for t, k in zip(texts, keys, strict=True) if k not in cached]
+        if missing:
+            for t, v in zip(missing, self._embed(missing), strict=True):
+                cached[hashlib.sha256(t.encode("utf-8")).hexdigest()] = [float(x) for x in v]
+            if path:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = path.with_suffix(".tmp")
+                    tmp.write_text(json.dumps({k: cached[k] for k in keys}), encoding="utf-8")
+                    tmp.replace(path)
+                except OSError:
+                    log.warning("无法写入示例问题向量缓存 %s", path)
+        return [cached[k] for k in keys]
+
+    def _retrieval(self, text: str) -> dict[str, float]:
+        if self._search is None:
+            return {}
+        try:
+            hits = self._search(text, 3)
+        except Exception:
+            log.exception("检索失败，本轮路由不使用检索信号")
+            return {}
+        out: dict[str, float] = {}
+        clauses = []
+        for p in hits:
+            cit = getattr(p, "citation", p)
+            key = (cit.doc_id, cit.clause)
+            if key not in clauses:
+                clauses.append(key)
+        for (doc_id, clause), bonus in zip(clauses, SEARCH, strict=False):
+            for t in self.targets:
+                if (t.doc_id, t.clause) == (doc_id, clause):
+                    out[t.key] = out.get(t.key, 0.0) + bonus
+        return out
+
+    def chosen(self, scores: dict[str, float]) -> list[Target]:
+        """Targets the question is about: enough points, and some of them from its own words
+        (an alias, a hint, a base, a clause number) or from two independent signals agreeing."""
+        def sure(t: Target) -> bool:
+            return scores.get(f"lex:{t.key}", 0) >= HINT or (scores.get(f"sem:{t.key}", 0) > 0 and
+                                                             scores.get(t.key, 0) - scores.get(f"sem:{t.key}", 0) > 0)
+        ranked = sorted((t for t in self.targets if scores.get(t.key, 0) >= CHOSEN and sure(t)),
+                        key=lambda t: -scores[t.key])
+        return ranked
+
+    def tie(self, chosen: list[Target], scores: dict[str, float], r: Reading) -> bool:
+        """Two targets of different documents, or two measures with different bases, too close to tell
+        (unless each has its own figure: a letter asking about several measures)."""
+        if len(chosen) < 2:
+            return False
+        a, b = chosen[0], chosen[1]
+        if a.numeric and b.numeric and a.rule.base_key in r.roles and b.rule.base_key in r.roles \
+                and (a.rule.base_key in r.exclusive or b.rule.base_key in r.exclusive):
+            return False  # each has its own figure: a letter asking about both
+        if scores[a.key] - scores[b.key] > CLOSE:
+            return False
+        if a.doc_id != b.doc_id:
+            return True
+        if a.numeric and b.numeric and a.clause != b.clause and a.rule.kind != "threshold" and b.rule.kind != "threshold":
+            return a.rule.base_key != b.rule.base_key
+        return False
+
+
+def _found(low: str, word: str) -> bool:
+    if not word:
+        return False
+    if word.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", low) is not None
+    return word in low
+
+
+def _typo(low: str, alias: str) -> bool:
+    """``alias`` (4+ Chinese characters) occurs in ``low`` with exactly one character replaced."""
+    n = len(alias)
+    if n < 4 or alias.isascii():
+        return False
+    return any(sum(x != y for x, y in zip(low[i : i + n], alias, strict=True)) == 1 for i in range(len(low) - n + 1))
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)

@@ -1,0 +1,62 @@
+"""The conversation's topic: which targets the earlier turns were about, and whether this turn
+continues them ("那2000万呢", "国家级", "两个加起来") or names something of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.reading.reader import Reading
+from assistant.reading.targets import ALIAS, CLOSE, TargetScorer
+
+# "30间", "国家级", "第3年": a bare answer to what the assistant just asked for continues the topic.
+ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七八九十百千万]+)\s*[^\s，,。？?]{0,4}[。.!！]?\s*"
+                         r"|\s*[^\s，,。？?]{1,6}级[。.!！]?\s*|\s*第\s*\S{1,3}\s*年[。.!！]?\s*")
+BOTH = re.compile(r"同时|都能|两项|两个|几项|这几|以及|叠加|一起申请|(和|跟|与|及).{1,14}(分别|各|都|哪个|区别|一样|叠加|同时)"
+                  r"|both|\band\b", re.I)
+TOGETHER = re.compile(r"加起来|一共|合计|总共|两个|两项|都算|altogether|in total|both", re.I)
+EACH = re.compile(r"分别|各自|各能|各是|各多少|各为|每个|每一个|each|respectively", re.I)
+
+
+class ConversationTopic:
+    """Follows what a conversation is about, turn by turn, with the scorer's choices."""
+
+    def __init__(self, scorer: TargetScorer):
+        self.scorer = scorer
+        self.targets = scorer.targets
+
+    def last(self, earlier: list[tuple[Reading, dict[str, float]]]):
+        """The topic the conversation is on after the earlier turns: "match", a list of target
+        keys, or None. A turn changes it only by naming another measure in its own words."""
+        topic = None
+        for prev, scores in earlier:
+            if "match" in prev.forms:
+                topic = "match"
+                continue
+            own = self.own(prev, scores, topic)
+            if own:
+                topic = own
+        return topic
+
+    def recent(self, earlier) -> list[str]:
+        """The best target of each earlier turn that named one, most recent last, without repeats."""
+        keys: list[str] = []
+        for _prev, scores in earlier:
+            chosen = self.scorer.chosen(scores)
+            if chosen and chosen[0].key not in keys:
+                keys.append(chosen[0].key)
+        return keys[-3:]
+
+    def own(self, r: Reading, scores: dict[str, float], topic) -> list[str] | None:
+        """The targets this message is about by itself, or None when it only continues ``topic``."""
+        chosen = self.scorer.chosen(scores)
+        if not chosen:
+            return None
+        best = scores[chosen[0].key]
+        keys = [t.key for t in chosen if scores[t.key] >= best - CLOSE]
+        if not isinstance(topic, list) or not (r.elliptic or r.amounts or r.evidence):
+            return keys
+        named = any(scores.get(f"lex:{t.key}", 0) >= ALIAS for t in chosen) or bool(r.clause_refs)
+        current = {t.rule.base_key for t in self.targets if t.key in topic and t.rule}
+        own_base = any(t.rule and t.rule.base_key in r.exclusive and t.rule.base_key not in current for t in chosen)
+        return keys if named or own_base else None
