@@ -26,6 +26,8 @@ CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|改为|改
 # figure (in the same clause), not as the user's own base.
 OUTCOME_BEFORE = re.compile(rf"(能补|可补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
 POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,24}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
+# "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
+BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -187,6 +189,8 @@ class Reader:
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
         keys = self._role(text, m)
+        if BOUND_AFTER.match(text[m.end : m.end + 12]):
+            keys = frozenset()
         if keys is not None and not keys:
             r.attributes.append(m)  # 注册资本2000万: about the firm, never a base
             return
@@ -200,28 +204,33 @@ class Reader:
                 r.exclusive.add(key)
 
     def _role(self, text: str, m: Mention) -> frozenset[str] | None:
-        """The base an amount is, by the nearest base word before it in the same clause (or
-        right after it: "1200万的平台建设投资")."""
+        """The base an amount is, by the nearest base word before it in its own clause, else by the
+        words right after it ("1200万的平台建设投资", "80万的区级奖励"), else by a base word of an
+        earlier clause of the same sentence. An empty set: a figure that is never a base."""
         start = m.start
         cut = max(text.rfind(p, 0, start) for p in "。；;！!？?\n")
         reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
         window = text[max(cut + 1, start - reach) : start].lower()
         comma = max(window.rfind(p) for p in "，,、：:")
-        # The amount's own clause first; a word for a non-base figure (注册资本) only counts there.
-        for part, own in ((window[comma + 1 :], True), (window, False)):
-            best = None
-            for term, key in self.cues:
-                at = part.rfind(term)
-                if at >= 0 and (key or own) and (best is None or at + len(term) > best[0]):
-                    best = (at + len(term), key)
-            if best:
-                return best[1]
-        after = text[m.end : m.end + 10].lower()
-        after = re.split(r"[，,。；;！!？?\n]", after)[0]
+        own = self._last_cue(window[comma + 1 :], non_base=True)
+        if own is not None:
+            return own
+        after = re.split(r"[，,。；;！!？?\n（(]", text[m.end : m.end + 12].lower())[0]
         for term, key in self.cues:
-            if re.match(rf"^\s*(的|of|in)?\s*{re.escape(term)}", after):
+            # a base word right after the amount; a never-a-base word after a few modifiers (的区级)
+            gap = r"(的|of|in)?" if key else r"[^0-9a-z]{0,5}?"
+            if re.match(rf"^\s*{gap}\s*{re.escape(term)}", after):
                 return key
-        return None
+        return self._last_cue(window, non_base=False)
+
+    def _last_cue(self, part: str, *, non_base: bool) -> frozenset[str] | None:
+        """The keys of the cue that ends nearest the end of ``part`` (never-a-base cues only if ``non_base``)."""
+        best = None
+        for term, key in self.cues:
+            at = part.rfind(term)
+            if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]):
+                best = (at + len(term), key)
+        return best[1] if best else None
 
     def _clause_refs(self, text: str) -> list[int]:
         out = []

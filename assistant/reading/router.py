@@ -23,6 +23,7 @@ from assistant.reading.reader import Reader, Reading, clause_number
 from assistant.reading.scope import ScopeJudge
 from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
+from assistant.text.normalize import normalize_question
 
 
 class Router:
@@ -44,6 +45,7 @@ class Router:
         return self._scored(text)[0]
 
     def _scored(self, text: str) -> tuple[Reading, dict[str, float]]:
+        text = normalize_question(text)
         hit = self._cache.get(text)
         if hit is None:
             reading = self.reader.read(text)
@@ -59,6 +61,7 @@ class Router:
         return self.route(text, history)
 
     def route(self, text: str, history: list[dict] | None = None) -> Plan:
+        text = normalize_question(text)  # Traditional and full-width forms read as their plain forms
         reading, scores = self._scored(text)
         earlier = [self._scored(m.get("content", "")) for m in history or [] if m.get("role") == "user"]
         plan = Plan(text=text, lang=reading.lang, scores=scores, claims=reading.claims,

@@ -1,0 +1,37 @@
+"""A question as the reader sees it: Traditional characters as Simplified (OpenCC, a maintained
+conversion table; none is written here), full-width digits, letters and signs as ASCII, and a
+full-width comma between digit groups ("１，２００万") as a thousands separator.
+
+Chinese punctuation (，。？！：；（）) is kept: the reader uses it to find clause boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Full-width ASCII forms (！..～) except the punctuation Chinese text uses as its own.
+_KEEP = set("，。？！：；（）")
+_WIDE = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP} | {"\u3000": " "}
+_TABLE = str.maketrans(_WIDE)
+# Only between full-width digits: "2022，300家" (ASCII digits) is two numbers, "１，２００" is one.
+_GROUPED = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc  # imported on first use: a start that reads no question pays nothing
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified; text that is already Simplified comes back unchanged."""
+    if text.isascii():
+        return text
+    return _converter().convert(text)
+
+
+def normalize_question(text: str) -> str:
+    """The form every reading starts from (see the module docstring)."""
+    return _GROUPED.sub(",", to_simplified(text)).translate(_TABLE)
