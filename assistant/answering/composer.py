@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.documents import Citation
@@ -45,6 +46,7 @@ class Composer:
         self.lines: list[str] = []
         self.head: list[str] = []  # the answer itself: shown first
         self.quoted: set[tuple[str, int, int]] = set()
+        self.firm_used: dict[str, Decimal] = {}  # per-enterprise caps: what earlier items of a rule took
 
     def cite(self, c: Citation) -> str:
         for i, old in enumerate(self.citations, 1):

@@ -54,6 +54,22 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
                        rule.open_terms)
 
 
+def per_enterprise(rule: Rule) -> bool:
+    """Whether the rule's cap bounds all of one firm's items together (单个企业/每家企业), not each item."""
+    return bool(rule.cap is not None and rule.cap_per and any(w in rule.cap_per for w in ("企业", "单位", "enterprise", "firm")))
+
+
+def within_firm_cap(rule: Rule, calc: Calculation, used: Decimal) -> Calculation:
+    """``calc`` for one more item of a firm whose earlier items of ``rule`` already take ``used`` of a
+    per-enterprise cap: the item gets at most what is left of the cap, and the trace says so."""
+    if not per_enterprise(rule) or used <= 0 or calc.amount_yuan + used <= rule.cap:
+        return calc
+    left = max(rule.cap - used, Decimal(0))
+    trace = (f"{calc.trace}；同一企业已计{format_yuan(used)}，合计不超过{rule.cap_per}上限{format_yuan(rule.cap)}"
+             f" → 本项最高可获{format_yuan(left)}")
+    return replace(calc, amount_yuan=left, capped=True, trace=trace)
+
+
 def compute(rule: Rule, inputs: Inputs) -> Calculation:
     """Any kind of rule with what the question gives; AmountError names a missing input."""
     if rule.kind in ("subsidy", "cap_only", "threshold"):

@@ -21,13 +21,16 @@ from assistant.text.lexicon import Lexicon
 
 _W = r"[^，,。；;！!？?\n]"
 # Words that make an amount a *claim about the policy* rather than the user's own base figure.
-CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|改为|改成|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}$", re.I)
+CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}$", re.I)
 # "能补1500万", "可获360万", "cap ... is 50 million": a figure stated as the outcome or as a policy
 # figure (in the same clause), not as the user's own base.
 OUTCOME_BEFORE = re.compile(rf"(能补|可补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
 POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,24}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
 # "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
+# "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
+TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
+ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -75,6 +78,13 @@ FORMS: dict[str, re.Pattern[str]] = {
 ELLIPTIC = re.compile(r"^\s*(那|那么|那如果|如果|要是|假如|换成|改成|再问|还有|另外|那要是|what about|and if|how about)|呢[？?！!。.\s]*$|的话[？?]?\s*$", re.I)
 CLAUSE_REF = re.compile(r"第\s*[（(]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[）)]?\s*(条|项|款|点|部分)?|[（(]([一二三四五六七八九十]+)[）)]"
                         r"|(?:clause|article|item|measure)\s*\(?(\d{1,2})\)?", re.I)
+# "第二个", "前者", "the second one": which of the items an earlier message listed. Index, -1 for the last.
+ORDINAL = re.compile(r"第\s*([一二两三四五1-5])\s*(?:个|项|笔|份|家|张)|(前者|前一个|前面那个|前面的那个|上一个|后者|后一个|后面那个|"
+                     r"后面的那个|最后一个)|\b(?:the\s+)?(first|second|third|former|latter|last)\s*(?:one|project|item)?\b", re.I)
+_ORDINAL_INDEX = {"一": 0, "1": 0, "二": 1, "两": 1, "2": 1, "三": 2, "3": 2, "四": 3, "4": 3, "五": 4, "5": 4,
+                  "前者": 0, "前一个": 0, "前面那个": 0, "前面的那个": 0, "上一个": 0, "first": 0, "former": 0,
+                  "second": 1, "third": 2, "后者": -1, "后一个": -1, "后面那个": -1, "后面的那个": -1, "最后一个": -1,
+                  "latter": -1, "last": -1}
 _CN_NUM = dict(zip("一二三四五六七八九十", range(1, 11), strict=True))
 CN_NUMERALS = "零一二三四五六七八九十"
 
@@ -99,6 +109,8 @@ class Reading:
     clause_refs: list[int] = field(default_factory=list)  # "第六条" -> 6
     subjects: set[str] = field(default_factory=set)  # individual / procedure / chit_chat
     elliptic: bool = False
+    items: list[tuple[Mention, frozenset[str] | None]] = field(default_factory=list)  # each base amount, its keys
+    ordinal: int | None = None  # "第二个呢": the index of an item an earlier message listed
 
 
 def language(text: str) -> str:
@@ -150,10 +162,11 @@ class Reader:
         r = Reading(text=text, lang=language(text))
         mentions = find_mentions(text)
         ranged = _ranges(text, mentions)
+        items, totals = self._totals(text, [m for m in mentions if id(m) not in ranged])
         for m in mentions:
-            if id(m) in ranged:
+            if id(m) in ranged or id(m) in items:
                 continue
-            self._amount(r, m)
+            self._amount(r, m, totals.get(id(m)))
         for a, b in sorted(set(ranged.values())):
             r.bad_amounts.append(f"“{text[a:b]}”是一个金额范围，无法按范围计算，请提供确切金额")
         r.facts, r.evidence = read_facts(text, self.lexicon, self.flags)
@@ -163,10 +176,42 @@ class Reader:
         for kind, words in self.lexicon.subjects.items():
             if any(_has(low, w.lower()) for w in words):
                 r.subjects.add(kind)
+        r.ordinal = _ordinal(text) if not r.amounts else None
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
 
-    def _amount(self, r: Reading, m: Mention) -> None:
+    def _totals(self, text: str, mentions: list[Mention]) -> tuple[set[int], dict[int, frozenset[str] | None]]:
+        """Itemised lists closed by a total: the items (by id), never computed on their own, and each
+        total's base, by the words that head the list ("平台建设投资情况：设备…合计…")."""
+        money = [m for m in mentions if m.kind == "amount" and m.value is not None]
+        items: set[int] = set()
+        totals: dict[int, frozenset[str] | None] = {}
+        for i, t in enumerate(money):
+            if not TOTAL_BEFORE.search(text[max(0, t.start - 10) : t.start]):
+                continue
+            listed: list[Mention] = []
+            nxt = t
+            for p in reversed(money[:i]):
+                if id(p) in items or not ITEM_GAP.fullmatch(text[p.end : nxt.start]):
+                    break
+                if p.value == t.value:  # the figure the list explains, restated: "总投资2,000万（…合计2000万）"
+                    totals[id(t)] = self._role(text, p)
+                    break
+                listed.append(p)
+                nxt = p
+            if len(listed) < 2:
+                continue
+            items.update(id(p) for p in listed)
+            if id(t) not in totals:
+                first = listed[-1]
+                sentence = max(text.rfind(c, 0, first.start) for c in "。？?！!") + 1
+                head = text[sentence : first.start]
+                label = max(head.rfind(c) for c in "\n：:，,、；;（(")
+                keys = self._last_cue(head[: max(label, 0)].lower(), non_base=False)
+                totals[id(t)] = keys if keys is not None else self._role(text, t)
+        return items, totals
+
+    def _amount(self, r: Reading, m: Mention, keys: frozenset[str] | None = None) -> None:
         text = r.text
         if m.kind == "unreadable":
             r.bad_amounts.append(f"无法完整识别金额“{m.text}”，请用“数字加单位”的完整写法（阿拉伯数字或中文大小写数字，单位元、万元或亿元）重新输入")
@@ -188,13 +233,14 @@ class Reader:
             why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
-        keys = self._role(text, m)
+        keys = keys if keys is not None else self._role(text, m)
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
             keys = frozenset()
         if keys is not None and not keys:
             r.attributes.append(m)  # 注册资本2000万: about the firm, never a base
             return
         r.amounts.append(m)
+        r.items.append((m, keys))
         if not keys:
             r.unbound.append(m)
         for key in keys or ():
@@ -257,6 +303,18 @@ def _ranges(text: str, mentions: list[Mention]) -> dict[int, tuple[int, int]]:
         if b.kind == "amount" and RANGE_JOIN.match(text[a.end : b.start]):
             out[id(a)] = out[id(b)] = (a.start, b.end)
     return out
+
+
+def _ordinal(text: str) -> int | None:
+    """The item a short follow-up picks out ("第二个呢？", "前者呢", "And the second one?"), or None."""
+    if len(text) > 40:
+        return None
+    m = ORDINAL.search(text)
+    if not m:
+        return None
+    if m[3] and not re.search(r"\bone\b|\bthe\b|呢|\?|？", text, re.I):
+        return None  # "first use" is a measure's name, not an ordinal
+    return _ORDINAL_INDEX.get((m[1] or m[2] or m[3] or "").lower())
 
 
 def _has(low: str, word: str) -> bool:

@@ -81,6 +81,11 @@ class Router:
         last_topic = self.topic.last(earlier)
         follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
                                                       or bool(ANSWER_ONLY.fullmatch(text)))
+        if reading.ordinal is not None and earlier:  # "第二个呢？": an item an earlier message listed
+            item = self.topic.pick(earlier, reading.ordinal)
+            if item and item[0].rule.kind not in EXTRA_KINDS:
+                plan.kind, plan.carried, plan.tasks = "measures", True, [(item[0].rule, item[1])]
+                return plan
         # What kind of question is this, before which measure: the text itself, then the rest.
         if not follow_on and self.scope.out_of_scope(reading, scores, chosen, plan):
             plan.kind = "out_of_scope"
@@ -183,6 +188,10 @@ class Router:
                     roles.setdefault("__unbound__", prev.unbound[0].value)
                     break
         plan.roles = {k: v for k, v in roles.items() if not k.startswith("__")}
+        listed: dict[str, list] = {}  # "分别能补多少" after a message that gave several figures of one base
+        for prev, _ in ([] if r.amounts else reversed(earlier)):
+            for key, values in prev.role_amounts.items():
+                listed.setdefault(key, values)
         best = scores.get(numeric[0].key, 0.0)
         picked: list[Target] = []
         for t in numeric:
@@ -210,7 +219,15 @@ class Router:
                 plan.tasks.append((rule, read_inputs(rule, texts, money)))
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
-                for value in dict.fromkeys(r.role_amounts[key]):  # "A项目贷款2亿，B项目贷款8亿": each
+                values = r.role_amounts[key]
+                if EACH.search(r.text) and len(picked) == 1 and not r.bad_amounts:
+                    # "一个投资1800万，另一个4500万，分别…": the unnamed figures of the list are of the same base
+                    values = [m.value for m, keys in r.items if keys is None or key in keys]
+                for value in dict.fromkeys(values):  # "A项目贷款2亿，B项目贷款8亿": each
+                    plan.tasks.append((rule, value))
+                continue
+            if len(listed.get(key, ())) > 1 and rule.kind != "cap_only":
+                for value in dict.fromkeys(listed[key]):
                     plan.tasks.append((rule, value))
                 continue
             base = None

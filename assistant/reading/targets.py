@@ -196,7 +196,7 @@ def _found(low: str, word: str) -> bool:
     if not word:
         return False
     if word.isascii():
-        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", low) is not None
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?:e?s)?(?![a-z0-9])", low) is not None  # "labs"
     return word in low
 
 

@@ -5,9 +5,10 @@ continues them ("那2000万呢", "国家级", "两个加起来") or names someth
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from assistant.reading.reader import Reading
-from assistant.reading.targets import ALIAS, CLOSE, TargetScorer
+from assistant.reading.targets import ALIAS, CLOSE, Target, TargetScorer
 
 # "30间", "国家级", "第3年": a bare answer to what the assistant just asked for continues the topic.
 ANSWER_ONLY = re.compile(r"\s*(?:[0-9０-９.,，]+|[零一二两三四五六七八九十百千万]+)\s*[^\s，,。？?]{0,4}[。.!！]?\s*"
@@ -60,3 +61,38 @@ class ConversationTopic:
         current = {t.rule.base_key for t in self.targets if t.key in topic and t.rule}
         own_base = any(t.rule and t.rule.base_key in r.exclusive and t.rule.base_key not in current for t in chosen)
         return keys if named or own_base else None
+
+    def items_of(self, reading: Reading, scores: dict[str, float]) -> list[tuple[Target, Decimal]]:
+        """The measures a message listed, each with its own figure, in the order written: by the base
+        the figure's words name, else the measure named just before it, else the message's measure."""
+        chosen = [t for t in self.scorer.chosen(scores) if t.numeric and t.rule.kind != "threshold"]
+        out: list[tuple[Target, Decimal]] = []
+        since = 0
+        for m, keys in reading.items:
+            named = [t for t in self.targets if t.numeric and t.rule.kind != "threshold" and t.rule.base_key in (keys or ())]
+            target = max(named, key=lambda t: scores.get(t.key, 0.0)) if named else None
+            target = target or self._named_before(reading.text[since : m.start])
+            target = target or (out[-1][0] if out else None) or (chosen[0] if chosen else None)  # "the other 40 million"
+            since = m.end
+            if target is not None and m.value is not None:
+                out.append((target, m.value))
+        return out
+
+    def pick(self, earlier: list[tuple[Reading, dict[str, float]]], ordinal: int) -> tuple[Target, Decimal] | None:
+        """Item ``ordinal`` of the latest earlier message that listed several ("第二个呢？")."""
+        for prev, scores in reversed(earlier):
+            items = self.items_of(prev, scores)
+            if len(items) >= 2:
+                return items[ordinal] if -len(items) <= ordinal < len(items) else None
+        return None
+
+    def _named_before(self, segment: str) -> Target | None:
+        low, best = segment.lower(), None
+        for t in self.targets:
+            if not t.numeric or t.rule.kind == "threshold":
+                continue
+            for alias in t.aliases:
+                at = low.rfind(alias.lower())
+                if at >= 0 and (best is None or at + len(alias) > best[0]):
+                    best = (at + len(alias), t)
+        return best[1] if best else None

@@ -65,6 +65,9 @@ _NOT_MONEY = re.compile(
     r"人|名|个|家|户|位|台|套|件|次|吨|平方|亩|千瓦|瓦|度|公里|千米|米|块|"
     r"张|辆|条|项|篇|份|座|部|所|株|头|只|册|本|字|年|天|小时|像素|倍|[A-Za-z]"
 )
+# After "12 million" these words make it a count, not money.
+_EN_COUNT = re.compile(r"\s*(?:people|persons|users|units|pieces|pixels|devices|customers|visitors|times|vehicles|cars|"
+                       r"km|kilomet\w*|tons?|tonnes?|square|sq\b|kwh|kw\b|mw\b|gw\b|hours|years|items|shares)", re.I)
 _START = re.compile(
     rf"[0-9{CN_DIGITS}十¥￥$€£]|人民币|百分之|" + _LETTER_CODE.format(r"rmb|cny|usd|eur|gbp|jpy|hkd|us\$|hk\$")
 )
@@ -154,6 +157,8 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
     if field or currency:
         return _Read("amount" if value is not None else "unreadable", value, end)
     moneyish = has_big or mult in ("w", "k")
+    if mult in ("million", "mio", "mn", "billion", "bn") and not _EN_COUNT.match(s, end):
+        moneyish = True  # "a lab costing 30 million": in English the scale word alone says money
     if moneyish and not _NOT_MONEY.match(s, end):
         return _Read("amount" if value is not None else "unreadable", value, end)
     if moneyish or mult or (re.search("[十百千]", body) and re.search("[0-9]", body)):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from assistant.answering.composer import EN, Composer, checklist, clause_name
 from assistant.answering.kind_answers import render_kind
-from assistant.knowledge.calculator import calculate, check_threshold
+from assistant.knowledge.calculator import calculate, check_threshold, per_enterprise, within_firm_cap
 from assistant.knowledge.eligibility import check_eligibility
 from assistant.knowledge.kinds import EXTRA_KINDS
 from assistant.knowledge.rules import Rule
@@ -44,6 +46,10 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
     else:
         calc = calculate(rule, base)
+        if per_enterprise(rule) and calc.base_yuan is not None:  # one cap for all of the firm's items
+            used = c.firm_used.get(rule.id, Decimal(0))
+            calc = within_firm_cap(rule, calc, used)
+            c.firm_used[rule.id] = used + calc.amount_yuan
         calcs.append(calc)
         if en:
             c.head.append(EN["amount"].format(amount=format_yuan(calc.amount_yuan), name=rule.name, clause=rule.clause)
