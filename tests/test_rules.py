@@ -75,7 +75,7 @@ def _edit(corpus_copy, old, new):
         ("  - id: small_batch\n    clause: （七）", "  - id: small_batch\n    clause: （六）", "规则 small_batch 标注为（六），但引文位于（七）"),
         ("    rate: 2%", "    rate: 3%", "规则 loan_interest 的 比例 rate“3%”"),
         ("kind: subsidy", "kind: bonus", "kind 应为"),
-        ("conditions: [registered_in_beijing, eligible_industry, within_validity, platform_conditions]",
+        ("conditions: [registered_in_beijing, eligible_industry, third_party_platform, within_validity, platform_conditions]",
          "conditions: [registered_in_beijing, nowhere]", "未定义的条件：nowhere"),
         ("rules:\n", "rules: [\n", "不是合法的 YAML"),
     ],

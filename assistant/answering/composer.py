@@ -102,6 +102,11 @@ def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> st
     if reason == "chit_chat":  # a greeting or thanks: answer it kindly and say what can be asked
         return (f"您好！我是政策助手，目前收录的政策是{titles}。可以问我其中的补贴计算、"
                 "申报条件、有效期和条款原文等问题。")
+    if reason.startswith("other:"):
+        where, word = reason[6:].split(":", 1)
+        if lang == "en":
+            return EN["out"].format(titles=titles) + f" Questions about “{word}” belong to another policy: please ask {where}."
+        why = f"您问的“{word}”属于其他政策的支持事项，请咨询{where}。"
     if reason.startswith("region:"):
         why = f"您问的是{reason[7:]}的政策，本助手目前只收录了以下文件，无法回答其他地区的政策。"
     return (f"抱歉，这个问题不在本助手收录的政策范围内。{why}目前收录的政策是{titles}，"

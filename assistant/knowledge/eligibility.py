@@ -29,6 +29,8 @@ def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.
             return verdict(True, f"企业在{place}注册经营，属于本地企业")
         return verdict(False, f"企业注册地为{place}，不在{region}，不属于本政策支持对象")
     if cond.kind == "industry":
+        if facts.applicant:  # a university, an institution, a person: not an enterprise of any trade
+            return verdict(False, f"申请主体为{facts.applicant}，不是企业，不属于本政策支持的企业类型")
         trade = (facts.industry or "").strip()
         if not trade:
             return verdict(None, f"尚不清楚企业所属行业：{cond.ask}")

@@ -36,6 +36,7 @@ class Condition:
     region: str | None = None
     detail: str = ""
     terms: tuple[str, ...] = ()  # everyday words for a flag's fact ("入库", "在库项目"), longest first
+    negative_terms: tuple[str, ...] = ()  # words that state the fact is false ("只给集团内部用" for 对外服务)
     sectors: tuple[str, ...] = ()  # industry sections (corpus/lexicon.yaml) an industry condition covers
 
     @property
@@ -187,6 +188,7 @@ def _conditions(data: dict, doc: Document, path: Path) -> dict[str, Condition]:
             region=c.get("region"),
             detail=str(c.get("detail") or ""),
             terms=_words(c.get("terms"), f"条件 {cid} 的 terms", path),
+            negative_terms=_words(c.get("negative_terms"), f"条件 {cid} 的 negative_terms", path),
             sectors=_words(c.get("sectors"), f"条件 {cid} 的 sectors", path),
         )
     return out

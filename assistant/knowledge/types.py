@@ -21,6 +21,8 @@ class Facts:
     not_registered_in: str | None = None  # "我们不是北京的企业": where the firm is *not* registered
     project_in_library: bool | None = None
     uses_listed_products: bool | None = None
+    serves_third_parties: bool | None = None  # a platform open to outside firms, not only its owner's group
+    applicant: str | None = None  # a non-enterprise applicant ("高校", "事业单位"): not a firm the policy supports
     date: dt.date | None = None
 
     def flag(self, name: str) -> bool | None:

@@ -41,6 +41,9 @@ DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
 YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply", re.I)
 SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
+# "我们是清华的一个高校实验室", "我单位是事业单位", "我们是一个行业协会": what the asker says it is.
+APPLICANT_BEFORE = re.compile(rf"(我们|我方|我单位|本单位|我们单位|我|we are|we're)\s*(是|为|系|属于|就是|are)\s*{_W}{{0,9}}$|(我们|本单位|我单位|我)\s*$", re.I)
+APPLICANT_AFTER = re.compile(r"^\s*(性质|身份|名义)")
 POLICY_PHRASE = re.compile(r"工业和软件信息服务业|工业和软件和信息服务业")
 
 
@@ -60,6 +63,9 @@ def read_facts(text: str, lexicon: Lexicon, flags: list[Condition]) -> tuple[Fac
     trade = _trade(text, lexicon)
     if trade:
         found.append(trade)
+    who = _applicant(text, lexicon)
+    if who:
+        found.append(who)
     for cond in _unique_flags(flags):
         hit = _flag(text, cond)
         if hit:
@@ -74,9 +80,11 @@ def read_facts(text: str, lexicon: Lexicon, flags: list[Condition]) -> tuple[Fac
 def _unique_flags(flags: list[Condition]) -> list[Condition]:
     seen: dict[str, Condition] = {}
     for c in flags:
-        if c.kind == "flag" and c.fact and c.terms:
+        if c.kind == "flag" and c.fact and (c.terms or c.negative_terms):
             old = seen.get(c.fact)
-            seen[c.fact] = c if old is None else replace(old, terms=tuple(sorted(set(old.terms) | set(c.terms), key=lambda w: -len(w))))
+            seen[c.fact] = c if old is None else replace(
+                old, terms=tuple(sorted(set(old.terms) | set(c.terms), key=lambda w: -len(w))),
+                negative_terms=tuple(sorted(set(old.negative_terms) | set(c.negative_terms), key=lambda w: -len(w))))
     return list(seen.values())
 
 
@@ -131,6 +139,17 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
     return denied
 
 
+def _applicant(text: str, lex: Lexicon) -> Evidence | None:
+    """A non-enterprise applicant the asker says it is (高校, 事业单位, 个人…), never one it works with."""
+    for start, end, _word, kind in _hits(text, lex.applicant_words()):
+        before = text[max(0, start - 14) : start]
+        if NEGATION.search(before[-4:]) or re.search(r"不是\S{0,6}$", before):
+            continue
+        if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]):
+            return Evidence("applicant", kind, text[max(0, start - 4) : end + 2])
+    return None
+
+
 def _word_starts(text: str) -> set[int]:
     """Where words begin (jieba), so 家电 is not read inside 一家电脑."""
     from assistant.search.retrieval import _tokenizer
@@ -171,6 +190,9 @@ NEGATED_NEAR = re.compile(rf"(没有|没|未|尚未|还没有?|还未|不在|不
 
 
 def _flag(text: str, cond: Condition) -> Evidence | None:
+    for start, end, _word, _ in _hits(text, [(t, "") for t in cond.negative_terms]):
+        if not NEGATION.search(text[max(0, start - 4) : start]):  # "只给集团内部用": the fact is false
+            return Evidence(cond.fact or "", False, text[max(0, start - 4) : end])
     result = None
     for start, end, _word, _ in _hits(text, [(t, "") for t in cond.terms]):
         before, after = text[max(0, start - 10) : start], text[end : end + 8]

@@ -154,7 +154,7 @@ class Router:
             plan.kind = "validity"
         elif "scope" in forms or (plan.yes_no and not reading.amounts) or (
                 not reading.amounts and not chosen and "overview" not in forms
-                and any(e.fact in ("registered_in", "not_registered_in", "industry") for e in reading.evidence)):
+                and any(e.fact in ("registered_in", "not_registered_in", "industry", "applicant") for e in reading.evidence)):
             # "我们是做工业软件的，注册在海淀": who the firm is, checked against who the policy supports
             plan.kind = "scope"
         elif "overview" in forms:

@@ -33,22 +33,27 @@ class ScopeJudge:
         words |= {w for terms in kb.rules.terms.values() for w in terms}
         self.domain = sorted((w.lower() for w in words if len(w) > 1), key=len, reverse=True)
         self._vocabulary: set[str] | None = None
+        self._others: list[tuple[str, tuple[str, ...]]] | None = None
 
     def out_of_scope(self, r: Reading, scores: dict[str, float], chosen: list[Target], plan) -> bool:
         """Out of scope by what the question is about: a subject no policy here covers, another
         region's policy, or nothing of the corpus in it at all."""
         named = any(scores.get(f"lex:{t.key}", 0) >= ALIAS for t in self.targets)
-        if "individual" in r.subjects and not FIRM_WORDS.search(r.text):
-            plan.out_reason = "individual"  # an individual's own affairs, whatever measure they name
+        other = self.other_policy(r.text)
+        if other:
+            plan.out_reason = f"other:{other[0]}:{other[1]}"  # "稳岗返还": another policy's support, whatever it shares
+            return True
+        if "individual" in r.subjects and not FIRM_WORDS.search(r.text) and not (named and r.facts.applicant):
+            plan.out_reason = "individual"  # an individual's own affairs (naming a measure: checked as the applicant)
             return True
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)):
             r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
         if r.subjects & {"procedure", "chit_chat"} and not named:
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]
             return True
-        other = self.other_region(r)
-        if other:
-            plan.out_reason = f"region:{other}"
+        region = self.other_region(r)
+        if region:
+            plan.out_reason = f"region:{region}"
             return True
         if chosen or r.clause_refs or r.amounts or r.bad_amounts or r.evidence:
             return False
@@ -80,14 +85,50 @@ class ScopeJudge:
         return bool(POLICY_WORDS.search(text))
 
     def other_region(self, r: Reading) -> str | None:
-        """A place the question asks about the policies of, outside every document's region."""
-        own = r.facts.registered_in
+        """A place the question asks about the policies of, outside every document's region ("深圳的算力补贴"),
+        not the place the firm is from ("深圳企业能申请北京的补贴吗")."""
+        home = [n for n, region in self.kb.lexicon.place_names() if region in self.regions]
         for name, region in self.kb.lexicon.place_names():
-            at = r.text.find(name)
-            if at < 0 or region in self.regions or region in ("外地", "境外") or (own and own == name):
+            if region in self.regions or region in ("外地", "境外"):
                 continue
-            after = re.split(r"[，,。；;！!？?\n]", r.text[at + len(name) : at + len(name) + 24])[0]
-            before = r.text[max(0, at - 6) : at]
-            if POLICY_AFTER.search(after) and not FIRM_BEFORE.search(before):
+            for m in re.finditer(re.escape(name), r.text):
+                after = re.split(r"[，,。；;！!？?\n]", r.text[m.end() : m.end() + 24])[0]
+                before = r.text[max(0, m.start() - 6) : m.start()]
+                policy = POLICY_AFTER.search(after)
+                if not policy or FIRM_BEFORE.search(before):
+                    continue
+                between = after[: policy.start(1)]
+                if any(h in between for h in home) or re.search(r"企业|公司|单位|工厂|注册", between):
+                    continue  # the firm's place, then this corpus's policy
                 return region
         return None
+
+    def other_policy(self, text: str) -> tuple[str, str] | None:
+        """(where such questions go, the word) when the question is about another policy's support and no
+        measure of the corpus is named outside that word ("失业保险" holds "保险")."""
+        low = text.lower()
+        spans, hit = [], None
+        for where, words in self._other_policies():
+            for w in words:
+                for m in re.finditer(re.escape(w.lower()), low):
+                    spans.append(m.span())
+                    hit = hit or (where, w)
+        if not hit:
+            return None
+        for t in self.targets:
+            for alias in t.aliases:
+                for m in re.finditer(re.escape(alias.lower()), low):
+                    if not any(a <= m.start() and m.end() <= b for a, b in spans):
+                        return None  # a measure of the corpus is named too: answer about it
+        return hit
+
+    def _other_policies(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The lexicon's other policies minus any word a document of the corpus itself uses: when the corpus
+        has a policy on 专精特新, a question about 专精特新 is about the corpus."""
+        if self._others is None:
+            texts = [d.text.lower() for d in self.kb.docs.values()]
+            names = {a.lower() for t in self.targets for a in (*t.aliases, t.name)}
+            self._others = [(where, tuple(w for w in words if not any(w.lower() in x for x in texts)
+                                          and not any(w.lower() in n for n in names)))
+                            for where, words in self.kb.lexicon.other_policies]
+        return self._others

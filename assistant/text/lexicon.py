@@ -23,6 +23,8 @@ class Lexicon:
     lenders: tuple[str, ...] = ()
     not_bases: tuple[str, ...] = ()  # figures about the firm that are never a subsidy base
     subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words
+    applicants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # non-enterprise kind -> words
+    other_policies: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (where such questions go, words)
 
     @classmethod
     def load(cls, corpus_dir: Path) -> Lexicon:
@@ -42,9 +44,12 @@ class Lexicon:
             subjects = {str(k): tuple(str(w) for w in v) for k, v in (data.get("subjects") or {}).items()}
             lenders = tuple(str(w) for w in data.get("lenders") or ())
             not_bases = tuple(str(w) for w in data.get("not_bases") or ())
+            other = tuple((str(o["where"]), tuple(str(w) for w in o.get("words") or ()))
+                          for o in data.get("other_policies") or ())
+            applicants = {str(k): tuple(str(w) for w in v) for k, v in (data.get("applicants") or {}).items()}
         except (AttributeError, KeyError, TypeError):
             raise RuleError(f"通用词表 {path.name} 格式有误：places/sectors/subjects 应为映射和列表") from None
-        return cls(places, sectors, lenders, not_bases, subjects)
+        return cls(places, sectors, lenders, not_bases, subjects, applicants, other)
 
     def region_of(self, place: str | None) -> str | None:
         """The region a place belongs to ("海淀" -> "北京"); the place itself when unknown."""
@@ -77,6 +82,11 @@ class Lexicon:
 
     def sector_name(self, code: str | None) -> str:
         return self.sectors[code][0] if code in self.sectors else ""
+
+    def applicant_words(self) -> list[tuple[str, str]]:
+        """(word, kind) pairs of non-enterprise applicants, longest first."""
+        pairs = [(w, kind) for kind, words in self.applicants.items() for w in words]
+        return sorted(pairs, key=lambda p: -len(p[0]))
 
     def trade_words(self) -> list[tuple[str, str]]:
         """(word, section) pairs, longest first."""
