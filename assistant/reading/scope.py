@@ -43,8 +43,8 @@ class ScopeJudge:
         if other:
             plan.out_reason = f"other:{other[0]}:{other[1]}"  # "稳岗返还": another policy's support, whatever it shares
             return True
-        if "individual" in r.subjects and not FIRM_WORDS.search(r.text) and not (named and r.facts.applicant):
-            plan.out_reason = "individual"  # an individual's own affairs (naming a measure: checked as the applicant)
+        if not FIRM_WORDS.search(r.text) and ("individual" in r.subjects or ("person" in r.subjects and not named)):
+            plan.out_reason = "individual"  # a person's own affairs; a person naming a measure is checked as the applicant
             return True
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)):
             r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
