@@ -91,6 +91,8 @@ class Assistant:
         history = _clean_history(history)
         q = self.understander.read_turn(text, history)
         on = q.facts.date or self.today()
+        if q.facts.date is None and q.facts.year_offset:  # "明年还能申请吗"
+            on = dt.date(on.year + q.facts.year_offset, 7, 1)
         answer = None
         if self._chat_configured():
             answer = self._ask_model(text, history, q, on, notices)

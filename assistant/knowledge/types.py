@@ -24,6 +24,7 @@ class Facts:
     serves_third_parties: bool | None = None  # a platform open to outside firms, not only its owner's group
     applicant: str | None = None  # a non-enterprise applicant ("高校", "事业单位"): not a firm the policy supports
     date: dt.date | None = None
+    year_offset: int | None = None  # "明年申请": the application's year after the day asked (0 今年)
 
     def flag(self, name: str) -> bool | None:
         return getattr(self, name, None)

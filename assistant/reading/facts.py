@@ -70,9 +70,12 @@ def read_facts(text: str, lexicon: Lexicon, flags: list[Condition]) -> tuple[Fac
         hit = _flag(text, cond)
         if hit:
             found.append(hit)
-    day = read_date(text)
+    offset = read_year_offset(text)
+    day = read_date(text) if offset is None else None  # "2022年签的合同，明年还能申请吗": the year asked is 明年
     if day:
         found.append(Evidence("date", day, str(day)))
+    if offset is not None:
+        found.append(Evidence("year_offset", offset, text))
     facts = Facts(**{e.fact: e.value for e in found})
     return facts, found
 
@@ -205,17 +208,39 @@ def _flag(text: str, cond: Condition) -> Evidence | None:
     return result
 
 
+# After a date: what the project did then (签了合同, 建成, 付了保费), a fact about it, not the date of the application.
+EVENT_AFTER = re.compile(r"^\s*(?:年底|年初|年中|年内)?\s*(?:就|已经?|已)?\s*(?:签|建成|建设|建好|开工|完工|竣工|投产|投用|上线|付|支付|交|缴|投保|"
+                         r"采购|购买|买|立项|成立|注册|拿|获|获得|评上|认定|入库|开始建|启动|签订|签署)")
+# "明年还能申请吗", "今年申报": the year of the application, counted from the day asked.
+RELATIVE_YEAR = re.compile(r"(今年|明年|后年|this year|next year)(?=[^，,。；;？?！!]{0,8}(申请|申报|报|补报|apply|来得及|赶得上|还能|还可以))"
+                           r"|(申请|申报|apply)[^，,。；;？?！!]{0,4}(今年|明年|后年|this year|next year)", re.I)
+_OFFSET = {"今年": 0, "this year": 0, "明年": 1, "next year": 1, "后年": 2}
+
+
 def read_date(text: str) -> dt.date | None:
-    m = DATE_RE.search(text)
-    if m:
+    """The date of the application the question asks about, when it names one; a date of something the
+    project did (2022年签的合同) is not it."""
+    for m in DATE_RE.finditer(text):
+        if EVENT_AFTER.match(text[m.end() :]):
+            continue
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None
-    y = YEAR_RE.search(text)
-    if y and YEAR_CONTEXT.search(text):
-        return dt.date(int(y[1]), 7, 1)  # mid-year: a year-only question is about the whole year
+    if not YEAR_CONTEXT.search(text):
+        return None
+    for y in YEAR_RE.finditer(text):
+        if not EVENT_AFTER.match(text[y.end() :]):
+            return dt.date(int(y[1]), 7, 1)  # mid-year: a year-only question is about the whole year
     return None
+
+
+def read_year_offset(text: str) -> int | None:
+    """明年 -> 1, 今年 -> 0: the application's year relative to the day asked, when the question says so."""
+    m = RELATIVE_YEAR.search(text)
+    if not m:
+        return None
+    return _OFFSET.get((m[1] or m[4] or "").lower())
 
 
 def merge_facts(old: Facts, new: Facts) -> Facts:
