@@ -66,6 +66,9 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         found = render_passages(plan, c, retriever, notices)
         if not found and not notices:
             return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
+    if plan.read_as and calcs:  # a mistyped measure name: say how it was read, before the figure is relied on
+        typed, alias = plan.read_as
+        c.head.insert(0, f"Read “{typed}” as “{alias}”." if plan.lang == "en" else f"按“{alias}”理解（您写的是“{typed}”）。")
     if plan.claims:
         said = "、".join(f"“{m.text}”" for m in plan.claims)
         c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")

@@ -38,6 +38,8 @@ class Plan:
     out_reason: str = ""
     scores: dict[str, float] = field(default_factory=dict)
     follow_up: list[str] = field(default_factory=list)
+    assumed: dict[str, Decimal] = field(default_factory=dict)  # rule id -> a figure no words tied to its base, taken as it
+    read_as: tuple[str, str] | None = None  # (what the user typed, the measure's name it was read as): "保废补贴"
 
     @property
     def rule_ids(self) -> list[str]:

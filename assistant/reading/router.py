@@ -21,7 +21,7 @@ from assistant.reading.plan import Plan
 from assistant.reading.quantities import read_inputs
 from assistant.reading.reader import Reader, Reading, clause_number
 from assistant.reading.scope import ScopeJudge
-from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer
+from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer, _found, typo_of
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
 from assistant.text.normalize import normalize_question
 
@@ -140,6 +140,7 @@ class Router:
             plan.kind, plan.candidates = "clarify", chosen[:3]
             return plan
         if numeric:
+            plan.read_as = self._read_as(text, numeric[0])
             self._tasks(plan, numeric, reading, earlier, scores)
             if plan.tasks or plan.kind == "clarify":
                 return plan
@@ -237,10 +238,22 @@ class Router:
                     plan.tasks.append((rule, value))
                 continue
             if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
-                base = unbound[0]  # one figure and one measure: the figure is its base
+                base = unbound[0]  # one figure and one measure: the figure is its base, and the answer says so
+                plan.assumed[rule.id] = base
             elif rule.kind != "cap_only" and t is picked[0] and len(unbound) > 1:
                 plan.follow_up.append(f"您提到了多个金额，请说明哪一个是{rule.base}。")
             if base is None:
                 base = roles.get(key)  # an earlier figure for the same base
             plan.tasks.append((rule, base))
         plan.kind = "measures"
+
+    def _read_as(self, text: str, target: Target) -> tuple[str, str] | None:
+        """When the measure was recognised only through one mistyped character: (the typed words, the alias)."""
+        low = text.lower()
+        if any(_found(low, a.lower()) for a in target.aliases):
+            return None
+        for alias in target.aliases:
+            typed = typo_of(low, alias)
+            if typed:
+                return typed, alias
+        return None

@@ -202,10 +202,18 @@ def _found(low: str, word: str) -> bool:
 
 def _typo(low: str, alias: str) -> bool:
     """``alias`` (4+ Chinese characters) occurs in ``low`` with exactly one character replaced."""
+    return typo_of(low, alias) is not None
+
+
+def typo_of(low: str, alias: str) -> str | None:
+    """The span of ``low`` that is ``alias`` with exactly one character replaced, or None."""
     n = len(alias)
     if n < 4 or alias.isascii():
-        return False
-    return any(sum(x != y for x, y in zip(low[i : i + n], alias, strict=True)) == 1 for i in range(len(low) - n + 1))
+        return None
+    for i in range(len(low) - n + 1):
+        if sum(x != y for x, y in zip(low[i : i + n], alias, strict=True)) == 1:
+            return low[i : i + n]
+    return None
 
 
 def _cos(a: list[float], b: list[float]) -> float:

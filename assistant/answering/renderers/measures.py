@@ -59,6 +59,9 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             if rule.kind == "cap_only" and rule.upper and rule.rate is None:
                 lead = f"原文未规定补贴比例，{rule.cap_per or ''}最高可获"
             c.head.append(f"**{rule.name}：{lead}{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
+        if plan.assumed.get(rule.id) == base and calc.base_yuan is not None:
+            c.lines.append(f"Taken as the {rule.base} you gave: {format_yuan(base)}." if en
+                           else f"按您所说的{rule.base}{format_yuan(base)}计算。")
         c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
         if (rule.kind == "subsidy" or rule.upper) and not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
             c.lines.append(EN["upper"] if en else "“不超过”是上限：实际金额以主管部门评审核定为准。")
