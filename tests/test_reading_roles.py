@@ -1,0 +1,163 @@
+"""Reading that holds under rewriting (issue 17): a figure is a base only on evidence of its role, totals
+and items, 总投资, Traditional characters, per-enterprise caps, items referred back to, who is asking,
+other policies' subjects, and dates by role. Each row is the amount (or verdict) a user relies on."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return Assistant(Settings.from_env(index_dir=tmp_path_factory.mktemp("roles-index"), embedding="hash",
+                                       today="2023-06-01"))
+
+
+def ask(bot, question, *earlier):
+    return bot.ask(question, history=[{"role": "user", "content": q} for q in earlier])
+
+
+def calcs(answer) -> list[tuple[str, D, D | None]]:
+    return [(c.rule_id, c.base_yuan, c.amount_yuan) for c in answer.calculations]
+
+
+def met(answer, prefix: str):
+    return next(v.met for v in answer.eligibility if v.criterion.startswith(prefix))
+
+
+@pytest.mark.parametrize("question", [
+    "平台一年服务收入800万，服务奖励按比例能拿多少",            # service income is not the investment
+    "我们做小批量验证，区里已经奖励了120万，市里还能补多少？",    # an award received elsewhere
+    "在库项目的固定资产贷款，今年付的利息大概450万，贴息能给多少？",  # interest paid is not the principal
+    "我们注册资本5000万，保费补贴能拿多少",
+    "总投资1000万以下的项目能享受这个措施吗",                      # a bound names a class of projects
+])
+def test_a_figure_that_is_not_the_base_is_never_computed_on(bot, question):
+    assert calcs(ask(bot, question)) == []
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("您好，我司场景实验室项目总投资2600万元，去年拿过80万区级奖励，请问能申请多少补贴？",
+     [("scenario_lab", D("26000000"), D("7800000"))]),
+    ("在库项目固定资产投资贷款本金2个亿，一年利息付了900万，贴息多少",
+     [("loan_interest", D("200000000"), D("4000000"))]),
+    ("体验中心施工合同价是1500万，项目实际投资额1350万，能补多少",
+     [("scenario_lab", D("13500000"), D("4050000"))]),
+])
+def test_the_base_is_found_beside_figures_that_are_not(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("体验中心项目总投资2500万，能补多少？", [("scenario_lab", D("25000000"), D("7500000"))]),
+    ("总投资1.2亿的在库项目，应用两清单内的新产品，最多补多少", [("list_application", D("120000000"), D("30000000"))]),
+    ("场景实验室的投资：装修400万，展示设备1100万，软件系统500万，共计2000万，补贴多少？",
+     [("scenario_lab", D("20000000"), D("6000000"))]),
+    ("平台建设投资情况：测试环境及设备1,100万元；平台软件开发450万元；机房改造300万元；合计1,850万元。能补多少？",
+     [("platform_construction", D("18500000"), D("5000000"))]),
+    ("工业互联网项目总投资2,000万（设备1200万、软件500万、服务300万，合计2000万），入库后应用了标杆清单产品能补多少？",
+     [("list_application", D("20000000"), D("6000000"))]),
+])
+def test_totals_are_the_base_and_their_items_are_not(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected
+
+
+def test_a_listed_total_is_judged_against_the_library_threshold(bot):
+    answer = ask(bot, "项目费用明细：设备采购600万，软件300万，施工安装150万，合计1050万。这个能入库吗？")
+    assert calcs(answer) == [] and met(answer, "纳入市级新基建重点项目库") is True
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("保險費用60萬，保費補貼是多少？", [("insurance_premium", D("600000"), D("300000"))]),
+    ("場景實驗室投資額２０００萬元，能補貼多少", [("scenario_lab", D("20000000"), D("6000000"))]),
+    ("保费１，２００万元，能补多少", [("insurance_premium", D("12000000"), D("6000000"))]),
+])
+def test_traditional_and_full_width_read_as_their_plain_forms(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected
+
+
+def test_a_mistyped_measure_name_is_confirmed_in_the_answer(bot):
+    answer = ask(bot, "场景实脸室投了800万能补多少")
+    assert calcs(answer) == [("scenario_lab", D("8000000"), D("2400000"))]
+    assert "按“场景实验室”理解" in answer.answer
+
+
+def test_a_per_enterprise_cap_bounds_the_sum_of_the_firms_items(bot):
+    answer = ask(bot, "我们公司买了两批新产品，分别投保，保费一笔1200万、一笔1000万，一共能补多少")
+    assert calcs(answer) == [("insurance_premium", D("12000000"), D("6000000")),
+                             ("insurance_premium", D("10000000"), D("4000000"))]
+    assert sum(c.amount_yuan for c in answer.calculations) == D("10000000")
+    assert "同一企业已计600万元" in answer.calculations[1].trace
+
+
+def test_a_per_project_cap_applies_to_each_project(bot):
+    answer = ask(bot, "两个体验中心，一个投资1800万，另一个4500万，分别能补多少")
+    assert calcs(answer) == [("scenario_lab", D("18000000"), D("5400000")),
+                             ("scenario_lab", D("45000000"), D("10000000"))]
+
+
+@pytest.mark.parametrize("earlier, question, expected", [
+    ("我们有两个项目：一个场景实验室投资1800万，一个小批量验证测试投资900万", "第二个呢？",
+     [("small_batch", D("9000000"), D("2700000"))]),
+    ("A是创新体验中心，投了2200万；B是面向中小企业的测试平台，建设投资700万。各能补多少？", "前者呢，单独再算一下",
+     [("scenario_lab", D("22000000"), D("6600000"))]),
+    ("We run two scenario labs; one cost 15 million yuan, the other 40 million yuan.", "And the second one?",
+     [("scenario_lab", D("40000000"), D("10000000"))]),
+    ("Our scenario lab investment is 20 million yuan. How much subsidy can we get?", "What about 50 million?",
+     [("scenario_lab", D("50000000"), D("10000000"))]),
+    ("平台建设投资1000万，能补多少", "改成2000万呢？", [("platform_construction", D("20000000"), D("5000000"))]),
+    ("同一家公司两份保单，采购新产品的保费分别是300万和500万", "合起来能补多少",
+     [("insurance_premium", D("3000000"), D("1500000")), ("insurance_premium", D("5000000"), D("2500000"))]),
+])
+def test_follow_ups_refer_to_items_and_replace_the_figure(bot, earlier, question, expected):
+    assert calcs(ask(bot, question, earlier)) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "我们是清华的一个高校实验室，想建场景实验室，能申请这个补贴吗",
+    "我们是区里的事业单位（大数据中心），建创新体验中心能申请吗",
+    "我们是一个行业协会（社会组织），想搭个面向中小企业的测试平台，能申请建设补贴吗",
+])
+def test_who_is_asking_is_checked_against_who_the_policy_supports(bot, question):
+    assert met(ask(bot, question), "属于工业或软件和信息服务业企业") is False
+
+
+def test_working_with_a_university_says_nothing_of_who_the_firm_is(bot):
+    answer = ask(bot, "我们和清华大学合作建了场景实验室，投资1000万能补多少")
+    assert met(answer, "属于工业或软件和信息服务业企业") is None
+
+
+def test_a_platform_for_internal_use_is_not_a_third_party_platform(bot):
+    answer = ask(bot, "集团建了个测试验证平台，只给集团内部子公司用，不对外，建设投资800万，能拿建设补贴吗")
+    assert met(answer, "平台为面向中小企业的第三方公共服务平台") is False
+
+
+@pytest.mark.parametrize("question, where", [
+    ("去年失业保险交了40万，稳岗返还能返多少", "人力资源和社会保障部门"),
+    ("研发费用加计扣除比例是多少？我们今年研发投入2000万", "税务部门"),
+    ("中关村的房租补贴，一年房租300万能补多少", "经济和信息化部门"),
+])
+def test_another_policys_subject_is_out_of_scope_with_where_to_ask(bot, question, where):
+    answer = ask(bot, question)
+    assert answer.in_scope is False and calcs(answer) == [] and where in answer.answer
+
+
+@pytest.mark.parametrize("question", ["深圳的算力补贴怎么申请？我们在深圳租算力花了500万", "上海的智算券能补多少？"])
+def test_another_regions_policy_is_out_of_scope(bot, question):
+    assert ask(bot, question).in_scope is False
+
+
+def test_the_firms_own_place_is_not_the_region_asked_about(bot):
+    answer = ask(bot, "深圳企业能申请北京的平台补贴吗")
+    assert answer.in_scope is True and met(answer, "在北京市注册经营") is False
+
+
+def test_a_project_date_is_not_the_application_date(tmp_path):
+    late = Assistant(Settings.from_env(index_dir=tmp_path / "i", embedding="hash", today="2026-12-07"))
+    answer = ask(late, "2022年签的采购合同，明年还能申请吗")
+    assert met(answer, "申请时间在政策有效期") is False and "2027" in answer.answer
