@@ -254,7 +254,7 @@ class Reader:
         words right after it ("1200万的平台建设投资", "80万的区级奖励"), else by a base word of an
         earlier clause of the same sentence. An empty set: a figure that is never a base."""
         start = m.start
-        cut = max(text.rfind(p, 0, start) for p in "。；;！!？?\n")
+        cut = max(max(text.rfind(p, 0, start) for p in "。；;！!？?\n"), text.rfind(". ", 0, start))  # English ends at ". "
         reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
         window = text[max(cut + 1, start - reach) : start].lower()
         comma = max(window.rfind(p) for p in "，,、：:")

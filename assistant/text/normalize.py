@@ -32,6 +32,15 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+_CJK_PUNCT = str.maketrans("，。？！：；（）", ",.?!:;()")
+
+
 def normalize_question(text: str) -> str:
-    """The form every reading starts from (see the module docstring)."""
-    return _GROUPED.sub(",", to_simplified(text)).translate(_TABLE)
+    """The form every reading starts from (see the module docstring); runs of spaces are one space, and an
+    English question's Chinese punctuation is ASCII."""
+    out = _GROUPED.sub(",", to_simplified(text)).translate(_TABLE)
+    out = re.sub(r"[ \t]{2,}", " ", out)
+    latin = sum(1 for ch in out if ch.isascii() and ch.isalpha())
+    if latin >= 6 and latin > 3 * sum(1 for ch in out if "\u4e00" <= ch <= "\u9fff"):
+        out = out.translate(_CJK_PUNCT)
+    return out
