@@ -46,7 +46,8 @@ class ScopeJudge:
         if not FIRM_WORDS.search(r.text) and ("individual" in r.subjects or ("person" in r.subjects and not named)):
             plan.out_reason = "individual"  # a person's own affairs; a person naming a measure is checked as the applicant
             return True
-        if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)):
+        if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)
+                                                       or r.amounts or any(not k.startswith(("lex:", "sem:")) for k in scores)):
             r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
         if r.subjects & {"procedure", "chit_chat"} and not named:
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]

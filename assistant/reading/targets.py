@@ -77,8 +77,10 @@ class TargetScorer:
             aliases = [a for a in t.aliases if _found(low, a.lower())]
             if aliases:
                 s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
-            elif any(_typo(low, a) for a in t.aliases):
-                s += ALIAS - 0.5  # one mistyped character in a long alias ("场景试验室", "平抬建设")
+            else:
+                typos = [a for a in t.aliases if _typo(low, a)]
+                if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good
+                    s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and t.rule.base_key in r.roles:
                 s += ROLE
