@@ -37,6 +37,7 @@ class Condition:
     detail: str = ""
     terms: tuple[str, ...] = ()  # everyday words for a flag's fact ("入库", "在库项目"), longest first
     negative_terms: tuple[str, ...] = ()  # words that state the fact is false ("只给集团内部用" for 对外服务)
+    answers: tuple[str, ...] = ()  # quick replies a user would give when asked ("已入库", "未入库"), each read as the fact
     sectors: tuple[str, ...] = ()  # industry sections (corpus/lexicon.yaml) an industry condition covers
 
     @property
@@ -189,6 +190,7 @@ def _conditions(data: dict, doc: Document, path: Path) -> dict[str, Condition]:
             detail=str(c.get("detail") or ""),
             terms=_words(c.get("terms"), f"条件 {cid} 的 terms", path),
             negative_terms=_words(c.get("negative_terms"), f"条件 {cid} 的 negative_terms", path),
+            answers=tuple(str(a) for a in c.get("answers") or ()),
             sectors=_words(c.get("sectors"), f"条件 {cid} 的 sectors", path),
         )
     return out

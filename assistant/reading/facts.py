@@ -114,11 +114,13 @@ def _hits(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str, 
 def _registration(text: str, lex: Lexicon) -> Evidence | None:
     registered = identity = denied = None
     short = [(n, r) for r, names in lex.places.items() for n in names if len(n) == 1]
-    for start, end, name, _region in _hits(text, lex.place_names()) + [
-            h for h in _hits(text, short) if re.match(r"^\s*(注册|登记)", text[h[1]:])]:
+    long = _hits(text, lex.place_names())
+    for start, end, name, _region in long + [  # "京注册" alone, never the 京 of a 北京 already found
+            h for h in _hits(text, short) if re.match(r"^\s*(注册|登记)", text[h[1]:])
+            and not any(a <= h[0] < b for a, b, _, _ in long)]:
         reach = 28 if text[max(0, start - 28) : start].isascii() else 8  # English says more before a place
         before, after = text[max(0, start - reach) : start], text[end : end + 12]
-        if NEGATION.search(before.rstrip("的在")) or re.search(r"(不是|并非|非)\s*(在)?\s*$", before):
+        if NEGATION.search(before.rstrip("的在")) or re.search(r"(不是|并非|非|不)\s*(在)?\s*$", before):
             denied = denied or Evidence("not_registered_in", name, text[max(0, start - 4) : end + 3])
             continue
         if re.match(rf"^{_W}{{0,3}}?(没有|没|未|不是|并未)\s*(注册|登记|registered)", after):

@@ -17,6 +17,7 @@ import gradio as gr
 from assistant.answering.answer import Answer
 from assistant.answering.composer import EN
 from assistant.answering.prompts import FALLBACK_NOTICES
+from assistant.answering.quick_replies import quick_replies
 from assistant.errors import PolicyError
 from assistant.text.inputs import as_text, clean_text, clean_value
 from assistant.web.common import UNEXPECTED, date_or, render, validity_notices
@@ -163,8 +164,9 @@ def build(web, session_of, endpoint):
             return chat, history, shown, ids, gr.update(), gr.update()
         turn = web.chat_turn(pending, history if isinstance(history, list) else [], session=session_of(request))
         message = {"role": "assistant", "content": turn.markdown}
-        if turn.answer is not None and turn.answer.follow_up:
-            message["options"] = [{"value": q, "label": q} for q in turn.answer.follow_up[:4]]
+        chips = quick_replies(turn.answer, web.kb, _lang(turn.answer)) if turn.answer is not None else []
+        if chips:  # what a user would answer, never the assistant's own question or an example figure
+            message["options"] = [{"value": q, "label": q} for q in chips]
         chat = [*(chat or []), message]
         index = len(chat) - 1
         return (chat, turn.history, {**(shown or {}), str(index): turn.details}, {**(ids or {}), str(index): turn.answer_id},
@@ -218,3 +220,8 @@ def build(web, session_of, endpoint):
     # the chatbot's own trash icon must forget the history too, or the next turn would inherit it
     chatbot.clear(clear, None, [chatbot, history, shown, ids, details, msg], queue=False, **private)
     api_question.submit(api_ask, [api_question, api_history, api_session], [api_answer, api_session], api_name="ask")
+
+
+def _lang(answer) -> str:
+    """The language the answer was written in (its framing), for the chips under it."""
+    return "en" if answer.answer[:200].isascii() or EN["check"] in answer.answer or EN["basis"] in answer.answer else "zh"
