@@ -50,7 +50,7 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     elif kind == "meta":
         render_meta(plan, c)
     elif kind == "validity":
-        render_validity(c, kb)
+        render_validity(c, kb, verdict_said=True)
         render_validity_verdicts(plan, c, verdicts)
     elif kind == "scope":
         render_scope(plan, c, verdicts, follow)

@@ -56,9 +56,10 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
                           + c.cite(rule.citation))
         else:
             lead = "最高可获" if rule.kind == "subsidy" or rule.upper else "可获"  # a set award is not a bound
-            if rule.kind == "cap_only" and rule.upper and rule.rate is None:
-                lead = f"原文未规定补贴比例，{rule.cap_per or ''}最高可获"
-            c.head.append(f"**{rule.name}：{lead}{format_yuan(calc.amount_yuan)}**（{where}{clause}）{c.cite(rule.citation)}")
+            figure = f"{lead}{format_yuan(calc.amount_yuan)}"
+            if rule.kind == "cap_only" and rule.upper and rule.rate is None:  # a cap, not what this firm gets
+                figure = f"原文未规定补贴比例，{rule.cap_per or ''}支持金额最高不超过{format_yuan(calc.amount_yuan)}"
+            c.head.append(f"**{rule.name}：{figure}**（{where}{clause}）{c.cite(rule.citation)}")
         if plan.assumed.get(rule.id) == base and calc.base_yuan is not None:
             c.lines.append(f"Taken as the {rule.base} you gave: {format_yuan(base)}." if en
                            else f"按您所说的{rule.base}{format_yuan(base)}计算。")

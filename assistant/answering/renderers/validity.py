@@ -11,7 +11,8 @@ from assistant.knowledge.types import Verdict
 from assistant.reading.plan import Plan
 
 
-def render_validity(c: Composer, kb: Knowledge) -> None:
+def render_validity(c: Composer, kb: Knowledge, verdict_said: bool = False) -> None:
+    """Each document's validity in its own words; whether the day asked is inside it, unless the verdict says so."""
     for doc in kb.docs.values():
         unit = next((u for u in doc.units if u.kind == "validity"), None)
         if not unit:
@@ -19,10 +20,10 @@ def render_validity(c: Composer, kb: Knowledge) -> None:
         cit = doc.unit_citation(unit)
         start, end = doc.meta.valid_from, doc.meta.valid_to
         state = ""
-        if end:
+        if end and not verdict_said:
             ended = c.on > end or bool(start and c.on < start)
             state = (f"截至{day_text(c.on)}已不在有效期内，目前不能再按本措施申报。" if ended else f"{day_text(c.on)}在有效期内。")
-        c.head.append(f"《{doc.meta.title}》原文规定“{unit.text.rstrip('。')}”{c.cite(cit)}，{state}")
+        c.head.append(f"《{doc.meta.title}》原文规定“{unit.text.rstrip('。')}”{c.cite(cit)}" + (f"，{state}" if state else "。"))
         c.add_quote(cit)
 
 
@@ -35,9 +36,19 @@ def render_validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -
         if rule is None:
             continue
         cond = next(x for x in rule.conditions if x.kind == "validity")
-        v = validity_verdict(cond, plan.facts.date or c.on, c.kb.validity(rule))
+        on = plan.facts.date or c.on
+        v = validity_verdict(cond, on, c.kb.validity(rule))
         verdicts.append(v)
-        c.head.insert(0, f"**{'能' if v.met else '不能' if v.met is False else '需确认'}**：{v.detail}。")
+        start, _end = c.kb.validity(rule)
+        if v.met:
+            short = f"**能**：{day_text(on)}在有效期内。"
+        elif v.met is False and start and on < start:
+            short = f"**不能**：{day_text(on)}早于施行期。"
+        elif v.met is False:
+            short = f"**不能**：截至{day_text(on)}，本措施已过有效期，不能再按本措施申报。"
+        else:
+            short = "**需确认**：原文未写明有效期。"
+        c.head.insert(0, short)  # the text's own words follow once, in the next sentence
 
 
 def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: bool = True) -> None:
@@ -64,8 +75,8 @@ def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: b
                               "so applications under it are closed (the figures above are what it provided).")
             elif c.head and c.head[0].startswith("**目前不能申报**"):
                 c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
-            elif c.head and len(cited) == 1 and glue:  # the answer's own sentence says it
-                c.head[0] = f"{c.head[0].rstrip('。')}——这是原规定；{ended_text}，目前不能再按本措施申报。"
+            elif c.head and len(cited) == 1 and glue:  # led by it, then the standard of the validity period
+                c.head[0] = f"**目前不能申报**（{ended_text}）；有效期内的标准：{c.head[0]}"
             elif c.head and len(cited) == 1:
                 c.head.append(f"注意：{ended_text}，目前不能再按本措施申报。")
             else:
