@@ -64,7 +64,7 @@ def test_a_replaced_index_folder_is_reopened_and_a_missing_one_is_unavailable(lo
 # A builder that embeds slowly and reports when its embedding ran; both start at the same moment.
 BUILDER = r"""
 import json, sys, time
-from assistant import index
+from assistant.search import index
 from assistant.knowledge.documents import load_corpus
 from assistant.search.embeddings import make_embedder
 from assistant.settings import Settings

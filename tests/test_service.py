@@ -70,7 +70,8 @@ def test_cli_ask_json_is_the_contract():
     d = json.loads(out.stdout)
     assert set(d) == {"answer", "mode", "in_scope", "citations", "calculations", "eligibility", "follow_up"}
     assert d["calculations"][0]["amount_yuan"] == "3600000"
-    assert d["citations"][0]["clause"] == "（四）"
+    # citations are numbered in reading order: an ended policy's validity may lead; the measure is cited
+    assert "（四）" in {c["clause"] for c in d["citations"]} and "[" in d["answer"]
 
 
 @pytest.mark.slow
