@@ -1,6 +1,6 @@
 """The Gradio app: 政策问答, 补贴计算器, 政策匹配, 答复起草 and 政策原文. Run ``python app.py`` (settings: POLICY_*).
 
-A thin builder: each tab's components, handlers and rendering live in ``assistant/ui/<tab>.py``
+A thin builder: each tab's components, handlers and rendering live in ``assistant/web/tabs/<tab>.py``
 over the shared ``assistant.web.state.WebApp`` (tested without a browser). Named API endpoints for ``gradio_client``:
 ``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README), each behind
 ``@endpoint`` (types checked, text cleaned, one error policy). ``LoginGate`` guards every route when

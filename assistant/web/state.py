@@ -1,5 +1,5 @@
 """The app's shared state (``WebApp``): settings, the assistant, the answer log, private files and
-start-up. The handlers and the rendering of each tab live in ``assistant/ui/`` (one module per tab,
+start-up. The handlers and the rendering of each tab live in ``assistant/web/tabs/`` (one module per tab,
 HTML from Jinja2 templates with autoescape); ``WebApp`` combines their mixins, so each tab is tested
 without a browser. Everything a user typed is escaped before it reaches HTML (templates) or chat
 markdown (``md_safe``); citations link to their clause in 政策原文 through ``#clause-…`` anchors.
