@@ -118,17 +118,24 @@ def test_a_tap_on_a_phone_shows_the_quote_first(browser, server):
         context.close()
 
 
-def test_chips_ask_the_suggested_question_and_feedback_is_logged(browser, server):
+def test_chips_answer_what_was_asked_and_feedback_is_logged(browser, server):
+    """A chip is a quick answer (issue 20): tapped, it becomes the fact in the next answer's self-check,
+    and the figure stays the user's own; never the assistant's question sent back."""
     context, page = open_page(browser, server, "desk")
     try:
         ask(page, "平台建设投资1200万元，能补多少？", "360万元")
-        chip = page.locator("#chatbot .options button.option", has_text="注册地").last
-        suggestion = chip.inner_text().strip()
+        chips = [b.inner_text().strip() for b in page.locator("#chatbot .options button.option").all()]
+        assert chips and not any("？" in c or "请提供" in c for c in chips[:2])
+        chip = page.locator("#chatbot .options button.option", has_text="在北京注册经营").last
         before = page.locator("#chatbot .user").count()
         chip.click()
         page.wait_for_function("(n) => document.querySelectorAll('#chatbot .user').length > n", arg=before,
                                timeout=ANSWER_TIMEOUT)
-        assert suggestion in page.locator("#chatbot .user").last.inner_text()
+        assert "在北京注册经营" in page.locator("#chatbot .user").last.inner_text()
+        page.wait_for_function("() => !document.querySelector('#chat-input textarea').disabled", timeout=ANSWER_TIMEOUT)
+        page.wait_for_function("() => /在北京市注册经营\\s+符合/.test(document.querySelector('#answer-details').innerText)",
+                               timeout=ANSWER_TIMEOUT)
+        assert "360万元" in page.locator("#chatbot .bot").last.inner_text()
         page.wait_for_function("() => !document.querySelector('#chat-input textarea').disabled", timeout=ANSWER_TIMEOUT)
         page.locator("#chatbot button[aria-label='赞'], #chatbot button[aria-label='Like']").first.click()  # the first answer's 👍
         page.wait_for_timeout(800)

@@ -76,7 +76,8 @@ def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: b
             elif c.head and c.head[0].startswith("**目前不能申报**"):
                 c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
             elif c.head and len(cited) == 1 and glue:  # led by it, then the standard of the validity period
-                c.head[0] = f"**目前不能申报**（{ended_text}）；有效期内的标准：{c.head[0]}"
+                # the measure's own citation stays [1]: the figure is what the quote below it says
+                c.head[0] = f"**目前不能申报**。有效期内的标准：{c.head[0].rstrip('。')}；{ended_text}。"
             elif c.head and len(cited) == 1:
                 c.head.append(f"注意：{ended_text}，目前不能再按本措施申报。")
             else:
