@@ -285,7 +285,7 @@ def cmd_chat(args, settings) -> int:
 def cmd_draft(args, settings) -> int:
     from pathlib import Path
 
-    from assistant.answering.draft import build_draft, titles_of
+    from assistant.answering.draft import build_draft, issuer_of, titles_of
     from assistant.service import Assistant
 
     if not args.inquiry.strip():
@@ -294,7 +294,7 @@ def cmd_draft(args, settings) -> int:
         settings.today = _today(settings, args.date).isoformat()
     bot = Assistant(settings)
     answer = bot.ask(args.inquiry)
-    draft = build_draft(answer, args.inquiry, titles=titles_of(bot.kb))
+    draft = build_draft(answer, args.inquiry, titles=titles_of(bot.kb), issuer=issuer_of(bot.kb, answer))
     if not args.out:
         print(draft.to_markdown())
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ class Draft:
     closing: list[str] = field(default_factory=lambda: ["（答复单位：__________）", "（联系人及电话：__________）",
                                                         "（日期：____年__月__日）"])
     title: str = "关于企业政策咨询的答复"
+    office: str = ""  # who issues the reply (the cited policy's issuer), for the file's properties
 
     def paragraphs(self) -> list[tuple[str, str]]:
         """The letter as (role, text) pairs: title, salutation, body, heading, basis, closing, sign."""
@@ -58,7 +60,7 @@ class Draft:
         return "\n".join(out) + "\n"
 
     def to_docx(self, path: Path) -> Path:
-        return write_official_docx(self.paragraphs(), path)
+        return write_official_docx(self.paragraphs(), path, author=self.office)
 
 
 # GB/T 9704 as a guide: A4, margins 37/35/28/26 mm, title in 小标宋 (二号, 22 pt) centred, body in
@@ -67,9 +69,10 @@ TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", 
 TITLE_PT, BODY_PT = 22, 16
 
 
-def write_official_docx(paragraphs: list[tuple[str, str]], path: Path) -> Path:
+def write_official_docx(paragraphs: list[tuple[str, str]], path: Path, *, author: str = "") -> Path:
     """A .docx laid out like a Chinese official reply; ``paragraphs`` as from ``Draft.paragraphs``
-    (roles: title, salutation, body, heading, basis, sign)."""
+    (roles: title, salutation, body, heading, basis, sign). Its properties name the issuing office and
+    today's date, never the library that wrote the file."""
     import docx  # python-docx, only needed for the download
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt, RGBColor
@@ -101,6 +104,13 @@ def write_official_docx(paragraphs: list[tuple[str, str]], path: Path) -> Path:
                 fmt.first_line_indent = Pt(BODY_PT * 2)
             _font(run.font, run._element, BODY_FONT, BODY_PT)
     _page_numbers(section)
+    now = dt.datetime.now().replace(microsecond=0)
+    props = doc.core_properties
+    props.author = props.last_modified_by = clean_text(author) or "政策咨询答复"
+    props.title = next((clean_text(t) for r, t in paragraphs if r == "title"), "答复")
+    props.created = props.modified = now
+    props.comments = props.keywords = props.subject = ""
+    props.revision = 1
     path = Path(path)
     doc.save(str(path))
     return path
@@ -148,6 +158,15 @@ def _plain(md: str) -> str:
     return md.strip()
 
 
+def issuer_of(kb, answer: Answer) -> str:
+    """The office a reply about ``answer`` is issued by: the first issuer of the first policy it cites."""
+    for c in answer.citations:
+        issuers = kb.docs[c.doc_id].meta.issuers if c.doc_id in kb.docs else ()
+        if issuers:
+            return issuers[0]
+    return ""
+
+
 def titles_of(kb) -> dict[str, str]:
     """Each document's name as a reply cites it: 《title》（文号 where it has one）."""
     return {d: f"《{doc.meta.title}》" + (f"（{doc.meta.doc_number}）" if doc.meta.doc_number else "")
@@ -158,30 +177,61 @@ def _doc_title(doc_id: str, titles: dict[str, str]) -> str:
     return titles.get(doc_id) or "相关政策"
 
 
-def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: dict[str, str] | None = None) -> Draft:
-    """A formal reply. ``titles``: doc id -> 《title》（文号）, so the reply names the policy it cites."""
+def short_title(full: str) -> str:
+    """《若干措施》 for 《关于…的若干措施》（文号）: what a letter calls a document after naming it once."""
+    inner = re.sub(r"（[^）]*）$", "", full).strip("《》")
+    tail = inner.rsplit("的", 1)[-1]
+    return f"《{tail}》" if 2 <= len(tail) <= 10 and tail != inner else f"《{inner}》"
+
+
+class _Names:
+    """Each document's full title the first time a letter names it, its short title after."""
+
+    def __init__(self, titles: dict[str, str]):
+        self.titles, self.named = titles, set()
+
+    def __call__(self, doc_id: str) -> str:
+        full = _doc_title(doc_id, self.titles)
+        if doc_id in self.named or full == "相关政策":
+            return short_title(full) if full != "相关政策" else full
+        self.named.add(doc_id)
+        return full
+
+
+COMPANY = re.compile(r"([\u4e00-\u9fa5（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团公司|研究院|研究所))")
+
+
+
+def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: dict[str, str] | None = None,
+                issuer: str = "") -> Draft:
+    """A formal reply. ``titles``: doc id -> 《title》（文号）, so the reply names the policy it cites (in full
+    once, then by its short title); ``issuer``: the office the reply is issued by (the file's author). The
+    inquiry is summarised, never pasted back; each quote appears once, in 政策依据."""
     titles = titles or {}
+    name = _Names(titles)
     inquiry, enterprise = clean_text(inquiry or ""), clean_text(enterprise or "").strip()
-    salutation = f"{enterprise or '贵单位'}："
-    body = [f"您好！来函（来电）咨询的问题“{inquiry.strip()[:200]}”已收悉，经研究，现答复如下。"]
+    salutation = f"{enterprise or company_of(inquiry) or '贵单位'}："
+    docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
+    body = [_opening(answer, inquiry, enterprise, name, docs)]
     if not answer.in_scope:
         body.append(_plain(answer.answer))
-    docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
     validity_cit = next((c for c in answer.citations if c.clause == "施行期限"), None)
     timing = next((v for v in answer.eligibility if v.criterion.startswith("申请时间")), None)
-    if answer.in_scope and validity_cit and timing is not None and timing.met is False:
+    ended = bool(answer.in_scope and validity_cit and timing is not None and timing.met is False)
+    on = _day(answer.asked_on)
+    if ended:
         # An ended policy is said before any amount: the enterprise must not read a promise first.
-        body.append(f"经核，{_doc_title(validity_cit.doc_id, titles)}规定“{validity_cit.quote.rstrip('。')}”，"
-                    f"{timing.detail.replace('，所述金额为政策有效期内的支持标准', '')}。以下为该措施有效期内的相关规定，供参考。")
+        body.append(f"经核，{name(validity_cit.doc_id)}的有效期已届满（原文见政策依据）{f'，截至{on}' if on else ''}"
+                    "不能再按该措施申报。以下按有效期内的标准测算，供参考。")
     for calc in answer.calculations:
-        name = _doc_title(calc.citation.doc_id, titles) if calc.citation else _doc_title(docs[0] if docs else "", titles)
-        line = f"根据{name}第{calc.clause}条的规定，"
+        line = f"根据{name(calc.citation.doc_id if calc.citation else (docs[0] if docs else ''))}第{calc.clause}条的规定，"
+        who = "按有效期内标准测算，" if ended else "贵单位"
         if calc.rate is not None and calc.base_yuan is not None:
             raw = calc.base_yuan * calc.rate
             line += (f"按不超过{format_rate(calc.rate)}的比例计算、且不超过上限{format_yuan(calc.cap_yuan)}，经测算："
                      f"{format_yuan(calc.base_yuan)} × {format_rate(calc.rate)} = {format_yuan(raw)}"
                      + ("，超过上限，按上限计" if calc.capped else "")
-                     + f"，贵单位最高可获{format_yuan(calc.amount_yuan)}。")
+                     + f"，{who}最高可获{format_yuan(calc.amount_yuan)}。")
         else:
             line += f"{_plain(calc.trace).rstrip('。')}。"
         line += "实际金额以主管部门评审核定为准。"
@@ -198,14 +248,46 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: d
     basis = []
     for c in _outermost(answer.citations):
         where = "、".join(x for x in (c.section, f"第{c.clause}条" if (c.clause or "").startswith("（") else c.clause) if x)
-        basis.append(f"{_doc_title(c.doc_id, titles)}{where}：“{c.quote}”")
-    stated_validity = f"{_doc_title(validity_cit.doc_id, titles)}规定：“{validity_cit.quote}”" if validity_cit else ""
-    verdict = timing.detail if timing else ""
-    validity = "；".join(x for x in (stated_validity, verdict) if x)
-    if not validity:
+        basis.append(f"{name(c.doc_id)}{where}：“{c.quote}”")
+    if ended:
+        validity = f"该措施有效期已届满{f'（截至{on}）' if on else ''}，以上金额为有效期内的标准"
+    elif validity_cit and timing is not None and timing.met:
+        validity = f"{on or '答复之日'}在该措施有效期内（原文见政策依据）"
+    elif validity_cit:
+        validity = "该措施的有效期见政策依据所引原文"
+    else:
         validity = "本答复未涉及具体政策条款的有效期" if not answer.in_scope else "所引政策原文未写明有效期"
     validity += "。申报前请以主管部门最新通知为准。"
-    return Draft(salutation=salutation, body=body, basis=basis, validity=validity)
+    return Draft(salutation=salutation, body=body, basis=basis, validity=validity, office=issuer)
+
+
+def _opening(answer: Answer, inquiry: str, enterprise: str, name, docs: list[str]) -> str:
+    """One sentence: who asked about what (the measures the answer is about), never the letter itself."""
+    who = enterprise or company_of(inquiry)
+    clauses = list(dict.fromkeys(c.clause for c in answer.calculations if c.clause))
+    if not clauses:
+        clauses = list(dict.fromkeys(c.clause for c in answer.citations if (c.clause or "").startswith("（")))
+    if answer.in_scope and docs and clauses:
+        what = f"{name(docs[0])}第{'、'.join(clauses)}条所列支持的申请事宜"
+    elif answer.in_scope and docs:
+        what = f"{name(docs[0])}的相关规定"
+    else:
+        what = "有关政策支持事宜"
+    return f"您好！{who + '来函' if who else '来函（来电）'}咨询{what}，已收悉。经研究，现答复如下。"
+
+
+def company_of(inquiry: str) -> str:
+    """The enterprise a pasted letter names itself as (北京某某科技有限公司), or ""."""
+    found = COMPANY.search(inquiry)
+    return re.sub(r"^(我司|我们|我公司|本公司|我单位|本单位|是|为)+", "", found[1]) if found else ""
+
+
+def _day(iso: str) -> str:
+    try:
+        d = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _outermost(citations: list) -> list:

@@ -223,8 +223,10 @@ def read_date(text: str) -> dt.date | None:
     """The date of the application the question asks about, when it names one; a date of something the
     project did (2022年签的合同) is not it."""
     for m in DATE_RE.finditer(text):
-        if EVENT_AFTER.match(text[m.end() :]):
-            continue
+        line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if EVENT_AFTER.match(text[m.end() :]) or not text[m.end() :].strip(" \t\r\n。.") \
+                or re.search(r"(日期|落款|来函时间)\s*[:：]?\s*$", line):
+            continue  # what the project did then, or the date a letter was signed: not the application's
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:

@@ -11,7 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.answering.answer import Answer
-from assistant.answering.draft import build_draft, titles_of, write_official_docx
+from assistant.answering.draft import build_draft, issuer_of, titles_of, write_official_docx
 from assistant.errors import PolicyError
 from assistant.text.inputs import as_text, clean_text
 from assistant.web.common import UNEXPECTED, date_or, field_error, render, validity_notices
@@ -70,7 +70,8 @@ class DraftTab:
         if not (inquiry or "").strip():
             raise FieldError("inquiry", "请先粘贴企业的咨询内容，例如：“我公司建设测试验证平台投资1200万元，能获得多少补贴？”")
         answer, logged = self.ask(inquiry, [], session=session, channel="draft")
-        draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip(), titles=titles_of(self.kb))
+        draft = build_draft(answer, inquiry, enterprise=(enterprise or "").strip(), titles=titles_of(self.kb),
+                            issuer=issuer_of(self.kb, answer))
         markdown = draft.to_markdown()
         folder = self._draft_folder()
         docx_path = restrict(draft.to_docx(folder / f"{DRAFT_NAME}.docx"))
