@@ -67,6 +67,18 @@ def test_totals_are_the_base_and_their_items_are_not(bot, question, expected):
     assert calcs(ask(bot, question)) == expected
 
 
+def test_each_list_has_its_own_total(bot):
+    answer = ask(bot, "今年建了两个场景实验室：\n一、自动驾驶场景实验室：设备500万元，软件200万元，合计700万元；\n"
+                      "二、智慧医疗场景实验室：设备900万元，软件400万元，合计1300万元。\n请问两个实验室分别能补多少？")
+    assert calcs(answer) == [("scenario_lab", D("7000000"), D("2100000")), ("scenario_lab", D("13000000"), D("3900000"))]
+
+
+def test_the_policys_title_quoted_back_names_no_measure(bot):
+    answer = ask(bot, "我司建设了一个创新体验中心，项目投资1600万元。请问按照《关于促进本市新型基础设施投资中新技术新产品"
+                      "推广应用的若干措施》，我司可获得多少补贴？")
+    assert calcs(answer) == [("scenario_lab", D("16000000"), D("4800000"))]
+
+
 def test_a_listed_total_is_judged_against_the_library_threshold(bot):
     answer = ask(bot, "项目费用明细：设备采购600万，软件300万，施工安装150万，合计1050万。这个能入库吗？")
     assert calcs(answer) == [] and met(answer, "纳入市级新基建重点项目库") is True
@@ -76,6 +88,8 @@ def test_a_listed_total_is_judged_against_the_library_threshold(bot):
     ("保險費用60萬，保費補貼是多少？", [("insurance_premium", D("600000"), D("300000"))]),
     ("場景實驗室投資額２０００萬元，能補貼多少", [("scenario_lab", D("20000000"), D("6000000"))]),
     ("保费１，２００万元，能补多少", [("insurance_premium", D("12000000"), D("6000000"))]),
+    ("平台建设投资 1 200 万元，是面向中小企业的测试验证平台，补多少？",  # a space as thousands separator: one number
+     [("platform_construction", D("12000000"), D("3600000"))]),
 ])
 def test_traditional_and_full_width_read_as_their_plain_forms(bot, question, expected):
     assert calcs(ask(bot, question)) == expected
@@ -122,6 +136,7 @@ def test_follow_ups_refer_to_items_and_replace_the_figure(bot, earlier, question
     "我们是清华的一个高校实验室，想建场景实验室，能申请这个补贴吗",
     "我们是区里的事业单位（大数据中心），建创新体验中心能申请吗",
     "我们是一个行业协会（社会组织），想搭个面向中小企业的测试平台，能申请建设补贴吗",
+    "北京注册的个体工商户，做软件开发的，能享受这个措施吗？",
 ])
 def test_who_is_asking_is_checked_against_who_the_policy_supports(bot, question):
     assert met(ask(bot, question), "属于工业或软件和信息服务业企业") is False

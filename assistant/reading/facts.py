@@ -150,7 +150,8 @@ def _applicant(text: str, lex: Lexicon) -> Evidence | None:
         before = text[max(0, start - 14) : start]
         if NEGATION.search(before[-4:]) or re.search(r"不是\S{0,6}$", before):
             continue
-        if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]):
+        opening = re.fullmatch(r"\s*[^，,。；;？?！!]{0,10}的\s*", text[:start]) is not None  # "北京注册的个体工商户，…"
+        if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]) or opening or start == 0:
             return Evidence("applicant", kind, text[max(0, start - 4) : end + 2])
     return None
 

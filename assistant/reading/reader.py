@@ -192,7 +192,7 @@ class Reader:
             listed: list[Mention] = []
             nxt = t
             for p in reversed(money[:i]):
-                if id(p) in items or not ITEM_GAP.fullmatch(text[p.end : nxt.start]):
+                if id(p) in items or id(p) in totals or not ITEM_GAP.fullmatch(text[p.end : nxt.start]):
                     break
                 if p.value == t.value:  # the figure the list explains, restated: "总投资2,000万（…合计2000万）"
                     totals[id(t)] = self._role(text, p)

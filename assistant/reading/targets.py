@@ -31,6 +31,7 @@ SEMANTIC_FLOOR = 0.84  # e5 similarities below this say nothing (calibrated on t
 SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
 CHOSEN = 3.0  # a target with this many points is what the question is about
 CLOSE = 0.75  # two targets within this many points are a tie: ask which one
+TITLE_QUOTED = re.compile(r"《[^》]{6,80}》")
 
 
 @dataclass
@@ -70,7 +71,7 @@ class TargetScorer:
         self._examples: list[tuple[int, list[float]]] | None = None
 
     def score(self, r: Reading) -> dict[str, float]:
-        low = r.text.lower()
+        low = TITLE_QUOTED.sub(" ", r.text).lower()  # a policy's title quoted back names the document, not a measure
         scores: dict[str, float] = {}
         for t in self.targets:
             s = 0.0

@@ -32,6 +32,8 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+# Digit groups of three after a space, before a unit of money: a thousands separator, not two numbers.
+_SPACED = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*(?:万|亿|元|块|yuan|rmb|cny|million)|\s*$)", re.I)
 _CJK_PUNCT = str.maketrans("，。？！：；（）", ",.?!:;()")
 
 
@@ -39,6 +41,7 @@ def normalize_question(text: str) -> str:
     """The form every reading starts from (see the module docstring); runs of spaces are one space, and an
     English question's Chinese punctuation is ASCII."""
     out = _GROUPED.sub(",", to_simplified(text)).translate(_TABLE)
+    out = _SPACED.sub(lambda m: m[0].replace(" ", ""), out)  # "1 200 万元", "8 500 000 元": one number
     out = re.sub(r"[ \t]{2,}", " ", out)
     latin = sum(1 for ch in out if ch.isascii() and ch.isalpha())
     if latin >= 6 and latin > 3 * sum(1 for ch in out if "\u4e00" <= ch <= "\u9fff"):
