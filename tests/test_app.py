@@ -86,7 +86,8 @@ def test_chat_turn_shows_amount_citation_trace_checklist_and_validity(web):
     d = turn.details
     assert "政策依据" in d and esc(c.quote) in d and "二、支持新基建创新攻关和新主体新平台培育" in d
     assert "计算过程" in d and "1,200万元 × 30% = 360万元" in d and "<table" in d
-    assert "资格自查表" in d and "待确认" in d and "需补充" in d and "不符合" in d
+    assert "资格自查表" in d and "待确认" in d and "不符合" in d
+    assert d.count("贵企业的注册地和经营地是否在北京市？") == 1  # each 待确认 row says what is missing once
     assert "有效期提示" in d and "已届满" in d
     assert "按政策原文核算" in d and "grounded" not in d  # the mode, in words a user understands
     assert turn.history == [
