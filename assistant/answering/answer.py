@@ -22,6 +22,7 @@ class Answer:
     rejected_claims: list[str] = field(default_factory=list)
     question: str = ""
     asked_on: str = ""  # the date the answer is about, YYYY-MM-DD
+    small_talk: bool = False  # a greeting or thanks answered kindly: out of scope, but nothing to warn about
 
     def to_dict(self) -> dict:
         """Exactly the contract's fields (DESIGN.md), JSON-ready."""

@@ -25,7 +25,8 @@ from assistant.reading.plan import Plan
 
 def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     if plan.kind == "out_of_scope":
-        return Answer(answer=out_of_scope_answer(kb, plan.out_reason, plan.lang), in_scope=False)
+        return Answer(answer=out_of_scope_answer(kb, plan.out_reason, plan.lang), in_scope=False,
+                      small_talk=plan.out_reason == "chit_chat")
     c = Composer(kb, on, plan.lang)
     calcs: list[Calculation] = []
     verdicts: list[Verdict] = []
