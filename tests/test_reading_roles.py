@@ -176,3 +176,14 @@ def test_a_project_date_is_not_the_application_date(tmp_path):
     late = Assistant(Settings.from_env(index_dir=tmp_path / "i", embedding="hash", today="2026-12-07"))
     answer = ask(late, "2022年签的采购合同，明年还能申请吗")
     assert met(answer, "申请时间在政策有效期") is False and "2027" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["你好", "谢谢"])
+def test_a_greeting_is_small_talk_whatever_search_finds(bot, question):
+    answer = ask(bot, question)
+    assert answer.in_scope is False and answer.small_talk is True and calcs(answer) == []
+
+
+def test_a_greeting_before_a_figure_question_is_answered(bot):
+    answer = ask(bot, "尊敬的领导：\n您好！平抬建设投了600万能补多少\n此致")
+    assert calcs(answer) == [("platform_construction", D("6000000"), D("1800000"))]

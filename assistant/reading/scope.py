@@ -47,7 +47,7 @@ class ScopeJudge:
             plan.out_reason = "individual"  # a person's own affairs; a person naming a measure is checked as the applicant
             return True
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)
-                                                       or r.amounts or any(not k.startswith(("lex:", "sem:")) for k in scores)):
+                                                       or r.amounts or any(k.startswith("lex:") for k in scores)):  # its own words name a measure
             r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
         if r.subjects & {"procedure", "chit_chat"} and not named:
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]
