@@ -21,7 +21,7 @@ from assistant.text.lexicon import Lexicon
 
 _W = r"[^，,。；;！!？?\n]"
 # Words that make an amount a *claim about the policy* rather than the user's own base figure.
-CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}$", re.I)
+CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}\s*$", re.I)
 # "能补1500万", "可获360万", "cap ... is 50 million": a figure stated as the outcome or as a policy
 # figure (in the same clause), not as the user's own base.
 OUTCOME_BEFORE = re.compile(rf"(能补|可补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)

@@ -18,18 +18,20 @@ _TABLE = str.maketrans(_WIDE)
 _GROUPED = re.compile(r"(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
 
-@lru_cache(maxsize=1)
-def _converter():
+@lru_cache(maxsize=2)
+def _converter(config: str):
     import opencc  # imported on first use: a start that reads no question pays nothing
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified; text that is already Simplified comes back unchanged."""
-    if text.isascii():
+    """Traditional -> Simplified; text that is already Simplified comes back unchanged. Traditional text is
+    converted with Taiwan phrasing too (專案 -> 项目, 軟體 -> 软件), which must never touch Simplified text
+    (it would turn 文件 into 文档)."""
+    if text.isascii() or _converter("t2s").convert(text) == text:
         return text
-    return _converter().convert(text)
+    return _converter("tw2sp").convert(text)
 
 
 # Digit groups of three after a space, before a unit of money: a thousands separator, not two numbers.
@@ -46,4 +48,4 @@ def normalize_question(text: str) -> str:
     latin = sum(1 for ch in out if ch.isascii() and ch.isalpha())
     if latin >= 6 and latin > 3 * sum(1 for ch in out if "\u4e00" <= ch <= "\u9fff"):
         out = out.translate(_CJK_PUNCT)
-    return out
+    return re.sub(r"(?<=[万亿元]),(?=\s*\d)", "，", out)  # "500万,2023年": a comma after a unit ends the amount
