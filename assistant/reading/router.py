@@ -10,6 +10,7 @@ base never becomes this rule's base.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,7 +224,7 @@ class Router:
                 values = r.role_amounts[key]
                 if EACH.search(r.text) and len(picked) == 1 and not r.bad_amounts:
                     # "一个投资1800万，另一个4500万，分别…": the unnamed figures of the list are of the same base
-                    values = [m.value for m, keys in r.items if keys is None or key in keys]
+                    values = [m.value for m, keys in r.items if (keys is None and _parallel(r.text, m)) or key in (keys or ())]
                 for value in dict.fromkeys(values):  # "A项目贷款2亿，B项目贷款8亿": each
                     plan.tasks.append((rule, value))
                 continue
@@ -257,3 +258,13 @@ class Router:
             if typed:
                 return typed, alias
         return None
+
+
+PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
+
+
+def _parallel(text: str, m) -> bool:
+    """An unnamed figure is an item of the same list ("一个投资1800万，另一个4500万") only when its own clause
+    says so; any other unnamed figure may belong to a measure the question names in words we do not know."""
+    start = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n") + 1
+    return PARALLEL.search(text[start : m.start]) is not None

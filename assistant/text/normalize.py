@@ -26,12 +26,12 @@ def _converter(config: str):
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified; text that is already Simplified comes back unchanged. Traditional text is
-    converted with Taiwan phrasing too (專案 -> 项目, 軟體 -> 软件), which must never touch Simplified text
-    (it would turn 文件 into 文档)."""
-    if text.isascii() or _converter("t2s").convert(text) == text:
+    """Traditional -> Simplified, character by character (OpenCC t2s); Simplified text comes back unchanged.
+    OpenCC's Taiwan phrase conversion (tw2sp) is not used: it rewrites 補貼上限 as 补粘贴限 (貼上 read as
+    "paste"), which would hide a claimed cap."""
+    if text.isascii():
         return text
-    return _converter("tw2sp").convert(text)
+    return _converter("t2s").convert(text)
 
 
 # Digit groups of three after a space, before a unit of money: a thousands separator, not two numbers.
