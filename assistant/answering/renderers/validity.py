@@ -45,7 +45,7 @@ def render_validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -
         elif v.met is False and start and on < start:
             short = f"**不能**：{day_text(on)}早于施行期。"
         elif v.met is False:
-            short = f"**不能**：截至{day_text(on)}，本措施已过有效期，不能再按本措施申报。"
+            short = f"**不能**：截至{day_text(on)}，本措施已不在有效期内，不能再按本措施申报。"
         else:
             short = "**需确认**：原文未写明有效期。"
         c.head.insert(0, short)  # the text's own words follow once, in the next sentence
