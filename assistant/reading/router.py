@@ -62,8 +62,8 @@ class Router:
         return self.route(text, history)
 
     def route(self, text: str, history: list[dict] | None = None) -> Plan:
-        text = normalize_question(text)  # Traditional and full-width forms read as their plain forms
         reading, scores = self._scored(text)
+        text = reading.text  # normalised once, in _scored: Traditional and full-width forms as their plain forms
         earlier = [self._scored(m.get("content", "")) for m in history or [] if m.get("role") == "user"]
         plan = Plan(text=text, lang=reading.lang, scores=scores, claims=reading.claims,
                     bad_amounts=list(reading.bad_amounts), yes_no="yes_no" in reading.forms,
