@@ -166,7 +166,7 @@ def cmd_match(args, settings) -> int:
     if args.json:
         _print_json([m.to_dict() for m in matches])
         return 0
-    labels = {"computed": "可申请", "not_eligible": "条件不符", "needs_input": "待补充", "unreviewed": "未审核"}
+    labels = {"computed": "可申请", "needs_confirm": "需确认", "not_eligible": "条件不符", "needs_input": "待补充", "unreviewed": "未审核"}
     for m in matches:
         amount = format_yuan(m.amount) if m.amount is not None else "—"
         num = f"（{m.doc_number}）" if m.doc_number else ""

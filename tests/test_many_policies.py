@@ -120,15 +120,31 @@ PROFILE = {"registered_in": "北京", "industry": "软件和信息服务业", "p
            "date": "2023-06-01"}
 
 
+APPLICABLE = ("computed", "needs_confirm")  # a figure; 需确认 while a condition of the clause is not known
+
+
 def test_the_issue_profile_matches_with_exact_amounts(kb):
     matches = match_profile(kb, PROFILE, dt.date.today())
-    computed = {m.rule.id: m.amount for m in matches if m.status == "computed"}
+    computed = {m.rule.id: m.amount for m in matches if m.status in APPLICABLE}
     assert computed == {"rd_first_use": D("30000000"), "loan_interest": D("6000000"),
                         "platform_construction": D("5000000"), "insurance_premium": D("300000")}
-    amounts = [m.amount for m in matches if m.status == "computed"]
-    assert amounts == sorted(amounts, reverse=True)
+    for status in APPLICABLE:
+        amounts = [m.amount for m in matches if m.status == status]
+        assert amounts == sorted(amounts, reverse=True)
+    status = {m.rule.id: (m.status, m.note) for m in matches}
+    assert status["insurance_premium"][0] == "needs_confirm" and "攻关产品清单" in status["insurance_premium"][1]
     needs = {m.rule.id for m in matches if m.status == "needs_input"}
     assert needs == {"scenario_lab", "small_batch", "list_application"}
+
+
+def test_matching_says_applicable_only_when_every_condition_of_the_clause_is_known(kb):
+    """（三） is for 新基建重点项目牵头单位: an ordinary software firm is told what is unchecked, not 可申请."""
+    matches = {m.rule.id: m for m in match_profile(kb, PROFILE, IN_2023)}
+    first_use = matches["rd_first_use"]
+    assert first_use.status == "needs_confirm" and "牵头单位" in first_use.note
+    listed = {**PROFILE, "uses_listed_products": True}
+    premium = next(m for m in match_profile(kb, listed, IN_2023) if m.rule.id == "insurance_premium")
+    assert premium.status == "computed" and premium.amount == D("300000") and not premium.note
 
 
 @pytest.mark.parametrize(
@@ -138,7 +154,8 @@ def test_the_issue_profile_matches_with_exact_amounts(kb):
         ({**PROFILE, "industry": "餐饮"}, "insurance_premium", "not_eligible"),
         ({**PROFILE, "project_in_library": False}, "loan_interest", "not_eligible"),
         ({**PROFILE, "date": "2026-01-01"}, "platform_construction", "not_eligible"),
-        ({"registered_in": "北京", "lab_investment": "4000万"}, "scenario_lab", "computed"),
+        ({"registered_in": "北京", "lab_investment": "4000万"}, "scenario_lab", "needs_confirm"),
+        ({**PROFILE, "uses_listed_products": True}, "insurance_premium", "computed"),
     ],
 )
 def test_profiles(kb, profile, rule_id, status):
@@ -152,7 +169,7 @@ def test_matching_covers_every_document_after_review(corpus3):
         _review(corpus3, stem)
     kb = Knowledge.load(corpus3)
     profile = {**PROFILE, "project_investment": "400万元"}
-    got = {m.rule.id: m.amount for m in match_profile(kb, profile, IN_2023) if m.status == "computed"}
+    got = {m.rule.id: m.amount for m in match_profile(kb, profile, IN_2023) if m.status in APPLICABLE}
     assert got[f"{DOCX_STEM}.r1"] == D("3000000")  # 2000万 × 20% = 400万 → capped 300万
     assert got[f"{PDF_STEM}.r1"] == D("1000000")  # 400万 × 25%
     assert got[f"{PDF_STEM}.r2"] == D("200000")  # 60万 × 40% = 24万 → capped 20万
@@ -270,8 +287,8 @@ def test_assistant_match_and_a_direct_question_about_a_new_document(corpus3):
     _review(corpus3, DOCX_STEM)
     bot = Assistant(Settings.from_env(corpus_dir=corpus3, embedding="hash", index_dir=corpus3.parent / "i3",
                                       today="2024-06-01"))
-    top = bot.match(PROFILE)[0]
-    assert top.status == "computed" and top.amount == D("30000000")
+    top = max((m for m in bot.match(PROFILE) if m.status in APPLICABLE), key=lambda m: m.amount)
+    assert top.amount == D("30000000")
     a = bot.ask("建设工业互联网标识解析二级节点，奖励多少钱？")
     assert [(c.rule_id, c.amount_yuan) for c in a.calculations] == [(f"{DOCX_STEM}.r2", D("500000"))]
     assert a.citations[0].doc_id == DOCX_STEM and "京经信发〔2023〕12号" in a.answer

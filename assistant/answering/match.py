@@ -35,7 +35,7 @@ class Match:
     doc_number: str
     calculation: Calculation | None
     verdicts: list[Verdict] = field(default_factory=list)
-    status: str = "computed"  # computed | needs_input | unreviewed | not_eligible
+    status: str = "computed"  # computed | needs_confirm | needs_input | unreviewed | not_eligible
     note: str = ""
 
     @property
@@ -150,10 +150,14 @@ def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:
         else:
             m.status = "needs_input"
             m.note = f"需提供{rule.base}（画像字段 {rule.base_key}）才能计算；{rule.cap_per}最高不超过{format_yuan(rule.cap)}"
+        unknown = [v for v in m.verdicts if v.met is None]
         if any(v.met is False for v in m.verdicts):
             m.status = "not_eligible"
             m.note = "；".join(v.detail for v in m.verdicts if v.met is False)
+        elif unknown and m.status == "computed":  # 可申请 only when every condition is known to be met
+            m.status = "needs_confirm"
+            m.note = "需确认：" + "；".join(v.criterion for v in unknown)
         out.append(m)
-    order = {"computed": 0, "not_eligible": 1, "needs_input": 2, "unreviewed": 3}
+    order = {"computed": 0, "needs_confirm": 1, "not_eligible": 2, "needs_input": 3, "unreviewed": 4}
     out.sort(key=lambda m: (order[m.status], -(m.amount or 0)))
     return out

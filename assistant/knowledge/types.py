@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 
 from assistant.knowledge.documents import Citation
@@ -25,9 +25,29 @@ class Facts:
     applicant: str | None = None  # a non-enterprise applicant ("高校", "事业单位"): not a firm the policy supports
     date: dt.date | None = None
     year_offset: int | None = None  # "明年申请": the application's year after the day asked (0 今年)
+    # yes/no facts a rule file defines beyond the fields above (a flag condition's ``fact``), sorted by name
+    other: tuple[tuple[str, bool], ...] | None = None
 
     def flag(self, name: str) -> bool | None:
-        return getattr(self, name, None)
+        if name in _FACT_FIELDS:
+            return getattr(self, name)
+        return dict(self.other or ()).get(name)
+
+    @classmethod
+    def of(cls, values: dict) -> Facts:
+        """Facts from a name → value mapping; a name that is not a field is a rule file's yes/no fact."""
+        known = {k: v for k, v in values.items() if k in _FACT_FIELDS}
+        other = {k: bool(v) for k, v in values.items() if k not in _FACT_FIELDS and v is not None}
+        return cls(**known, other=tuple(sorted(other.items())) or None)
+
+    def merged(self, new: Facts) -> Facts:
+        """These facts with every fact ``new`` states put over them (later statements win)."""
+        values = {k: v for k, v in new.__dict__.items() if v is not None and k != "other"}
+        both = {**dict(self.other or ()), **dict(new.other or ())}
+        return replace(self, **values, other=tuple(sorted(both.items())) or None)
+
+
+_FACT_FIELDS = frozenset(f.name for f in fields(Facts)) - {"other"}
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def read_facts(text: str, lexicon: Lexicon, flags: list[Condition]) -> tuple[Fac
         found.append(Evidence("date", day, str(day)))
     if offset is not None:
         found.append(Evidence("year_offset", offset, text))
-    facts = Facts(**{e.fact: e.value for e in found})
+    facts = Facts.of({e.fact: e.value for e in found})
     return facts, found
 
 
@@ -250,7 +250,7 @@ def read_year_offset(text: str) -> int | None:
 
 def merge_facts(old: Facts, new: Facts) -> Facts:
     """Later statements win; a stated registration replaces an earlier denial and vice versa."""
-    merged = replace(old, **{k: v for k, v in new.__dict__.items() if v is not None})
+    merged = old.merged(new)
     if new.registered_in:
         merged = replace(merged, not_registered_in=None)
     elif new.not_registered_in:

@@ -17,7 +17,7 @@ def render_match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
                **{k: str(v) for k, v in plan.roles.items()}}
     if f.not_registered_in and not f.registered_in:
         profile["registered_in"] = f"{f.not_registered_in}以外"
-    labels = {"computed": "可申请", "not_eligible": "条件不符", "needs_input": "待补充金额", "unreviewed": "规则未审核"}
+    labels = {"computed": "可申请", "needs_confirm": "需确认", "not_eligible": "条件不符", "needs_input": "待补充金额", "unreviewed": "规则未审核"}
     c.head.append("根据您提供的情况，可能适用的支持措施如下（金额均为上限，按金额排序）：")
     c.lines.append("| 状态 | 措施 | 最高可获 | 依据 |")
     c.lines.append("|---|---|---|---|")

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MATCH_STATUS = {
     "computed": ("可申请", "pa-yes"),
+    "needs_confirm": ("需确认", "pa-unknown"),
     "not_eligible": ("条件不符", "pa-no"),
     "needs_input": ("待补充金额", "pa-unknown"),
     "unreviewed": ("规则未审核", "pa-unreviewed"),
@@ -179,15 +180,13 @@ class MatchTab:
         failing = [v for v in m.verdicts if v.met is False]
         if m.status == "not_eligible" and failing and all(_timing(v) for v in failing):
             word = "有效期已过"
-        elif m.status == "computed" and any(v.met is None for v in m.verdicts):
-            word, cls = "待确认条件", "pa-unknown"
         # a rate the text does not fix: the figure is a cap, not a computed amount
         cap_only = calc is not None and calc.base_yuan is None and calc.rate is None and rule.kind == "cap_only"
         hint = ""
         if m.status == "needs_input" and rule.base:
             cap = f"；{rule.cap_per or ''}最高不超过" if rule.cap is not None else ""
             hint = {"label": labels.get(rule.base_key or "", rule.base), "cap": cap, "cap_yuan": rule.cap}
-        note = m.note if m.note and m.status not in ("not_eligible", "needs_input") else ""
+        note = m.note if m.note and m.status not in ("not_eligible", "needs_input", "needs_confirm") else ""
         if m.status == "needs_input" and rule.kind != "subsidy":
             note = m.note
         open_items = [v for v in m.verdicts
