@@ -137,7 +137,7 @@ def test_chips_answer_what_was_asked_and_feedback_is_logged(browser, server):
                                timeout=ANSWER_TIMEOUT)
         assert "360万元" in page.locator("#chatbot .bot").last.inner_text()
         page.wait_for_function("() => !document.querySelector('#chat-input textarea').disabled", timeout=ANSWER_TIMEOUT)
-        page.locator("#chatbot button[aria-label='赞'], #chatbot button[aria-label='Like']").first.click()  # the first answer's 👍
+        page.locator("#chatbot button[aria-label='有帮助']").first.click()  # the first answer's 👍
         page.wait_for_timeout(800)
         records = [json.loads(line) for line in server.log_path.read_text(encoding="utf-8").splitlines()]
         liked = [r for r in records if r.get("channel") == "feedback"]

@@ -17,6 +17,20 @@ from assistant.knowledge.documents import Citation, Document, Unit
 from assistant.text.inputs import clean_text
 
 MARK = {True: ("符合", "pa-yes"), False: ("不符合", "pa-no"), None: ("待确认", "pa-unknown")}
+# The panel's own words by the answer's language; the quotes and criteria stay as the text has them.
+PANEL_WORDS = {
+    "zh": {"calc": "计算过程", "basis": "政策依据", "check": "资格自查表", "none": "本回答没有引用政策原文。",
+           "clause": "条款", "base": "计算基数", "rate": "比例（不超过）", "cap": "上限", "amount": "最高可获",
+           "capped": "按上限计", "trace": "计算过程：", "note": "说明：", "unset": "原文未规定", "yes": "是", "no": "否",
+           "criterion": "条件", "result": "结果", "detail": "说明 / 缺少什么", "source": "依据", "ask": "需补充：",
+           "mark": {True: "符合", False: "不符合", None: "待确认"}},
+    "en": {"calc": "Calculation", "basis": "Policy text", "check": "Eligibility check",
+           "none": "This answer cites no policy text.", "clause": "Clause", "base": "Base", "rate": "Rate (at most)",
+           "cap": "Cap", "amount": "Up to", "capped": "Capped", "trace": "Calculation: ", "note": "Note: ",
+           "unset": "not set by the text", "yes": "yes", "no": "no", "criterion": "Condition", "result": "Result",
+           "detail": "Detail / what is missing", "source": "Source", "ask": "Please tell us: ",
+           "mark": {True: "met", False: "not met", None: "to confirm"}},
+}
 
 
 def esc(text: object) -> str:

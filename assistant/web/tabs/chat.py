@@ -21,7 +21,7 @@ from assistant.answering.quick_replies import quick_replies
 from assistant.errors import PolicyError
 from assistant.text.inputs import as_text, clean_text, clean_value
 from assistant.web.common import UNEXPECTED, date_or, render, validity_notices
-from assistant.web.render import cite_link, clause_name, md_safe
+from assistant.web.render import cite_link, clause_name, esc, md_safe
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ GENERAL_EXAMPLES = ["哪些企业可以享受这个政策？", "这个政策现�
 # Blocks of the answer text that the side panel shows in full (the quotes, the self-check list).
 PANEL_BLOCKS = ("政策依据：", "资格自查：", EN["basis"], EN["check"])
 MODE = {"llm": "由模型组织语言，数字已核对", "grounded": "按政策原文核算"}
+MODE_EN = {"llm": "Worded by the model, figures checked", "grounded": "Computed from the policy text"}
 
 
 def bubble_text(text: str) -> str:
@@ -61,7 +62,18 @@ def chat_markdown(answer: Answer, anchors) -> str:
             return cite_link(anchors, c, f"[{n}]", title=f"{clause_name(c.clause)}：“{c.quote}”")
         return m[0]
 
-    return re.sub(r"\[(\d{1,2})\]", link, text)
+    return re.sub(r"\[(\d{1,2})\]", link, text) + basis_expander(answer, anchors)
+
+
+def basis_expander(answer: Answer, anchors) -> str:
+    """依据（n） under the answer, folded: on a phone the 回答依据 panel is far below, so each answer
+    carries its own quotes (the stylesheet shows it only on narrow screens)."""
+    if not answer.citations:
+        return ""
+    head = f"Sources ({len(answer.citations)})" if _lang(answer) == "en" else f"依据（{len(answer.citations)}）"
+    items = "".join(f"<li>{cite_link(anchors, c, esc(clause_name(c.clause)))}：“{esc(c.quote)}”</li>"
+                    for c in answer.citations)
+    return f'\n\n<details class="pa-basis"><summary>{head}</summary><ol>{items}</ol></details>'
 
 
 def details_placeholder() -> str:
@@ -107,11 +119,12 @@ class ChatTab:
     def mode_label(self, answer: Answer) -> str:
         if self.fell_back(answer):
             return MODE["grounded"] + "（对话模型未能完成本次回答，已回退）"
-        return MODE.get(answer.mode, MODE["grounded"])
+        modes = MODE_EN if _lang(answer) == "en" else MODE
+        return modes.get(answer.mode, modes["grounded"])
 
     def details_html(self, answer: Answer, *, logged: bool = True) -> str:
         """The 回答依据 panel: notices, validity, calculation table, 政策依据, 资格自查表, how it was made."""
-        return render("chat_panel.html", notes=self.notices_html(answer, logged), answer=answer,
+        return render("chat_panel.html", notes=self.notices_html(answer, logged), answer=answer, lang=_lang(answer),
                       validity=self._validity(answer), anchors=self.anchors, mode=self.mode_label(answer))
 
     def _validity(self, answer: Answer) -> str:
@@ -143,7 +156,7 @@ def build(web, session_of, endpoint):
                 placeholder=f"您好！请问您想了解本政策的哪方面？可以直接说出金额，例如“{web.kb.example_questions(1)[0]}”。",
             )
             with gr.Row(elem_id="chat-input-row"):
-                msg = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送", scale=6, lines=1,
+                msg = gr.Textbox(label="输入问题", show_label=False, placeholder="输入问题，按回车发送", scale=6, lines=1,
                                  max_lines=5, elem_id="chat-input", autofocus=True, min_width=160)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=64, elem_id="chat-send")
                 clear_btn = gr.Button("清空", scale=1, min_width=64, elem_id="chat-clear")
