@@ -10,7 +10,7 @@ import datetime as dt
 import docx
 import pytest
 
-from assistant.answering.draft import build_draft, issuer_of, titles_of
+from assistant.answering.draft import build_draft, estimated_pages, issuer_of, titles_of
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -51,11 +51,16 @@ def test_a_draft_is_sendable_as_written(bot, inquiry, amounts):
     for amount in amounts:
         assert ended < text.index(f"最高可获{amount}")
     assert "按有效期内标准测算" in text and "贵单位最高可获" not in text
+    # the reply fits one page for one measure; the quotes follow as its attachment, on a page of their own
+    pages = estimated_pages(d.paragraphs())
+    assert pages <= 1 if len(amounts) == 1 else pages <= 1.5, pages
+    roles = [role for role, _ in d.paragraphs()]
+    assert roles.index("heading") > roles.index("sign") and "附件：政策依据（原文摘录）" in text
 
 
 def test_the_letter_is_answered_to_the_firm_that_wrote_it(bot):
     _answer, d = draft(bot, LETTER)
-    assert d.salutation == "北京智联云景科技有限公司：" and "北京智联云景科技有限公司来函" in d.body[0]
+    assert d.salutation == "北京智联云景科技有限公司：" and d.body[0].startswith("您好！贵单位来函咨询")
     assert "截至2026年11月29日" in d.to_text()  # counted from the day of the reply, not the letter's date
 
 

@@ -29,10 +29,15 @@ class Draft:
         """The letter as (role, text) pairs: title, salutation, body, heading, basis, closing, sign."""
         out = [("title", self.title), ("salutation", self.salutation)]
         out += [("body", p) for p in self.body]
-        if self.basis:
-            out += [("heading", "政策依据")] + [("basis", f"{i}. {b}") for i, b in enumerate(self.basis, 1)]
-        out += [("body", f"有效期说明：{self.validity}"), ("body", "特此答复。")]
+        if self.validity:  # an ended policy is said first, in the body, and not again here
+            out.append(("body", f"有效期说明：{self.validity}"))
+        out.append(("body", "特此答复。"))
+        if self.basis:  # the quotes follow the reply as its attachment, so the reply itself stays short
+            out.append(("body", "附件：政策依据（原文摘录）"))
         out += [("sign", line) for line in self.closing]
+        if self.basis:
+            out += [("heading", "附件　政策依据（原文摘录）")]
+            out += [("basis", f"{i}. {b}") for i, b in enumerate(self.basis, 1)]
         return [(role, clean_text(text)) for role, text in out]
 
     def to_markdown(self) -> str:
@@ -54,6 +59,8 @@ class Draft:
         """Plain text for the editable box: no markdown marks."""
         out = []
         for role, text in self.paragraphs():
+            if role == "heading":
+                out.append("")
             out.append(f"　　{text}" if role == "body" else text)
             if role in ("title", "salutation"):
                 out.append("")
@@ -66,7 +73,25 @@ class Draft:
 # GB/T 9704 as a guide: A4, margins 37/35/28/26 mm, title in 小标宋 (二号, 22 pt) centred, body in
 # 仿宋 三号 (16 pt) with two-character indent and 28 pt lines, black text, page numbers "— 1 —".
 TITLE_FONT, BODY_FONT, HEADING_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体"
-TITLE_PT, BODY_PT = 22, 16
+TITLE_PT, BODY_PT, BASIS_PT, BASIS_LINE_PT = 22, 16, 14, 22
+# The page's text block: A4 less the margins, in points (1 mm = 2.835 pt)
+TEXT_HEIGHT_PT, TEXT_WIDTH_PT = (297 - 37 - 35) * 2.835, (210 - 28 - 26) * 2.835
+
+
+def estimated_pages(paragraphs: list[tuple[str, str]]) -> float:
+    """How many pages the reply fills in the .docx (its attachment, on pages of its own, not counted), by
+    the file's own layout: each paragraph's lines (its characters over the characters a line holds at its
+    size, the first line indented two) times its line height."""
+    used = 0.0
+    for role, text in paragraphs:
+        if role == "heading":
+            break
+        size, line = {"title": (TITLE_PT, 36), "basis": (BASIS_PT, BASIS_LINE_PT)}.get(role, (BODY_PT, 28))
+        per_line = int(TEXT_WIDTH_PT // size)
+        indent = 2 if role in ("body", "basis") else 0
+        width = indent + sum(0.5 if ch.isascii() else 1 for ch in text)  # Latin letters and digits are half-width
+        used += -(-width // per_line) * line + (28 if role == "title" else 0)
+    return used / TEXT_HEIGHT_PT
 
 
 def write_official_docx(paragraphs: list[tuple[str, str]], path: Path, *, author: str = "") -> Path:
@@ -94,15 +119,19 @@ def write_official_docx(paragraphs: list[tuple[str, str]], path: Path, *, author
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             fmt.space_after = Pt(28)
             _font(run.font, run._element, TITLE_FONT, TITLE_PT)
-        elif role == "heading":
+        elif role == "heading":  # the attachment starts on its own page
+            fmt.page_break_before = True
             _font(run.font, run._element, HEADING_FONT, BODY_PT)
         elif role == "sign":
             para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             _font(run.font, run._element, BODY_FONT, BODY_PT)
         else:
+            size = BASIS_PT if role == "basis" else BODY_PT
             if role in ("body", "basis"):
-                fmt.first_line_indent = Pt(BODY_PT * 2)
-            _font(run.font, run._element, BODY_FONT, BODY_PT)
+                fmt.first_line_indent = Pt(size * 2)
+            if role == "basis":  # the quotes, as an appendix to the reply, in 仿宋 四号
+                fmt.line_spacing = Pt(BASIS_LINE_PT)
+            _font(run.font, run._element, BODY_FONT, size)
     _page_numbers(section)
     now = dt.datetime.now().replace(microsecond=0)
     props = doc.core_properties
@@ -221,20 +250,21 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: d
     on = _day(answer.asked_on)
     if ended:
         # An ended policy is said before any amount: the enterprise must not read a promise first.
-        body.append(f"经核，{name(validity_cit.doc_id)}的有效期已届满（原文见政策依据）{f'，截至{on}' if on else ''}"
-                    "不能再按该措施申报。以下按有效期内的标准测算，供参考。")
+        body.append(f"经核，{name(validity_cit.doc_id)}有效期已届满{f'，截至{on}' if on else ''}不能再申报；"
+                    "以下按有效期内标准测算，供参考。")
     for calc in answer.calculations:
-        line = f"根据{name(calc.citation.doc_id if calc.citation else (docs[0] if docs else ''))}第{calc.clause}条的规定，"
-        who = "按有效期内标准测算，" if ended else "贵单位"
+        line = f"根据{name(calc.citation.doc_id if calc.citation else (docs[0] if docs else ''))}第{calc.clause}条，"
+        who = "" if ended else "贵单位"  # an ended policy: the paragraph before says these are its former standards
         if calc.rate is not None and calc.base_yuan is not None:
             raw = calc.base_yuan * calc.rate
-            line += (f"按不超过{format_rate(calc.rate)}的比例计算、且不超过上限{format_yuan(calc.cap_yuan)}，经测算："
+            cap = f"、最高{format_yuan(calc.cap_yuan)}" if calc.cap_yuan is not None else ""
+            line += (f"按不超过{format_rate(calc.rate)}{cap}计算："
                      f"{format_yuan(calc.base_yuan)} × {format_rate(calc.rate)} = {format_yuan(raw)}"
                      + ("，超过上限，按上限计" if calc.capped else "")
-                     + f"，{who}最高可获{format_yuan(calc.amount_yuan)}。")
+                     + f"，{who}最高可获{format_yuan(calc.amount_yuan)}")
         else:
-            line += f"{_plain(calc.trace).rstrip('。')}。"
-        line += "实际金额以主管部门评审核定为准。"
+            line += _plain(calc.trace).rstrip("。")
+        line += "，实际金额以主管部门评审核定为准。"
         body.append(line)
         body.extend(f"需要说明的是，{n}" for n in calc.notes)
     if answer.in_scope and not answer.calculations:
@@ -242,22 +272,23 @@ def build_draft(answer: Answer, inquiry: str, *, enterprise: str = "", titles: d
     stated = [v for v in answer.eligibility if v.met is not None and not v.criterion.startswith("申请时间")]
     if stated:
         checks = "；".join(f"{v.criterion}（{MARK[v.met]}）" for v in stated)
-        body.append(f"根据来函所述情况，申报条件核对如下：{checks}。")
+        body.append(f"经核对：{checks}。")
     if answer.follow_up:
-        body.append("为便于进一步核实，请补充以下情况：" + "".join(answer.follow_up))
-    basis = []
+        body.append("请补充说明：" + "".join(answer.follow_up))
+    quotes: dict[tuple[str, str], list[str]] = {}  # one item per clause, its quotes in the order cited
     for c in _outermost(answer.citations):
-        where = "、".join(x for x in (c.section, f"第{c.clause}条" if (c.clause or "").startswith("（") else c.clause) if x)
-        basis.append(f"{name(c.doc_id)}{where}：“{c.quote}”")
+        where = f"第{c.clause}条" if (c.clause or "").startswith("（") else (c.clause or c.section or "")
+        quotes.setdefault((c.doc_id, where), []).append(f"“{c.quote}”")
+    basis = [f"{name(doc_id)}{where}：{'；'.join(qs)}" for (doc_id, where), qs in quotes.items()]
     if ended:
-        validity = f"该措施有效期已届满{f'（截至{on}）' if on else ''}，以上金额为有效期内的标准"
+        validity = ""  # said first, in the body
     elif validity_cit and timing is not None and timing.met:
         validity = f"{on or '答复之日'}在该措施有效期内（原文见政策依据）"
     elif validity_cit:
         validity = "该措施的有效期见政策依据所引原文"
     else:
         validity = "本答复未涉及具体政策条款的有效期" if not answer.in_scope else "所引政策原文未写明有效期"
-    validity += "。申报前请以主管部门最新通知为准。"
+    validity += "。申报前请以主管部门最新通知为准。" if validity else ""
     return Draft(salutation=salutation, body=body, basis=basis, validity=validity, office=issuer)
 
 
@@ -268,12 +299,13 @@ def _opening(answer: Answer, inquiry: str, enterprise: str, name, docs: list[str
     if not clauses:
         clauses = list(dict.fromkeys(c.clause for c in answer.citations if (c.clause or "").startswith("（")))
     if answer.in_scope and docs and clauses:
-        what = f"{name(docs[0])}第{'、'.join(clauses)}条所列支持的申请事宜"
+        what = f"{name(docs[0])}第{'、'.join(clauses)}条的申请事宜"
     elif answer.in_scope and docs:
         what = f"{name(docs[0])}的相关规定"
     else:
         what = "有关政策支持事宜"
-    return f"您好！{who + '来函' if who else '来函（来电）'}咨询{what}，已收悉。经研究，现答复如下。"
+    # the salutation names the firm; the opening does not say it again
+    return f"您好！{'贵单位来函' if who else '来函（来电）'}咨询{what}收悉，现答复如下。"
 
 
 def company_of(inquiry: str) -> str:
