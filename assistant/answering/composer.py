@@ -10,23 +10,48 @@ from decimal import Decimal
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.documents import Citation
 from assistant.knowledge.types import Verdict
+from assistant.text.formats import format_rate, format_yuan
 
 MARK = {True: "✅ 满足", False: "❌ 不满足", None: "❓ 待确认"}
 
 
 # English framing around the verbatim Chinese quotes and traces.
 EN = {
-    "amount": "Upper bound: **{amount}** ({name}, clause {clause})",
+    "amount": "Upper bound: **{amount}** (“{name}”, clause {clause})",
     "no_base": "**{name}** (clause {clause}): up to {rate} of {base}, capped at {cap} {per}. Please tell us the amount.",
-    "trace": "Calculation (as the calculator wrote it):",
+    "trace": "Calculation: ",
     "basis": "Policy text (verbatim, Chinese):",
     "upper": "“不超过” is an upper bound: the actual amount is set by the authority's review.",
     "check": "Eligibility check:",
     "yes": "**Yes**, on what you told us (final decision by the authority).",
-    "no": "**No**: at least one condition is not met ({what}).",
-    "unsure": "**Not yet certain**: please confirm {what}.",
+    "no": "**No**: at least one condition is not met (“{what}”).",
+    "unsure": "**Not yet certain**: please confirm “{what}”.",
+    "note": "Note (from the text): “{note}”",
     "out": "Sorry, this question is outside the policies this assistant covers: {titles}.",
 }
+
+
+MARK_EN = {True: "✅ met", False: "❌ not met", None: "❓ to confirm"}
+
+
+def yuan_en(amount) -> str:
+    """12000000 → "12,000,000 yuan (1,200万元)": the figure in English, with the text's own unit beside it."""
+    return f"{amount:,.2f}".rstrip("0").rstrip(".") + f" yuan ({format_yuan(amount)})"
+
+
+def trace_en(calc) -> str:
+    """The calculator's trace in English for a rate on a base and for a cap-only figure; other kinds keep
+    the calculator's own (Chinese) trace, quoted."""
+    if calc.rate is not None and calc.base_yuan is not None:
+        raw = calc.base_yuan * calc.rate
+        cap = calc.cap_yuan
+        limit = "" if cap is None else (f", above the cap of {yuan_en(cap)}, so the cap applies" if calc.capped
+                                         else f", within the cap of {yuan_en(cap)}")
+        return (f"{yuan_en(calc.base_yuan)} × {format_rate(calc.rate)} = {yuan_en(raw)}{limit}"
+                f" → up to {yuan_en(calc.amount_yuan)}")
+    if calc.rate is None and calc.base_yuan is None and calc.cap_yuan is not None:
+        return f"the text sets no rate, only a cap of {yuan_en(calc.cap_yuan)}"
+    return f"“{calc.trace}”"
 
 
 OUT_REASON = {
@@ -125,9 +150,9 @@ def verdict_first(c: Composer, verdicts: list[Verdict]) -> None:
         line = ("**Not now**: the policy's validity period has ended." if en
                 else f"**目前不能申报**：政策有效期已届满；{rest}。")
     elif failed:
-        line = EN["no"].format(what="; ".join(failed)) if en else f"**不能**：不满足“{'”“'.join(failed)}”。"
+        line = EN["no"].format(what="”; “".join(failed)) if en else f"**不能**：不满足“{'”“'.join(failed)}”。"
     elif unknown:
-        line = EN["unsure"].format(what="; ".join(unknown)) if en else f"**需确认**：还需确认“{'”“'.join(unknown)}”。"
+        line = EN["unsure"].format(what="”; “".join(unknown)) if en else f"**需确认**：还需确认“{'”“'.join(unknown)}”。"
     elif decisive:
         line = EN["yes"] if en else "**能**：按您提供的情况，各项条件均满足（最终以主管部门审核为准）。"
     else:
@@ -141,7 +166,12 @@ def checklist(c: Composer, found: list[Verdict]) -> None:
     c.lines.append("\n" + (EN["check"] if c.lang == "en" else "资格自查："))
     for v in found:
         ref = c.cite(v.citation) if v.citation else ""
-        c.lines.append(f"- {MARK[v.met]} {v.criterion}：{v.detail}{ref}")
+        # a detail that only restates the criterion ("已满足：X") is not said twice
+        detail = "" if v.detail.endswith(v.criterion) and len(v.detail) - len(v.criterion) <= 4 else f"：{v.detail}"
+        if c.lang == "en":  # the criterion is the text's own wording: quoted, its Chinese detail left out
+            c.lines.append(f"- {MARK_EN[v.met]} “{v.criterion}”{ref}")
+        else:
+            c.lines.append(f"- {MARK[v.met]} {v.criterion}{detail}{ref}")
 
 
 def dedupe(verdicts: list[Verdict]) -> list[Verdict]:

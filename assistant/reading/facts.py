@@ -248,11 +248,24 @@ def read_year_offset(text: str) -> int | None:
     return _OFFSET.get((m[1] or m[4] or "").lower())
 
 
-def merge_facts(old: Facts, new: Facts) -> Facts:
-    """Later statements win; a stated registration replaces an earlier denial and vice versa."""
+def merge_facts(old: Facts, new: Facts, lexicon: Lexicon | None = None) -> Facts:
+    """Later statements win; a stated registration replaces an earlier denial and vice versa. A firm
+    registered somewhere else than the earlier one ("我们是上海的企业" after a Beijing firm) is another
+    subject: nothing said of the earlier firm carries over."""
+    if lexicon is not None and _another_firm(old, new, lexicon):
+        return new
     merged = old.merged(new)
     if new.registered_in:
         merged = replace(merged, not_registered_in=None)
     elif new.not_registered_in:
         merged = replace(merged, registered_in=None)
     return merged
+
+
+def _another_firm(old: Facts, new: Facts, lexicon: Lexicon) -> bool:
+    said, before = new.registered_in or new.not_registered_in, old.registered_in or old.not_registered_in
+    if not said or not before:
+        return False
+    same = lexicon.region_of(said) == lexicon.region_of(before)
+    negated = bool(new.not_registered_in) != bool(old.not_registered_in)
+    return not same if not negated else False

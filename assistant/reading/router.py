@@ -70,9 +70,9 @@ class Router:
                     asks_figure="figure" in reading.forms, draft="draft" in reading.forms)
         facts, evidence = Facts(), []
         for prev, _ in earlier:
-            facts = merge_facts(facts, prev.facts)
+            facts = merge_facts(facts, prev.facts, self.kb.lexicon)
             evidence += prev.evidence
-        plan.facts = merge_facts(facts, reading.facts)
+        plan.facts = merge_facts(facts, reading.facts, self.kb.lexicon)
         plan.evidence = evidence + reading.evidence
         plan.amounts = list(reading.amounts)
         plan.roles = dict(reading.roles)

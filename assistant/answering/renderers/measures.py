@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.answering.composer import EN, Composer, checklist, clause_name
+from assistant.answering.composer import EN, Composer, checklist, clause_name, trace_en, yuan_en
 from assistant.answering.kind_answers import render_kind
 from assistant.knowledge.calculator import calculate, check_threshold, per_enterprise, within_firm_cap
 from assistant.knowledge.eligibility import check_eligibility
@@ -52,7 +52,7 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.firm_used[rule.id] = used + calc.amount_yuan
         calcs.append(calc)
         if en:
-            c.head.append(EN["amount"].format(amount=format_yuan(calc.amount_yuan), name=rule.name, clause=rule.clause)
+            c.head.append(EN["amount"].format(amount=yuan_en(calc.amount_yuan), name=rule.name, clause=rule.clause)
                           + c.cite(rule.citation))
         else:
             lead = "最高可获" if rule.kind == "subsidy" or rule.upper else "可获"  # a set award is not a bound
@@ -63,12 +63,12 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
         if plan.assumed.get(rule.id) == base and calc.base_yuan is not None:
             c.lines.append(f"Taken as the {rule.base} you gave: {format_yuan(base)}." if en
                            else f"按您所说的{rule.base}{format_yuan(base)}计算。")
-        c.lines.append(f"{EN['trace'] if en else '计算过程：'}{calc.trace}")
+        c.lines.append(f"{EN['trace']}{trace_en(calc)}" if en else f"计算过程：{calc.trace}")
         if (rule.kind == "subsidy" or rule.upper) and not any("不超过”是上限" in x or EN["upper"] in x for x in c.lines):
             c.lines.append(EN["upper"] if en else "“不超过”是上限：实际金额以主管部门评审核定为准。")
     c.add_quote(rule.citation, "\n" + (EN["basis"] if en else "政策依据：") + "\n")
     for note in rule.open_terms:
-        c.lines.append(f"说明：{note}")
+        c.lines.append(EN["note"].format(note=note) if en else f"说明：{note}")
     facts = plan.facts if plan.facts.date else Facts(**{**plan.facts.__dict__, "date": c.on})
     found = check_eligibility(rule, facts, facts.date, c.kb.validity(rule), c.kb.lexicon)
     checklist(c, found)

@@ -71,7 +71,7 @@ def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: b
             # Said once, in the first sentence, together with the answer (not as a banner above it).
             ended_text = f"{stated}，截至{day_text(c.on)}已不在有效期内"
             if c.lang == "en":
-                c.head.append(f"Note: the policy text says {stated}; as of {c.on.isoformat()} it is no longer in force, "
+                c.head.append(f"Note: the policy text says “{unit.text.rstrip('。')}”{ref}; as of {c.on.isoformat()} it is no longer in force, "
                               "so applications under it are closed (the figures above are what it provided).")
             elif c.head and c.head[0].startswith("**目前不能申报**"):
                 c.head[0] = c.head[0].replace("政策有效期已届满", ended_text, 1)
@@ -82,6 +82,8 @@ def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: b
                 c.head.append(f"注意：{ended_text}，目前不能再按本措施申报。")
             else:
                 c.head.append(f"{c.doc_name(doc.doc_id)}{ended_text}，目前不能再按该文件申报；以上为原规定。")
+        elif c.lang == "en":
+            c.lines.append(f"\nIn force: the text says “{unit.text.rstrip('。')}”{ref}; {c.on.isoformat()} is within it.")
         else:
             c.lines.append(f"\n有效期：{stated}，{day_text(c.on)}在有效期内。")
 
