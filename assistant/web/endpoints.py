@@ -5,7 +5,13 @@ text argument of control characters and unpaired surrogates, and applies one err
 ``PolicyError`` becomes ``gr.Error`` with its Chinese message; anything else is logged with its
 traceback and the client gets the generic "内部错误" message, never an empty error. The WebApp
 methods behind the handlers check their own fields' types (a number is an amount in yuan), so the
-same rules hold for the form, the API and Python callers.
+same rules hold for the form, the API and Python callers. Every text argument is capped
+(``MAX_TEXT`` characters, the field named in the refusal).
+
+``StrictBlocks`` is the page's ``gr.Blocks``: before Gradio's own processing, a text box given
+anything but a string (an API call sending ``123`` or ``{"a": 1}`` as the question) is refused with
+the box's name, a text longer than ``MAX_FIELD`` is refused, and a call with missing arguments gets
+a Chinese message naming them (Gradio's own answer was ``{"error": null}``).
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ import functools
 import inspect
 import logging
 
+import gradio as gr
+
 from assistant.errors import PolicyError
-from assistant.text.inputs import clean_text, clean_value
+from assistant.text.inputs import MAX_TEXT, check_length, clean_text, clean_value, type_name
 
 log = logging.getLogger("app")
 
@@ -29,15 +37,15 @@ def endpoint(unexpected: str, **kinds):
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            import gradio as gr
-
             try:
                 bound = signature.bind_partial(*args, **kwargs)
                 for name, value in list(bound.arguments.items()):
                     if name in kinds:
                         convert, label = kinds[name]
                         bound.arguments[name] = convert(value, label)
-                    elif isinstance(value, str | list | dict):
+                    elif isinstance(value, str):
+                        bound.arguments[name] = clean_text(check_length(value, name, MAX_TEXT))
+                    elif isinstance(value, list | dict):
                         bound.arguments[name] = clean_value(value)
                 return fn(*bound.args, **bound.kwargs)
             except gr.Error:
@@ -51,3 +59,42 @@ def endpoint(unexpected: str, **kinds):
         return wrapper
 
     return decorate
+
+
+MAX_FIELD = 4 * MAX_TEXT  # characters of any text box (the draft's edit box holds a whole letter)
+
+
+class StrictBlocks(gr.Blocks):
+    """``gr.Blocks`` that checks what reaches its text boxes before Gradio converts it."""
+
+    def validate_inputs(self, block_fn, inputs):
+        if len(inputs) < len(block_fn.inputs):
+            missing = "、".join(_name(block_fn, i) for i in range(len(inputs), len(block_fn.inputs)))
+            raise gr.Error(f"缺少参数：{missing}（需要 {len(block_fn.inputs)} 个，只收到 {len(inputs)} 个）")
+        super().validate_inputs(block_fn, inputs)
+
+    async def preprocess_data(self, block_fn, inputs, state, explicit_call: bool = False):
+        for i, (block, value) in enumerate(zip(block_fn.inputs, inputs, strict=False)):
+            if not isinstance(block, gr.Textbox) or i in block_fn.component_prop_inputs or value is None:
+                continue
+            what = _name(block_fn, i)
+            if not isinstance(value, str):
+                raise gr.Error(f"{what}：应为文字，实际收到{type_name(value)}")
+            try:
+                check_length(value, what, MAX_FIELD)
+            except PolicyError as exc:
+                raise gr.Error(str(exc)) from None
+        return await super().preprocess_data(block_fn, inputs, state, explicit_call)
+
+
+def _name(block_fn, i: int) -> str:
+    """What the caller calls input ``i``: the text box's label, or the API function's parameter."""
+    block = block_fn.inputs[i]
+    if isinstance(block, gr.Textbox | gr.JSON) and block.label:
+        return clean_text(str(block.label))
+    try:
+        params = [p for p in inspect.signature(block_fn.fn).parameters.values() if p.annotation != "gr.Request"
+                  and p.name != "request"]
+        return params[i].name
+    except (TypeError, ValueError, IndexError):
+        return f"第 {i + 1} 个参数"
