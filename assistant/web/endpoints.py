@@ -11,7 +11,8 @@ same rules hold for the form, the API and Python callers. Every text argument is
 ``StrictBlocks`` is the page's ``gr.Blocks``: before Gradio's own processing, a text box given
 anything but a string (an API call sending ``123`` or ``{"a": 1}`` as the question) is refused with
 the box's name, a text longer than ``MAX_FIELD`` is refused, and a call with missing arguments gets
-a Chinese message naming them (Gradio's own answer was ``{"error": null}``).
+a Chinese message naming them (Gradio's own answer was ``{"error": null}``); a history passed to a
+JSON input is cut to the turns that are read (``bound_history``) before Gradio keeps it in the session.
 """
 
 from __future__ import annotations
@@ -23,9 +24,16 @@ import logging
 import gradio as gr
 
 from assistant.errors import PolicyError
-from assistant.text.inputs import MAX_TEXT, check_length, clean_text, clean_value, type_name
+from assistant.text.inputs import MAX_TEXT, bound_history, check_length, clean_text, clean_value, type_name
 
 log = logging.getLogger("app")
+
+
+def refusal(message: str) -> gr.Error:
+    """The error a client sees. Gradio prints the traceback of a ``gr.Error`` to stderr, outside the
+    log's formatter, and the message may echo what the user sent: so no traceback (the unexpected
+    errors' tracebacks go through the log first)."""
+    return gr.Error(message, print_exception=False)
 
 
 def endpoint(unexpected: str, **kinds):
@@ -51,10 +59,10 @@ def endpoint(unexpected: str, **kinds):
             except gr.Error:
                 raise
             except PolicyError as exc:
-                raise gr.Error(clean_text(str(exc))) from None
+                raise refusal(clean_text(str(exc))) from None
             except Exception:
                 log.exception("API %s 出错", fn.__name__)
-                raise gr.Error(unexpected) from None
+                raise refusal(unexpected) from None
 
         return wrapper
 
@@ -69,22 +77,33 @@ class StrictBlocks(gr.Blocks):
 
     def validate_inputs(self, block_fn, inputs):
         if len(inputs) < len(block_fn.inputs):
-            missing = "、".join(_name(block_fn, i) for i in range(len(inputs), len(block_fn.inputs)))
-            raise gr.Error(f"缺少参数：{missing}（需要 {len(block_fn.inputs)} 个，只收到 {len(inputs)} 个）")
+            wanted = [i for i, block in enumerate(block_fn.inputs) if not block.stateful]  # a State is not sent
+            missing = "、".join(_name(block_fn, i) for i in wanted if i >= len(inputs))
+            raise refusal(f"缺少参数：{missing or _name(block_fn, wanted[-1])}（此接口需要 {len(wanted)} 个参数：" +
+                          "、".join(_name(block_fn, i) for i in wanted) + "）")
         super().validate_inputs(block_fn, inputs)
 
     async def preprocess_data(self, block_fn, inputs, state, explicit_call: bool = False):
+        inputs = list(inputs)
         for i, (block, value) in enumerate(zip(block_fn.inputs, inputs, strict=False)):
+            if isinstance(block, gr.JSON) and _is_history(value):
+                # only the turns that will be read are kept: Gradio stores an input in the session
+                inputs[i] = bound_history(value)
+                continue
             if not isinstance(block, gr.Textbox) or i in block_fn.component_prop_inputs or value is None:
                 continue
             what = _name(block_fn, i)
             if not isinstance(value, str):
-                raise gr.Error(f"{what}：应为文字，实际收到{type_name(value)}")
+                raise refusal(f"{what}：应为文字，实际收到{type_name(value)}")
             try:
                 check_length(value, what, MAX_FIELD)
             except PolicyError as exc:
-                raise gr.Error(str(exc)) from None
+                raise refusal(str(exc)) from None
         return await super().preprocess_data(block_fn, inputs, state, explicit_call)
+
+
+def _is_history(value) -> bool:
+    return isinstance(value, list) and len(value) > 0 and isinstance(value[-1], dict) and "role" in value[-1]
 
 
 def _name(block_fn, i: int) -> str:

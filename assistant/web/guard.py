@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 CSP = "; ".join([
     "default-src 'self'",
-    # Gradio's page starts from inline scripts (its config) and compiles the page's own handlers
+    # Gradio's page starts from inline scripts (its config), and gr.HTML evaluates its templates as
+    # JavaScript (without 'unsafe-eval' every HTML panel fails: "Error evaluating template: EvalError")
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",  # no remote image can be loaded, from a message or anywhere else
