@@ -81,6 +81,16 @@ def test_a_parallel_burst_with_the_right_password_among_it_never_logs_in(demo):
     assert codes.count(200) == 0 and codes.count(400) == 3 and codes.count(429) == 57
 
 
+def test_parallel_logins_with_the_right_password_from_one_address_all_get_in(demo):
+    async def burst():
+        transport = httpx.ASGITransport(app=asgi(demo, max_failures=3), client=("10.1.2.4", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:7860") as c:
+            return await asyncio.gather(*[c.post("/login", data={"username": USER, "password": PASSWORD})
+                                          for _ in range(20)])
+
+    assert [r.status_code for r in asyncio.run(burst())] == [200] * 20  # an office behind one address
+
+
 def test_a_burst_from_many_addresses_is_slowed_per_user_name(demo):
     async def burst():
         responses = []

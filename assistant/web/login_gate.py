@@ -21,22 +21,25 @@ Without login configured every request passes through unchanged, so local use is
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 import math
 import re
 import secrets
+import time
 from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 
 from assistant.web.guard import respond, send_json
 from assistant.web.log_lines import log_text, user_label
-from assistant.web.throttle import Throttle
+from assistant.web.throttle import BUSY, Throttle
 
 log = logging.getLogger(__name__)
 
 MAX_LOGIN_BODY = 64 * 1024
+BUSY_WAIT = 30.0  # seconds an attempt may wait for those being checked before it is refused
 PUBLIC_PATHS = {"/", "/login", "/login/", "/logout", "/favicon.ico", "/theme.css", "/robots.txt",
                 "/manifest.json", "/ready",
                 "/gradio_api/theme.css",  # the login page's look
@@ -136,13 +139,16 @@ class LoginGate:
         user = await _form_user(scope, body)
         address = (scope.get("client") or ("?", 0))[0]
         shown = f"{user_label(user, _configured(gradio_app))}，来自 {log_text(address)}"
-        # Reserved before the password is checked: parallel guesses are each counted.
-        refusal = self.throttle.reserve(address, user)
+        # Reserved before the password is checked: a parallel burst never has more guesses checked
+        # than the limit; the rest wait for those being checked, then are refused or go ahead.
+        deadline = time.monotonic() + BUSY_WAIT
+        while (refusal := self.throttle.reserve(address, user)) is BUSY and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
         if refusal is not None:
-            wait = math.ceil(refusal.wait)
-            log.warning("登录已暂停：%s，还需等待 %d 秒（%s）", shown, wait, "该地址" if refusal.scope == "address" else "该用户名")
-            detail = (f"登录失败次数过多，请 {wait} 秒后再试" if refusal.scope == "address"
-                      else f"该用户名近期登录失败较多，请 {wait} 秒后再试")
+            wait = max(1, math.ceil(refusal.wait))
+            log.warning("登录已暂停：%s，还需等待 %d 秒（%s）", shown, wait, "该用户名" if refusal.scope == "account" else "该地址")
+            detail = (f"该用户名近期登录失败较多，请 {wait} 秒后再试" if refusal.scope == "account"
+                      else f"登录失败次数过多，请 {wait} 秒后再试")
             return await respond(send, 429, detail, [(b"retry-after", str(wait).encode())])
         status = {}
 
@@ -151,13 +157,15 @@ class LoginGate:
                 status["code"] = message["status"]
             await send(message)
 
-        await self.app(scope, _replay(body), watch)
-        if status.get("code") == 200:
-            self.throttle.succeeded(address, user)
-            log.info("登录成功：%s", shown)
-        else:
-            wait = self.throttle.wait(address, user)
-            log.warning("登录失败：%s%s", shown, f"；暂停登录 {math.ceil(wait)} 秒" if wait else "")
+        try:
+            await self.app(scope, _replay(body), watch)
+        finally:
+            if status.get("code") == 200:
+                self.throttle.succeeded(address, user)
+                log.info("登录成功：%s", shown)
+            else:  # wrong credentials, a malformed form, or the client gone: a failure all the same
+                wait = self.throttle.failed(address, user)
+                log.warning("登录失败：%s%s", shown, f"；暂停登录 {math.ceil(wait)} 秒" if wait else "")
 
     async def _logout(self, scope, receive, send, gradio_app):
         """GET: a page with the button (and this session's token); POST with the token: this session ends."""

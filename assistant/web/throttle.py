@@ -1,9 +1,11 @@
 """Login attempts counted before the password is checked: per client address, and per user name.
 
-An attempt is *reserved* under a lock before the password is looked at (``reserve``), and counts as
-a failure until the login succeeds (``succeeded`` clears it). So a burst of parallel guesses counts
-every guess in it: once an address has ``max_failures`` attempts within ``window`` seconds, every
-further attempt from it, the right password too, is refused without being checked.
+An attempt is *reserved* under a lock before its password is looked at (``reserve``), and settled
+when the answer is known (``failed`` / ``succeeded``). An attempt that could be one failure too many,
+counting those still being checked, is not checked yet: it waits (``BUSY``) until they are settled.
+So a burst of parallel guesses never has more than ``max_failures`` of its guesses checked, while
+parallel logins with the right password (an office behind one address) all get in: the first ones
+succeed and clear the count for the rest.
 
 Two levels, so a shared staff account cannot be locked by a stranger:
 
@@ -29,17 +31,21 @@ MAX_KEYS = 10_000  # addresses and user names remembered before quiet ones are f
 
 @dataclass
 class _Key:
-    recent: deque = field(default_factory=deque)  # times of reserved attempts not (yet) successful
+    recent: deque = field(default_factory=deque)  # times of failures within the window
+    pending: int = 0  # attempts reserved and still being checked
     strikes: int = 0  # address: lockouts so far (each doubles the wait)
     until: float = 0.0  # no attempt before this time
     slowed: bool = False  # user name: taking one attempt per account_delay
-    last: float = float("-inf")  # the latest attempt
+    last: float = float("-inf")  # the latest failure
 
 
 @dataclass(frozen=True)
 class Refusal:
     wait: float  # seconds until the next attempt may be made
     scope: str  # "address" or "account"
+
+
+BUSY = Refusal(0.0, "busy")  # wait for the attempts being checked, then ask again
 
 
 class Throttle:
@@ -55,8 +61,9 @@ class Throttle:
         self._lock = threading.Lock()
 
     def reserve(self, address: str, user: str) -> Refusal | None:
-        """Count one login attempt before its password is checked; a Refusal (and nothing counted)
-        when the address is locked or the user name must wait."""
+        """Reserve one login attempt before its password is checked (None: go ahead, then call
+        ``failed`` or ``succeeded``); a Refusal when the address is locked or the user name must wait,
+        BUSY when attempts being checked could use up what is left."""
         now = self.clock()
         with self._lock:
             self._prune(now)
@@ -69,25 +76,48 @@ class Throttle:
             for key in (addr, account):
                 while key.recent and now - key.recent[0] > self.window:
                     key.recent.popleft()
-                key.recent.append(now)
             if now - addr.last > MAX_WAIT:
                 addr.strikes = 0  # an hour of quiet forgives earlier lockouts
             if now - account.last > self.window:
                 account.slowed = False  # the guessing stopped
-            addr.last = account.last = now
+            if addr.pending and len(addr.recent) + addr.pending >= self.max_failures:
+                return BUSY
+            if account.slowed:
+                if account.pending:
+                    return BUSY
+                account.until = now + self.account_delay  # one attempt per account_delay
+            elif account.pending and len(account.recent) + account.pending >= self.account_failures:
+                return BUSY
+            addr.pending += 1
+            account.pending += 1
+            return None
+
+    def failed(self, address: str, user: str) -> float:
+        """The reserved attempt failed; returns the wait it imposes on the address (0: none)."""
+        now = self.clock()
+        with self._lock:
+            addr = self._addresses.setdefault(address, _Key())
+            account = self._accounts.setdefault(user.lower(), _Key())
+            for key in (addr, account):
+                key.pending = max(0, key.pending - 1)
+                key.recent.append(now)
+                key.last = now
             if len(addr.recent) >= self.max_failures or addr.strikes:
                 addr.strikes += 1
                 addr.until = now + min(self.window * 2 ** (addr.strikes - 1), MAX_WAIT)
             if len(account.recent) >= self.account_failures or account.slowed:
                 account.slowed = True
-                account.until = now + self.account_delay
-            return None
+                account.until = max(account.until, now + self.account_delay)
+            return max(addr.until - now, 0.0)
 
     def succeeded(self, address: str, user: str) -> None:
-        """The reserved attempt logged in: the address and the user name start afresh."""
+        """The reserved attempt logged in: the address and the user name start afresh (attempts
+        still being checked stay reserved)."""
         with self._lock:
-            self._addresses.pop(address, None)
-            self._accounts.pop(user.lower(), None)
+            for table, name in ((self._addresses, address), (self._accounts, user.lower())):
+                old = table.pop(name, None)
+                if old is not None and old.pending > 1:
+                    table[name] = _Key(pending=old.pending - 1)
 
     def wait(self, address: str, user: str) -> float:
         """Seconds until ``address`` may try ``user`` again (0: now); counts nothing."""
@@ -100,7 +130,7 @@ class Throttle:
         for table in (self._addresses, self._accounts):
             if len(table) < MAX_KEYS:
                 continue
-            for name in [n for n, k in table.items() if k.until <= now and now - k.last > MAX_WAIT]:
+            for name in [n for n, k in table.items() if not k.pending and k.until <= now and now - k.last > MAX_WAIT]:
                 del table[name]
             if len(table) >= MAX_KEYS:  # all busy: forget the quietest half rather than grow without end
                 for name in sorted(table, key=lambda n: table[n].last)[:MAX_KEYS // 2]:
