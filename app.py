@@ -3,9 +3,12 @@
 A thin builder: each tab's components, handlers and rendering live in ``assistant/web/tabs/<tab>.py``
 over the shared ``assistant.web.state.WebApp`` (tested without a browser). Named API endpoints for ``gradio_client``:
 ``/ask`` (per-session history), ``/calculate``, ``/match`` and ``/draft`` (see README), each behind
-``@endpoint`` (types checked, text cleaned, one error policy). ``LoginGate`` guards every route when
-a staff login is configured, throttles failed logins and answers ``/ready``; served files live in
-this process's own private folder (``GRADIO_TEMP_DIR``).
+``@endpoint`` (types checked, text cleaned and capped, one error policy) on ``StrictBlocks`` (text
+boxes refuse non-strings, missing arguments are named). ``RequestGuard`` checks the Host, bounds the
+body and sets the browser's security headers on every request; ``LoginGate`` guards every route when
+a staff login is configured, throttles logins before their password is checked, ends one session by
+``POST /logout`` and answers ``/ready``. Served files live in this process's own private folder
+(``GRADIO_TEMP_DIR``); log lines are escaped (``log_lines``).
 """
 
 import logging
@@ -19,11 +22,15 @@ from starlette.middleware import Middleware
 
 from assistant.errors import PolicyError, SettingsError
 from assistant.settings import Settings
+from assistant.web import log_lines
 from assistant.web.common import UI_STRINGS, UNEXPECTED  # noqa: F401  (the one message for unexpected errors)
-from assistant.web.endpoints import endpoint
-from assistant.web.login_gate import LoginGate, Throttle
+from assistant.web.endpoints import StrictBlocks, endpoint
+from assistant.web.guard import RequestGuard, trusted_hosts
+from assistant.web.login_gate import LoginGate
+from assistant.web.private_files import sweep_every
 from assistant.web.state import CSS, PAGE_JS, WebApp
 from assistant.web.tabs import calculator, chat, draft, match, source
+from assistant.web.throttle import Throttle
 
 log = logging.getLogger("app")
 
@@ -49,13 +56,15 @@ def launch_kwargs(settings: Settings, ready=lambda: True) -> dict:
         if not (settings.app_username and settings.app_password):
             raise SettingsError("登录需同时设置 POLICY_APP_USERNAME 和 POLICY_APP_PASSWORD（只设置了其中一个）")
         auth = (settings.app_username, settings.app_password)
-    throttle = Throttle(settings.login_max_failures, settings.login_lockout)
+    throttle = Throttle(settings.login_max_failures, settings.login_lockout,
+                        account_failures=settings.login_account_failures, account_delay=settings.login_account_delay)
+    guard = Middleware(RequestGuard, max_body=settings.max_body, hosts=trusted_hosts(settings.allowed_hosts, settings.host))
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "auth": auth,
         "auth_message": "政策助手：工作人员登录",
-        "app_kwargs": {"middleware": [Middleware(LoginGate, throttle=throttle, ready=ready)]},
+        "app_kwargs": {"middleware": [guard, Middleware(LoginGate, throttle=throttle, ready=ready)]},
         "css": CSS,
         "head": PAGE_JS,
         "theme": THEME,
@@ -73,7 +82,7 @@ def build_demo(web: WebApp) -> gr.Blocks:
         return gr.HTML(html, visible=bool(html)), gr.Timer(active=not web.ready)
 
     age = max(60, web.settings.file_max_age)
-    with gr.Blocks(title="政策助手", analytics_enabled=False, delete_cache=(min(age, 600), age)) as demo:
+    with StrictBlocks(title="政策助手", analytics_enabled=False, delete_cache=(min(age, 600), age)) as demo:
         gr.HTML(web.header_html(), js_on_load=None, elem_id="page-header")
         status = gr.HTML(web.status_html(), elem_id="index-status", js_on_load=None)
         status_timer = gr.Timer(1.0, active=not web.ready)
@@ -113,7 +122,7 @@ demo = build_demo(web)
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_lines.install()
     try:
         kwargs = launch_kwargs(web.settings, ready=lambda: web.ready)
     except PolicyError as exc:
@@ -125,7 +134,12 @@ def main() -> None:
     # Load the embedding model and index in the background: the page is up at once, and the first
     # questions wait for this one load instead of each starting their own.
     threading.Thread(target=web.warm_up, name="warm-up", daemon=True).start()
-    demo.launch(**kwargs)
+    # A draft's originals expire like Gradio's served copies (delete_cache), not only at the next draft.
+    age = web.settings.file_max_age
+    sweep_every(web.draft_dir, age, max(1, min(age, 600)))
+    demo.launch(**kwargs, prevent_thread_lock=True)
+    log_lines.install()  # the server's own loggers exist now: they format safely too
+    demo.block_thread()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from assistant.errors import PolicyError
 from assistant.knowledge.base import Knowledge, asked_date
 from assistant.reading.router import Router
 from assistant.settings import Settings
+from assistant.text.inputs import bound_history
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class Assistant:
         if len(text) > MAX_QUESTION:
             text = text[:MAX_QUESTION]
             notices.append(f"问题过长，只处理了前{MAX_QUESTION}个字。")
-        history = _clean_history(history)
+        history = bound_history(history)
         q = self.understander.read_turn(text, history)
         on = q.facts.date or self.today()
         if q.facts.date is None and q.facts.year_offset:  # "明年还能申请吗"
@@ -149,11 +150,3 @@ class _StrictSearch:
         except Exception as exc:  # a broken index must not take the conversation down with it
             log.exception("检索出错")
             raise PolicyError("检索服务出错") from exc
-
-
-def _clean_history(history) -> list[dict]:
-    out = []
-    for m in history or []:
-        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
-            out.append({"role": m["role"], "content": m["content"][:MAX_QUESTION]})
-    return out[-20:]

@@ -92,12 +92,31 @@ class Settings:
     )
     login_max_failures: int = field(
         default=5,
-        metadata={"env": "POLICY_LOGIN_MAX_FAILURES", "help": "同一地址或同一用户名在计数窗口内允许的登录失败次数，超过后须等待"},
+        metadata={"env": "POLICY_LOGIN_MAX_FAILURES", "help": "同一地址在计数窗口内允许的登录失败次数，超过后该地址须等待（每多失败一次等待加倍）"},
     )
     login_lockout: float = field(
         default=60.0,
         metadata={"env": "POLICY_LOGIN_LOCKOUT",
-                  "help": "登录失败的计数窗口和首次等待时间（秒）；之后每多失败一次等待加倍，最长1小时"},
+                  "help": "登录失败的计数窗口和同一地址的首次等待时间（秒）；该地址之后每多失败一次等待加倍，最长1小时"},
+    )
+    login_account_failures: int = field(
+        default=10,
+        metadata={"env": "POLICY_LOGIN_ACCOUNT_FAILURES",
+                  "help": "同一用户名（不论来自哪些地址）在计数窗口内允许的登录失败次数，超过后该用户名每隔几秒才能试一次（不锁定）"},
+    )
+    login_account_delay: float = field(
+        default=5.0,
+        metadata={"env": "POLICY_LOGIN_ACCOUNT_DELAY",
+                  "help": "用户名登录失败过多时，两次尝试之间的间隔（秒）"},
+    )
+    max_body: int = field(
+        default=1_000_000,
+        metadata={"env": "POLICY_MAX_BODY", "help": "网页应用接受的请求体上限（字节），超过则答复 413"},
+    )
+    allowed_hosts: str = field(
+        default="",
+        metadata={"env": "POLICY_ALLOWED_HOSTS",
+                  "help": "除 localhost、127.0.0.1 外允许访问的主机名，逗号分隔（如 policy.example.gov.cn）；其他 Host 一律拒绝"},
     )
 
     @classmethod

@@ -22,8 +22,10 @@ import app
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.web.answer_log import AnswerLog
-from assistant.web.login_gate import LoginGate, Throttle
+from assistant.web.guard import RequestGuard
+from assistant.web.login_gate import LoginGate
 from assistant.web.state import WebApp
+from assistant.web.throttle import BUSY, Throttle
 
 from .conftest import ROOT
 from .test_browser import AppServer
@@ -103,18 +105,51 @@ def test_failed_logins_are_throttled_with_a_growing_wait(demo, caplog):
         assert login(client, "wrong").status_code == 400  # one more failure after a lockout…
         assert login(client).headers["retry-after"] == "120"  # …waits twice as long
     text = caplog.text
-    assert "登录失败：用户名“staff”" in text and "暂停登录" in text and "wrong" not in text and PASSWORD not in text
+    assert "登录失败：已配置的用户名，来自 testclient" in text and "暂停登录" in text
+    assert "wrong" not in text and PASSWORD not in text and "staff" not in text  # no user name in clear
 
 
-def test_the_throttle_counts_per_user_name_across_addresses():
+def guess(throttle: Throttle, address: str, user: str = "staff"):
+    """One wrong password: reserved, then failed (the refusal when it was not even checked)."""
+    refusal = throttle.reserve(address, user)
+    if refusal is None:
+        throttle.failed(address, user)
+    return refusal
+
+
+def test_a_user_name_guessed_from_many_addresses_is_slowed_down_never_locked():
     clock = Clock()
-    throttle = Throttle(3, 60, clock=clock)
-    for address in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        throttle.failed(f"addr:{address}", "user:staff")
-    assert throttle.wait("addr:10.0.0.4", "user:staff") == 60  # a fourth address cannot guess on
-    assert throttle.wait("addr:10.0.0.4", "user:other") == 0
-    throttle.succeeded("addr:10.0.0.4", "user:staff")
-    assert throttle.wait("addr:10.0.0.1", "user:staff") == 0
+    throttle = Throttle(3, 60, account_failures=6, account_delay=5, clock=clock)
+    assert [guess(throttle, f"10.0.0.{i // 2}") for i in range(6)] == [None] * 6  # two from each of three addresses
+    refusal = guess(throttle, "10.0.0.9")  # a seventh address must wait a few seconds…
+    assert refusal.scope == "account" and refusal.wait == 5
+    assert guess(throttle, "10.0.0.9", "other") is None  # …for this user name only
+    clock.now += 5
+    assert throttle.reserve("10.0.0.9", "staff") is None  # one attempt per 5 s, never an hour
+    assert throttle.reserve("10.0.0.8", "staff").wait == 5
+    throttle.succeeded("10.0.0.9", "staff")  # the right password clears the user name
+    assert throttle.wait("10.0.0.8", "staff") == 0
+    clock.now += 61
+    assert guess(throttle, "10.0.0.1") is None
+
+
+def test_an_address_is_locked_before_the_user_name_is_slowed():
+    clock = Clock()
+    throttle = Throttle(3, 60, account_failures=4, clock=clock)
+    assert [guess(throttle, "10.0.0.1") for _ in range(3)] == [None] * 3
+    assert guess(throttle, "10.0.0.1").scope == "address"  # one address never slows staff down
+    assert guess(throttle, "10.0.0.2") is None
+
+
+def test_attempts_being_checked_hold_back_the_rest_until_they_are_settled():
+    throttle = Throttle(3, 60, clock=Clock())
+    assert [throttle.reserve("10.0.0.1", "staff") for _ in range(3)] == [None] * 3
+    assert throttle.reserve("10.0.0.1", "staff") is BUSY  # a fourth could be one failure too many
+    throttle.succeeded("10.0.0.1", "staff")  # one of them had the right password…
+    assert throttle.reserve("10.0.0.1", "staff") is None  # …so the next goes ahead (an office behind one address)
+    for _ in range(3):
+        throttle.failed("10.0.0.1", "staff")
+    assert throttle.reserve("10.0.0.1", "staff").scope == "address"  # three wrong: the address is locked
 
 
 def test_without_login_nothing_changes_and_ready_says_when_it_can_answer(demo):
@@ -130,9 +165,9 @@ def test_without_login_nothing_changes_and_ready_says_when_it_can_answer(demo):
 def test_launch_installs_the_gate_with_the_settings():
     kwargs = app.launch_kwargs(Settings.from_env(app_username=USER, app_password=PASSWORD, login_max_failures=7,
                                                  login_lockout=30))
-    (middleware,) = kwargs["app_kwargs"]["middleware"]
-    assert middleware.cls is LoginGate
-    throttle = middleware.kwargs["throttle"]
+    assert [m.cls for m in kwargs["app_kwargs"]["middleware"]] == [RequestGuard, LoginGate]  # the guard outside
+    guard, gate = kwargs["app_kwargs"]["middleware"]
+    throttle = gate.kwargs["throttle"]
     assert (throttle.max_failures, throttle.window) == (7, 30)
 
 

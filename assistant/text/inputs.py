@@ -19,6 +19,10 @@ _DROP = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\ufffe\uffff]")
 _SPACE = re.compile("[\x0b\x0c\x1c-\x1f\u2028\u2029]")  # separators Python counts as whitespace
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_DEPTH = 20  # nesting a profile or a history may have; deeper JSON is refused, not recursed into
+MAX_TEXT = 5000  # characters of any one text field (a question, an inquiry, a place, an amount)
+MAX_NAME = 200  # characters of a name (the enterprise a reply is addressed to)
+HISTORY_TURNS = 10  # turns (a question and its answer) of a client-passed history that are read
+HISTORY_CHARS = 2000  # characters of each message of that history that are read
 
 TYPE_NAMES = {bool: "布尔值", int: "数字", float: "数字", Decimal: "数字", list: "列表", tuple: "列表",
               dict: "对象", str: "文字", type(None): "空值"}
@@ -26,6 +30,16 @@ TYPE_NAMES = {bool: "布尔值", int: "数字", float: "数字", Decimal: "数�
 
 class InputTypeError(PolicyError, TypeError):
     """A value of the wrong type reached an edge (API parameter, profile field, file)."""
+
+
+class InputTooLong(PolicyError, ValueError):
+    """A text field longer than its cap."""
+
+
+def check_length(text: str, what: str, limit: int = MAX_TEXT) -> str:
+    if len(text) > limit:
+        raise InputTooLong(f"{what}：过长（{len(text):,} 字），最多 {limit:,} 字，请删减后再试")
+    return text
 
 
 def clean_text(text: str) -> str:
@@ -59,13 +73,41 @@ def type_name(value) -> str:
     return TYPE_NAMES.get(type(value), type(value).__name__)
 
 
-def as_text(value, what: str, *, optional: bool = True) -> str:
-    """A text field: str (cleaned); None → "" when optional; anything else is refused."""
+def as_text(value, what: str, *, optional: bool = True, limit: int = MAX_TEXT) -> str:
+    """A text field: str of at most ``limit`` characters (cleaned); None → "" when optional; anything
+    else is refused, naming the field."""
     if value is None and optional:
         return ""
+    if value is None:
+        raise InputTypeError(f"{what}：缺少此项，请填写")
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(check_length(value, what, limit))
     raise InputTypeError(f"{what}：应为文字，实际收到{type_name(value)}（{_preview(value)}）")
+
+
+def bound_history(history) -> list[dict]:
+    """The last HISTORY_TURNS turns of a client-passed history, each message cut at HISTORY_CHARS and
+    cleaned; anything that is not a ``{"role": "user"|"assistant", "content": str}`` is skipped. It
+    reads from the end and stops, so a huge history costs no more than a short one."""
+    if not isinstance(history, list | tuple):
+        return []
+    out: list[dict] = []
+    for m in reversed(history):
+        if len(out) >= 2 * HISTORY_TURNS:
+            break
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str):
+            out.append({"role": m["role"], "content": clean_text(m["content"][:HISTORY_CHARS])})
+    return out[::-1]
+
+
+def as_history(value, what: str) -> list[dict] | None:
+    """An API's ``history``: a list (bounded by ``bound_history``) or None; anything else is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise InputTypeError(f"{what}：应为对话列表，如 [{{\"role\": \"user\", \"content\": \"…\"}}]，"
+                             f"实际收到{type_name(value)}（{_preview(value)}）；也可省略")
+    return bound_history(value)
 
 
 def as_amount_text(value, what: str, *, optional: bool = True) -> str:

@@ -3,7 +3,9 @@
 A failing write is logged as a warning and reported to the caller (``append`` returns False);
 it never raises, so a full disk or a read-only folder cannot break a conversation. Sessions are
 recorded by a hash of their id, never the id itself; a 👍/👎 is a line of its own that names the
-answer's ``id`` (the log is only ever appended to), and any configured secret (passwords, API
+answer's ``id`` (the log is only ever appended to), accepted only for an id this process logged for
+the same session (the page holds the ids, so a forged or foreign id, or one of any other shape or
+size, is refused and logs nothing), and any configured secret (passwords, API
 keys) is masked should it ever appear in a record. The file holds enterprises' questions: it is
 created 0600 in a folder created 0700, and an existing file is narrowed to 0600. Text is cleaned of
 control characters and unpaired surrogates first, so an odd question is still logged.
@@ -16,7 +18,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
+from collections import OrderedDict
 from dataclasses import fields
 from pathlib import Path
 
@@ -28,6 +32,9 @@ log = logging.getLogger(__name__)
 
 MASK = "***"
 MIN_SECRET = 4  # shorter values would mask ordinary characters of the answer text
+ANSWER_ID = re.compile(r"[0-9a-f]{16}")  # uuid4().hex[:16], as the chat makes them
+FEEDBACK = ("up", "down")
+MAX_IDS = 20_000  # answer ids remembered (with their session tag) for feedback; the oldest are forgotten
 
 
 def session_tag(session_id: str | None) -> str:
@@ -43,6 +50,7 @@ class AnswerLog:
         # Longest first, so a secret containing another is masked whole.
         self._secrets = tuple(sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True))
         self._lock = threading.Lock()
+        self._produced: OrderedDict[str, str] = OrderedDict()  # answer id -> session tag
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnswerLog:
@@ -64,12 +72,23 @@ class AnswerLog:
     def append(self, answer: Answer, *, session: str | None = None, channel: str = "chat",
                answer_id: str | None = None) -> bool:
         """Append one line; False (and a warning) when it could not be written."""
+        if answer_id:
+            with self._lock:
+                self._produced[answer_id] = session_tag(session)
+                while len(self._produced) > MAX_IDS:
+                    self._produced.popitem(last=False)
         return self._write(self.record(answer, session=session, channel=channel, answer_id=answer_id))
 
     def feedback(self, answer_id: str, value: str, *, session: str | None = None) -> bool:
-        """A user's 👍 ("up") or 👎 ("down") on an answer, as a line naming the answer's ``id``."""
+        """A user's 👍 ("up") or 👎 ("down") on an answer this session was given, as a line naming
+        the answer's ``id``; False (nothing written) for any other id or value."""
+        if not (isinstance(answer_id, str) and ANSWER_ID.fullmatch(answer_id) and value in FEEDBACK):
+            return False
+        with self._lock:
+            if self._produced.get(answer_id) != session_tag(session):
+                return False
         return self._write({"time": _now(), "session": session_tag(session), "channel": "feedback",
-                            "answer_id": clean_value(answer_id), "feedback": value})
+                            "answer_id": answer_id, "feedback": value})
 
     def feedback_of(self, answer_id: str) -> str | None:
         """The latest feedback given on an answer (None: none)."""

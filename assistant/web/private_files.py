@@ -13,6 +13,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,3 +59,16 @@ def sweep(folder: Path, max_age: float) -> None:
                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def sweep_every(folder: Path, max_age: float, interval: float) -> threading.Event:
+    """Sweep ``folder`` every ``interval`` seconds in a daemon thread, so a draft's originals expire
+    like Gradio's served copies (not only when the next draft is made); set the event to stop."""
+    stop = threading.Event()
+
+    def run():
+        while not stop.wait(interval):
+            sweep(folder, max_age)
+
+    threading.Thread(target=run, name="sweep-drafts", daemon=True).start()
+    return stop

@@ -38,9 +38,15 @@ def esc(text: object) -> str:
     return html.escape(clean_text("" if text is None else str(text)), quote=True)
 
 
+# ![alt](url), ![alt][ref], ![alt] [ref]: a markdown image, which the browser would fetch on sight
+MD_IMAGE = re.compile(r"!(?=\[(?:[^\]\n\\]|\\.)*\]\s*[(\[])")
+
+
 def md_safe(text: str) -> str:
-    """Text for chat markdown: no HTML can form (``<`` and ``&`` escaped), markdown (``>`` quotes) kept."""
-    return clean_text(text or "").replace("&", "&amp;").replace("<", "&lt;")
+    """Text for chat markdown: no HTML can form (``<`` and ``&`` escaped), markdown (``>`` quotes)
+    kept, and no image: ``![x](http://host/x.png)`` becomes the plain link ``[x](http://host/x.png)``,
+    so a pasted letter cannot make the page fetch a tracking image."""
+    return MD_IMAGE.sub("", clean_text(text or "")).replace("&", "&amp;").replace("<", "&lt;")
 
 
 def cn_date(day: dt.date | None) -> str:

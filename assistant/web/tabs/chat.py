@@ -19,7 +19,7 @@ from assistant.answering.composer import EN
 from assistant.answering.prompts import FALLBACK_NOTICES
 from assistant.answering.quick_replies import quick_replies
 from assistant.errors import PolicyError
-from assistant.text.inputs import as_text, clean_text, clean_value
+from assistant.text.inputs import as_history, as_text, bound_history, clean_text
 from assistant.web.common import UNEXPECTED, date_or, render, validity_notices
 from assistant.web.render import cite_link, clause_name, esc, md_safe
 
@@ -87,7 +87,7 @@ class ChatTab:
             channel: str = "chat", answer_id: str | None = None) -> tuple[Answer, bool]:
         """bot.ask plus the answer log; PolicyError propagates (its message is for the user)."""
         self.warm_up()
-        answer = self.bot.ask(clean_text(question or ""), clean_value(history or []))
+        answer = self.bot.ask(clean_text(question or ""), bound_history(history))
         return answer, self.log.append(answer, session=session, channel=channel, answer_id=answer_id)
 
     def chat_turn(self, message: str, history: list[dict] | None, *, session: str | None = None,
@@ -203,7 +203,7 @@ def build(web, session_of, endpoint):
     def clear():
         return [], [], {}, {}, details_placeholder(), gr.update(value="", interactive=True)
 
-    @endpoint(UNEXPECTED, question=(as_text, "问题 question"))
+    @endpoint(UNEXPECTED, question=(as_text, "问题 question"), history=(as_history, "对话历史 history"))
     def api_ask(question, history=None, session_history=None, request: gr.Request = None):
         """history: the earlier turns ([{"role", "content"}], the ``history`` of the previous answer), so
         that any replica can answer; omitted, this connection's own earlier turns are used."""

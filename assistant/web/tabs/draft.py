@@ -13,7 +13,7 @@ import gradio as gr
 from assistant.answering.answer import Answer
 from assistant.answering.draft import build_draft, issuer_of, titles_of, write_official_docx
 from assistant.errors import PolicyError
-from assistant.text.inputs import as_text, clean_text
+from assistant.text.inputs import MAX_NAME, as_text, clean_text
 from assistant.web.common import UNEXPECTED, date_or, field_error, render, validity_notices
 from assistant.web.private_files import private_dir, restrict, sweep, write_private
 from assistant.web.render import FieldError
@@ -66,7 +66,8 @@ class DraftTab:
     """WebApp's 答复起草 handlers."""
 
     def draft(self, inquiry: str, enterprise: str = "", *, session: str | None = None) -> DraftResult:
-        inquiry, enterprise = as_text(inquiry, "企业咨询内容 inquiry"), as_text(enterprise, "来函单位 enterprise")
+        inquiry = as_text(inquiry, "企业咨询内容 inquiry")
+        enterprise = as_text(enterprise, "来函单位 enterprise", limit=MAX_NAME)
         if not (inquiry or "").strip():
             raise FieldError("inquiry", "请先粘贴企业的咨询内容，例如：“我公司建设测试验证平台投资1200万元，能获得多少补贴？”")
         answer, logged = self.ask(inquiry, [], session=session, channel="draft")
