@@ -324,14 +324,15 @@ def test_match_issue_profile_table_sorted_by_amount(web):
     assert by_rule["insurance_premium"].amount == Decimal("300000")
     assert by_rule["loan_interest"].amount == Decimal("6000000")
     statuses = [m.status for m in result.matches]
-    computed = [m for m in result.matches if m.status == "computed"]
-    assert statuses[:len(computed)] == ["computed"] * len(computed)  # computed first
+    # 两清单 and the text's open conditions are not known: 需确认 (with a figure), never 可申请
+    computed = [m for m in result.matches if m.status == "needs_confirm"]
+    assert "computed" not in statuses and statuses[:len(computed)] == ["needs_confirm"] * len(computed)
     assert [m.amount for m in computed] == sorted((m.amount for m in computed), reverse=True)
     ids = [m.rule.id for m in computed]
     assert ids.index("loan_interest") < ids.index("platform_construction") < ids.index("insurance_premium")
     assert by_rule["scenario_lab"].status == "needs_input"
     html = web.match_html(result)
-    for text in ("500万元", "30万元", "600万元", "可申请", "待补充金额", "2,000万元 × 30% = 600万元，超过单个平台上限500万元",
+    for text in ("500万元", "30万元", "600万元", "需确认", "待补充金额", "2,000万元 × 30% = 600万元，超过单个平台上限500万元",
                  "按2023年6月1日计", "在有效期内", "待确认", "数字经济标杆技术清单"):
         assert text in html, text
     assert 'href="#clause-四~' in html and 'href="#clause-十~' in html and "第（十）条" in html
@@ -351,6 +352,18 @@ def test_match_date_defaults_to_today_and_facts_decide_eligibility(web):
     elsewhere = match_form(web, registered_in="上海市", in_library="否")
     loan = next(m for m in elsewhere.matches if m.rule.id == "loan_interest")
     assert loan.status == "not_eligible" and "不符合" in web.match_html(elsewhere)
+
+
+def test_match_form_asks_the_yes_no_facts_the_clauses_require(web):
+    """（三） is for 新基建重点项目牵头单位: the form asks it (from the rule file), and only its answer makes 可申请."""
+    unknown = match_form(web, date="2023-06-01", listed_products="是")
+    first_use = next(m for m in unknown.matches if m.rule.id == "rd_first_use")
+    assert first_use.status == "needs_confirm" and "牵头单位" in first_use.note
+    lead = match_form(web, date="2023-06-01", listed_products="是", flags={"lead_unit": "是"})
+    assert next(m for m in lead.matches if m.rule.id == "rd_first_use").status == "computed"
+    with pytest.raises(FormError) as bad:
+        match_form(web, date="2023-06-01", flags={"lead_unit": "大概"})
+    assert "lead_unit" in bad.value.errors
 
 
 @pytest.mark.parametrize(
@@ -394,11 +407,12 @@ def test_match_ui_handler_puts_errors_next_to_the_field(web):
     fn = next(b.fn for b in demo.fns.values() if getattr(b.fn, "__name__", "") == "on_match")
     keys = [f.key for f in web.match_fields()]
     amounts = [ISSUE_AMOUNTS.get(k, "") for k in keys]
-    date_msg, *amount_msgs, panel = fn("北京", "软件和信息服务业", "是", "不清楚", "2023-06-01", *amounts)
+    flags = ["不清楚"] * (len(web.kb.flag_conditions()) - 2)  # the yes/no facts beyond 入库 and 两清单
+    date_msg, *amount_msgs, panel = fn("北京", "软件和信息服务业", "是", "不清楚", "2023-06-01", *flags, *amounts)
     assert "500万元" in panel and "600万元" in panel and "识别为 2023年6月1日" in date_msg
     assert "20,000,000元" in amount_msgs[keys.index("platform_investment")]
     bad = [("-5万" if k == "platform_investment" else a) for k, a in zip(keys, amounts, strict=True)]
-    date_msg, *amount_msgs, panel = fn("北京", "", "是", "不清楚", "明天", *bad)
+    date_msg, *amount_msgs, panel = fn("北京", "", "是", "不清楚", "明天", *flags, *bad)
     assert "pa-field-error" in amount_msgs[keys.index("platform_investment")]
     assert "不能为负数" in amount_msgs[keys.index("platform_investment")] and "无法识别日期" in date_msg
     assert "pa-field-ok" in amount_msgs[keys.index("insurance_premium")] and "请先更正" in panel

@@ -145,6 +145,11 @@ def test_matching_says_applicable_only_when_every_condition_of_the_clause_is_kno
     listed = {**PROFILE, "uses_listed_products": True}
     premium = next(m for m in match_profile(kb, listed, IN_2023) if m.rule.id == "insurance_premium")
     assert premium.status == "computed" and premium.amount == D("300000") and not premium.note
+    # a yes/no fact the rule file defines is a profile field like the others
+    lead = {m.rule.id: m for m in match_profile(kb, {**PROFILE, "lead_unit": True}, IN_2023)}["rd_first_use"]
+    assert lead.status == "computed" and lead.amount == D("30000000")
+    not_lead = {m.rule.id: m for m in match_profile(kb, {**PROFILE, "lead_unit": "否"}, IN_2023)}["rd_first_use"]
+    assert not_lead.status == "not_eligible" and "牵头单位" in not_lead.note
 
 
 @pytest.mark.parametrize(

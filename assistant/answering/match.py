@@ -68,16 +68,18 @@ def _bool(value) -> bool | None:
     raise AmountError(f"无法识别“{value}”，请填写 true/false（是/否）")
 
 
-def read_profile(profile: dict, today: dt.date, text_keys: frozenset[str] = frozenset()
-                 ) -> tuple[Facts, dict[str, Decimal], dt.date]:
+def read_profile(profile: dict, today: dt.date, text_keys: frozenset[str] = frozenset(),
+                 flag_keys: frozenset[str] = frozenset()) -> tuple[Facts, dict[str, Decimal], dt.date]:
     """Split a profile into enterprise facts and amounts by base key; bad values name their key.
-    ``text_keys`` are rules' level/quantity fields (国家级, 300亩): kept as text, read per rule."""
+    ``text_keys`` are rules' level/quantity fields (国家级, 300亩): kept as text, read per rule;
+    ``flag_keys`` are the yes/no facts the rule files define (lead_unit …)."""
     if not isinstance(profile, dict):
         raise PolicyError("企业画像应为 JSON 对象，如 {\"registered_in\": \"北京\", \"platform_investment\": \"2000万元\"}")
-    profile = _checked(profile, text_keys)
+    flag_keys = flag_keys - FACT_KEYS
+    profile = _checked(profile, text_keys, flag_keys)
     amounts: dict[str, Decimal] = {}
     for key, value in profile.items():
-        if key in FACT_KEYS or key in text_keys or value in (None, ""):
+        if key in FACT_KEYS or key in text_keys or key in flag_keys or value in (None, ""):
             continue
         try:
             amounts[key] = parse_amount(value)
@@ -85,15 +87,17 @@ def read_profile(profile: dict, today: dt.date, text_keys: frozenset[str] = froz
             raise AmountError(f"企业画像字段 {key}：{exc}") from None
     try:
         on = parse_date(profile["date"]) if profile.get("date") else today
-        facts = Facts(registered_in=profile.get("registered_in") or None, industry=profile.get("industry") or None,
-                      project_in_library=_bool(profile.get("project_in_library")),
-                      uses_listed_products=_bool(profile.get("uses_listed_products")), date=on)
+        facts = Facts.of({"registered_in": profile.get("registered_in") or None,
+                          "industry": profile.get("industry") or None,
+                          "project_in_library": _bool(profile.get("project_in_library")),
+                          "uses_listed_products": _bool(profile.get("uses_listed_products")), "date": on,
+                          **{k: _bool(profile.get(k)) for k in flag_keys}})
     except AmountError as exc:
         raise AmountError(f"企业画像：{exc}") from None
     return facts, amounts, on
 
 
-def _checked(profile: dict, text_keys: frozenset[str] = frozenset()) -> dict:
+def _checked(profile: dict, text_keys: frozenset[str] = frozenset(), flag_keys: frozenset[str] = frozenset()) -> dict:
     """The profile with every value of the type its key needs (text, yes/no, amount); a number is
     an amount in yuan. A wrong type names its key instead of failing somewhere inside."""
     out = {}
@@ -103,7 +107,7 @@ def _checked(profile: dict, text_keys: frozenset[str] = frozenset()) -> dict:
         what = f"企业画像字段 {key}"
         if key in ("registered_in", "industry", "date", "support_year") or key in text_keys:
             out[key] = as_text(value, what)
-        elif key in ("project_in_library", "uses_listed_products"):
+        elif key in ("project_in_library", "uses_listed_products") or key in flag_keys:
             out[key] = as_choice_text(value, what)
         else:
             out[key] = as_amount_text(value, what)
@@ -124,7 +128,8 @@ def _inputs(rule: Rule, profile: dict, amounts: dict[str, Decimal]) -> Inputs:
 
 def match_profile(kb: Knowledge, profile: dict, today: dt.date) -> list[Match]:
     text_keys = frozenset(r.input_key for r in kb.rules if r.input_key)
-    facts, amounts, on = read_profile(profile, today, text_keys)
+    flag_keys = frozenset(c.fact for c in kb.flag_conditions())
+    facts, amounts, on = read_profile(profile, today, text_keys, flag_keys)
     out: list[Match] = []
     for rule in kb.rules:
         if rule.kind == "threshold":

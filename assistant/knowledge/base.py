@@ -55,6 +55,15 @@ class Knowledge:
         found += [t.examples[0] for t in self.rules.topics if t.examples]
         return list(dict.fromkeys(found))[:n] or ["这个政策有哪些支持措施？"]
 
+    def flag_conditions(self) -> list:
+        """One yes/no condition per fact the rule files ask about (项目已入库, 牵头单位 …), in rule order."""
+        seen: dict[str, object] = {}
+        for r in self.rules:
+            for c in r.conditions:
+                if c.kind == "flag" and c.fact and c.fact not in seen:
+                    seen[c.fact] = c
+        return list(seen.values())
+
     def flag_label(self, fact: str, default: str) -> str:
         """How the rule files word a yes/no fact (project_in_library, uses_listed_products), for forms."""
         cond = next((c for r in self.rules for c in r.conditions if c.kind == "flag" and c.fact == fact), None)

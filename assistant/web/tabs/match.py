@@ -93,11 +93,17 @@ class MatchTab:
 
     def match(self, registered_in: str = "", industry: str = "", in_library: str | bool | None = None,
               listed_products: str | bool | None = None, date: str = "",
-              amounts: dict[str, str] | None = None) -> MatchResult:
+              amounts: dict[str, str] | None = None, flags: dict[str, str | bool | None] | None = None) -> MatchResult:
         """The 政策匹配 form. Every bad field is reported at once: FormError(field → message), where
-        field is ``date``, ``in_library``, ``listed_products`` or an amount's profile key."""
+        field is ``date``, ``in_library``, ``listed_products``, an amount's profile key or a yes/no fact
+        the rule files define (``flags``: fact → 是/否/不清楚)."""
         errors: dict[str, str] = {}
         profile: dict = {}
+        for fact, value in (flags or {}).items():
+            try:
+                profile[fact] = _tri(value, self.kb.flag_label(fact, fact), fact)
+            except FieldError as exc:
+                errors[fact] = str(exc)
         if (registered_in or "").strip():
             profile["registered_in"] = registered_in.strip()
         if (industry or "").strip():
@@ -144,8 +150,10 @@ class MatchTab:
         if not isinstance(profile, dict):
             raise PolicyError(f"企业画像应为 JSON 对象，例如：{PROFILE_EXAMPLE}")
         profile = clean_value(profile)
+        flags = [(c.fact, c.criterion, c.fact) for c in self.kb.flag_conditions()
+                 if c.fact not in ("project_in_library", "uses_listed_products")]
         for key, what, name in (("project_in_library", "项目是否入库", "in_library"),
-                                ("uses_listed_products", "是否列入产品清单", "listed_products")):
+                                ("uses_listed_products", "是否列入产品清单", "listed_products"), *flags):
             if key in profile:  # also 不清楚, as in the form
                 profile[key] = _tri(as_choice_text(profile[key], f"企业画像字段 {key}"), what, name)
         on = self.bot.today()
@@ -215,6 +223,14 @@ def build(web, endpoint):
                              elem_id="match-library", min_width=200)
         m_listed = gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{web.kb.flag_label('uses_listed_products', '产品已列入清单')}",
                             elem_id="match-listed", min_width=200)
+    # the other yes/no facts the clauses require (牵头单位, 对外提供服务 …), from the rule files
+    extra_flags = [c for c in web.kb.flag_conditions() if c.fact not in ("project_in_library", "uses_listed_products")]
+    m_flags = []
+    if extra_flags:
+        with gr.Row():
+            for c in extra_flags:
+                m_flags.append(gr.Radio(TRI_CHOICES, value="不清楚", label=f"是否满足：{c.criterion}",
+                                        elem_id=f"match-flag-{c.fact}", min_width=200))
     m_amounts, m_amount_msgs = [], []
     per_row = 3
     for i in range(0, len(amount_fields), per_row):
@@ -230,13 +246,15 @@ def build(web, endpoint):
         match_btn = gr.Button("匹配", variant="primary", elem_id="match-run", scale=0, min_width=240)
     match_out = gr.HTML(match_placeholder(), elem_id="match-result", js_on_load=None)
 
-    def on_match(registered_in, industry, in_library, listed, date, *amounts):
+    def on_match(registered_in, industry, in_library, listed, date, *rest):
         """→ (date message, one message per amount field, result panel)."""
+        flag_values, amounts = rest[:len(extra_flags)], rest[len(extra_flags):]
+        flags = {c.fact: v for c, v in zip(extra_flags, flag_values, strict=True)}
         texts = dict(zip([f.key for f in amount_fields], amounts, strict=True))
         date_ok = web.preview_date(date)
         amount_ok = [web.preview_amount(t) for t in amounts]
         try:
-            result = web.match(registered_in, industry, in_library, listed, date, texts)
+            result = web.match(registered_in, industry, in_library, listed, date, texts, flags)
         except FormError as exc:
             errors = exc.errors
             shown = {"date", *texts}
@@ -264,7 +282,7 @@ def build(web, endpoint):
     m_date.change(web.preview_date, [m_date], [m_date_msg], queue=False, show_progress="hidden", **private)
     for box, box_msg in zip(m_amounts, m_amount_msgs, strict=True):
         box.change(web.preview_amount, [box], [box_msg], queue=False, show_progress="hidden", **private)
-    match_inputs = [m_registered, m_industry, m_library, m_listed, m_date, *m_amounts]
+    match_inputs = [m_registered, m_industry, m_library, m_listed, m_date, *m_flags, *m_amounts]
     match_outputs = [m_date_msg, *m_amount_msgs, match_out]
     for trigger in (match_btn.click, m_date.submit, *[box.submit for box in m_amounts]):
         trigger(on_match, match_inputs, match_outputs, **private)
