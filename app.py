@@ -29,7 +29,7 @@ from assistant.web.guard import RequestGuard, trusted_hosts
 from assistant.web.login_gate import LoginGate
 from assistant.web.private_files import sweep_every
 from assistant.web.state import CSS, PAGE_JS, WebApp
-from assistant.web.tabs import calculator, chat, draft, match, source
+from assistant.web.tabs import calculator, chat, draft, match, review, source
 from assistant.web.throttle import Throttle
 
 log = logging.getLogger("app")
@@ -98,6 +98,9 @@ def build_demo(web: WebApp) -> gr.Blocks:
                 draft.build(web, session_of, endpoint)
             with gr.Tab("政策原文", id="source", elem_id="tab-source"):
                 source.build(web)
+            if web.settings.app_username:  # staff only: the tab exists when a login guards the app
+                with gr.Tab("规则审核", id="review", elem_id="tab-review"):
+                    review.build(web)
         private = {"api_visibility": "private"}
         demo.load(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)
         status_timer.tick(poll_status, None, [status, status_timer], queue=False, show_progress="hidden", **private)

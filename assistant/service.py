@@ -62,6 +62,14 @@ class Assistant:
                                             search=self._route_search, vector_cache=cache)
             return self._understander
 
+    def reload_rules(self) -> None:
+        """Load the rule files again (a rule accepted in review is used by the next question, no restart).
+        The documents and the index are unchanged; the router is rebuilt on the next question."""
+        kb = Knowledge.load(self.settings.corpus_dir)
+        with self._lock:
+            self.kb = kb
+            self._understander = None
+
     def _route_search(self, text: str, k: int):
         return self.retriever.search(text, k=k)
 

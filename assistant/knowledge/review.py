@@ -114,3 +114,40 @@ def review(doc: Document, *, by: str, ask: Callable[[str], str] = input, say: Ca
         f"跳过 {counts['skipped']}")
     return counts
 
+
+
+def pending(doc: Document) -> list:
+    """The rules of ``doc``'s rule file that are not reviewed yet (none when it has no rule file)."""
+    path = rules_path(doc)
+    return [r for r in load_rule_file(path, doc)[0] if not r.reviewed] if path.exists() else []
+
+
+def decide(doc: Document, rule_id: str, choice: str, *, by: str, change: str = "",
+           now: dt.datetime | None = None) -> list[str]:
+    """One decision on one drafted rule, as ``review`` takes it (a: accept, e: edit with YAML lines, r: delete),
+    saved at once; the other rules are left as they are. Returns what the review said (the card, a refused
+    edit's reason, the saved counts)."""
+    if choice not in ("a", "e", "r"):
+        raise PolicyError(f"未知的审核操作“{choice}”，可选：a 接受、e 修改、r 删除")
+    said: list[str] = []
+    state = {"current": None, "done": False, "edit": [line for line in change.splitlines() if line.strip()]}
+
+    def say(line: str) -> None:
+        said.append(line)
+        if line.startswith("── "):
+            state["current"] = line[3:].split(" · ", 1)[0]
+
+    def ask(prompt: str) -> str:
+        if prompt != PROMPT:  # the lines of an edit, then the empty line that ends it
+            return state["edit"].pop(0) if state["edit"] else ""
+        if state["done"]:
+            return "q"
+        if state["current"] != rule_id:
+            return "s"
+        state["done"] = True
+        return choice
+
+    review(doc, by=by, ask=ask, say=say, now=now)
+    if not state["done"]:
+        raise PolicyError(f"没有待审核的规则 {rule_id}（可能已审核或已删除）")
+    return said

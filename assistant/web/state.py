@@ -22,6 +22,7 @@ from assistant.web.tabs.calculator import CalcResult, CalcTab, calc_placeholder 
 from assistant.web.tabs.chat import ChatTab, Turn, chat_markdown, details_placeholder  # noqa: F401
 from assistant.web.tabs.draft import DRAFT_NAME, DraftResult, DraftTab, text_to_paragraphs  # noqa: F401
 from assistant.web.tabs.match import MATCH_STATUS, AmountField, MatchResult, MatchTab, match_placeholder  # noqa: F401
+from assistant.web.tabs.review import ReviewTab
 from assistant.web.tabs.source import SourceTab, source_doc_html  # noqa: F401
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ PREPARING = "正在准备索引…"
 STATIC = Path(__file__).resolve().parent / "static"  # page CSS and script, kept out of the Python
 
 
-class WebApp(ChatTab, CalcTab, MatchTab, DraftTab, SourceTab):
+class WebApp(ChatTab, CalcTab, MatchTab, DraftTab, SourceTab, ReviewTab):
     """The app's state shared by all sessions (read-only after start) and its handlers."""
 
     def __init__(self, settings: Settings | None = None, *, bot: Assistant | None = None,
