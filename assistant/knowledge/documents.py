@@ -14,9 +14,8 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.knowledge.extract import SUFFIXES, read_text  # noqa: F401  (re-exported)
 from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
-
-SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 # Leftovers of Word → text conversion that are not part of the published text.
 ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
@@ -118,32 +117,6 @@ def clean(raw: str) -> tuple[str, list[int]]:
     kept.append(raw[pos:])
     offsets.extend(range(pos, len(raw)))
     return "".join(kept), offsets
-
-
-def read_text(path: Path) -> str:
-    """The text of a .txt/.md/.docx/.pdf file; unreadable files raise CorpusError."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".txt", ".md"):
-            return path.read_text(encoding="utf-8")
-        if suffix == ".docx":
-            import docx  # python-docx: only needed for .docx files
-
-            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-        if suffix == ".pdf":
-            from pypdf import PdfReader
-
-            text = "\n".join((page.extract_text() or "") for page in PdfReader(str(path)).pages)
-            if not text.strip():
-                raise CorpusError(f"文件 {path.name} 是扫描版或空白 PDF，无法提取文字，请提供文字版")
-            return text
-    except CorpusError:
-        raise
-    except UnicodeDecodeError:
-        raise CorpusError(f"文件 {path.name} 不是 UTF-8 编码的文本，请转换为 UTF-8 后再放入 corpus/") from None
-    except Exception as exc:  # a broken .docx/.pdf: name the file, not the library's traceback
-        raise CorpusError(f"无法读取文件 {path.name}：文件已损坏或格式不符（{type(exc).__name__}）") from None
-    raise CorpusError(f"不支持的文件类型 {path.name}，只接受 {'、'.join(SUFFIXES)}")
 
 
 def _date(value, name: str, key: str) -> dt.date | None:

@@ -169,7 +169,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     for unit in doc.units:
         if unit.kind != "measure":
             continue
-        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
+        body = unit.body.strip()
         name = re.split(r"[。，；]", body)[0][:30]
         found: list = []
         banded = bands(unit.text)
@@ -220,7 +220,7 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     for unit in doc.units:
         if unit.kind != "measure" or unit.label in with_rules:
             continue
-        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
+        body = unit.body.strip()
         name = re.split(r"[。，；]", body)[0][:30]
         aliases = propose_aliases(name, body)
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
