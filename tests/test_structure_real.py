@@ -200,3 +200,29 @@ def test_add_takes_irregular_documents_and_reports_what_it_could_not_structure(c
     attached = tmp_path / "district-notice.txt"
     attached.write_text(WITH_ATTACHMENTS, encoding="utf-8")
     assert "5 个条款" in add_document(settings, attached)[0]
+
+
+def test_digit_items_under_a_part_are_not_parts_and_a_named_attachment_list_opens_nothing():
+    text = """关于受理专利申请资助项目申报的通知
+现将有关事项通知如下：
+一、资助范围及额度
+（一）国内专利申请资助：
+1、受理范围：
+授权公告日在2017年1月1日至6月30日期间的国内发明专利。
+2、资助额度：
+国内发明专利获得授权后每件资助12000元。
+（二）专利代理机构资助
+代理首件发明专利申请的，每件资助1000元。
+二、申报程序
+（一）系统填报时间：2017年8月7日至9月8日。
+附件：专利申请资助申报表
+东莞市知识产权局
+附件
+专利申请资助申报表
+一、申请人基本情况。
+"""
+    found = read_structure(text, "通知.txt")
+    assert labels(found) == ["一、（一）", "一、（二）", "二、（一）", "附件1·一、"]
+    first = next(u for u in found.units if u.label == "一、（一）")
+    assert "每件资助12000元" in first.text
+    assert not [w for w in found.warnings if "不连续" in w]

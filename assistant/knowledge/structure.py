@@ -103,7 +103,6 @@ def read_structure(text: str, name: str) -> Structure:
                            for _, _, spans, listed in segments)
     for number, marker, spans, listed in segments:
         _segment(text, spans, out, number, marker, listed, by_paragraph)
-    _unique(out)
     _close_parts(out.units)
     return out
 
@@ -113,10 +112,12 @@ def _segments(text: str, lines: list[tuple[int, int]]) -> list[tuple]:
     attachments). A 附件 line opens an attachment once the main text has begun; 附件：1.… lists them."""
     out: list = [[None, None, [], set()]]
     begun, count, listing = False, 0, False
-    for s, e in lines:
+    last_seen = {fold(text[s:e]): i for i, (s, e) in enumerate(lines)}
+    for i, (s, e) in enumerate(lines):
         line = fold(text[s:e])
         m = ATTACHMENT.fullmatch(line)
-        if m and re.match(r"\d{1,2}\s*[.、]", m["rest"]):
+        named_later = bool(m and m["rest"] and last_seen.get(m["rest"].strip(), -1) > i)  # 附件：X … 附件 / X
+        if m and (re.match(r"\d{1,2}\s*[.、]", m["rest"]) or named_later):
             listing = True
             out[-1][3].add((s, e))
         elif listing and re.match(r"\d{1,2}\s*[.、]", line) and line[-1] not in SENTENCE_END and len(line) <= 60:
@@ -174,6 +175,8 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
             continue
         if part and part_level == "part" and measure_level in ("paren", "num_paren") and not PART_RE.match(f):
             part = PART_LEAD.match(f)  # 三、加大金融支持。对…：a part heading that carries its own clause
+        if part and part["num"].isdigit() and part_level == "part" and not _misnumbered(int(part["num"]), part_numbers, folded[i + 1:]):
+            part = None  # 1、受理范围： under 一、 is an item of the part, not a part
         if part:
             n = cn_big(part["num"])
             part_numbers.append(n)
@@ -215,8 +218,18 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
     if measure_level is None and measure_numbers:
         out.warnings.append(f"{where}未找到“第X条”“一、”“（一）”“1.”等条款编号，已按段落切分为{len(measure_numbers)}段")
     _check_numbers(out, where, measure_level, [n for n in measure_numbers if n], part_level, part_numbers)
+    _unique(out, first)
     if number is not None:
         units[first:] = [_prefixed(u, f"附件{number}·") for u in units[first:]]
+
+
+def _misnumbered(n: int, before: list[int], after: list[str]) -> bool:
+    """Whether ``n、`` written in digits is a part whose number was mistyped (一、二、三、4、 五、…): it
+    follows a part numbered in words and comes before the next one in words."""
+    if not before or n != before[-1] + 1:
+        return False
+    nxt = next((m for m in map(PART_RE.match, after) if m and not m["num"].isdigit()), None)
+    return nxt is None or cn_big(nxt["num"]) == n + 1
 
 
 def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
@@ -251,7 +264,7 @@ def _join(root: str | None, section: str) -> str:
 
 
 def _check_numbers(out: Structure, where: str, measure_level, measures: list[int], part_level, parts: list[int]) -> None:
-    restartable = measure_level in ("paren", "num_dot", "num_paren")  # may restart under each part
+    restartable = measure_level in ("paren", "num_dot", "num_paren", "part_lead")  # may restart under each part
     if measures and (_restarts_badly(measures) if restartable else measures != _seq(measures, measures[0])):
         out.warnings.append(f"{where}的条款编号不连续：{_gaps(measures)}，已按原文保留")
     if parts and parts != _seq(parts, 1):
@@ -285,16 +298,17 @@ def _prefixed(u: Unit, prefix: str) -> Unit:
     return u
 
 
-def _unique(out: Structure) -> None:
-    """Every clause label cited once: a clause numbered again under another part takes the part's label."""
+def _unique(out: Structure, first: int) -> None:
+    """Every clause label cited once: a clause numbered again under another part of the same text
+    (units from ``first`` on) takes the part's label."""
     units = out.units
-    labels = [u.label for u in units if u.kind == "measure"]
+    labels = [u.label for u in units[first:] if u.kind == "measure"]
     if len(set(labels)) == len(labels):
         return
-    part_label: dict[str | None, str] = {u.section: u.label for u in units if u.kind == "part"}
+    part_label: dict[str | None, str] = {u.section: u.label for u in units[first:] if u.kind == "part"}
     seen: set[str] = set()
     for i, u in enumerate(units):
-        if u.kind != "measure":
+        if u.kind != "measure" or i < first:
             continue
         head = part_label.get(u.section, "")
         label = u.label if not head or u.label == head else _qualify(head, u.label)
@@ -306,8 +320,8 @@ def _unique(out: Structure) -> None:
 
 
 def _qualify(head: str, label: str) -> str:
-    prefix, _, own = label.rpartition("·")
-    return f"{head}{own}" if head.startswith(prefix) and prefix else f"{head}{label}"
+    """二、 + （一） → 二、（一）; a heading without a number is kept apart by a dot (申报程序·一、)."""
+    return f"{head}{label}" if head[-1] in "、）)章" else f"{head}·{label}"
 
 
 def _close_parts(units: list[Unit]) -> None:
