@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.knowledge.tiers import case_list, level_words
 from assistant.text.amounts import find_mentions
 
 NUM = r"\d[\d,，]*(?:\.\d+)?"
 AMT = rf"{NUM}\s*(?:万|亿)?元"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
-UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨"
+UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
 DASH = r"\s*[—\-－~～至到]\s*"
 CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
@@ -26,15 +27,15 @@ CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以�
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
 YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
-FEN = re.compile(rf"分别(?:给予|奖励|补助|补贴|资助)?\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
 AMT_RANGE = re.compile(rf"(?P<low>{AMT}){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
-PER_UNIT = re.compile(rf"每(?P<full>满)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
-SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS})(?:\s*/\s*(?P<unit2>{UNITS}))?")
+PER_UNIT = re.compile(rf"每(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
 QTY_CAP = re.compile(rf"不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
@@ -115,7 +116,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _tiered(s)
         return (p, "") if p else (None, "none")
-    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single):
         p = finder(s)
         if p is not None:
             return p, ""
@@ -160,12 +161,14 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
-    labels = [x for x in LABELS.finditer(head)]
-    labels = [x for x in labels if len(x[0].split("、")) == len(amounts)]
-    if not labels:
+    if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
+        return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
+    names = case_list(head, len(amounts), s[m.end():])
+    if not names:
         return None
-    names = labels[-1][0].split("、")
-    p = Proposal("tiered", s, {"tiers": [{"label": n, "amount": a} for n, a in zip(names, amounts, strict=True)]})
+    tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
+             for n, a, w in zip(names, amounts, level_words(names), strict=True)]
+    p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= set(amounts)
     return p
 
@@ -187,10 +190,7 @@ def _range(s: str) -> Proposal | None:
 
 
 def _per_unit(s: str) -> Proposal | None:
-    m = PER_UNIT.search(s)
-    if m and re.search(r"最高|不超过|上限", m["gap"]):
-        m = None
-    m = m or SLASH_UNIT.search(s)
+    m = PER_UNIT.search(s) or SLASH_UNIT.search(s)
     if not m or QTY_CAP.search(s):
         return None
     unit = m["unit"] + (m["unit2"] or "")

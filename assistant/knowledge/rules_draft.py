@@ -14,6 +14,7 @@ import yaml
 
 from assistant.errors import RuleError
 from assistant.knowledge.documents import Document
+from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
 from assistant.knowledge.rules import rules_path
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
@@ -120,7 +121,7 @@ def _base_key(base: str | None) -> str | None:
     return None
 
 
-SENTENCE = re.compile(r"[^。；]+[。；]?")
+SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
 
@@ -162,6 +163,7 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
+    from assistant.knowledge.cases import level_tiers, merge_runs, set_award, threshold_tiers
     from assistant.knowledge.provisions import bands, classify, figures
 
     drafts: list[DraftRule] = []
@@ -174,10 +176,10 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         found: list = []
         banded = bands(unit.text)
         for m in SENTENCE.finditer(unit.text):
-            sent = m.group(0).strip().rstrip("。；")
+            sent = m.group(0).strip().rstrip("。；;")
             if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
-                if banded[0] not in found:
-                    found.append(banded[0])
+                if banded[0] not in [f[0] for f in found]:
+                    found.append((banded[0], banded[1], banded[2]))
                 seen = figures(sent)
                 left += [Unexpressed(unit.label, f, sent, "condition" if c else "none") for f, c in seen
                          if f not in banded[0].used and not c]
@@ -186,14 +188,17 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if not seen:
                 continue
             p, why = classify(sent)
+            if p is not None and set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
+                p = threshold_tiers(sent) or level_tiers(sent) or p
             used = p.used if p else set()
             if p:
-                found.append(p)
+                found.append((p, m.start(), m.end()))
             for f, cond in seen:
                 if f in used:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
+        found = [f[0] for f in merge_runs(found, unit.text)]
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             label = name
@@ -225,6 +230,32 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
         aliases = propose_aliases(name, body)
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
+    return out
+
+
+TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息")
+TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
+                        r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
+                        r"按(?:照)?[^，。；]{0,40}(?:规定|办法|标准|通知)[^，。；]{0,12}(?:给予|予以|享受)")
+
+
+def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
+    """Support the text gives without a figure (一事一议, 另行制定, 给予一定资助, 按…规定给予支持): one
+    topic per sentence, with its quote, so a question about it is answered from the text."""
+    from assistant.knowledge.provisions import figures
+
+    out = []
+    for unit in doc.units:
+        if unit.kind != "measure":
+            continue
+        for m in SENTENCE.finditer(unit.text):
+            sent = m.group(0).strip().rstrip("。；;")
+            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent):
+                continue
+            name = re.split(r"[，,]", LEAD_NUMBER_RE.sub("", sent))[0][:30]
+            aliases = propose_aliases(name, sent)
+            out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
+                        "examples": propose_examples(name, aliases, None)})
     return out
 
 

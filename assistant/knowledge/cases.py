@@ -1,0 +1,99 @@
+"""One award for each case, written as a run of sentences or clauses of one clause: a rule with tiers.
+
+对国家级…的机构，每个机构资助200万元；新获得省级…的，每个机构资助100万元 → tiered by level;
+被评为五星级的给予10万元，四星级的给予5万元… → tiered by level within one sentence;
+实缴注册资本500万(含)至5000万元的，奖励300万元；…20亿元(含)以上，奖励2000万元 → awards by thresholds of
+the amount (tiered_threshold), each band's lower bound a threshold. The tiers are only what the words
+say: each case must name a level (or a band) of its own, and every amount stays verbatim in the quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.knowledge.provisions import AMT, Proposal
+
+LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
+         r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
+AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
+PAIR = re.compile(rf"(?P<level>{LEVEL})(?P<gap>[^。；;]{{0,40}}?)(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
+MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:元)?"
+BAND_PAIR = re.compile(rf"(?P<low>{MONEY_Q})\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))"
+                       rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
+
+
+def _n(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def level_tiers(text: str) -> Proposal | None:
+    """Levels each followed by their own award, two or more, every level different."""
+    pairs = []
+    for m in PAIR.finditer(text):
+        if re.search(AMT, m["gap"]) or re.search(LEVEL, m["gap"]):
+            continue  # another figure or another level in between: not this level's award
+        pairs.append((m["level"], _n(m["amt"])))
+    labels = [p[0] for p in pairs]
+    if len(pairs) < 2 or len(set(labels)) != len(labels):
+        return None
+    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, a in pairs]})
+    p.used |= {a for _, a in pairs}
+    return p
+
+
+def threshold_tiers(text: str) -> Proposal | None:
+    """Bands of an amount (500万(含)至5000万元的 / 20亿元(含)以上) each followed by their award: the
+    highest band reached decides (tiered_threshold), its lower bound as written being the threshold."""
+    from assistant.text.amounts import parse_amount
+
+    found = list(BAND_PAIR.finditer(text))
+    if len(found) < 2 or "美元" in text:
+        return None  # a foreign amount is never converted
+    lows = [_n(m["low"]) for m in found]
+    try:
+        values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
+    except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
+        return None
+    inclusive = re.search(r"[（(]含[）)]|以上|达到", text)
+    word = next((w for w in ("以上", "达到") if w in text), None)
+    if values != sorted(values) or len(set(values)) != len(values) or not inclusive or not word:
+        return None
+    tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
+    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers})
+    p.used |= set(lows) | {t["amount"] for t in tiers}
+    return p
+
+
+def set_award(p: Proposal) -> bool:
+    """A proposal that states one set amount (给予企业20万元奖励), not a maximum or a rate."""
+    if p.kind == "fixed":
+        return True
+    if p.kind != "cap_only":
+        return False
+    at = p.quote.find(p.fields.get("cap", ""))
+    return at >= 0 and not re.search("最高|不超过|上限|以内", p.quote[max(0, at - 8):at])
+
+
+def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
+    out: list[tuple[Proposal, int, int]] = []
+    i = 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0]):
+            j += 1
+        merged = None
+        while j > i and merged is None:  # the longest run from here that names one case per award
+            start, end = found[i][1], found[j][2]
+            span = text[start:end].strip().rstrip("。；;")
+            merged = threshold_tiers(span) or level_tiers(span)
+            if merged and len(merged.fields["tiers"]) != j - i + 1:
+                merged = None
+            j -= 0 if merged else 1
+        if merged:
+            out.append((merged, found[i][1], found[j][2]))
+            i = j + 1
+        else:
+            out.append(found[i])
+            i += 1
+    return out
