@@ -17,8 +17,9 @@ LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星�
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
 PAIR = re.compile(rf"(?P<level>{LEVEL})(?P<gap>[^。；;]{{0,40}}?)(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
-MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:元)?"
-BAND_PAIR = re.compile(rf"(?P<low>{MONEY_Q})\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))"
+MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元)?"
+BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
+                       rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
                        rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
 
 
@@ -46,16 +47,23 @@ def threshold_tiers(text: str) -> Proposal | None:
     highest band reached decides (tiered_threshold), its lower bound as written being the threshold."""
     from assistant.text.amounts import parse_amount
 
-    found = list(BAND_PAIR.finditer(text))
-    if len(found) < 2 or "美元" in text:
-        return None  # a foreign amount is never converted
+    found = [m for m in BAND_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or "至" in m[0] or "到" in m[0]]
+    if len(found) < 2:
+        return None
+    foreign = ["美元" in m["low"] for m in found]
+    if any(foreign) and not all(foreign):
+        return None  # bands of two different amounts
+    if all(foreign):  # a foreign amount is never converted: no kind expresses it
+        p = Proposal("unexpressible", text, {"tiers": [{"amount": _n(m["amt"])} for m in found]})
+        p.used |= {_n(m["amt"]) for m in found}
+        return p
     lows = [_n(m["low"]) for m in found]
     try:
         values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
     except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
         return None
     inclusive = re.search(r"[（(]含[）)]|以上|达到", text)
-    word = next((w for w in ("以上", "达到") if w in text), None)
+    word = next((w for w in ("以上", "达到", "（含）", "(含)") if w in text), None)
     if values != sorted(values) or len(set(values)) != len(values) or not inclusive or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]

@@ -72,8 +72,11 @@ def _cn_year(s: str) -> int | None:
     return table.get(s)
 
 
+CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})")
+
+
 def _cap(s: str, p: Proposal) -> None:
-    m = CAP.search(s)
+    m = CAP.search(s) or CAP_NOT_OVER.search(s)
     if m:
         p.fields["cap"] = _n(m["cap"])
         p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
@@ -219,10 +222,37 @@ def _min_rate(s: str) -> Proposal | None:
     return p
 
 
+RATE_ANY = re.compile(rf"(?P<rate>{RATE})")
+RATE_CONDITION = re.compile(r"(?:增长|增幅|增加|提高|下降|占比?|比重|达到|超过|高于|低于|不低于|不少于)[^，。；%\d]{0,4}$")
+BASE_LEAD = re.compile(r"(?:按(?:照)?其?|给予其?)(?P<base>[^，。；%\d按给]{2,16}?)(?:的|给予)?(?:最高)?\s*$")
+
+
+def _any_rate(s: str):
+    """A percentage the sentence pays (给予70%的资金配套, 按地方经济贡献额80%奖励), not one it asks
+    for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
+    for m in RATE_ANY.finditer(s):
+        before, after = s[max(0, m.start() - 10):m.start()], s[m.end():m.end() + 4]
+        if RATE_CONDITION.search(before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
+            continue
+        lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
+        return m, (lead["base"] if lead else "")
+    return None
+
+
 def _rated(s: str) -> Proposal | None:
     m = RATE_MAX.search(s) or RATE_OF.search(s)
     if not m:
-        return None
+        found = _any_rate(s)
+        if not found:
+            return None
+        m, lead = found
+        base = lead.strip("按照对的 ") or None
+        p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+        p.used.add(_n(m["rate"]))
+        _cap(s, p)
+        if "cap" in p.fields:
+            p.kind = "subsidy"
+        return p
     base = m["base"].strip("按照对的 ") or None
     if base is None and (b := BASE_BEFORE.search(s)):
         base = b["base"]

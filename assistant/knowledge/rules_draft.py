@@ -134,7 +134,7 @@ class Unexpressed:
     reason: str
 
     def line(self) -> str:
-        return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{self.sentence[:50]}”）"
+        return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{' '.join(self.sentence.split())[:50]}”）"
 
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
@@ -188,8 +188,11 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if not seen:
                 continue
             p, why = classify(sent)
-            if p is not None and set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
+            if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or p
+                if p is not None and p.kind == "unexpressible":
+                    left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
+                    continue
             used = p.used if p else set()
             if p:
                 found.append((p, m.start(), m.end()))
@@ -199,6 +202,9 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
         found = [f[0] for f in merge_runs(found, unit.text)]
+        left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
+                 for t in p.fields["tiers"]]
+        found = [p for p in found if p.kind != "unexpressible"]
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             label = name
