@@ -31,12 +31,12 @@ FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|�
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
-AMT_RANGE = re.compile(rf"(?P<low>{AMT}){DASH}(?P<high>{AMT})")
+AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
 PER_UNIT = re.compile(rf"每(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
-QTY_CAP = re.compile(rf"不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
+QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
@@ -271,12 +271,35 @@ def _single(s: str) -> Proposal | None:
         p.used.add(_n(m["cap"]))
         return p
     m = FIXED.search(s)
-    if m:
-        amount = _n(m["amount"] or m["amount2"])
+    if m and NOT_SET.search(s[max(0, m.start("amount" if m["amount"] else "amount2") - 8):m.start("amount" if m["amount"] else "amount2")]):
+        return None  # 给予不低于100万元的奖励: a floor, not a set award
+    amount = _n(m["amount"] or m["amount2"]) if m else _award_amount(s)
+    if amount:
         p = Proposal("cap_only", s, {"cap": amount, "cap_per": "单个企业"})  # a set award: no 最高 in the quote
         p.used.add(amount)
         return p
     return None
+
+
+AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
+AWARD_NOUN = re.compile(r"^(?:的)?[^，。；\d]{0,8}?(?:奖励|补助|资助|补贴|扶持|支持|资金)")
+NOT_SET = re.compile(r"最高|不超过|不低于|上限|以内|至少|不少于")
+
+
+def _award_amount(s: str) -> str | None:
+    """The one amount the sentence awards as it stands (给予1000万元的资金奖励, 一次性给予基础设施建设扶持
+    资金100万元, 每年给予30万元维权援助服务费用资助): an award verb just before it or an award noun just
+    after it, no 最高/不超过/不低于 around it, and not a condition (达到…以上的)."""
+    found = []
+    for m in re.finditer(AMT, s):
+        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
+        if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
+            continue
+        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS}|家|个)[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
+            continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
+        if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
+            found.append(_n(m[0]))
+    return found[0] if len(found) == 1 else None
 
 
 def _threshold(s: str) -> Proposal | None:
