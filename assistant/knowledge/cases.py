@@ -72,6 +72,14 @@ def threshold_tiers(text: str) -> Proposal | None:
     return p
 
 
+def _enumerator(sentence: str) -> str | None:
+    """The style of the item number a sentence starts with: （一）, (1), 1、 … or None."""
+    m = re.match(r"^\s*(?:([（(])([一二三四五六七八九十]+|\d+)[）)]|(\d+)\s*[、.．])", sentence)
+    if not m:
+        return None
+    return ("paren-cn" if not m[2].isdigit() else "paren-digit") if m[1] else "digit"
+
+
 def set_award(p: Proposal) -> bool:
     """A proposal that states one set amount (给予企业20万元奖励), not a maximum or a rate."""
     if p.kind == "fixed":
@@ -85,11 +93,13 @@ def set_award(p: Proposal) -> bool:
 def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
     """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
     out: list[tuple[Proposal, int, int]] = []
+    styles = [_enumerator(text[s:e]) for _, s, e in found]
     i = 0
     while i < len(found):
         j = i
-        while j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0]):
-            j += 1
+        while (j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0])
+               and (styles[j + 1] is None or all(x == styles[j + 1] for x in styles[i:j + 1]))):
+            j += 1  # a new item (（二）) ends the run unless every sentence of it is such an item
         merged = None
         while j > i and merged is None:  # the longest run from here that names one case per award
             start, end = found[i][1], found[j][2]

@@ -295,7 +295,7 @@ def _award_amount(s: str) -> str | None:
         before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
         if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
             continue
-        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS}|家|个)[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
+        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS})[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
             continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
         if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
             found.append(_n(m[0]))
