@@ -36,7 +36,7 @@ RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
 PER_UNIT = re.compile(rf"每(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
-QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
+QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
@@ -72,7 +72,8 @@ def _cn_year(s: str) -> int | None:
     return table.get(s)
 
 
-CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})")
+CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
+                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
 
 
 def _cap(s: str, p: Proposal) -> None:
@@ -194,8 +195,8 @@ def _range(s: str) -> Proposal | None:
 
 def _per_unit(s: str) -> Proposal | None:
     m = PER_UNIT.search(s) or SLASH_UNIT.search(s)
-    if not m or QTY_CAP.search(s):
-        return None
+    if not m or any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
+        return None  # 补贴面积不超过200平方米: a cap on the quantity itself, which no kind expresses
     unit = m["unit"] + (m["unit2"] or "")
     words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
@@ -212,6 +213,8 @@ def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
     if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)", s[m.end():]):
         return None  # 研发投入占比不低于5%的企业: a condition, not a rate of support
+    if not re.search(r"(?:按(?:照)?其?|给予|予以)\s*$", s[max(0, m.start() - 6):m.start()]):
+        return None  # 提供/留取不低于…: what someone else must pay or keep, not the support's rate
     base = m["base"].strip("的 ") or None
     if base is None:
         b = BASE_OF.search(s)
