@@ -242,7 +242,11 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
 TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息")
 TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
                         r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                        r"按(?:照)?[^，。；]{0,40}(?:规定|办法|标准|通知)[^，。；]{0,12}(?:给予|予以|享受)")
+                        r"按(?:照)?[^，。；]{0,40}(?:规定|办法|标准|通知)[^，。；]{0,12}(?:给予|予以|享受)|"
+                        r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$|予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
+TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级")  # a list's lead-in,
+# figures given elsewhere, or a rule about other support (不重复享受)
+TOPIC_OWN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)")
 
 
 def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
@@ -251,13 +255,17 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     from assistant.knowledge.provisions import figures
 
     out = []
+    with_rules = {d.clause for d in drafts}
     for unit in doc.units:
         if unit.kind != "measure":
             continue
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
-            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent):
+            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
                 continue
+            if unit.label in with_rules and not TOPIC_OWN.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
+                    and figures(unit.text[m.end():m.end() + 80]):
+                continue  # the figures follow: this sentence leads into them
             name = re.split(r"[，,]", LEAD_NUMBER_RE.sub("", sent))[0][:30]
             aliases = propose_aliases(name, sent)
             out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
