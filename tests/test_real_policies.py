@@ -67,3 +67,56 @@ def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_pa
     drafts, _ = analyse(load_document(tmp_path / f"{stem}.txt"))
     tiered = [d for d in drafts if d.kind == "tiered"]
     assert len(tiered) == 1 and [(t["label"], t["amount"]) for t in tiered[0].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("对在上海证券交易所、深圳证券交易所主板上市的企业，给予企业300万元奖励", ["主板上市"]),
+    ("对新发展的100—500亩（含500亩）的中药材种植基地，一次性奖励企业200元/亩", ["中药材种植基地"]),
+    ("对新评定为国家5A级、4A级旅游景区的，分别给予100万元、50万元奖励", ["旅游景区"]),
+    ("对新认定为中华老字号的企业，给予企业20万元奖励", ["中华老字号"]),
+    ("对新认定的国家级、省级、市级科技企业孵化器，分别给予100万元、50万元、20万元奖励", ["科技企业孵化器"]),
+])
+def test_a_rule_is_named_by_its_own_subject_not_a_fragment(sentence, names):
+    from assistant.knowledge.aliases import propose
+
+    got = propose(None, sentence)
+    assert all(n in got for n in names), got
+    assert not any(ch in a for a in got for ch in "，、0123456789（") and not any(a.startswith("对") for a in got)
+
+
+COUNTY = """某县促进产业发展若干措施
+一、支持企业上市。对在上海证券交易所、深圳证券交易所主板上市的企业，给予企业300万元奖励。
+二、支持研发平台。对初次认定为国家、省级企业技术中心的企业，分别给予企业100万元、30万元奖励。
+三、支持中药材种植。对新发展的100—500亩（含500亩）的中药材种植基地，一次性奖励企业200元/亩；对新发展的500亩以上的中药材种植基地，一次性奖励企业300元/亩。
+四、支持企业做大。对年销售收入超过5000万元的企业，给予企业20万元奖励。
+五、重大项目一事一议。
+"""
+
+
+def test_real_award_wording_is_drafted_as_one_rule_each(tmp_path: Path):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from assistant.knowledge.base import Knowledge
+    from assistant.knowledge.calculator import compute
+    from assistant.knowledge.types import Inputs
+
+    (tmp_path / "county.txt").write_text(COUNTY, encoding="utf-8")
+    path, drafts = draft_rule_file(load_document(tmp_path / "county.txt"))
+    by_clause = {d.clause: d for d in drafts}
+    assert len(drafts) == 4
+    assert by_clause["一、"].kind == "cap_only" and by_clause["一、"].cap == "300万元"
+    assert [(t["label"], t["amount"], t.get("words")) for t in by_clause["二、"].tiers] == [
+        ("国家", "100万元", ["国家级"]), ("省级", "30万元", None)]
+    band = by_clause["三、"]
+    assert band.kind == "banded" and band.unit == "亩" and [b["amount"] for b in band.bands] == ["200元", "300元"]
+    assert by_clause["四、"].cap == "20万元" and "5000万元" not in by_clause["四、"].figures()  # a condition, not an award
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert {"亩", "国家级", "省级", "中药材种植基地", "主板上市"} <= set(data["terms"])
+    assert any(t["clause"] == "五、" for t in data["topics"])
+    kb = Knowledge.load(tmp_path)
+    rules = {r.clause: replace(r, reviewed=True) for r in kb.rules}
+    assert compute(rules["一、"], Inputs()).trace.endswith("可获300万元")  # a set amount, never 最高
+    assert compute(rules["二、"], Inputs(level="国家级")).amount_yuan == 1000000
+    calc = compute(rules["三、"], Inputs(quantity=Decimal(800)))
+    assert calc.amount_yuan == 240000 and "500亩（不含）以上" in calc.trace

@@ -45,8 +45,8 @@ BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给
 BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
 FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<amount>{AMT})(?:的)?{AWARD}|{AWARD}(?P<amount2>{AMT})")
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
-BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?的?，"
-                  rf"每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})")
+BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
+                  rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 
 
 @dataclass
@@ -91,7 +91,7 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
         return None
     rows, prev_high_inclusive = [], None
     for m in found:
-        row: dict = {"amount": _n(m["amt"])}
+        row: dict = {"amount": _n(m["amt"] or m["amt2"])}
         if m["low"]:
             row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
             row["low_inclusive"] = prev_high_inclusive is not True if rows else True
@@ -120,7 +120,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _tiered(s)
         return (p, "") if p else (None, "none")
-    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single):
+    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None:
             return p, ""
@@ -307,8 +307,8 @@ def _award_amount(s: str) -> str | None:
 
 def _threshold(s: str) -> Proposal | None:
     m = THRESHOLD.search(s)
-    if not m or not any(w in s for w in ("纳入", "入库", "储备库")):
-        return None
+    if not m or not re.search(r"纳入[^，。；]{0,16}库|入库", s[m.end():]):
+        return None  # the amount is what admits a project to a library (纳入…储备库), not a description
     p = Proposal("threshold", s, {"base": m["base"] or "项目总投资", "threshold": _n(m["amount"]), "boundary": m["word"]})
     p.used.add(_n(m["amount"]))
     return p

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
+from assistant.knowledge.aliases import heading_of, propose, subjects
 from assistant.knowledge.documents import Document
 from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
 from assistant.knowledge.rules import rules_path
@@ -66,29 +67,12 @@ class DraftRule:
         return {**d, "reviewed": False}
 
 
-LEAD = re.compile(r"^(大力|积极|进一步|全面)?(支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导)")
-OBJECT = re.compile(r"对(?:新建|新认定|建设|采购|购买|投资|认定|获得)?的?(?P<obj>[^，。；、]{4,24}?)(?:的(?:企业|项目|单位|平台)?|，)")
-VERBS = ("建设", "新建", "搭建", "开展", "采购")
-
-
-def propose_aliases(heading: str, sentence: str) -> list[str]:
-    """Names a question may use for a provision: its heading without the leading verb, and the
-    object the sentence supports. Proposals only: a reviewer keeps, edits or drops them."""
-    out = []
-    core = LEAD.sub("", heading).strip("。，；的 ")
-    if len(core) >= 4:
-        out.append(core)
-        for suffix in ("建设", "发展", "应用", "推广"):
-            if core.endswith(suffix) and len(core) - len(suffix) >= 4:
-                out.append(core[: -len(suffix)])
-    m = OBJECT.search(sentence)
-    if m:
-        obj = m["obj"]
-        for verb in VERBS:
-            obj = obj.removeprefix(verb)
-        if len(obj) >= 4:
-            out.append(obj)
-    return list(dict.fromkeys(out))
+def _name(heading: str | None, subject: str | None, body: str) -> str:
+    """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
+    if heading and subject and subject != heading:
+        return f"{heading}：{subject}"
+    first = re.split(r"[。，；,;\n]", LEAD_NUMBER_RE.sub("", body).strip())[0]
+    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
 
 
 def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
@@ -172,7 +156,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         if unit.kind != "measure":
             continue
         body = unit.body.strip()
-        name = re.split(r"[。，；]", body)[0][:30]
+        heading = heading_of(body)
         found: list = []
         banded = bands(unit.text)
         for m in SENTENCE.finditer(unit.text):
@@ -207,13 +191,12 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         found = [p for p in found if p.kind != "unexpressible"]
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
-            label = name
-            if len(found) > 1:
-                obj = OBJECT.search(p.quote)
-                label = f"{name}：{obj['obj']}" if obj else name
-            drafts.append(_draft(p, rid, unit.label, label))
+            subject = next(iter(subjects(p.quote)), None)
+            label = _name(heading, subject if len(found) > 1 or not heading else None, body)
+            d = _draft(p, rid, unit.label, label)
+            d.aliases = propose(heading, p.quote) or [label][: len(label) <= 12]
+            drafts.append(d)
     for d in drafts:
-        d.aliases = propose_aliases(d.name.split("：")[0], d.quote)
         d.base_terms = [d.base] if d.base else []
         d.examples = propose_examples(d.name, d.aliases, d.base)
     return drafts, left
@@ -232,8 +215,9 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
         if unit.kind != "measure" or unit.label in with_rules:
             continue
         body = unit.body.strip()
-        name = re.split(r"[。，；]", body)[0][:30]
-        aliases = propose_aliases(name, body)
+        heading = heading_of(body)
+        name = _name(heading, None, body)
+        aliases = propose(heading, body) or [name][: len(name) <= 12]
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
     return out
@@ -266,8 +250,9 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             if unit.label in with_rules and not TOPIC_OWN.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
                     and figures(unit.text[m.end():m.end() + 80]):
                 continue  # the figures follow: this sentence leads into them
-            name = re.split(r"[，,]", LEAD_NUMBER_RE.sub("", sent))[0][:30]
-            aliases = propose_aliases(name, sent)
+            heading = heading_of(unit.body)
+            name = _name(heading, next(iter(subjects(sent)), None), sent)
+            aliases = propose(heading, sent) or [name][: len(name) <= 12]
             out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
                         "examples": propose_examples(name, aliases, None)})
     return out
@@ -323,7 +308,10 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
     if left:
         header += f"#\n# 原文中另有 {len(left)} 个数额未起草为规则（请核对，必要时手工补写）：\n"
         header += "".join(f"#   - {u.line()}\n" for u in left)
-    terms = sorted({a for d in drafts for a in d.aliases})
+    # The document's own words: each rule's names, its unit (亩, 平方米) and its level words (省级, 4A级),
+    # so a question using them is read as about this document.
+    terms = sorted({a for d in drafts for a in d.aliases} | {w for d in drafts for w in d.unit_words}
+                   | {w for d in drafts for t in d.tiers for w in [t.get("label"), *t.get("words", [])] if w})
     body = yaml.safe_dump({"doc_id": doc.doc_id, "reviewed": False, "terms": terms, "conditions": conditions,
                            "topics": find_topics(doc, drafts), "rules": [d.to_yaml_dict() for d in drafts]},
                           allow_unicode=True, sort_keys=False)
