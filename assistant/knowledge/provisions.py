@@ -120,11 +120,19 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _tiered(s)
         return (p, "") if p else (None, "none")
+    if NO_KIND.search(s):
+        return None, "none"
     for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None:
-            return p, ""
+            return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
+
+
+# Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
+# amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
+# and how money is paid out (预拨总额不超过资助金额的80%).
+NO_KIND = re.compile(r"的部分按|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨")
 
 
 def _schedule(s: str) -> Proposal | None:
@@ -195,8 +203,10 @@ def _range(s: str) -> Proposal | None:
 
 def _per_unit(s: str) -> Proposal | None:
     m = PER_UNIT.search(s) or SLASH_UNIT.search(s)
-    if not m or any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
-        return None  # 补贴面积不超过200平方米: a cap on the quantity itself, which no kind expresses
+    if not m:
+        return None
+    if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
+        return Proposal("unexpressible", s)  # 补贴面积不超过200平方米: a cap on the quantity itself
     unit = m["unit"] + (m["unit2"] or "")
     words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
@@ -235,7 +245,7 @@ def _any_rate(s: str):
     for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
     for m in RATE_ANY.finditer(s):
         before, after = s[max(0, m.start() - 10):m.start()], s[m.end():m.end() + 4]
-        if RATE_CONDITION.search(before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
+        if RATE_CONDITION.search(before) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
             continue
         lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
         return m, (lead["base"] if lead else "")
