@@ -120,3 +120,34 @@ def test_real_award_wording_is_drafted_as_one_rule_each(tmp_path: Path):
     assert compute(rules["二、"], Inputs(level="国家级")).amount_yuan == 1000000
     calc = compute(rules["三、"], Inputs(quantity=Decimal(800)))
     assert calc.amount_yuan == 240000 and "500亩（不含）以上" in calc.trace
+
+
+@pytest.fixture(scope="module")
+def county_bot(tmp_path_factory):
+    from assistant.knowledge.base import Knowledge
+    from assistant.service import Assistant
+
+    from .conftest import CORPUS
+
+    tmp = tmp_path_factory.mktemp("county")
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    src = tmp / "county-2025.txt"
+    src.write_text(COUNTY, encoding="utf-8")
+    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx", today="2025-06-01")
+    add_document(settings, src)
+    path, _ = draft_rule_file(Knowledge.load(corpus).docs["county-2025"])
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    return Assistant(settings)  # rules accepted as drafted, aliases included
+
+
+@pytest.mark.parametrize("question, rule, amount", [
+    ("我们新发展中药材种植基地800亩，能拿多少奖励？", "county-2025.r3", "240000"),
+    ("中药材种植基地300亩奖励多少", "county-2025.r3", "60000"),
+    ("初次认定为省级企业技术中心奖励多少？", "county-2025.r2", "300000"),
+    ("我们在主板上市了，有什么奖励？", "county-2025.r1", "3000000"),
+])
+def test_questions_reach_drafted_rules_by_their_own_words(county_bot, question, rule, amount):
+    answer = county_bot.ask(question).to_dict()
+    assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [(rule, amount)]
+    assert "最高" not in answer["answer"].split("\n")[0]
