@@ -226,3 +226,22 @@ def test_digit_items_under_a_part_are_not_parts_and_a_named_attachment_list_open
     first = next(u for u in found.units if u.label == "一、（一）")
     assert "每件资助12000元" in first.text
     assert not [w for w in found.warnings if "不连续" in w]
+
+
+def test_a_copied_web_page_keeps_its_title_apart_from_page_lines_and_names_its_place(tmp_path: Path):
+    text = """关于受理2017年东莞市第二批专利申请资助项目申报的通知
+发布时间：2017-09-25 03:08:15
+分享到
+松山湖知识产权局、各镇街科技办，有关单位及个人：
+现将有关事项通知如下：
+一、国内发明专利获得授权后每件资助12000元。
+二、本通知由东莞市知识产权局负责解释。
+"""
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load_document(path)
+    assert doc.meta.title == "关于受理2017年东莞市第二批专利申请资助项目申报的通知"
+    assert doc.meta.region == "东莞市"
+    untitled = tmp_path / "untitled.txt"
+    untitled.write_text("第一条 为促进大连市跨境电子商务发展，制定本规定。\n第二条 对在大连市注册的企业，给予10万元奖励。\n", encoding="utf-8")
+    assert load_document(untitled).meta.region == "大连市"  # named twice by the clauses

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +155,9 @@ def load_meta(path: Path, doc_id: str) -> DocMeta:
 
 
 FULL_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+PLACE = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有关我本全各该])[\u4e00-\u9fa5]){2,3}?"
+                   r"(?:(?<![上城超门])市|省|自治区))")
+PLACE2 = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有关我本全各该为进获得级、])[\u4e00-\u9fa5]){2}(?:(?<![上城超门])市|省))")
 
 
 def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
@@ -172,8 +176,12 @@ def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
         values["doc_number"] = found["doc_number"]
     # The validity sentence may be its own paragraph or the last article (第五条 本办法自…起施行).
     if not values["region"]:
-        place = re.search(r"([\u4e00-\u9fa5]{2,3}?(?:市|省|自治区))", found.get("issuers", "") + found.get("title", ""))
+        place = PLACE.search(found.get("issuers", "") + found.get("title", ""))
         values["region"] = place.group(1) if place and not place.group(1).startswith("本") else ""
+    if not values["region"]:  # a text copied without its title: the place its clauses name most, twice at least
+        named = Counter(m.group(1) for u in units if u.kind in ("measure", "preamble", "scope") for m in PLACE2.finditer(u.text))
+        top = named.most_common(1)
+        values["region"] = top[0][0] if top and top[0][1] >= 2 else ""
     validity = found.get("validity") or next((u.text for u in reversed(units) if VALIDITY_RE.search(u.text)), "")
     start = re.search(rf"自{FULL_DATE}起(施行|实施)", validity)
     end = re.search(rf"有效期至{FULL_DATE}", validity)

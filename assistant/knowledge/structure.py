@@ -32,7 +32,8 @@ from assistant.knowledge.numbering import (  # noqa: F401  (cn_number, cn_to_int
 SCOPE_RE = re.compile(r"支持的对象|适用范围|适用于|本措施所指|本办法所称")
 VALIDITY_RE = re.compile(r"(自.{0,8}之?日起(施行|实施))|有效期(?!内)|年内有效|有效至")
 # A web page's own lines kept with a copied text (来源：…发布日期：…): not part of the title.
-PAGE_META = re.compile(r"来源[:：]|发布日期|发布时间|浏览次数|字号[:：]|浏览字号|【打印】|【关闭】")
+PAGE_META = re.compile(r"来源[:：]|发布日期|发布时间|发表时间|浏览次数|字号[:：]|浏览字号|【打印】|【关闭】|^分享到$|^[-—\s]+$|"
+                       r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")
 ISSUER_RE = re.compile(r"(局|委员会|委|厅|部|政府|办公室|办公厅|中心)$")
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 SIGNATURE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|(\S+(局|委员会|委|厅|部|政府|办公室))(\s+\S+(局|委员会|委|厅|部|政府|办公室))*")
@@ -234,7 +235,8 @@ def _misnumbered(n: int, before: list[int], after: list[str]) -> bool:
 
 def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
     """Title, issuing bodies and 文号 from the lines before the body."""
-    title_lines = []
+    title_lines: list[tuple[int, int]] = []
+    closed = False  # the title is one run of lines: what follows another kind of line is not title
     for s, e in spans:
         line = text[s:e]
         if ATTACHMENT.fullmatch(fold(line)) and len(line) <= 6:
@@ -245,8 +247,12 @@ def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
             units.append(Unit("doc_number", "文号", None, s, e, line))
         elif all(ISSUER_RE.search(w) for w in line.split()) and not title_lines:
             units.append(Unit("issuers", "发文机关", None, s, e, line))
+        elif closed or line[-1] in "：:":  # 各区人民政府…：, 现将有关事项通知如下：
+            units.append(Unit("preamble", "前言", None, s, e, line))
         else:
             title_lines.append((s, e))
+            continue
+        closed = bool(title_lines)
     if title_lines:
         s, e = title_lines[0][0], title_lines[-1][1]
         units.append(Unit("title", "标题", None, s, e, text[s:e]))
