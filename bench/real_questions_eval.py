@@ -9,8 +9,8 @@ nothing. Every question is *on the right document* when the answer cites that do
 
     python bench/real_questions_eval.py [QUESTIONS.yaml] [--texts DIR] [--embedding hash|e5] [--details]
 
-The questions are written by someone who did not see the code (tests/fixtures/real_policies holds
-the texts; the questions file is given on the command line).
+The questions (tests/fixtures/real_policies/questions_dev.yaml by default) were written by someone who
+did not see the code, with the amount each expects.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def score(bot, questions: list[dict]) -> tuple[list[dict], dict]:
 
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
-    qfile = Path(args[0]) if args else Path("/work/realpolicies/questions_dev.yaml")
+    qfile = Path(args[0]) if args else TEXTS / "questions_dev.yaml"
     texts = Path(argv[argv.index("--texts") + 1]) if "--texts" in argv else TEXTS
     embedding = argv[argv.index("--embedding") + 1] if "--embedding" in argv else "hash"
     questions = yaml.safe_load(qfile.read_text(encoding="utf-8"))
