@@ -201,8 +201,25 @@ def _range(s: str) -> Proposal | None:
     return None
 
 
-def _per_unit(s: str) -> Proposal | None:
-    m = PER_UNIT.search(s) or SLASH_UNIT.search(s)
+def per_units(s: str) -> list[Proposal]:
+    """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
+    words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
+    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
+    found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
+    if len(found) < 2:
+        return []
+    out = []
+    for m in found:
+        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(") + 1
+        p = _per_unit(s[start:m.end()].strip("）) "), m=None)
+        if p is None or p.kind != "per_unit":
+            return []
+        out.append(p)
+    return out
+
+
+def _per_unit(s: str, m=None) -> Proposal | None:
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s)
     if not m:
         return None
     if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):

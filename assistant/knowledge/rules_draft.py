@@ -148,7 +148,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
     from assistant.knowledge.cases import level_tiers, merge_runs, set_award, threshold_tiers
-    from assistant.knowledge.provisions import bands, classify, figures
+    from assistant.knowledge.provisions import bands, classify, figures, per_units
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
@@ -177,9 +177,10 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
-            used = p.used if p else set()
-            if p:
-                found.append((p, m.start(), m.end()))
+            several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+            for q in several or ([p] if p else []):
+                found.append((q, m.start(), m.end()))
+            used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
             for f, cond in seen:
                 if f in used:
                     continue
