@@ -224,14 +224,15 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     return out
 
 
-TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息")
+TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免")
 TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
                         r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                        r"按(?:照)?[^，。；]{0,40}(?:规定|办法|标准|通知)[^，。；]{0,12}(?:给予|予以|享受)|"
+                        r"(?:按(?:照)?|参照)[^，。；]{0,40}(?:规定|办法|标准|通知|目录)[^，。；]{0,20}(?:给予|予以|享受)|"
+                        r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
                         r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$|予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
-TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级")  # a list's lead-in,
+TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|资格")  # a list's lead-in,
 # figures given elsewhere, or a rule about other support (不重复享受)
-TOPIC_OWN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)")
+TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
 
 
 def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
@@ -248,7 +249,7 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             sent = m.group(0).strip().rstrip("。；;")
             if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
                 continue
-            if unit.label in with_rules and not TOPIC_OWN.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
+            if unit.label in with_rules and not TOPIC_OPEN.search(TOPIC_WEAK.sub("", sent)) and m.end() < len(unit.text.rstrip()) - 1 \
                     and figures(unit.text[m.end():m.end() + 80]):
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)
