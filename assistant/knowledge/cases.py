@@ -16,7 +16,6 @@ from assistant.knowledge.provisions import AMT, Proposal
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
-PAIR = re.compile(rf"(?P<level>{LEVEL})(?P<gap>[^。；;]{{0,40}}?)(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
 MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元)?"
 BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
                        rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
@@ -28,12 +27,19 @@ def _n(text: str) -> str:
 
 
 def level_tiers(text: str) -> Proposal | None:
-    """Levels each followed by their own award, two or more, every level different."""
-    pairs = []
-    for m in PAIR.finditer(text):
-        if re.search(AMT, m["gap"]) or re.search(LEVEL, m["gap"]):
-            continue  # another figure or another level in between: not this level's award
-        pairs.append((m["level"], _n(m["amt"])))
+    """Levels each followed by their own award, two or more, every level different: each award amount
+    goes with the nearest level before it (and after the previous award)."""
+    levels = list(re.finditer(LEVEL, text))
+    pairs, after = [], 0
+    for m in re.finditer(rf"(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})", text):
+        before = [x for x in levels if after <= x.start() and x.end() <= m.start()]
+        if not before:
+            return None
+        level = before[-1]
+        if m.start() - level.end() > 40 or re.search(r"[。；;]", text[level.end():m.start()]):
+            return None  # the level is too far from its award to be its case
+        pairs.append((level[0], _n(m["amt"])))
+        after = m.end()
     labels = [p[0] for p in pairs]
     if len(pairs) < 2 or len(set(labels)) != len(labels):
         return None
@@ -93,13 +99,17 @@ def set_award(p: Proposal) -> bool:
 def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
     """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
     out: list[tuple[Proposal, int, int]] = []
-    styles = [_enumerator(text[s:e]) for _, s, e in found]
+    lines = [text.rfind("\n", 0, s) + 1 for _, s, _ in found]
+    items = [_enumerator(text[s:e]) if not text[ln:s].strip() else None for (_, s, e), ln in zip(found, lines, strict=True)]
     i = 0
     while i < len(found):
         j = i
+        # A run stays within one paragraph, or is made of items that each open their own line in one style
+        # ((1)…(5)): a new item (（四）…) ends it.
         while (j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0])
-               and (styles[j + 1] is None or all(x == styles[j + 1] for x in styles[i:j + 1]))):
-            j += 1  # a new item (（二）) ends the run unless every sentence of it is such an item
+               and (lines[j + 1] == lines[i] or (items[j + 1] is not None
+                                                 and all(x == items[j + 1] for x in items[i:j + 1])))):
+            j += 1
         merged = None
         while j > i and merged is None:  # the longest run from here that names one case per award
             start, end = found[i][1], found[j][2]

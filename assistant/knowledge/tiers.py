@@ -39,12 +39,13 @@ def _clean_items(items: list[str]) -> list[str] | None:
 def case_list(head: str, n: int, tail: str = "") -> list[str] | None:
     """The ``n`` cases named in ``head`` (the words before the award list), or in ``tail`` after it:
     the last ``n`` items of the nearest comma-free stretch that has as many."""
-    for text in (head, tail):
+    for side, text in enumerate((head, tail)):
+        text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[）)]", "", text)  # the item's own number
         quoted = list(QUOTED.finditer(text))
         if quoted and len(names := re.findall(r"[“\"「]([^”\"」]{1,12})[”\"」]", quoted[-1][0])) == n:
             return names
-        chunks = [c for c in re.split(r"[，,。；;：:（）()]", text) if c.strip()]
-        for chunk in reversed(chunks if text is head else chunks[:1]):
+        chunks = [c for c in re.split(r"[，,。；;：:]", text) if c.strip()]
+        for chunk in reversed(chunks if side == 0 else chunks[:1]):
             pieces = [x for x in re.split(SEP, chunk.strip()) if x]
             if len(pieces) >= n:
                 return _clean_items(pieces[-n:])
