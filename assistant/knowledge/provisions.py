@@ -210,8 +210,10 @@ def per_units(s: str) -> list[Proposal]:
         return []
     out = []
     for m in found:
-        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(") + 1
-        p = _per_unit(s[start:m.end()].strip("）) "), m=None)
+        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+        sub = s[start:m.end()]
+        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
+        p = _per_unit(sub, m=own[0]) if own else None
         if p is None or p.kind != "per_unit":
             return []
         out.append(p)
