@@ -28,7 +28,7 @@ LEVELS = re.compile(r"^(?:(?:(?:国家|省|市|区|县|镇|街道)级?|(?:国家
 
 # A condition is no name; nor is anything with punctuation, figures or a verb left at its start.
 CONDITION = re.compile(r"达到|超过|不低于|不少于|以上|以下|突破|增长")
-BAD = re.compile(r"[，,。；;：:\n]|\d[^AＡ级]|\d$|^(?:对|在|按|以|其|该|上述|由|给予)|最高|不超过|单个|每")
+BAD = re.compile(r"[，,。；;：:\n]|\d[^AＡ级]|\d$|^(?:对|在|按|以|其|该|上述|由|给予)|最高|不超过|单个|每|[在第的为于按]$|第[类条款项]")
 
 
 @lru_cache(maxsize=1)

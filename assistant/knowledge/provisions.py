@@ -132,7 +132,8 @@ def classify(s: str) -> tuple[Proposal | None, str]:
 # Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
 # amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
 # and how money is paid out (预拨总额不超过资助金额的80%).
-NO_KIND = re.compile(r"的部分按|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨")
+NO_KIND = re.compile(r"的部分按|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
+                     r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
 def _schedule(s: str) -> Proposal | None:
