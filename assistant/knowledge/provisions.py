@@ -34,7 +34,7 @@ STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
-PER_UNIT = re.compile(rf"每(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
@@ -132,7 +132,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
 # Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
 # amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
 # and how money is paid out (预拨总额不超过资助金额的80%).
-NO_KIND = re.compile(r"的部分按|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
+NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
@@ -264,7 +264,7 @@ def _any_rate(s: str):
     """A percentage the sentence pays (给予70%的资金配套, 按地方经济贡献额80%奖励), not one it asks
     for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
     for m in RATE_ANY.finditer(s):
-        before, after = s[max(0, m.start() - 10):m.start()], s[m.end():m.end() + 4]
+        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 4]
         if RATE_CONDITION.search(before) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
             continue
         lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
