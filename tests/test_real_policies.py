@@ -151,3 +151,15 @@ def test_questions_reach_drafted_rules_by_their_own_words(county_bot, question, 
     answer = county_bot.ask(question).to_dict()
     assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [(rule, amount)]
     assert "最高" not in answer["answer"].split("\n")[0]
+
+
+@pytest.mark.slow
+def test_the_app_shows_a_drafted_set_award_as_a_set_amount(county_bot, tmp_path):
+    from assistant.web.state import WebApp
+
+    web = WebApp(county_bot.settings)
+    r = web.calculate("county-2025.r1", "")
+    assert r.calculation.amount_yuan == 3000000
+    html = web.calc_html(r)
+    assert "支持企业上市 · 可获</div>" in html and r.calculation.cap_yuan is None  # no 上限 beside a set amount
+    assert "原文规定给予" in web.rule_card("county-2025.r1") and "上限" not in web.rule_card("county-2025.r1")
