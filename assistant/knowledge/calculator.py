@@ -29,8 +29,8 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
         return compute_kind(rule, Inputs(base=base))
     if rule.kind == "cap_only" and not rule.upper:  # a set award ("给予一次性奖励50万元")
         trace = f"原文规定给予{format_yuan(rule.cap)}，未规定比例或计算基数 → 可获{format_yuan(rule.cap)}"
-        return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,
-                           rule.open_terms)
+        return Calculation(rule.id, rule.clause, None, None, None, rule.cap, False, trace, rule.citation,
+                           rule.open_terms)  # a set amount: no cap to show beside it
     if rule.kind == "cap_only":
         trace = f"原文未规定补贴比例，{rule.cap_per}支持金额最高不超过{format_yuan(rule.cap)} → 最高可获{format_yuan(rule.cap)}"
         return Calculation(rule.id, rule.clause, None, None, rule.cap, rule.cap, False, trace, rule.citation,

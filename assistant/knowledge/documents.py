@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.knowledge.extract import SUFFIXES, read_text  # noqa: F401  (re-exported)
 from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
-
-SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 # Leftovers of Word → text conversion that are not part of the published text.
 ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
@@ -120,32 +120,6 @@ def clean(raw: str) -> tuple[str, list[int]]:
     return "".join(kept), offsets
 
 
-def read_text(path: Path) -> str:
-    """The text of a .txt/.md/.docx/.pdf file; unreadable files raise CorpusError."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".txt", ".md"):
-            return path.read_text(encoding="utf-8")
-        if suffix == ".docx":
-            import docx  # python-docx: only needed for .docx files
-
-            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-        if suffix == ".pdf":
-            from pypdf import PdfReader
-
-            text = "\n".join((page.extract_text() or "") for page in PdfReader(str(path)).pages)
-            if not text.strip():
-                raise CorpusError(f"文件 {path.name} 是扫描版或空白 PDF，无法提取文字，请提供文字版")
-            return text
-    except CorpusError:
-        raise
-    except UnicodeDecodeError:
-        raise CorpusError(f"文件 {path.name} 不是 UTF-8 编码的文本，请转换为 UTF-8 后再放入 corpus/") from None
-    except Exception as exc:  # a broken .docx/.pdf: name the file, not the library's traceback
-        raise CorpusError(f"无法读取文件 {path.name}：文件已损坏或格式不符（{type(exc).__name__}）") from None
-    raise CorpusError(f"不支持的文件类型 {path.name}，只接受 {'、'.join(SUFFIXES)}")
-
-
 def _date(value, name: str, key: str) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -181,6 +155,9 @@ def load_meta(path: Path, doc_id: str) -> DocMeta:
 
 
 FULL_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+PLACE = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有关我本全各该])[\u4e00-\u9fa5]){2,3}?"
+                   r"(?:(?<![上城超门])市|省|自治区))")
+PLACE2 = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有关我本全各该为进获得级、])[\u4e00-\u9fa5]){2}(?:(?<![上城超门])市|省))")
 
 
 def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
@@ -199,8 +176,12 @@ def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
         values["doc_number"] = found["doc_number"]
     # The validity sentence may be its own paragraph or the last article (第五条 本办法自…起施行).
     if not values["region"]:
-        place = re.search(r"([\u4e00-\u9fa5]{2,3}?(?:市|省|自治区))", found.get("issuers", "") + found.get("title", ""))
+        place = PLACE.search(found.get("issuers", "") + found.get("title", ""))
         values["region"] = place.group(1) if place and not place.group(1).startswith("本") else ""
+    if not values["region"]:  # a text copied without its title: the place its clauses name most, twice at least
+        named = Counter(m.group(1) for u in units if u.kind in ("measure", "preamble", "scope") for m in PLACE2.finditer(u.text))
+        top = named.most_common(1)
+        values["region"] = top[0][0] if top and top[0][1] >= 2 else ""
     validity = found.get("validity") or next((u.text for u in reversed(units) if VALIDITY_RE.search(u.text)), "")
     start = re.search(rf"自{FULL_DATE}起(施行|实施)", validity)
     end = re.search(rf"有效期至{FULL_DATE}", validity)

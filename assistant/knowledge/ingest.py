@@ -18,6 +18,7 @@ import yaml
 
 from assistant.errors import CorpusError, PolicyError
 from assistant.knowledge.documents import SUFFIXES, load_document, missing_meta
+from assistant.knowledge.structure import read_structure
 from assistant.settings import Settings
 
 BACKUP_DIR = ".backup"  # inside the corpus folder; hidden, so never loaded as a document
@@ -57,6 +58,7 @@ def add_document(settings: Settings, file: str | Path, *, force: bool = False, r
     if dest.resolve() != src.resolve():
         shutil.copy2(src, dest)
     report.insert(0, f"已添加《{doc.meta.title}》→ {dest}（{len(doc.measures)} 个条款）")
+    report[1:1] = [f"注意：{w}" for w in read_structure(doc.text, src.name).warnings]
     meta_path = dest.with_name(f"{dest.stem}.meta.yaml")
     if not meta_path.exists():
         m = doc.meta

@@ -27,7 +27,7 @@ from assistant.text.amounts import parse_amount, parse_rate
 
 EXTRA_KINDS = ("fixed", "tiered", "per_unit", "banded", "range", "rate", "min_rate", "schedule", "tiered_threshold")
 # Boundary words of a threshold tier; 突破 reads as 超过 (more than the number).
-INCLUSIVE_WORDS = ("（含）以上", "及以上", "以上", "达到", "不低于", "不少于")
+INCLUSIVE_WORDS = ("（含）以上", "及以上", "以上", "达到", "不低于", "不少于", "（含）", "(含)")
 EXCLUSIVE_WORDS = ("突破", "超过", "高于")
 
 

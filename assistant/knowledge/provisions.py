@@ -11,31 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.knowledge.tiers import case_list, level_words
 from assistant.text.amounts import find_mentions
 
 NUM = r"\d[\d,，]*(?:\.\d+)?"
 AMT = rf"{NUM}\s*(?:万|亿)?元"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
-UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨"
+UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
 DASH = r"\s*[—\-－~～至到]\s*"
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
 YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
-FEN = re.compile(rf"分别(?:给予|奖励|补助|补贴|资助)?\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
-AMT_RANGE = re.compile(rf"(?P<low>{AMT}){DASH}(?P<high>{AMT})")
+AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
-PER_UNIT = re.compile(rf"每(?P<full>满)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
-SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS})(?:\s*/\s*(?P<unit2>{UNITS}))?")
-QTY_CAP = re.compile(rf"不超过\s*{NUM}\s*(?:{UNITS}|个|年)")
+PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
+QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
@@ -44,8 +45,8 @@ BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给
 BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
 FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<amount>{AMT})(?:的)?{AWARD}|{AWARD}(?P<amount2>{AMT})")
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
-BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?的?，"
-                  rf"每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})")
+BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
+                  rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 
 
 @dataclass
@@ -71,8 +72,12 @@ def _cn_year(s: str) -> int | None:
     return table.get(s)
 
 
+CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
+                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
+
+
 def _cap(s: str, p: Proposal) -> None:
-    m = CAP.search(s)
+    m = CAP.search(s) or CAP_NOT_OVER.search(s)
     if m:
         p.fields["cap"] = _n(m["cap"])
         p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
@@ -86,7 +91,7 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
         return None
     rows, prev_high_inclusive = [], None
     for m in found:
-        row: dict = {"amount": _n(m["amt"])}
+        row: dict = {"amount": _n(m["amt"] or m["amt2"])}
         if m["low"]:
             row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
             row["low_inclusive"] = prev_high_inclusive is not True if rows else True
@@ -115,11 +120,20 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _tiered(s)
         return (p, "") if p else (None, "none")
+    if NO_KIND.search(s):
+        return None, "none"
     for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None:
-            return p, ""
+            return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
+
+
+# Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
+# amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
+# and how money is paid out (预拨总额不超过资助金额的80%).
+NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
+                     r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
 def _schedule(s: str) -> Proposal | None:
@@ -160,12 +174,14 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
-    labels = [x for x in LABELS.finditer(head)]
-    labels = [x for x in labels if len(x[0].split("、")) == len(amounts)]
-    if not labels:
+    if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
+        return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
+    names = case_list(head, len(amounts), s[m.end():])
+    if not names:
         return None
-    names = labels[-1][0].split("、")
-    p = Proposal("tiered", s, {"tiers": [{"label": n, "amount": a} for n, a in zip(names, amounts, strict=True)]})
+    tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
+             for n, a, w in zip(names, amounts, level_words(names), strict=True)]
+    p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= set(amounts)
     return p
 
@@ -186,13 +202,31 @@ def _range(s: str) -> Proposal | None:
     return None
 
 
-def _per_unit(s: str) -> Proposal | None:
-    m = PER_UNIT.search(s)
-    if m and re.search(r"最高|不超过|上限", m["gap"]):
-        m = None
-    m = m or SLASH_UNIT.search(s)
-    if not m or QTY_CAP.search(s):
+def per_units(s: str) -> list[Proposal]:
+    """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
+    words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
+    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
+    found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
+    if len(found) < 2:
+        return []
+    out = []
+    for m in found:
+        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+        sub = s[start:m.end()]
+        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
+        p = _per_unit(sub, m=own[0]) if own else None
+        if p is None or p.kind != "per_unit":
+            return []
+        out.append(p)
+    return out
+
+
+def _per_unit(s: str, m=None) -> Proposal | None:
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s)
+    if not m:
         return None
+    if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
+        return Proposal("unexpressible", s)  # 补贴面积不超过200平方米: a cap on the quantity itself
     unit = m["unit"] + (m["unit2"] or "")
     words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
@@ -209,6 +243,8 @@ def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
     if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)", s[m.end():]):
         return None  # 研发投入占比不低于5%的企业: a condition, not a rate of support
+    if not re.search(r"(?:按(?:照)?其?|给予|予以)\s*$", s[max(0, m.start() - 6):m.start()]):
+        return None  # 提供/留取不低于…: what someone else must pay or keep, not the support's rate
     base = m["base"].strip("的 ") or None
     if base is None:
         b = BASE_OF.search(s)
@@ -219,10 +255,37 @@ def _min_rate(s: str) -> Proposal | None:
     return p
 
 
+RATE_ANY = re.compile(rf"(?P<rate>{RATE})")
+RATE_CONDITION = re.compile(r"(?:增长|增幅|增加|提高|下降|占比?|比重|达到|超过|高于|低于|不低于|不少于)[^，。；%\d]{0,4}$")
+BASE_LEAD = re.compile(r"(?:按(?:照)?其?|给予其?)(?P<base>[^，。；%\d按给]{2,16}?)(?:的|给予)?(?:最高)?\s*$")
+
+
+def _any_rate(s: str):
+    """A percentage the sentence pays (给予70%的资金配套, 按地方经济贡献额80%奖励), not one it asks
+    for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
+    for m in RATE_ANY.finditer(s):
+        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 4]
+        if RATE_CONDITION.search(before) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
+            continue
+        lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
+        return m, (lead["base"] if lead else "")
+    return None
+
+
 def _rated(s: str) -> Proposal | None:
     m = RATE_MAX.search(s) or RATE_OF.search(s)
     if not m:
-        return None
+        found = _any_rate(s)
+        if not found:
+            return None
+        m, lead = found
+        base = lead.strip("按照对的 ") or None
+        p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+        p.used.add(_n(m["rate"]))
+        _cap(s, p)
+        if "cap" in p.fields:
+            p.kind = "subsidy"
+        return p
     base = m["base"].strip("按照对的 ") or None
     if base is None and (b := BASE_BEFORE.search(s)):
         base = b["base"]
@@ -241,18 +304,41 @@ def _single(s: str) -> Proposal | None:
         p.used.add(_n(m["cap"]))
         return p
     m = FIXED.search(s)
-    if m:
-        amount = _n(m["amount"] or m["amount2"])
+    if m and NOT_SET.search(s[max(0, m.start("amount" if m["amount"] else "amount2") - 8):m.start("amount" if m["amount"] else "amount2")]):
+        return None  # 给予不低于100万元的奖励: a floor, not a set award
+    amount = _n(m["amount"] or m["amount2"]) if m else _award_amount(s)
+    if amount:
         p = Proposal("cap_only", s, {"cap": amount, "cap_per": "单个企业"})  # a set award: no 最高 in the quote
         p.used.add(amount)
         return p
     return None
 
 
+AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
+AWARD_NOUN = re.compile(r"^(?:的)?[^，。；\d]{0,8}?(?:奖励|补助|资助|补贴|扶持|支持|资金)")
+NOT_SET = re.compile(r"最高|不超过|不低于|上限|以内|至少|不少于")
+
+
+def _award_amount(s: str) -> str | None:
+    """The one amount the sentence awards as it stands (给予1000万元的资金奖励, 一次性给予基础设施建设扶持
+    资金100万元, 每年给予30万元维权援助服务费用资助): an award verb just before it or an award noun just
+    after it, no 最高/不超过/不低于 around it, and not a condition (达到…以上的)."""
+    found = []
+    for m in re.finditer(AMT, s):
+        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
+        if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
+            continue
+        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS})[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
+            continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
+        if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
+            found.append(_n(m[0]))
+    return found[0] if len(found) == 1 else None
+
+
 def _threshold(s: str) -> Proposal | None:
     m = THRESHOLD.search(s)
-    if not m or not any(w in s for w in ("纳入", "入库", "储备库")):
-        return None
+    if not m or not re.search(r"纳入[^，。；]{0,16}库|入库", s[m.end():]):
+        return None  # the amount is what admits a project to a library (纳入…储备库), not a description
     p = Proposal("threshold", s, {"base": m["base"] or "项目总投资", "threshold": _n(m["amount"]), "boundary": m["word"]})
     p.used.add(_n(m["amount"]))
     return p

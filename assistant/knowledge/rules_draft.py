@@ -13,7 +13,9 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
+from assistant.knowledge.aliases import heading_of, propose, subjects
 from assistant.knowledge.documents import Document
+from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
 from assistant.knowledge.rules import rules_path
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
@@ -65,29 +67,12 @@ class DraftRule:
         return {**d, "reviewed": False}
 
 
-LEAD = re.compile(r"^(大力|积极|进一步|全面)?(支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导)")
-OBJECT = re.compile(r"对(?:新建|新认定|建设|采购|购买|投资|认定|获得)?的?(?P<obj>[^，。；、]{4,24}?)(?:的(?:企业|项目|单位|平台)?|，)")
-VERBS = ("建设", "新建", "搭建", "开展", "采购")
-
-
-def propose_aliases(heading: str, sentence: str) -> list[str]:
-    """Names a question may use for a provision: its heading without the leading verb, and the
-    object the sentence supports. Proposals only: a reviewer keeps, edits or drops them."""
-    out = []
-    core = LEAD.sub("", heading).strip("。，；的 ")
-    if len(core) >= 4:
-        out.append(core)
-        for suffix in ("建设", "发展", "应用", "推广"):
-            if core.endswith(suffix) and len(core) - len(suffix) >= 4:
-                out.append(core[: -len(suffix)])
-    m = OBJECT.search(sentence)
-    if m:
-        obj = m["obj"]
-        for verb in VERBS:
-            obj = obj.removeprefix(verb)
-        if len(obj) >= 4:
-            out.append(obj)
-    return list(dict.fromkeys(out))
+def _name(heading: str | None, subject: str | None, body: str) -> str:
+    """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
+    if heading and subject and subject != heading:
+        return f"{heading}：{subject}"
+    first = re.split(r"[。，；,;\n]", LEAD_NUMBER_RE.sub("", body).strip())[0]
+    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
 
 
 def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
@@ -120,7 +105,7 @@ def _base_key(base: str | None) -> str | None:
     return None
 
 
-SENTENCE = re.compile(r"[^。；]+[。；]?")
+SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
 
@@ -133,7 +118,7 @@ class Unexpressed:
     reason: str
 
     def line(self) -> str:
-        return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{self.sentence[:50]}”）"
+        return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{' '.join(self.sentence.split())[:50]}”）"
 
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
@@ -162,22 +147,23 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.provisions import bands, classify, figures
+    from assistant.knowledge.cases import level_tiers, merge_runs, set_award, threshold_tiers
+    from assistant.knowledge.provisions import bands, classify, figures, per_units
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
     for unit in doc.units:
         if unit.kind != "measure":
             continue
-        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
-        name = re.split(r"[。，；]", body)[0][:30]
+        body = unit.body.strip()
+        heading = heading_of(body)
         found: list = []
         banded = bands(unit.text)
         for m in SENTENCE.finditer(unit.text):
-            sent = m.group(0).strip().rstrip("。；")
+            sent = m.group(0).strip().rstrip("。；;")
             if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
-                if banded[0] not in found:
-                    found.append(banded[0])
+                if banded[0] not in [f[0] for f in found]:
+                    found.append((banded[0], banded[1], banded[2]))
                 seen = figures(sent)
                 left += [Unexpressed(unit.label, f, sent, "condition" if c else "none") for f, c in seen
                          if f not in banded[0].used and not c]
@@ -186,23 +172,32 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if not seen:
                 continue
             p, why = classify(sent)
-            used = p.used if p else set()
-            if p:
-                found.append(p)
+            if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
+                p = threshold_tiers(sent) or level_tiers(sent) or p
+                if p is not None and p.kind == "unexpressible":
+                    left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
+                    continue
+            several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+            for q in several or ([p] if p else []):
+                found.append((q, m.start(), m.end()))
+            used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
             for f, cond in seen:
                 if f in used:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
+        found = [f[0] for f in merge_runs(found, unit.text)]
+        left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
+                 for t in p.fields["tiers"]]
+        found = [p for p in found if p.kind != "unexpressible"]
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
-            label = name
-            if len(found) > 1:
-                obj = OBJECT.search(p.quote)
-                label = f"{name}：{obj['obj']}" if obj else name
-            drafts.append(_draft(p, rid, unit.label, label))
+            subject = next(iter(subjects(p.quote)), None)
+            label = _name(heading, subject if len(found) > 1 or not heading else None, body)
+            d = _draft(p, rid, unit.label, label)
+            d.aliases = propose(heading, p.quote) or [label][: len(label) <= 12]
+            drafts.append(d)
     for d in drafts:
-        d.aliases = propose_aliases(d.name.split("：")[0], d.quote)
         d.base_terms = [d.base] if d.base else []
         d.examples = propose_examples(d.name, d.aliases, d.base)
     return drafts, left
@@ -220,11 +215,48 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     for unit in doc.units:
         if unit.kind != "measure" or unit.label in with_rules:
             continue
-        body = unit.text[len(unit.label):].strip() if unit.text.startswith(unit.label) else unit.text
-        name = re.split(r"[。，；]", body)[0][:30]
-        aliases = propose_aliases(name, body)
+        body = unit.body.strip()
+        heading = heading_of(body)
+        name = _name(heading, None, body)
+        aliases = propose(heading, body) or [name][: len(name) <= 12]
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
+    return out
+
+
+TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免")
+TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
+                        r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
+                        r"(?:按(?:照)?|参照)[^，。；]{0,40}(?:规定|办法|标准|通知|目录)[^，。；]{0,20}(?:给予|予以|享受)|"
+                        r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
+                        r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$|予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
+TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|资格")  # a list's lead-in,
+# figures given elsewhere, or a rule about other support (不重复享受)
+TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
+
+
+def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
+    """Support the text gives without a figure (一事一议, 另行制定, 给予一定资助, 按…规定给予支持): one
+    topic per sentence, with its quote, so a question about it is answered from the text."""
+    from assistant.knowledge.provisions import figures
+
+    out = []
+    with_rules = {d.clause for d in drafts}
+    for unit in doc.units:
+        if unit.kind != "measure":
+            continue
+        for m in SENTENCE.finditer(unit.text):
+            sent = m.group(0).strip().rstrip("。；;")
+            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
+                continue
+            if unit.label in with_rules and not TOPIC_OPEN.search(TOPIC_WEAK.sub("", sent)) and m.end() < len(unit.text.rstrip()) - 1 \
+                    and figures(unit.text[m.end():m.end() + 80]):
+                continue  # the figures follow: this sentence leads into them
+            heading = heading_of(unit.body)
+            name = _name(heading, next(iter(subjects(sent)), None), sent)
+            aliases = propose(heading, sent) or [name][: len(name) <= 12]
+            out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
+                        "examples": propose_examples(name, aliases, None)})
     return out
 
 
@@ -278,7 +310,10 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
     if left:
         header += f"#\n# 原文中另有 {len(left)} 个数额未起草为规则（请核对，必要时手工补写）：\n"
         header += "".join(f"#   - {u.line()}\n" for u in left)
-    terms = sorted({a for d in drafts for a in d.aliases})
+    # The document's own words: each rule's names, its unit (亩, 平方米) and its level words (省级, 4A级),
+    # so a question using them is read as about this document.
+    terms = sorted({a for d in drafts for a in d.aliases} | {w for d in drafts for w in d.unit_words}
+                   | {w for d in drafts for t in d.tiers for w in [t.get("label"), *t.get("words", [])] if w})
     body = yaml.safe_dump({"doc_id": doc.doc_id, "reviewed": False, "terms": terms, "conditions": conditions,
                            "topics": find_topics(doc, drafts), "rules": [d.to_yaml_dict() for d in drafts]},
                           allow_unicode=True, sort_keys=False)

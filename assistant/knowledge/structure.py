@@ -1,56 +1,75 @@
 """Parse a policy text into structural units: title, preamble, scope, parts, clauses, validity.
 
-Understands the numbering conventions of Chinese official documents: 一、/（一）, 第X章/第X条,
-and mis-numbered headings such as ``4、`` for part 四. Offsets refer to the cleaned text.
+Understands the numbering of Chinese official documents (``numbering.py``): 一、/（一）, 第X章/第X条,
+1./（1）, mixed, with full-width digits, mis-numbered headings such as ``4、`` for part 四, headings
+without numbers, and attachments (附件/附件1…) whose numbering starts again. A readable text is never
+refused: numbering it cannot follow (a gap, a restart) is reported in ``read_structure(...).warnings``
+and the text is kept; with no numbering at all each paragraph becomes a clause. Labels stay unique
+and citable: an attachment's clauses are prefixed with it (附件1·第三条), and clauses numbered again
+under each part with the part (二、（一）). Offsets refer to the cleaned text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.errors import CorpusError
+from assistant.knowledge.numbering import (  # noqa: F401  (cn_number, cn_to_int re-exported)
+    ATTACHMENT,
+    LEAD_NUMBER,
+    PART_LEAD,
+    PART_RE,
+    cn_big,
+    cn_number,
+    cn_to_int,
+    fold,
+    label_of,
+    matcher,
+    scheme,
+)
 
-CN_DIGITS = "零一二三四五六七八九"
-PART_RE = re.compile(r"^(?P<num>[一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*(?P<title>[^。；]{2,40})$")
-MEASURE_RE = re.compile(r"^（(?P<num>[一二三四五六七八九十]+)）")
 SCOPE_RE = re.compile(r"支持的对象|适用范围|适用于|本措施所指|本办法所称")
-VALIDITY_RE = re.compile(r"(自.{0,8}之?日起(施行|实施))|有效期|年内有效|有效至")
+VALIDITY_RE = re.compile(r"(自.{0,8}之?日起(施行|实施))|有效期(?!内)|年内有效|有效至")
+# A web page's own lines kept with a copied text (来源：…发布日期：…): not part of the title.
+PAGE_META = re.compile(r"来源[:：]|发布日期|发布时间|发表时间|浏览次数|字号[:：]|浏览字号|【打印】|【关闭】|^分享到$|^[-—\s]+$|"
+                       r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$")
 ISSUER_RE = re.compile(r"(局|委员会|委|厅|部|政府|办公室|办公厅|中心)$")
-
-
-def cn_number(n: int) -> str:
-    """1..99 as a Chinese numeral, the way headings are numbered (十, 十一, 二十)."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[tens] + "十")
-    return head + (CN_DIGITS[ones] if ones else "") or "零"
-
-
-def cn_to_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
-    return CN_DIGITS.index(s)
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d+号")
+SIGNATURE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|(\S+(局|委员会|委|厅|部|政府|办公室))(\s+\S+(局|委员会|委|厅|部|政府|办公室))*")
+SENTENCE_END = "。；！？"
+HEADING_BREAKERS = re.compile(r"[。；，、：:！？|｜\d０-９%％]")
 
 
 @dataclass(frozen=True)
 class Unit:
     """One structural unit: title, preamble, scope, part heading, measure or validity sentence."""
 
-    kind: str  # title | issuers | preamble | scope | part | measure | validity
-    label: str  # （一） / 四、 / 标题 / 前言 / 适用范围 / 施行期限
+    kind: str  # title | issuers | doc_number | preamble | scope | part | measure | validity | signature
+    label: str  # （一） / 四、 / 附件1·第三条 / 标题 / 前言 / 适用范围 / 施行期限
     section: str | None  # the part heading it sits under, label normalised: 四、拓展投融资渠道…
     start: int
     end: int
     text: str
 
     @property
+    def body(self) -> str:
+        """A measure's words without its number, however its label was qualified."""
+        if self.kind != "measure":
+            return self.text
+        m = LEAD_NUMBER.match(self.text)
+        return self.text[m.end():] if m else self.text
+
+    @property
     def heading(self) -> str:
         """A measure's short name: its first sentence without the label (全面加强新基建项目统筹)."""
-        body = self.text[len(self.label) :] if self.kind == "measure" else self.text
-        return body.split("。", 1)[0]
+        return self.body.split("。", 1)[0]
+
+
+@dataclass
+class Structure:
+    units: list[Unit]
+    warnings: list[str] = field(default_factory=list)  # what could not be structured, in Chinese
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -67,135 +86,210 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-CN_NUM = "[一二三四五六七八九十百零〇两]+"
-# Heading conventions of Chinese official documents, coarse to fine.
-LEVELS = {
-    "chapter": re.compile(rf"^第(?P<num>{CN_NUM})章\s*(?P<title>[^。；]{{0,40}})$"),
-    "article": re.compile(rf"^第(?P<num>{CN_NUM})条"),
-    "part": PART_RE,
-    "paren": MEASURE_RE,
-    "num_dot": re.compile(r"^(?P<num>\d{1,2})[.．、]\s*(?!\d)"),
-    "num_paren": re.compile(r"^[（(](?P<num>\d{1,2})[）)]"),
-}
-DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}〔\d{4}〕\d+号")
-
-
-def _scheme(text: str, lines: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-    """Which heading level carries the clauses (measure) and which groups them (part)."""
-    found = {name: any(rx.match(text[s:e]) for s, e in lines) for name, rx in LEVELS.items()}
-    if found["article"]:
-        return "article", "chapter" if found["chapter"] else None
-    if found["paren"]:
-        return "paren", "part" if found["part"] else None
-    if found["part"] and not found["num_dot"]:
-        return "part", None
-    for fine in ("num_dot", "num_paren"):  # 1. / （1） as the clause level, 一、 grouping them if present
-        if found[fine]:
-            return fine, "part" if found["part"] else None
-    return None, None
-
-
-def _cn_label(level: str, n: int, raw: str) -> str:
-    return {"article": f"第{cn_number(n)}条", "chapter": f"第{cn_number(n)}章", "part": f"{cn_number(n)}、",
-            "paren": f"（{cn_number(n)}）", "num_dot": f"{n}.", "num_paren": f"（{n}）"}.get(level, raw)
-
-
-def cn_big(s: str) -> int:
-    """Chinese numerals up to 999 (第一百零二条)."""
-    s = s.replace("两", "二").replace("〇", "零")
-    if s.isdigit():
-        return int(s)
-    total, rest = 0, s
-    if "百" in rest:
-        h, _, rest = rest.partition("百")
-        total += (CN_DIGITS.index(h) if h else 1) * 100
-    rest = rest.lstrip("零")
-    return total + (cn_to_int(rest) if rest else 0)
-
-
 def parse_structure(text: str, name: str) -> list[Unit]:
-    """Split a policy text into units. Raises CorpusError naming ``name`` and what was expected."""
+    """Split a policy text into units; raises CorpusError naming ``name`` only for an empty text."""
+    return read_structure(text, name).units
+
+
+def read_structure(text: str, name: str) -> Structure:
+    """The units of ``text`` and the warnings about what could not be structured."""
     lines = _lines(text)
     if not lines:
         raise CorpusError(f"文件 {name} 是空的，应包含政策标题和正文")
-    units: list[Unit] = []
-    measure_level, part_level = _scheme(text, lines)
-    if measure_level is None:
-        raise CorpusError(f"文件 {name} 没有找到“（一）”“一、”或“第一条”形式的条款编号，无法切分政策条款")
+    out = Structure([])
+    segments = _segments(text, lines)
+    # Paragraphs become clauses only when no part of the document has numbered clauses (a notice
+    # whose clauses are all in its attachments keeps its own paragraphs as text).
+    by_paragraph = not any(scheme([fold(text[s:e]) for s, e in spans if (s, e) not in listed])[0]
+                           for _, _, spans, listed in segments)
+    for number, marker, spans, listed in segments:
+        _segment(text, spans, out, number, marker, listed, by_paragraph)
+    _close_parts(out.units)
+    return out
 
-    # Header: lines up to the first sentence-like line (one ending in 。) or the first heading.
-    def is_heading(line: str) -> bool:
-        return any(LEVELS[lv].match(line) for lv in (measure_level, part_level) if lv)
 
-    body_at = next((i for i, (s, e) in enumerate(lines) if text[e - 1] in "。；" or is_heading(text[s:e])), 0)
-    title_lines = []
-    for s, e in lines[:body_at]:
-        line = text[s:e]
-        if re.fullmatch(r"附件\d*[:：]?", line):
+def _segments(text: str, lines: list[tuple[int, int]]) -> list[tuple]:
+    """The main text and each attachment: (its number, its 附件 line, its lines, the lines that only list
+    attachments). A 附件 line opens an attachment once the main text has begun; 附件：1.… lists them."""
+    out: list = [[None, None, [], set()]]
+    begun, count, listing = False, 0, False
+    last_seen = {fold(text[s:e]): i for i, (s, e) in enumerate(lines)}
+    for i, (s, e) in enumerate(lines):
+        line = fold(text[s:e])
+        m = ATTACHMENT.fullmatch(line)
+        named_later = bool(m and m["rest"] and last_seen.get(m["rest"].strip(), -1) > i)  # 附件：X … 附件 / X
+        if m and (re.match(r"\d{1,2}\s*[.、]", m["rest"]) or named_later):
+            listing = True
+            out[-1][3].add((s, e))
+        elif listing and re.match(r"\d{1,2}\s*[.、]", line) and line[-1] not in SENTENCE_END and len(line) <= 60:
+            out[-1][3].add((s, e))
+        elif m and begun and len(line) <= 60 and line[-1] not in SENTENCE_END:
+            count += 1
+            num = str(cn_big(m["num"])) if m["num"] else str(count)
+            out.append([num, (s, e), [], set()])
+            if m["rest"]:
+                out[-1][2].append((s + line.index(m["rest"]), e))
             continue
-        if DOC_NUMBER_RE.fullmatch(line):
+        else:
+            listing = False
+        begun = begun or line[-1] in SENTENCE_END
+        out[-1][2].append((s, e))
+    return [tuple(x) for x in out if x[2] or x[1]]
+
+
+def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: str | None,
+             marker: tuple[int, int] | None, listed: set, by_paragraph: bool) -> None:
+    """The units of the main text (number None) or of attachment ``number``, appended to ``out``."""
+    where = f"附件{number}" if number else "正文"
+    folded = [fold(text[s:e]) for s, e in spans]
+    measure_level, part_level = scheme([f for f, span in zip(folded, spans, strict=True) if span not in listed])
+    m_rx, p_rx = matcher(measure_level), matcher(part_level)
+    if part_level == "part" and measure_level == "num_dot":  # 1、 is a clause here, not a mis-numbered part
+        p_rx = re.compile(PART_RE.pattern.replace(r"|\d{1,2}", ""))
+
+    def heading_at(i: int) -> bool:
+        return bool((m_rx and m_rx.match(folded[i])) or (p_rx and p_rx.match(folded[i])))
+
+    body_at = next((i for i, f in enumerate(folded) if f[-1] in SENTENCE_END or heading_at(i)),
+                   1 if len(spans) > 1 else 0)
+    root = None
+    units = out.units
+    if number is None:
+        _header(text, spans[:body_at], units)
+    else:
+        s0, e0 = marker
+        title = " ".join(text[s:e] for s, e in spans[:body_at])
+        root = f"附件{number}·{title}" if title else f"附件{number}"
+        units.append(Unit("part", f"附件{number}", root, s0, spans[body_at - 1][1] if body_at else e0,
+                          text[s0 : spans[body_at - 1][1]] if body_at else text[s0:e0]))
+    section, current = root, None
+    part_numbers: list[int] = []
+    measure_numbers: list[int] = []
+    first = len(units)
+    for i in range(body_at, len(spans)):
+        s, e = spans[i]
+        line, f = text[s:e], folded[i]
+        part = p_rx.match(f) if p_rx else None
+        measure = m_rx.match(f) if m_rx else None
+        if (s, e) in listed:
+            units.append(Unit("preamble", "附件目录", root, s, e, line))
+            continue
+        if part and part_level == "part" and measure_level in ("paren", "num_paren") and not PART_RE.match(f):
+            part = PART_LEAD.match(f)  # 三、加大金融支持。对…：a part heading that carries its own clause
+        if part and part["num"].isdigit() and part_level == "part" and not _misnumbered(int(part["num"]), part_numbers, folded[i + 1:]):
+            part = None  # 1、受理范围： under 一、 is an item of the part, not a part
+        if part:
+            n = cn_big(part["num"])
+            part_numbers.append(n)
+            label = label_of(part_level, n, part.group(0))
+            title = part.groupdict().get("title") or f[part.end():].split("。")[0]
+            section = _join(root, f"{label}{title.strip()}" if part_level == "part" else f"{label} {title.strip()}".strip())
+            units.append(Unit("part", label, section, s, e, line))
+            current = None
+            if PART_RE.match(f) or part_level != "part" or not measure_level:
+                continue
+            measure_numbers.append(0)  # its words are a clause too, numbered by the part
+            current = Unit("measure", label, section, s, e, line)
+            units.append(current)
+        elif measure:
+            n = cn_big(measure["num"])
+            measure_numbers.append(n)
+            current = Unit("measure", label_of(measure_level, n, measure.group(0).strip()), section, s, e, line)
+            units.append(current)
+        elif VALIDITY_RE.search(line) and (measure_numbers or not SCOPE_RE.search(line)) and len(line) < 120:
+            units.append(Unit("validity", "施行期限", root, s, e, line))
+            current = None
+        elif _bare_heading(f, folded, i, body_at) and not SIGNATURE_RE.fullmatch(line):
+            section = _join(root, line)
+            units.append(Unit("part", line, section, s, e, line))
+            current = None
+        elif measure_level is None and by_paragraph and not SIGNATURE_RE.fullmatch(line):
+            measure_numbers.append(len(measure_numbers) + 1)
+            current = Unit("measure", f"第{len(measure_numbers)}段", section, s, e, line)
+            units.append(current)
+        elif not part_numbers and not measure_numbers:
+            kind, label = ("scope", "适用范围") if SCOPE_RE.search(line) else ("preamble", "前言")
+            units.append(Unit(kind, label, root, s, e, line))
+        elif current is not None and not SIGNATURE_RE.fullmatch(line):  # a measure running over several lines
+            units[-1] = current = Unit("measure", current.label, section, current.start, e, text[current.start : e])
+        else:
+            kind = "signature" if SIGNATURE_RE.fullmatch(line) else "preamble"
+            units.append(Unit(kind, "落款" if kind == "signature" else "正文", section, s, e, line))
+            current = None
+    if measure_level is None and measure_numbers:
+        out.warnings.append(f"{where}未找到“第X条”“一、”“（一）”“1.”等条款编号，已按段落切分为{len(measure_numbers)}段")
+    _check_numbers(out, where, measure_level, [n for n in measure_numbers if n], part_level, part_numbers)
+    _unique(out, first)
+    if number is not None:
+        units[first:] = [_prefixed(u, f"附件{number}·") for u in units[first:]]
+
+
+def _misnumbered(n: int, before: list[int], after: list[str]) -> bool:
+    """Whether ``n、`` written in digits is a part whose number was mistyped (一、二、三、4、 五、…): it
+    follows a part numbered in words and comes before the next one in words."""
+    if not before or n != before[-1] + 1:
+        return False
+    nxt = next((m for m in map(PART_RE.match, after) if m and not m["num"].isdigit()), None)
+    return nxt is None or cn_big(nxt["num"]) == n + 1
+
+
+def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
+    """Title, issuing bodies and 文号 from the lines before the body."""
+    title_lines: list[tuple[int, int]] = []
+    closed = False  # the title is one run of lines: what follows another kind of line is not title
+    for s, e in spans:
+        line = text[s:e]
+        if ATTACHMENT.fullmatch(fold(line)) and len(line) <= 6:
+            continue
+        if PAGE_META.search(line):
+            units.append(Unit("preamble", "来源", None, s, e, line))
+        elif DOC_NUMBER_RE.fullmatch(line):
             units.append(Unit("doc_number", "文号", None, s, e, line))
         elif all(ISSUER_RE.search(w) for w in line.split()) and not title_lines:
             units.append(Unit("issuers", "发文机关", None, s, e, line))
+        elif closed or line[-1] in "：:":  # 各区人民政府…：, 现将有关事项通知如下：
+            units.append(Unit("preamble", "前言", None, s, e, line))
         else:
             title_lines.append((s, e))
+            continue
+        closed = bool(title_lines)
     if title_lines:
         s, e = title_lines[0][0], title_lines[-1][1]
         units.append(Unit("title", "标题", None, s, e, text[s:e]))
 
-    section: str | None = None
-    part_numbers: list[int] = []
-    measure_numbers: list[int] = []
-    current: Unit | None = None  # the measure a continuation line belongs to
-    for s, e in lines[body_at:]:
-        line = text[s:e]
-        part = LEVELS[part_level].match(line) if part_level else None
-        measure = LEVELS[measure_level].match(line)
-        if part:
-            n = cn_big(part["num"])
-            part_numbers.append(n)
-            label = _cn_label(part_level, n, part.group(0))
-            section = f"{label}{part['title'].strip()}" if part_level == "part" else f"{label} {part['title'].strip()}".strip()
-            units.append(Unit("part", label, section, s, e, line))
-            current = None
-        elif measure:
-            measure_numbers.append(cn_big(measure["num"]))
-            label = measure.group(0) if measure_level == "paren" else _cn_label(measure_level, measure_numbers[-1], "")
-            label = label.strip()
-            current = Unit("measure", label, section, s, e, line)
-            units.append(current)
-        elif VALIDITY_RE.search(line) and (measure_numbers or not SCOPE_RE.search(line)) and len(line) < 120:
-            units.append(Unit("validity", "施行期限", None, s, e, line))
-            current = None
-        elif not part_numbers and not measure_numbers:
-            kind, label = ("scope", "适用范围") if SCOPE_RE.search(line) else ("preamble", "前言")
-            units.append(Unit(kind, label, None, s, e, line))
-        elif current is not None and not _is_signature(line):  # a measure running over several lines
-            units[-1] = current = Unit("measure", current.label, section, current.start, e, text[current.start : e])
-        else:
-            kind = "signature" if _is_signature(line) else "preamble"
-            units.append(Unit(kind, "落款" if kind == "signature" else "正文", section, s, e, line))
-            current = None
 
-    if not measure_numbers:
-        raise CorpusError(f"文件 {name} 没有找到“（一）”形式的条款编号，无法切分政策条款")
-    restartable = measure_level in ("paren", "num_dot", "num_paren")  # may restart under each part
-    if _restarts_badly(measure_numbers) if restartable else measure_numbers != _seq(measure_numbers):
-        raise CorpusError(f"文件 {name} 的条款编号不连续：{measure_numbers}，请检查原文")
-    if part_numbers != _seq(part_numbers):
-        raise CorpusError(f"文件 {name} 的部分/章编号不连续：{part_numbers}，请检查原文")
-    _close_parts(units)
-    return units
+def _bare_heading(line: str, folded: list[str], i: int, body_at: int) -> bool:
+    """A heading without a number: a short line of words alone between two paragraphs (申报程序)."""
+    if i <= body_at or i + 1 >= len(folded) or len(line) > 25 or HEADING_BREAKERS.search(line):
+        return False
+    return folded[i - 1][-1] in SENTENCE_END or bool(PART_RE.match(folded[i - 1]))
 
 
-def _seq(seen: list[int]) -> list[int]:
-    return list(range(1, len(seen) + 1))
+def _join(root: str | None, section: str) -> str:
+    return f"{root}·{section}" if root else section
+
+
+def _check_numbers(out: Structure, where: str, measure_level, measures: list[int], part_level, parts: list[int]) -> None:
+    restartable = measure_level in ("paren", "num_dot", "num_paren", "part_lead")  # may restart under each part
+    if measures and (_restarts_badly(measures) if restartable else measures != _seq(measures, measures[0])):
+        out.warnings.append(f"{where}的条款编号不连续：{_gaps(measures)}，已按原文保留")
+    if parts and parts != _seq(parts, 1):
+        what = "章" if part_level == "chapter" else "部分"
+        out.warnings.append(f"{where}的{what}编号不连续：{_gaps(parts)}，已按原文保留")
+
+
+def _seq(seen: list[int], first: int) -> list[int]:
+    return list(range(first, first + len(seen)))
+
+
+def _gaps(seen: list[int]) -> str:
+    """Where the numbering jumps: 6→8, 3→1."""
+    jumps = [f"{a}→{b}" for a, b in zip(seen, seen[1:], strict=False) if b != a + 1]
+    return "、".join(jumps[:5]) or f"从{seen[0]}开始"
 
 
 def _restarts_badly(seen: list[int]) -> bool:
     """（一）… numbering may run through the document or restart under each part; both are fine."""
-    if seen == list(range(1, len(seen) + 1)):
-        return False
     prev = 0
     for n in seen:
         if n != prev + 1 and n != 1:
@@ -204,9 +298,36 @@ def _restarts_badly(seen: list[int]) -> bool:
     return False
 
 
-def _is_signature(line: str) -> bool:
-    """落款 lines after the last clause: issuing bodies or the issue date."""
-    return bool(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日|(\S+(局|委员会|委|厅|部|政府|办公室))(\s+\S+(局|委员会|委|厅|部|政府|办公室))*", line))
+def _prefixed(u: Unit, prefix: str) -> Unit:
+    if u.kind in ("measure",) or (u.kind == "part" and not u.label.startswith("附件")):
+        return Unit(u.kind, prefix + u.label, u.section, u.start, u.end, u.text)
+    return u
+
+
+def _unique(out: Structure, first: int) -> None:
+    """Every clause label cited once: a clause numbered again under another part of the same text
+    (units from ``first`` on) takes the part's label."""
+    units = out.units
+    labels = [u.label for u in units[first:] if u.kind == "measure"]
+    if len(set(labels)) == len(labels):
+        return
+    part_label: dict[str | None, str] = {u.section: u.label for u in units[first:] if u.kind == "part"}
+    seen: set[str] = set()
+    for i, u in enumerate(units):
+        if u.kind != "measure" or i < first:
+            continue
+        head = part_label.get(u.section, "")
+        label = u.label if not head or u.label == head else _qualify(head, u.label)
+        while label in seen:
+            label += "′"
+        seen.add(label)
+        units[i] = Unit(u.kind, label, u.section, u.start, u.end, u.text)
+    out.warnings.append("条款编号在各部分重新开始，条款以“部分编号+条款编号”标注（如“二、（一）”）")
+
+
+def _qualify(head: str, label: str) -> str:
+    """二、 + （一） → 二、（一）; a heading without a number is kept apart by a dot (申报程序·一、)."""
+    return f"{head}{label}" if head[-1] in "、）)章" else f"{head}·{label}"
 
 
 def _close_parts(units: list[Unit]) -> None:
@@ -217,4 +338,3 @@ def _close_parts(units: list[Unit]) -> None:
         members = [m for m in units[i + 1 :] if m.section == u.section and m.kind == "measure"]
         end = members[-1].end if members else u.end
         units[i] = Unit("part", u.label, u.section, u.start, end, u.text)
-

@@ -189,7 +189,8 @@ class MatchTab:
         if m.status == "not_eligible" and failing and all(_timing(v) for v in failing):
             word = "有效期已过"
         # a rate the text does not fix: the figure is a cap, not a computed amount
-        cap_only = calc is not None and calc.base_yuan is None and calc.rate is None and rule.kind == "cap_only"
+        cap_only = (calc is not None and calc.base_yuan is None and calc.rate is None and rule.kind == "cap_only"
+                    and rule.upper)  # a set award (给予企业300万元奖励) is what the firm gets, not a cap
         hint = ""
         if m.status == "needs_input" and rule.base:
             cap = f"；{rule.cap_per or ''}最高不超过" if rule.cap is not None else ""

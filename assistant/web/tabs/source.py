@@ -22,7 +22,7 @@ def source_doc_html(doc: Document, anchors: Anchors) -> str:
             item["heading"] = unit.text.split("\n", 1)[0]
             toc.append({"cls": "pa-toc-part", "anchor": anchor, "text": unit.section or item["heading"]})
         elif unit.kind == "measure":
-            head, dot, tail = unit.text[len(unit.label):].partition("。")
+            head, dot, tail = unit.body.partition("。")
             item.update(head=head + dot, tail=tail)
             toc.append({"cls": "pa-toc-measure", "anchor": anchor, "text": unit.label + (unit.heading or "")})
         elif item["tag"]:

@@ -1,0 +1,109 @@
+"""Names a question may use for a drafted rule, taken from the rule's own words (proposals to review).
+
+The clause's heading (【落户奖】, 资质奖励, 支持企业上市 without its leading verb) and the award's
+subject: the words the sentence gives to whom or what it pays, after 对/被/认定为/评定为…, without
+qualifiers (新, 首次, 经认定的), figures and brackets, and without a generic head (企业, 单位, 项目):
+中药材种植基地, 国家4A级旅游景区, 中华老字号, 主板上市. A long subject is cut to its last words; a
+list (重点实验室、工程中心…等创新平台) gives each item. Never a clause fragment with figures or commas.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+HEADING_MARK = re.compile(r"【([^】]{2,16})】")
+LEAD_VERB = re.compile(r"^(?:大力|积极|进一步|全面|着力)?(?:支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导|对)")
+# The subject sits between a cue (对, 认定为…) and the award (给予, 奖励…).
+CUE = re.compile(r"(?:对于?|被|获得|获评|认定为|评定为|评为|列入|通过|成为|入选|新建|新设立|引进|设立)")
+AWARD = re.compile(r"给予|奖励|补贴|补助|资助|扶持|支持|配套|分别|按照?|每|一次性")
+
+# What is taken off the subject: qualifiers, a generic head, figures with their units, brackets.
+QUALIFIER = re.compile(r"^(?:新|首次|初次|当年|本区|本市|我市|我区|区内|市内|依法|经认定|经|符合条件|上一年度|年度|在)+的?")
+GENERIC = re.compile(r"(?:企业|单位|机构|项目|主体|公司|人员)$")
+UNIT = r"(?:万|亿|千)?(?:美元|元|亩|平方米|人次|件|家|个|人|名|年|月|[%％])"
+FIGURE = re.compile(rf"\d[\d,.]*\s*(?:[—\-－~至到]\s*\d[\d,.]*\s*)?{UNIT}(?:（含）|\(含\))?(?:及?以上|以下|以内|内)?")
+BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|“|”|《[^》]*》")
+LEVELS = re.compile(r"^(?:(?:(?:国家|省|市|区|县|镇|街道)级?|(?:国家)?[1-5１-５][AＡ]级?|[一二三四五六七]星级?)[、和及/]?)+")
+
+# A condition is no name; nor is anything with punctuation, figures or a verb left at its start.
+CONDITION = re.compile(r"达到|超过|不低于|不少于|以上|以下|突破|增长")
+BAD = re.compile(r"[，,。；;：:\n]|\d[^AＡ级]|\d$|^(?:对|在|按|以|其|该|上述|由|给予)|最高|不超过|单个|每|[在第的为于按]$|第[类条款项]")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from assistant.text.segmenter import new_tokenizer
+
+    return new_tokenizer()
+
+
+def heading_of(body: str) -> str | None:
+    """The clause's own short heading: 【落户奖】, or a first phrase short enough to be one."""
+    m = HEADING_MARK.search(body[:24])
+    if m:
+        return m[1]
+    first = re.split(r"[。：:\n]", body.strip(), maxsplit=1)[0].strip()
+    core = LEAD_VERB.sub("", first)
+    if 2 <= len(first) <= 16 and not BAD.search(first) and len(core) >= 2:
+        return first
+    return None
+
+
+def _short(phrase: str) -> str:
+    """A long subject cut to its last words (深圳证券交易所主板上市 → 主板上市)."""
+    if len(phrase) <= 9:
+        return phrase
+    words = [w for w in _tokenizer().lcut(phrase) if w.strip()]
+    out = ""
+    for w in reversed(words):
+        if len(out) >= 4:
+            break
+        out = w + out
+    return out
+
+
+def subjects(sentence: str) -> list[str]:
+    """What the sentence pays for, in its own words (see the module docstring)."""
+    from assistant.knowledge.numbering import LEAD_NUMBER
+
+    text = re.sub(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[、.．])", "", LEAD_NUMBER.sub("", sentence.strip()))
+    award = AWARD.search(text)
+    head = text[: award.start()] if award and award.start() > 2 else text
+    cues = list(CUE.finditer(head))
+    phrase = head[cues[-1].end():] if cues else re.split(r"[，,]", head)[0]
+    phrase = re.split(r"[，,；;]", phrase)[0]
+    phrase = FIGURE.sub("", BRACKETS.sub("", phrase)).strip().rstrip("的 ")
+    if CONDITION.search(phrase):
+        return []  # a condition (年交易额达到…以上), not a name
+    parts = [QUALIFIER.sub("", p).strip() for p in phrase.split("的") if p]
+    while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1])):
+        parts.pop()  # 在北京证券交易所上市的企业: the words before 的企业
+    if not parts or not parts[-1]:
+        return []
+    last = LEVELS.sub("", parts[-1]) or parts[-1]
+    out = []
+    if "、" in last or "等" in last:
+        items, _, tail = last.partition("等")
+        items = [QUALIFIER.sub("", x) for x in items.split("、")]
+        out += items + [_short(items[-1])]
+        if tail:
+            out.append(tail)
+    else:
+        out.append(_short(last))
+        if last != out[-1] and len(last) <= 12:
+            out.insert(0, last)
+    out += [GENERIC.sub("", x) for x in out if len(GENERIC.sub("", x)) >= 4]
+    return [x for x in dict.fromkeys(x.strip() for x in out) if 2 <= len(x) <= 12 and not BAD.search(x)]
+
+
+def propose(heading: str | None, sentence: str) -> list[str]:
+    """The heading (and its core without the leading verb) and the subjects of ``sentence``."""
+    out = []
+    if heading:
+        out.append(heading)
+        core = LEAD_VERB.sub("", heading)
+        if core != heading and len(core) >= 2:
+            out.append(core)
+    out += subjects(sentence)
+    return [x for x in dict.fromkeys(out) if x and not BAD.search(x)]

@@ -1,0 +1,127 @@
+"""One award for each case, written as a run of sentences or clauses of one clause: a rule with tiers.
+
+对国家级…的机构，每个机构资助200万元；新获得省级…的，每个机构资助100万元 → tiered by level;
+被评为五星级的给予10万元，四星级的给予5万元… → tiered by level within one sentence;
+实缴注册资本500万(含)至5000万元的，奖励300万元；…20亿元(含)以上，奖励2000万元 → awards by thresholds of
+the amount (tiered_threshold), each band's lower bound a threshold. The tiers are only what the words
+say: each case must name a level (or a band) of its own, and every amount stays verbatim in the quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.knowledge.provisions import AMT, Proposal
+
+LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
+         r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
+AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
+MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元)?"
+BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
+                       rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
+                       rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
+
+
+def _n(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def level_tiers(text: str) -> Proposal | None:
+    """Levels each followed by their own award, two or more, every level different: each award amount
+    goes with the nearest level before it (and after the previous award)."""
+    levels = list(re.finditer(LEVEL, text))
+    pairs, after = [], 0
+    for m in re.finditer(rf"(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})", text):
+        before = [x for x in levels if after <= x.start() and x.end() <= m.start()]
+        if not before:
+            return None
+        level = before[-1]
+        if m.start() - level.end() > 40 or re.search(r"[。；;]", text[level.end():m.start()]):
+            return None  # the level is too far from its award to be its case
+        pairs.append((level[0], _n(m["amt"])))
+        after = m.end()
+    labels = [p[0] for p in pairs]
+    if len(pairs) < 2 or len(set(labels)) != len(labels):
+        return None
+    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, a in pairs]})
+    p.used |= {a for _, a in pairs}
+    return p
+
+
+def threshold_tiers(text: str) -> Proposal | None:
+    """Bands of an amount (500万(含)至5000万元的 / 20亿元(含)以上) each followed by their award: the
+    highest band reached decides (tiered_threshold), its lower bound as written being the threshold."""
+    from assistant.text.amounts import parse_amount
+
+    found = [m for m in BAND_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or "至" in m[0] or "到" in m[0]]
+    if len(found) < 2:
+        return None
+    foreign = ["美元" in m["low"] for m in found]
+    if any(foreign) and not all(foreign):
+        return None  # bands of two different amounts
+    if all(foreign):  # a foreign amount is never converted: no kind expresses it
+        p = Proposal("unexpressible", text, {"tiers": [{"amount": _n(m["amt"])} for m in found]})
+        p.used |= {_n(m["amt"]) for m in found}
+        return p
+    lows = [_n(m["low"]) for m in found]
+    try:
+        values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
+    except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
+        return None
+    inclusive = re.search(r"[（(]含[）)]|以上|达到", text)
+    word = next((w for w in ("以上", "达到", "（含）", "(含)") if w in text), None)
+    if values != sorted(values) or len(set(values)) != len(values) or not inclusive or not word:
+        return None
+    tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
+    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers})
+    p.used |= set(lows) | {t["amount"] for t in tiers}
+    return p
+
+
+def _enumerator(sentence: str) -> str | None:
+    """The style of the item number a sentence starts with: （一）, (1), 1、 … or None."""
+    m = re.match(r"^\s*(?:([（(])([一二三四五六七八九十]+|\d+)[）)]|(\d+)\s*[、.．])", sentence)
+    if not m:
+        return None
+    return ("paren-cn" if not m[2].isdigit() else "paren-digit") if m[1] else "digit"
+
+
+def set_award(p: Proposal) -> bool:
+    """A proposal that states one set amount (给予企业20万元奖励), not a maximum or a rate."""
+    if p.kind == "fixed":
+        return True
+    if p.kind != "cap_only":
+        return False
+    at = p.quote.find(p.fields.get("cap", ""))
+    return at >= 0 and not re.search("最高|不超过|上限|以内", p.quote[max(0, at - 8):at])
+
+
+def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
+    out: list[tuple[Proposal, int, int]] = []
+    lines = [text.rfind("\n", 0, s) + 1 for _, s, _ in found]
+    items = [_enumerator(text[s:e]) if not text[ln:s].strip() else None for (_, s, e), ln in zip(found, lines, strict=True)]
+    i = 0
+    while i < len(found):
+        j = i
+        # A run stays within one paragraph, or is made of items that each open their own line in one style
+        # ((1)…(5)): a new item (（四）…) ends it.
+        while (j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0])
+               and (lines[j + 1] == lines[i] or (items[j + 1] is not None
+                                                 and all(x == items[j + 1] for x in items[i:j + 1])))):
+            j += 1
+        merged = None
+        while j > i and merged is None:  # the longest run from here that names one case per award
+            start, end = found[i][1], found[j][2]
+            span = text[start:end].strip().rstrip("。；;")
+            merged = threshold_tiers(span) or level_tiers(span)
+            if merged and len(merged.fields["tiers"]) != j - i + 1:
+                merged = None
+            j -= 0 if merged else 1
+        if merged:
+            out.append((merged, found[i][1], found[j][2]))
+            i = j + 1
+        else:
+            out.append(found[i])
+            i += 1
+    return out
