@@ -77,7 +77,7 @@ class Router:
         plan.amounts = list(reading.amounts)
         plan.roles = dict(reading.roles)
 
-        chosen = self.scorer.chosen(scores)
+        chosen = self._in_region(self.scorer.chosen(scores), plan.facts)
         forms = reading.forms
         last_topic = self.topic.last(earlier)
         follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
@@ -169,6 +169,16 @@ class Router:
         else:
             plan.kind = "passages"
         return plan
+
+    def _in_region(self, chosen: list, facts) -> list:
+        """A firm registered in a region the corpus has documents of is answered from those documents only:
+        a Liaoning firm's 首台套 is Liaoning's measure, never another region's look-alike."""
+        lexicon = self.kb.lexicon
+        region = lexicon.region_of(facts.registered_in) if facts.registered_in else None
+        regions = {d: lexicon.region_of(doc.meta.region) for d, doc in self.kb.docs.items() if doc.meta.region}
+        if not region or region not in regions.values():
+            return chosen
+        return [t for t in chosen if regions.get(t.doc_id, region) == region]
 
     def _clause_units(self, refs: list[int]) -> list[tuple[str, str]]:
         out = []

@@ -209,12 +209,15 @@ def _typo(low: str, alias: str) -> bool:
 
 
 def typo_of(low: str, alias: str) -> str | None:
-    """The span of ``low`` that is ``alias`` with exactly one character replaced, or None."""
+    """The span of ``low`` that is ``alias`` with exactly one character replaced, or None. The replaced
+    character is inside the alias: a different first or last character is another word's edge ("的孵化器"
+    is not a mistyped "和孵化器")."""
     n = len(alias)
     if n < 4 or alias.isascii():
         return None
     for i in range(len(low) - n + 1):
-        if sum(x != y for x, y in zip(low[i : i + n], alias, strict=True)) == 1:
+        wrong = [j for j, (x, y) in enumerate(zip(low[i : i + n], alias, strict=True)) if x != y]
+        if len(wrong) == 1 and 0 < wrong[0] < n - 1:
             return low[i : i + n]
     return None
 
