@@ -163,3 +163,24 @@ def test_the_app_shows_a_drafted_set_award_as_a_set_amount(county_bot, tmp_path)
     html = web.calc_html(r)
     assert "支持企业上市 · 可获</div>" in html and r.calculation.cap_yuan is None  # no 上限 beside a set amount
     assert "原文规定给予" in web.rule_card("county-2025.r1") and "上限" not in web.rule_card("county-2025.r1")
+
+
+def test_a_firm_of_a_region_with_documents_is_answered_from_them_only(corpus_copy, tmp_path):
+    """A Liaoning firm's 首台套 is Liaoning's measure: Beijing's 首试用 cap is never computed for it."""
+    from assistant.service import Assistant
+
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx",
+                                 answer_log=tmp_path / "answers.jsonl", today="2023-06-01")
+    add_document(settings, FIXTURES / "liaoning-province-first-set-equipment-c2016.txt")
+    bot = Assistant(settings)
+    question = "成套重大技术装备首套卖了4800万，首台套补助能拿多少？"
+    assert "rd_first_use" in [c.rule_id for c in bot.ask(f"我们北京的装备企业，{question}").calculations]
+    assert "rd_first_use" not in [c.rule_id for c in bot.ask(f"我们辽宁的装备企业，{question}").calculations]
+
+
+def test_a_typo_is_inside_a_name_not_at_its_edge():
+    from assistant.reading.targets import typo_of
+
+    assert typo_of("场景试验室投资800万", "场景实验室") == "场景试验室"
+    assert typo_of("平抬建设投资", "平台建设") == "平抬建设"
+    assert typo_of("我们入驻南沙的孵化器", "和孵化器") is None  # 的 is the edge of another word
