@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from pathlib import Path
 
 from assistant.answering.answer import Answer
@@ -142,10 +143,14 @@ def build_index(settings: Settings, *, rebuild: bool = False) -> tuple[Assistant
     Returns the assistant and what was done."""
     from assistant.search.build import open_retriever
 
+    t = time.perf_counter()
     bot = Assistant(settings)
+    parse_s = time.perf_counter() - t
     bot._retriever = open_retriever(settings, bot.kb.docs, bot.embedder, rebuild=rebuild)
+    t = time.perf_counter()
     bot.understander.scorer.prepare()
     index = bot._retriever.index
+    index.timings.update(parse_s=parse_s, examples_s=time.perf_counter() - t)
     return bot, index.reason or ""
 
 

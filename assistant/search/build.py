@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -50,14 +51,18 @@ def retriever_from_settings(settings=None, **kwargs) -> Retriever:
 def open_all(settings, docs: dict[str, Document], embedder, keywords_in: Path | None, *, rebuild: bool = False,
              progress: Progress | None = None):
     """(PolicyIndex, KeywordIndex) for ``docs``; the manifest is rewritten when anything was parsed or chunked."""
+    t = time.perf_counter()
     table = ChunkTable(docs)
+    chunk_s = time.perf_counter() - t
     box: dict = {}
 
     def keywords() -> None:
+        t = time.perf_counter()
         try:
             box["index"] = open_keywords(keywords_in, table, docs, tokenize_many=parallel_tokenizer)
         except BaseException as exc:  # handed to the caller below
             box["error"] = exc
+        box["keywords_s"] = time.perf_counter() - t
 
     worker = threading.Thread(target=keywords, name="keyword-index", daemon=True)
     worker.start()
@@ -68,9 +73,11 @@ def open_all(settings, docs: dict[str, Document], embedder, keywords_in: Path | 
     if "error" in box:
         index.close()
         raise box["error"]
+    t = time.perf_counter()
     if table.chunked or rebuild:
         write_manifest(manifest_path(settings.index_dir),
                        {docs[d].path.name: entry_of(docs[d], chunks=table.stored[d]) for d in table.doc_ids})
+    index.timings.update(chunk_s=chunk_s, keywords_s=box["keywords_s"], manifest_s=time.perf_counter() - t)
     return index, box["index"]
 
 

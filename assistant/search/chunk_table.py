@@ -107,10 +107,17 @@ class ChunkTable(Sequence):
         d, row = self._row(i)
         return self.doc_ids[d], self._label(d, row[3])
 
-    def position(self, chunk_id: str) -> int | None:
-        """The position of a chunk id ("<doc_id>#<start>-<end>"), None when not in this table."""
+    def keys(self, positions) -> dict[int, tuple[str, str | None]]:
+        """``key`` of many positions at once (one query's candidates)."""
         import numpy as np
 
+        pos = np.fromiter(positions, dtype=np.int64)
+        docs = (np.searchsorted(self.first, pos, side="right") - 1).tolist()
+        clauses = self.rows[pos, 3].tolist()
+        return {p: (self.doc_ids[d], self._label(d, c)) for p, d, c in zip(pos.tolist(), docs, clauses, strict=True)}
+
+    def position(self, chunk_id: str) -> int | None:
+        """The position of a chunk id ("<doc_id>#<start>-<end>"), None when not in this table."""
         doc_id, _, span = chunk_id.rpartition("#")
         d = self.position_of_doc.get(doc_id)
         try:
@@ -120,8 +127,10 @@ class ChunkTable(Sequence):
         if d is None:
             return None
         a, b = int(self.first[d]), int(self.first[d + 1])
-        hit = np.flatnonzero((self.rows[a:b, 1] == start) & (self.rows[a:b, 2] == end))
-        return a + int(hit[0]) if len(hit) else None
+        try:
+            return a + self.rows[a:b, 1:3].tolist().index([start, end])
+        except ValueError:
+            return None
 
     def doc_positions(self, doc_id: str) -> range:
         d = self.position_of_doc[doc_id]

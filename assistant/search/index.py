@@ -97,6 +97,7 @@ class PolicyIndex:
     rebuilt: bool = False
     reason: str = ""  # why it was (re)built; "" when reused
     updated: list[str] = field(default_factory=list)  # documents (re-)embedded by this open
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent embedding and inserting, if built
     store: Store | None = field(default=None, repr=False)  # where it lives, for reopening
 
     def __post_init__(self) -> None:
@@ -190,6 +191,7 @@ def open_index(
     Raises SearchUnavailable when the server is unreachable or its address invalid, the folder
     cannot be written, a build fails, or another process's build outlasts ``wait`` seconds.
     """
+    _CLOCK.__dict__.clear()
     chunks = chunks if chunks is not None else ChunkTable(docs)
     # whether the vectors are fresh is decided from the documents' text hashes (the manifest's), not their text
     fp = {"corpus": chunks.fingerprint, "chunker": CHUNKER_VERSION, "embedder": embedder.fingerprint}
@@ -223,7 +225,8 @@ def open_index(
             collection, reason, updated, rebuilt = _refresh(client, collection, reason, docs, chunks, embedder, fp,
                                                             _ticking(progress, refresh, len(chunks)))
             store.mark_built()
-    return PolicyIndex(collection, client, chunks, fp, rebuilt=rebuilt, reason=reason, updated=updated, store=store)
+    return PolicyIndex(collection, client, chunks, fp, rebuilt=rebuilt, reason=reason, updated=updated, store=store,
+                       timings=dict(_CLOCK.__dict__))
 
 
 def _look(store: Store, fp: dict[str, str], dim: int, *, fresh: bool = False):
@@ -305,6 +308,16 @@ def _update(collection, docs: dict[str, Document], chunks: ChunkTable, embedder,
     return changed
 
 
+class _Clock:
+    """Seconds per build step in this process (read by the benchmark: where a build spends its time)."""
+
+    def tick(self, step: str, since: float) -> None:
+        self.__dict__[step] = self.__dict__.get(step, 0.0) + time.perf_counter() - since
+
+
+_CLOCK = _Clock()
+
+
 def _inspect(client, fp: dict[str, str]):
     """(collection or None, reason to rebuild or "")."""
     names = collection_names(client)
@@ -350,6 +363,7 @@ def _add(collection, chunks, embedder, docs, progress: Progress | None,
     embedded = 0
     pending: list[tuple[Chunk, list[float]]] = []
     for i in range(0, len(chunks), BATCH):
+        t = time.perf_counter()
         batch = chunks[i : i + BATCH]
         vectors = [reuse.get(text_hash(c)) for c in batch]
         todo = [j for j, v in enumerate(vectors) if v is None]
@@ -357,13 +371,16 @@ def _add(collection, chunks, embedder, docs, progress: Progress | None,
             vectors[j] = v
         embedded += len(todo)
         pending += zip(batch, vectors, strict=True)
+        _CLOCK.tick("embed_s", t)
         if len(pending) >= ADD_BATCH or i + BATCH >= len(chunks):
+            t = time.perf_counter()
             for c, _ in pending:
                 if c.doc_id not in hashes:
                     hashes[c.doc_id] = doc_hash(docs[c.doc_id])
             collection.add(ids=[c.id for c, _ in pending], embeddings=[v for _, v in pending],
                            documents=[c.text for c, _ in pending], metadatas=[_metadata(c, hashes) for c, _ in pending])
             pending = []
+            _CLOCK.tick("insert_s", t)
         if progress:
             progress(i + len(batch), len(chunks))
     return embedded

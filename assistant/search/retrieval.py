@@ -204,10 +204,11 @@ class Retriever:
         if mode in ("hybrid", "bm25"):
             rankings["bm25"] = self._keyword(text)
         k = max(1, int(k))
+        keys = self.chunks.keys({i for ranked in rankings.values() for i, _ in ranked})
         if mode != "hybrid":
-            results.extend(self._passage(i, s) for i, s in list(self._per_clause(rankings[mode]).values())[:k])
+            results.extend(self._passage(i, s) for i, s in list(_per_clause(rankings[mode], keys).values())[:k])
         else:
-            results.extend(self._passage(i, s) for i, s in self._fuse(rankings)[:k])
+            results.extend(self._passage(i, s) for i, s in self._fuse(rankings, keys)[:k])
         return results
 
     def dense(self, text: str) -> list[tuple[Chunk, float]]:
@@ -225,21 +226,14 @@ class Retriever:
     def _keyword(self, text: str) -> list[tuple[int, float]]:
         return self._bm25.top(keyword_tokens(text), CANDIDATES)
 
-    def _per_clause(self, ranked: list[tuple[int, float]]) -> dict[tuple, tuple[int, float]]:
-        """The best chunk of each clause, clauses in rank order (dicts keep insertion order)."""
-        best: dict[tuple, tuple[int, float]] = {}
-        for i, score in ranked:
-            best.setdefault(self.chunks.key(i), (i, score))
-        return best
-
-    def _fuse(self, rankings: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
+    def _fuse(self, rankings: dict[str, list[tuple[int, float]]], keys: dict[int, tuple]) -> list[tuple[int, float]]:
         """Clause scores summed over methods; each clause is quoted by its chunk with the best
         chunk-level fused score (a precise sentence when both methods agree on it)."""
         clause_score: dict[tuple, float] = {}
         chunk_score: dict[int, float] = {}
         for method, ranked in rankings.items():
             w = self.weights[method]
-            per_clause = self._per_clause(ranked)
+            per_clause = _per_clause(ranked, keys)
             for key, value in self._normalise([s for _, s in per_clause.values()], per_clause).items():
                 clause_score[key] = clause_score.get(key, 0.0) + w * value
             for i, value in self._normalise([s for _, s in ranked], [i for i, _ in ranked]).items():
@@ -247,7 +241,7 @@ class Retriever:
         best: dict[tuple, int] = {}
         for ranked in rankings.values():
             for i, _ in ranked:
-                key = self.chunks.key(i)
+                key = keys[i]
                 if key not in best or chunk_score[i] > chunk_score[best[key]]:
                     best[key] = i
         order = sorted(clause_score, key=lambda key: -clause_score[key])
@@ -271,6 +265,14 @@ class Retriever:
 def keyword_dir(settings) -> Path:
     """Where the keyword index lives: beside the local vectors, and locally also for a Chroma server."""
     return Path(settings.index_dir) / "keywords"
+
+
+def _per_clause(ranked: list[tuple[int, float]], keys: dict[int, tuple]) -> dict[tuple, tuple[int, float]]:
+    """The best chunk of each clause (``keys``: position -> (doc_id, clause)), clauses in rank order."""
+    best: dict[tuple, tuple[int, float]] = {}
+    for i, score in ranked:
+        best.setdefault(keys[i], (i, score))
+    return best
 
 
 def open_keywords(folder: Path | None, chunks, docs: dict[str, Document], tokenize_many=None):
