@@ -19,7 +19,7 @@ from pathlib import Path
 from assistant.knowledge.catalog import entry_of, manifest_path, write_manifest
 from assistant.knowledge.documents import Document
 from assistant.search.chunk_table import ChunkTable
-from assistant.search.index import Progress, open_index
+from assistant.search.index import BATCH, Progress, open_index, progress_line
 from assistant.search.retrieval import Retriever, add_terms, keyword_dir, keyword_tokens, open_keywords
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,8 @@ def open_all(settings, docs: dict[str, Document], embedder, keywords_in: Path | 
 
     worker = threading.Thread(target=keywords, name="keyword-index", daemon=True)
     worker.start()
+    if progress is None and len(table) > BATCH:  # one line for the whole build, as long as vectors are built
+        progress = progress_line(lambda: "；关键词索引" + ("已完成" if "keywords_s" in box else "构建中"))
     try:
         index = open_index(settings, docs, embedder, rebuild=rebuild, progress=progress, chunks=table)
     finally:

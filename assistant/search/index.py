@@ -61,18 +61,19 @@ Progress = Callable[[int, int], None]
 CORPUS_CHANGED = "索引已过期（语料变化），正在更新"
 
 
-def stderr_progress(done: int, total: int, rate: float | None = None) -> None:
-    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%），25 个/秒，约剩 21 秒."""
+def stderr_progress(done: int, total: int, rate: float | None = None, note: str = "") -> None:
+    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%），25 个/秒，约剩 21 秒
+    (``note``: the other parts of the build, such as the keyword index)."""
     end = "\n" if done >= total else ""
     speed = ""
     if rate:
         left = (total - done) / rate
         speed = f"，{rate:.0f} 个/秒，" + (f"约剩 {left / 60:.0f} 分钟" if left >= 90 else f"约剩 {left:.0f} 秒")
-    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）{speed}", end=end, file=sys.stderr,
-          flush=True)
+    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）{speed}{note}", end=end,
+          file=sys.stderr, flush=True)
 
 
-def progress_line() -> Progress:
+def progress_line(note: Callable[[], str] | None = None) -> Progress:
     """``stderr_progress`` with the throughput and the time left, measured from its first call."""
     first: list[tuple[float, int]] = []
 
@@ -81,7 +82,7 @@ def progress_line() -> Progress:
         if not first:
             first.append((now, done))
         t0, d0 = first[0]
-        stderr_progress(done, total, (done - d0) / (now - t0) if done > d0 and now > t0 else None)
+        stderr_progress(done, total, (done - d0) / (now - t0) if done > d0 and now > t0 else None, note() if note else "")
 
     return show
 
