@@ -138,3 +138,18 @@ def test_the_index_command_builds_every_part(settings, monkeypatch, tmp_path):
     retriever = open_retriever(settings, load_corpus(settings.corpus_dir, manifest_path(settings.index_dir)),
                                CountingEmbedder())
     assert retriever.index.reason == "" and retriever.search("REITs有什么支持", k=1)[0].clause == "（九）"
+
+
+def test_the_chunk_table_holds_every_chunk_without_its_text(settings):
+    from assistant.search.chunk_table import ChunkTable
+    from assistant.search.chunking import chunk_corpus
+
+    build_index(settings)
+    docs = load_corpus(settings.corpus_dir, manifest_path(settings.index_dir))
+    table = ChunkTable(docs)
+    expected = chunk_corpus(parse_all(settings.corpus_dir))
+    assert not table.chunked and all(d._loaded is None for d in docs.values())  # rows from the manifest, no text read
+    assert table.keys(range(len(table))) == {i: (c.doc_id, c.clause) for i, c in enumerate(expected)}
+    assert [table.position(c.id) for c in expected] == list(range(len(expected)))
+    assert table.position(f"{DOC}#0-1") is None and table.position("nowhere#1-2") is None
+    assert list(table) == expected  # text, labels and heading context cut from the document when asked for

@@ -130,7 +130,7 @@ class StoredDocument(Document):
         return self._load()[1]
 
     @property
-    def raw_offsets(self) -> list[int]:
+    def raw_offsets(self):
         return self._load()[2]
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Document:
     text: str
     meta: DocMeta
     units: list[Unit]
-    raw_offsets: list[int] = field(repr=False, default_factory=list)
+    raw_offsets: array = field(repr=False, default_factory=lambda: array("i"))
 
     @property
     def measures(self) -> list[Unit]:
@@ -105,11 +106,12 @@ class Document:
         return self.citation(unit.start, unit.end)
 
 
-def clean(raw: str) -> tuple[str, list[int]]:
-    """Drop conversion artifacts; return the text and, per kept character, its raw offset."""
+def clean(raw: str) -> tuple[str, array]:
+    """Drop conversion artifacts; return the text and, per kept character, its raw offset (4 bytes a
+    character: a list of ints cost 36, a third of a 10,000-document build's memory)."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     kept: list[str] = []
-    offsets: list[int] = []
+    offsets = array("i")
     pos = 0
     for m in ARTIFACTS.finditer(raw):
         kept.append(raw[pos : m.start()])

@@ -99,4 +99,6 @@ def parallel_tokenizer(terms: list[str]):
 
 
 def _tokenize(texts: list[str]) -> list[list[str]]:
-    return [keyword_tokens(t) for t in texts]
+    # one object per distinct word: pickled once, so the builder does not hold millions of equal strings
+    words: dict[str, str] = {}
+    return [[words.setdefault(w, w) for w in keyword_tokens(t)] for t in texts]
