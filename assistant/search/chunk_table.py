@@ -46,6 +46,7 @@ class ChunkTable(Sequence):
         self.position_of_doc = {d: i for i, d in enumerate(self.doc_ids)}
         self.labels: list[bytes] = []  # per document, decoded when a chunk of it is ranked (``_labels``)
         self._decoded: dict[int, tuple[str, ...]] = {}
+        self._spans: dict[int, dict[tuple[int, int], int]] = {}
         self.stored: dict[str, tuple] = {}
         self.chunked: list[str] = []  # documents chunked by this table (not read from the manifest)
         blobs, first = [], [0]
@@ -126,11 +127,13 @@ class ChunkTable(Sequence):
             return None
         if d is None:
             return None
-        a, b = int(self.first[d]), int(self.first[d + 1])
-        try:
-            return a + self.rows[a:b, 1:3].tolist().index([start, end])
-        except ValueError:
-            return None
+        spans = self._spans.get(d)
+        if spans is None:
+            if len(self._spans) > 4096:  # what recent queries touched, not the whole corpus
+                self._spans.clear()
+            a, b = int(self.first[d]), int(self.first[d + 1])
+            spans = self._spans[d] = {(s, e): a + j for j, (s, e) in enumerate(self.rows[a:b, 1:3].tolist())}
+        return spans.get((start, end))
 
     def doc_positions(self, doc_id: str) -> range:
         d = self.position_of_doc[doc_id]
