@@ -178,12 +178,23 @@ def cmd_match(args, settings) -> int:
     return 0
 
 
+def cmd_index(args, settings) -> int:
+    from assistant.service import build_index
+
+    bot, _ = build_index(settings, rebuild=args.rebuild)
+    index = bot.retriever.index
+    state = "已构建" if index.rebuilt else ("已更新" if index.updated else "已是最新，无需重建")
+    print(f"索引{state}：{len(bot.kb.docs)} 份文件，{len(index.chunks)} 个片段，向量模型 {bot.embedder.name}，"
+          f"位置 {settings.chroma_url or settings.index_dir}")
+    return 0
+
+
 def cmd_add(args, settings) -> int:
     from assistant.knowledge.ingest import add_document
-    from assistant.search.cli import refresh_index
+    from assistant.service import build_index
 
     report = add_document(settings, args.file, force=args.force, replace_reviewed=args.replace_reviewed)
-    report.append(refresh_index(settings))
+    report.append(f"索引已更新：{build_index(settings)[1] or '无需重建'}")
     for line in report:
         print(line)
     return 0
@@ -357,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     from assistant.search.cli import add_parsers
 
     add_parsers(sub)
+    sub.choices["index"].set_defaults(func=cmd_index)
     return p
 
 

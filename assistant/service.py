@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from pathlib import Path
 
 from assistant.answering.answer import Answer
 from assistant.answering.respond import compose
 from assistant.errors import PolicyError
 from assistant.knowledge.base import Knowledge, asked_date
+from assistant.knowledge.catalog import manifest_path
 from assistant.reading.router import Router
 from assistant.settings import Settings
 from assistant.text.inputs import bound_history
@@ -23,7 +25,8 @@ MAX_QUESTION = 2000  # characters; longer questions are cut with a notice
 class Assistant:
     def __init__(self, settings: Settings | None = None, *, chat_model=None, retriever=None, embedder=None):
         self.settings = settings or Settings.from_env()
-        self.kb = Knowledge.load(self.settings.corpus_dir)
+        # unchanged documents come from the index's manifest: their text is read only when cited
+        self.kb = Knowledge.load(self.settings.corpus_dir, manifest_path(self.settings.index_dir))
         self._embedder = embedder
         self._retriever = retriever
         self._chat_model = chat_model
@@ -44,9 +47,9 @@ class Assistant:
     def retriever(self):
         with self._lock:
             if self._retriever is None:
-                from assistant.search.retrieval import Retriever
+                from assistant.search.build import open_retriever
 
-                self._retriever = Retriever.open(self.settings, self.kb.docs, self.embedder)
+                self._retriever = open_retriever(self.settings, self.kb.docs, self.embedder)
             return self._retriever
 
     @property
@@ -141,6 +144,23 @@ class Assistant:
 
         grounded = compose(q, self.kb, on, retriever=self._retriever_or_none())
         return run_agent(self, text, history, q, on, grounded, notices)
+
+
+def build_index(settings: Settings, *, rebuild: bool = False) -> tuple[Assistant, str]:
+    """Every part of the index, built or brought up to date (``index`` and ``add``): vectors, keyword
+    index, document manifest and example-question vectors, so no later start does any of it.
+    Returns the assistant and what was done."""
+    from assistant.search.build import open_retriever
+
+    t = time.perf_counter()
+    bot = Assistant(settings)
+    parse_s = time.perf_counter() - t
+    bot._retriever = open_retriever(settings, bot.kb.docs, bot.embedder, rebuild=rebuild)
+    t = time.perf_counter()
+    bot.understander.scorer.prepare()
+    index = bot._retriever.index
+    index.timings.update(parse_s=parse_s, examples_s=time.perf_counter() - t)
+    return bot, index.reason or ""
 
 
 class _StrictSearch:

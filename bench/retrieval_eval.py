@@ -165,16 +165,17 @@ def ablations(retriever: Retriever, questions: list[Question]) -> str:
         row = evaluate(retriever, questions, (mode,))[mode].row()
         lines.append(f"| {name} | {mode} | " + " | ".join(f"{row[m]:.3f}" for m in METRICS) + " |")
 
-    dense, bm25 = retriever.dense, retriever._bm25
+    dense, bm25, chunks = retriever._dense, retriever._bm25, retriever.chunks  # ranking works on chunk positions
     for mode in ("dense", "hybrid"):
         add("whole units + sentences (default)", mode)
-    retriever.dense = lambda text: [(c, s) for c, s in dense(text) if c.kind == "unit"]
+    retriever._dense = lambda text: [(i, s) for i, s in dense(text) if chunks[i].kind == "unit"]
     for mode in ("dense", "hybrid"):
         add("whole units only (dense)", mode)
-    retriever.dense = lambda text: [(c, s) for c, s in dense(text) if c.kind == "sentence" or c.clause not in MEASURE_LABELS]
+    retriever._dense = lambda text: [(i, s) for i, s in dense(text)
+                                     if chunks[i].kind == "sentence" or chunks[i].clause not in MEASURE_LABELS]
     for mode in ("dense", "hybrid"):
         add("measures as sentences only (dense)", mode)
-    retriever.dense = dense
+    retriever._dense = dense
     retriever._bm25 = KeywordIndex.build([keyword_tokens(c.embed_text) for c in retriever.chunks])
     for mode in ("bm25", "hybrid"):
         add("BM25 over heading + sentence", mode)

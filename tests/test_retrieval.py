@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
+from assistant.__main__ import build_parser
 from assistant.errors import PolicyError
-from assistant.search.cli import add_parsers
 from assistant.search.retrieval import MAX_QUERY_CHARS, Passage, QueryError, Retriever, keyword_tokens
 from assistant.settings import Settings
 from bench.retrieval_eval import build_retriever, evaluate, load_questions
@@ -129,9 +128,7 @@ def test_unknown_mode_is_a_programming_error(hashed):
 
 
 def _run(argv, capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser()
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)  # `index` builds every part of the index, so its handler is __main__'s
     code = args.func(args, Settings.from_env(embedding="hash", chroma_url=""))
     out = capsys.readouterr()
     return code, out.out, out.err

@@ -25,10 +25,10 @@ def test_two_app_instances_share_one_chroma_server(chroma_server, tmp_path):  # 
             calc = Client(second.url, verbose=False).predict("平台建设投资2000万元能补多少", api_name="/ask")
             assert calc["calculations"][0]["amount_yuan"] == "5000000"
             # the second instance found the index the first one built: no rebuild, no local vectors
-            # (only its own keyword index, which lives beside the app: POLICY_INDEX_DIR/keywords)
+            # (only its own keyword index and document manifest, which live beside the app in POLICY_INDEX_DIR)
             assert "正在构建" not in second.output() and "正在重建" not in second.output()
             local = tmp_path / "b" / "index"
-            assert not local.exists() or {p.name for p in local.iterdir()} <= {"keywords"}
+            assert not local.exists() or {p.name for p in local.iterdir()} <= {"keywords", "documents.manifest"}
             alternate_turns(first.url, second.url)
         finally:
             second.stop()

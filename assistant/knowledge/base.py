@@ -9,7 +9,8 @@ from pathlib import Path
 
 from assistant.errors import AmountError
 from assistant.knowledge.calculator import calculate, check_threshold
-from assistant.knowledge.documents import Document, load_corpus
+from assistant.knowledge.catalog import load_corpus
+from assistant.knowledge.documents import Document
 from assistant.knowledge.eligibility import check_eligibility
 from assistant.knowledge.rules import Rule, RuleBook, load_rulebook
 from assistant.knowledge.types import Calculation, Facts, Verdict
@@ -43,8 +44,9 @@ class Knowledge:
     lexicon: Lexicon = field(default_factory=default_lexicon)
 
     @classmethod
-    def load(cls, corpus_dir: Path) -> Knowledge:
-        docs = load_corpus(corpus_dir)
+    def load(cls, corpus_dir: Path, manifest: Path | None = None) -> Knowledge:
+        """``manifest``: the index's document manifest (``catalog``), so unchanged documents are not parsed."""
+        docs = load_corpus(corpus_dir, manifest)  # catalog's: unchanged documents are not parsed
         return cls(docs, load_rulebook(docs), Lexicon.load(corpus_dir))
 
     def example_questions(self, n: int = 6) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ class Document:
     text: str
     meta: DocMeta
     units: list[Unit]
-    raw_offsets: list[int] = field(repr=False, default_factory=list)
+    raw_offsets: array = field(repr=False, default_factory=lambda: array("i"))
 
     @property
     def measures(self) -> list[Unit]:
@@ -105,11 +106,12 @@ class Document:
         return self.citation(unit.start, unit.end)
 
 
-def clean(raw: str) -> tuple[str, list[int]]:
-    """Drop conversion artifacts; return the text and, per kept character, its raw offset."""
+def clean(raw: str) -> tuple[str, array]:
+    """Drop conversion artifacts; return the text and, per kept character, its raw offset (4 bytes a
+    character: a list of ints cost 36, a third of a 10,000-document build's memory)."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     kept: list[str] = []
-    offsets: list[int] = []
+    offsets = array("i")
     pos = 0
     for m in ARTIFACTS.finditer(raw):
         kept.append(raw[pos : m.start()])
@@ -215,19 +217,20 @@ def document_files(corpus_dir: Path) -> list[Path]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"政策文件目录 {corpus_dir} 不存在，请检查设置 POLICY_CORPUS_DIR")
     return sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")) and p.name != "README.md"
+        (p for p in corpus_dir.iterdir()
+         if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")) and p.name != "README.md"),
+        key=lambda p: p.name,  # one folder: the same order as comparing paths, at a tenth of the cost
     )
 
 
-def load_corpus(corpus_dir: Path) -> dict[str, Document]:
+def load_corpus(corpus_dir: Path, load=load_document) -> dict[str, Document]:
+    """Every document of the folder (``catalog.load_corpus`` skips parsing the unchanged ones)."""
     docs: dict[str, Document] = {}
     files = document_files(corpus_dir)
     if not files:
         raise CorpusError(f"政策文件目录 {corpus_dir} 中没有政策文件（{'、'.join(SUFFIXES)}）")
     for path in files:
-        doc = load_document(path)
+        doc = load(path)
         if doc.doc_id in docs:
             raise CorpusError(f"文件 {path.name} 的文档编号 {doc.doc_id} 与 {docs[doc.doc_id].path.name} 重复")
         docs[doc.doc_id] = doc

@@ -101,10 +101,7 @@ class TargetScorer:
         if self._embed is None or not text.strip():
             return {}
         try:
-            if self._examples is None:
-                pairs = [(i, ex) for i, t in enumerate(self.targets) for ex in t.examples]
-                vectors = self._example_vectors([ex for _, ex in pairs]) if pairs else []
-                self._examples = [(i, v) for (i, _), v in zip(pairs, vectors, strict=True)]
+            self.prepare()
             q = self._embed([text[:512]])[0]
         except Exception:  # the semantic signal is optional; aliases and search still route
             log.exception("示例问题向量计算失败，本轮不使用语义信号")
@@ -120,6 +117,14 @@ class TargetScorer:
         bonus = min(SEMANTIC_MAX, max(0.0, (sim - runner) * SEMANTIC_SCALE))
         out = {self.targets[top].key: bonus} if bonus else {}
         return out
+
+    def prepare(self) -> None:
+        """The example questions' vectors, computed (or read from the cache file) now: ``index`` does this,
+        so that no start or first question waits for it."""
+        if self._embed is not None and self._examples is None:
+            pairs = [(i, ex) for i, t in enumerate(self.targets) for ex in t.examples]
+            vectors = self._example_vectors([ex for _, ex in pairs]) if pairs else []
+            self._examples = [(i, v) for (i, _), v in zip(pairs, vectors, strict=True)]
 
     def _example_vectors(self, texts: list[str]) -> list[list[float]]:
         """Vectors of the example questions, from the cache file when it has them (embedding ~100

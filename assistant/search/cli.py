@@ -10,7 +10,7 @@ def add_parsers(subparsers) -> None:
     """Register ``index [--rebuild]`` and ``search "问题" [--k 5] [--json]``."""
     p = subparsers.add_parser("index", help="构建或检查检索索引（语料或向量模型变化时自动重建）")
     p.add_argument("--rebuild", action="store_true", help="无论是否过期都重建索引")
-    p.set_defaults(func=cmd_index)
+    # its handler is ``__main__.cmd_index``: building every part of the index needs the whole assistant
     s = subparsers.add_parser("search", help="检索政策原文，返回带引文的段落")
     s.add_argument("query", help="要检索的问题，如“REITs有什么支持”")
     s.add_argument("--k", type=_positive, default=5, help="返回的段落数（默认 5）")
@@ -30,25 +30,10 @@ def _positive(text: str) -> int:
     return value
 
 
-def cmd_index(args, settings) -> int:
-    from assistant.knowledge.documents import load_corpus
-    from assistant.search.embeddings import make_embedder
-    from assistant.search.index import open_index
-
-    docs = load_corpus(settings.corpus_dir)
-    embedder = make_embedder(settings.embedding, settings)
-    index = open_index(settings, docs, embedder, rebuild=args.rebuild)
-    where = settings.chroma_url or str(settings.index_dir)
-    state = "已构建" if index.rebuilt else "已是最新，无需重建"
-    print(f"索引{state}：{len(docs)} 份文件，{len(index.chunks)} 个片段，向量模型 {embedder.name}，位置 {where}")
-    index.close()
-    return 0
-
-
 def cmd_search(args, settings) -> int:
-    from assistant.search.retrieval import Retriever
+    from assistant.search.build import retriever_from_settings
 
-    retriever = Retriever.from_settings(settings)
+    retriever = retriever_from_settings(settings)
     results = retriever.search(args.query, k=args.k)
     if results.notice:
         print(f"注意：{results.notice}", file=sys.stderr)
@@ -63,17 +48,3 @@ def cmd_search(args, settings) -> int:
         print(f"{rank}. {where}  （{p.doc_id} {p.start}-{p.end}，得分 {p.score:.3f}）")
         print(f"   “{p.quote}”")
     return 0
-
-
-def refresh_index(settings) -> str:
-    """Bring the search index up to date with the corpus (only changed documents are re-embedded)."""
-    from assistant.knowledge.documents import load_corpus
-    from assistant.search.embeddings import make_embedder
-    from assistant.search.index import open_index
-
-    docs = load_corpus(settings.corpus_dir)
-    index = open_index(settings, docs, make_embedder(settings.embedding, settings))
-    try:
-        return f"索引已更新：{index.reason or '无需重建'}"
-    finally:
-        index.close()

@@ -29,8 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.errors import PolicyError, SearchUnavailable
+from assistant.knowledge.catalog import text_hash as doc_hash
 from assistant.knowledge.documents import Document
-from assistant.search.chunking import CHUNKER_VERSION, Chunk, chunk_corpus
+from assistant.search.chunk_table import ChunkTable
+from assistant.search.chunking import CHUNKER_VERSION, Chunk
 from assistant.search.store import (
     LocalStore,
     ServerStore,
@@ -46,7 +48,8 @@ log = logging.getLogger(__name__)
 
 COLLECTION = "policy_chunks"
 STAGING = "policy_chunks_staging"  # a full build fills this, then renames it to COLLECTION
-BATCH = 64  # chunks embedded and added per step; also the progress granularity
+BATCH = 64  # chunks embedded per step; also the progress granularity
+ADD_BATCH = 2048  # chunks per Chroma add: 64 a call ran at half the speed (docs/BENCHMARKS.md, issue 21)
 LOCK_WAIT = 1800.0  # seconds to wait for another process's build before giving up
 REOPEN_TRIES = 10  # a rebuilt collection is swapped in with a delete and a rename: bridge that gap
 REOPEN_PAUSE = 0.1
@@ -58,25 +61,19 @@ Progress = Callable[[int, int], None]
 CORPUS_CHANGED = "索引已过期（语料变化），正在更新"
 
 
-def corpus_hash(docs: dict[str, Document]) -> str:
-    h = hashlib.sha256()
-    for doc_id in sorted(docs):
-        h.update(f"{doc_id}\0{docs[doc_id].text}\0".encode())
-    return h.hexdigest()[:16]
-
-
-def stderr_progress(done: int, total: int, rate: float | None = None) -> None:
-    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%），25 个/秒，约剩 21 秒."""
+def stderr_progress(done: int, total: int, rate: float | None = None, note: str = "") -> None:
+    """One rewritten line on stderr, like tqdm: 正在构建索引：128/640 个片段（20%），25 个/秒，约剩 21 秒
+    (``note``: the other parts of the build, such as the keyword index)."""
     end = "\n" if done >= total else ""
     speed = ""
     if rate:
         left = (total - done) / rate
         speed = f"，{rate:.0f} 个/秒，" + (f"约剩 {left / 60:.0f} 分钟" if left >= 90 else f"约剩 {left:.0f} 秒")
-    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）{speed}", end=end, file=sys.stderr,
-          flush=True)
+    print(f"\r正在构建索引：{done}/{total} 个片段（{done * 100 // max(total, 1)}%）{speed}{note}", end=end,
+          file=sys.stderr, flush=True)
 
 
-def progress_line() -> Progress:
+def progress_line(note: Callable[[], str] | None = None) -> Progress:
     """``stderr_progress`` with the throughput and the time left, measured from its first call."""
     first: list[tuple[float, int]] = []
 
@@ -85,27 +82,26 @@ def progress_line() -> Progress:
         if not first:
             first.append((now, done))
         t0, d0 = first[0]
-        stderr_progress(done, total, (done - d0) / (now - t0) if done > d0 and now > t0 else None)
+        stderr_progress(done, total, (done - d0) / (now - t0) if done > d0 and now > t0 else None, note() if note else "")
 
     return show
 
 
 @dataclass
 class PolicyIndex:
-    """An open, up-to-date collection plus the chunks it holds (by id)."""
+    """An open, up-to-date collection plus the table of the chunks it holds."""
 
     collection: object
     client: object
-    chunks: list[Chunk]
+    chunks: ChunkTable
     fingerprint: dict[str, str]
     rebuilt: bool = False
     reason: str = ""  # why it was (re)built; "" when reused
     updated: list[str] = field(default_factory=list)  # documents (re-)embedded by this open
+    timings: dict[str, float] = field(default_factory=dict)  # seconds spent embedding and inserting, if built
     store: Store | None = field(default=None, repr=False)  # where it lives, for reopening
-    by_id: dict[str, Chunk] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.by_id = {c.id: c for c in self.chunks}
         self._stamp = self.store.stamp() if self.store else None
         self._opened = 0  # counts reopenings, so concurrent failures reopen once
         self._reopen_lock = threading.Lock()
@@ -113,6 +109,10 @@ class PolicyIndex:
     def query(self, embedding: list[float], n: int) -> list[tuple[Chunk, float]]:
         """The ``n`` nearest chunks with cosine similarity, best first. SearchUnavailable when the
         collection is gone and cannot be reopened, or the server cannot be reached."""
+        return [(self.chunks[i], score) for i, score in self.nearest(embedding, n)]
+
+    def nearest(self, embedding: list[float], n: int) -> list[tuple[int, float]]:
+        """``query`` as chunk-table positions: no chunk text is read."""
         n = min(n, len(self.chunks))
         if n <= 0:
             return []
@@ -132,7 +132,8 @@ class PolicyIndex:
             except Exception as again:
                 raise SearchUnavailable(f"向量索引查询失败（{type(again).__name__}），请稍后再试或运行 python -m assistant index") from again
         ids, dists = res["ids"][0], res["distances"][0]
-        return [(self.by_id[i], 1.0 - float(d)) for i, d in zip(ids, dists, strict=True) if i in self.by_id]
+        found = [(self.chunks.position(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+        return [(i, score) for i, score in found if i is not None]
 
     def _reopen(self, opened: int, why: str) -> None:
         """Open the collection again by name (after a rebuild it is another collection)."""
@@ -183,6 +184,7 @@ def open_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     wait: float = LOCK_WAIT,
+    chunks: ChunkTable | None = None,
 ) -> PolicyIndex:
     """Open the index for ``docs``/``embedder``, (re)building it when missing, stale or corrupt.
 
@@ -190,8 +192,10 @@ def open_index(
     Raises SearchUnavailable when the server is unreachable or its address invalid, the folder
     cannot be written, a build fails, or another process's build outlasts ``wait`` seconds.
     """
-    chunks = chunk_corpus(docs)
-    fp = {"corpus": corpus_hash(docs), "chunker": CHUNKER_VERSION, "embedder": embedder.fingerprint}
+    _CLOCK.__dict__.clear()
+    chunks = chunks if chunks is not None else ChunkTable(docs)
+    # whether the vectors are fresh is decided from the documents' text hashes (the manifest's), not their text
+    fp = {"corpus": chunks.fingerprint, "chunker": CHUNKER_VERSION, "embedder": embedder.fingerprint}
     store = make_store(settings)
     stamp = store.stamp()
     client, collection, reason = _look(store, fp, embedder.dim)
@@ -222,7 +226,8 @@ def open_index(
             collection, reason, updated, rebuilt = _refresh(client, collection, reason, docs, chunks, embedder, fp,
                                                             _ticking(progress, refresh, len(chunks)))
             store.mark_built()
-    return PolicyIndex(collection, client, chunks, fp, rebuilt=rebuilt, reason=reason, updated=updated, store=store)
+    return PolicyIndex(collection, client, chunks, fp, rebuilt=rebuilt, reason=reason, updated=updated, store=store,
+                       timings=dict(_CLOCK.__dict__))
 
 
 def _look(store: Store, fp: dict[str, str], dim: int, *, fresh: bool = False):
@@ -276,11 +281,7 @@ def _refresh(client, collection, reason, docs, chunks, embedder, fp, progress):
     return collection, reason, sorted(docs), True
 
 
-def doc_hash(doc: Document) -> str:
-    return hashlib.sha256(f"{doc.doc_id}\0{doc.text}".encode()).hexdigest()[:16]
-
-
-def _update(collection, docs: dict[str, Document], chunks: list[Chunk], embedder, fp, progress) -> list[str]:
+def _update(collection, docs: dict[str, Document], chunks: ChunkTable, embedder, fp, progress) -> list[str]:
     """Delete the chunks of changed or removed documents and add the changed ones; returns their ids."""
     have = {}
     for meta in collection.get(include=["metadatas"])["metadatas"] or []:
@@ -300,12 +301,22 @@ def _update(collection, docs: dict[str, Document], chunks: list[Chunk], embedder
     collection.modify(metadata={**fp, "complete": False})
     for d in changed + gone:
         collection.delete(where={"doc_id": d})
-    new = [c for c in chunks if c.doc_id in set(changed)]
+    new = [chunks[i] for d in changed for i in chunks.doc_positions(d)]
     embedded = _add(collection, new, embedder, docs, progress, reuse)
     if new:
         log.info("增量更新：%d 个片段中 %d 个重新计算向量，其余沿用", len(new), embedded)
     collection.modify(metadata={**fp, "complete": True, "chunks": len(chunks)})
     return changed
+
+
+class _Clock:
+    """Seconds per build step in this process (read by the benchmark: where a build spends its time)."""
+
+    def tick(self, step: str, since: float) -> None:
+        self.__dict__[step] = self.__dict__.get(step, 0.0) + time.perf_counter() - since
+
+
+_CLOCK = _Clock()
 
 
 def _inspect(client, fp: dict[str, str]):
@@ -326,7 +337,7 @@ def _inspect(client, fp: dict[str, str]):
     return collection, ""
 
 
-def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: Progress | None, docs):
+def _build(client, chunks: ChunkTable, embedder, fp: dict[str, str], progress: Progress | None, docs):
     """A full build into STAGING, swapped in when complete: readers keep the old collection meanwhile."""
     drop_collection(client, STAGING)  # left by a build that was killed
     # "complete" is set only after the last batch, so a build killed halfway is detected.
@@ -343,26 +354,34 @@ def _build(client, chunks: list[Chunk], embedder, fp: dict[str, str], progress: 
     return client.get_collection(COLLECTION, embedding_function=None)
 
 
-def _add(collection, chunks: list[Chunk], embedder, docs, progress: Progress | None,
+def _add(collection, chunks, embedder, docs, progress: Progress | None,
          reuse: dict[str, list[float]] | None = None) -> int:
-    """Add ``chunks`` in batches, embedding only those whose text has no vector in ``reuse``
-    (by ``text_hash``); returns how many were embedded."""
-    hashes = {d: doc_hash(doc) for d, doc in docs.items()}
+    """Add ``chunks`` (a list or the table), embedding only those whose text has no vector in ``reuse``
+    (by ``text_hash``), BATCH at a time, and adding them to Chroma ADD_BATCH at a time; returns how
+    many were embedded."""
+    hashes: dict[str, str] = {}
     reuse = reuse or {}
     embedded = 0
+    pending: list[tuple[Chunk, list[float]]] = []
     for i in range(0, len(chunks), BATCH):
+        t = time.perf_counter()
         batch = chunks[i : i + BATCH]
         vectors = [reuse.get(text_hash(c)) for c in batch]
         todo = [j for j, v in enumerate(vectors) if v is None]
         for j, v in zip(todo, embedder.embed_documents([batch[j].embed_text for j in todo]) if todo else [], strict=True):
             vectors[j] = v
         embedded += len(todo)
-        collection.add(
-            ids=[c.id for c in batch],
-            embeddings=vectors,
-            documents=[c.text for c in batch],
-            metadatas=[_metadata(c, hashes) for c in batch],
-        )
+        pending += zip(batch, vectors, strict=True)
+        _CLOCK.tick("embed_s", t)
+        if len(pending) >= ADD_BATCH or i + BATCH >= len(chunks):
+            t = time.perf_counter()
+            for c, _ in pending:
+                if c.doc_id not in hashes:
+                    hashes[c.doc_id] = doc_hash(docs[c.doc_id])
+            collection.add(ids=[c.id for c, _ in pending], embeddings=[v for _, v in pending],
+                           documents=[c.text for c, _ in pending], metadatas=[_metadata(c, hashes) for c, _ in pending])
+            pending = []
+            _CLOCK.tick("insert_s", t)
         if progress:
             progress(i + len(batch), len(chunks))
     return embedded
@@ -374,6 +393,6 @@ def text_hash(c: Chunk) -> str:
 
 
 def _metadata(c: Chunk, hashes: dict[str, str]) -> dict:
-    # Chroma metadata values cannot be None; the chunk objects stay the source of truth.
-    return {"doc_id": c.doc_id, "clause": c.clause or "", "section": c.section or "",
-            "kind": c.kind, "start": c.start, "end": c.end, "doc_hash": hashes[c.doc_id], "text_hash": text_hash(c)}
+    # Only what an update needs: the chunk table is the source of truth for the rest, and every
+    # further metadata key cost about a tenth of the insert time (docs/BENCHMARKS.md, issue 21).
+    return {"doc_id": c.doc_id, "doc_hash": hashes[c.doc_id], "text_hash": text_hash(c)}

@@ -112,18 +112,29 @@ def _okapi_idf(scores: dict) -> None:
 
 
 def fingerprint(chunks, terms: Sequence[str]) -> str:
+    """Of the chunks and terms; a chunk table (``chunk_table``) says what it holds by its documents'
+    hashes, so an unchanged corpus is recognised without reading any text."""
     h = hashlib.sha256(f"{FORMAT}\0{chr(31).join(sorted(set(terms)))}\0".encode())
+    table = getattr(chunks, "fingerprint", None)
+    if table is not None:
+        h.update(f"table\0{table}\0{len(chunks)}".encode())
+        return h.hexdigest()[:20]
     for c in chunks:
         h.update(f"{c.id}\0{c.text}\0".encode())
     return h.hexdigest()[:20]
 
 
+Many = Callable[[list[str]], list[list[str]]]
+
+
 def open_keyword_index(folder: Path | None, chunks: Sequence, terms: Sequence[str],
-                       tokenize: Callable[[str], list[str]]) -> KeywordIndex:
+                       tokenize: Callable[[str], list[str]], tokenize_many: Many | None = None) -> KeywordIndex:
     """The keyword index of ``chunks`` from ``folder`` (built and saved there when missing or bad);
-    in memory only when ``folder`` is None."""
+    in memory only when ``folder`` is None. ``tokenize_many``, when given, tokenizes a list of texts
+    at once (in other processes)."""
+    many = tokenize_many or (lambda texts: [tokenize(t) for t in texts])
     if folder is None:
-        return KeywordIndex.build([tokenize(c.text) for c in chunks])
+        return KeywordIndex.build(many([c.text for c in chunks]))
     folder = Path(folder)
     fp = fingerprint(chunks, terms)
     target = folder / fp
@@ -138,7 +149,7 @@ def open_keyword_index(folder: Path | None, chunks: Sequence, terms: Sequence[st
             shutil.rmtree(target, ignore_errors=True)
     elif target.exists():
         shutil.rmtree(target, ignore_errors=True)  # a build that never finished
-    corpus = cached_tokens(folder, chunks, terms, tokenize)
+    corpus = cached_tokens(folder, chunks, terms, many)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{fp}-", dir=folder))
@@ -157,8 +168,7 @@ def open_keyword_index(folder: Path | None, chunks: Sequence, terms: Sequence[st
     return index
 
 
-def cached_tokens(folder: Path, chunks: Sequence, terms: Sequence[str],
-                  tokenize: Callable[[str], list[str]]) -> list[list[str]]:
+def cached_tokens(folder: Path, chunks: Sequence, terms: Sequence[str], many: Many) -> list[list[str]]:
     """Each chunk's tokens; a document whose chunks (and the terms) are unchanged is not tokenized again."""
     path = folder / TOKENS_FILE
     try:
@@ -169,26 +179,26 @@ def cached_tokens(folder: Path, chunks: Sequence, terms: Sequence[str],
     except (OSError, EOFError, ValueError, TypeError):
         cache = {}
     salt = f"{FORMAT}\0{chr(31).join(sorted(set(terms)))}"
-    by_doc: dict[str, list[int]] = {}
-    for i, c in enumerate(chunks):
-        by_doc.setdefault(c.doc_id, []).append(i)
     fresh: dict[str, list[list[str]]] = {}
-    out: list[list[str]] = [[] for _ in chunks]
-    tokenized = 0
-    for positions in by_doc.values():
-        h = hashlib.sha256(salt.encode())
-        for i in positions:
-            h.update(f"{chunks[i].id}\0{chunks[i].text}\0".encode())
-        key = h.hexdigest()[:24]
+    out: list[list[str]] = [[] for _ in range(len(chunks))]
+    missing: list[tuple[str, list[int]]] = []
+    groups = _groups(chunks)
+    for material, positions in groups:
+        key = hashlib.sha256(f"{salt}\0{material}".encode()).hexdigest()[:24]
         tokens = cache.get(key)
         if not (isinstance(tokens, list) and len(tokens) == len(positions)):
-            tokens = [tokenize(chunks[i].text) for i in positions]
-            tokenized += 1
+            missing.append((key, positions))
+            continue
         fresh[key] = tokens
         for i, t in zip(positions, tokens, strict=True):
             out[i] = t
-    if tokenized:
-        log.info("关键词索引：%d 个文档重新分词（共 %d 个）", tokenized, len(by_doc))
+    done = iter(many([chunks[i].text for _, positions in missing for i in positions]))
+    for key, positions in missing:
+        fresh[key] = [next(done) for _ in positions]
+        for i, t in zip(positions, fresh[key], strict=True):
+            out[i] = t
+    if missing:
+        log.info("关键词索引：%d 个文档重新分词（共 %d 个）", len(missing), len(groups))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tokens-")
@@ -198,3 +208,14 @@ def cached_tokens(folder: Path, chunks: Sequence, terms: Sequence[str],
     except OSError as exc:
         log.info("无法写入分词缓存 %s（%s）", path, exc)
     return out
+
+
+def _groups(chunks: Sequence) -> list[tuple[str, list[int]]]:
+    """(what a document's chunks depend on, their positions) per document."""
+    if hasattr(chunks, "doc_positions"):  # a chunk table: its documents' hashes, no text read
+        return [(chunks.doc_key(d), list(chunks.doc_positions(d))) for d in chunks.doc_ids]
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        by_doc.setdefault(c.doc_id, []).append(i)
+    return [("".join(f"{chunks[i].id}\0{chunks[i].text}\0" for i in positions), positions)
+            for positions in by_doc.values()]

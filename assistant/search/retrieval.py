@@ -163,39 +163,19 @@ class Retriever:
 
     def __init__(self, docs: dict[str, Document], embedder, index, *, fusion: str = "relative",
                  rrf_k: float = RRF_K, dense_weight: float = DENSE_WEIGHT, bm25_weight: float = BM25_WEIGHT,
-                 cache_size: int = 256, keyword_dir: Path | None = None) -> None:
+                 cache_size: int = 256, keyword_dir: Path | None = None, keywords=None) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {FUSIONS}")
         self.docs, self.embedder, self.index = docs, embedder, index
-        self.chunks: list[Chunk] = list(index.chunks)
+        self.chunks = index.chunks  # the chunk table: positions, labels, text read when shown
         self.fusion, self.rrf_k = fusion, rrf_k
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
-        terms = document_terms(docs)
-        add_terms(terms)
         # Verbatim text only: a sentence's heading is already in its measure's unit chunk, and
         # repeating it in every sentence would make them near-duplicates for BM25. Built once per
         # corpus and memory-mapped afterwards (``keyword_dir``; in memory only when None).
-        self._bm25 = open_keyword_index(keyword_dir, self.chunks, terms, lambda text: keyword_tokens(text))
+        self._bm25 = keywords if keywords is not None else open_keywords(keyword_dir, self.chunks, docs)
         # Repeated questions (chat retries, the evaluation's three methods) skip the model.
         self._embed = functools.lru_cache(maxsize=cache_size)(embedder.embed_query)
-
-    @classmethod
-    def open(cls, settings, docs: dict[str, Document], embedder, *, rebuild: bool = False, **kwargs) -> Retriever:
-        """Open (building if needed) the index for ``docs`` and search it."""
-        from assistant.search.index import open_index
-
-        kwargs.setdefault("keyword_dir", keyword_dir(settings))
-        return cls(docs, embedder, open_index(settings, docs, embedder, rebuild=rebuild), **kwargs)
-
-    @classmethod
-    def from_settings(cls, settings=None, **kwargs) -> Retriever:
-        """Corpus, embedder and index exactly as the settings say."""
-        from assistant.knowledge.documents import load_corpus
-        from assistant.search.embeddings import make_embedder
-        from assistant.settings import Settings
-
-        settings = settings or Settings.from_env()
-        return cls.open(settings, load_corpus(settings.corpus_dir), make_embedder(settings.embedding, settings), **kwargs)
 
     def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> Results:
         """The ``k`` best passages for ``query``, one per clause, best first.
@@ -220,44 +200,56 @@ class Retriever:
             return results
         rankings = {}
         if mode in ("hybrid", "dense"):
-            rankings["dense"] = self.dense(text)
+            rankings["dense"] = self._dense(text)
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"] = self.keyword(text)
+            rankings["bm25"] = self._keyword(text)
+        k = max(1, int(k))
+        keys = self.chunks.keys({i for ranked in rankings.values() for i, _ in ranked})
         if mode != "hybrid":
-            results.extend(_passage(c, s) for c, s in _per_clause(rankings[mode]).values())
+            results.extend(self._passage(i, s) for i, s in list(_per_clause(rankings[mode], keys).values())[:k])
         else:
-            results.extend(self._fuse(rankings))
-        del results[max(1, int(k)) :]
+            results.extend(self._passage(i, s) for i, s in self._fuse(rankings, keys)[:k])
         return results
 
     def dense(self, text: str) -> list[tuple[Chunk, float]]:
         """Chunks by cosine similarity to the query, best first."""
-        return self.index.query(self._embed(text), CANDIDATES)
+        return [(self.chunks[i], s) for i, s in self._dense(text)]
 
     def keyword(self, text: str) -> list[tuple[Chunk, float]]:
         """Chunks sharing at least one keyword with the query, by BM25, best first."""
-        return [(self.chunks[i], s) for i, s in self._bm25.top(keyword_tokens(text), CANDIDATES)]
+        return [(self.chunks[i], s) for i, s in self._keyword(text)]
 
-    def _fuse(self, rankings: dict[str, list[tuple[Chunk, float]]]) -> list[Passage]:
+    # Ranking works on chunk-table positions: only the passages returned read their text.
+    def _dense(self, text: str) -> list[tuple[int, float]]:
+        return self.index.nearest(self._embed(text), CANDIDATES)
+
+    def _keyword(self, text: str) -> list[tuple[int, float]]:
+        return self._bm25.top(keyword_tokens(text), CANDIDATES)
+
+    def _fuse(self, rankings: dict[str, list[tuple[int, float]]], keys: dict[int, tuple]) -> list[tuple[int, float]]:
         """Clause scores summed over methods; each clause is quoted by its chunk with the best
         chunk-level fused score (a precise sentence when both methods agree on it)."""
         clause_score: dict[tuple, float] = {}
-        chunk_score: dict[str, float] = {}
+        chunk_score: dict[int, float] = {}
         for method, ranked in rankings.items():
             w = self.weights[method]
-            per_clause = _per_clause(ranked)
+            per_clause = _per_clause(ranked, keys)
             for key, value in self._normalise([s for _, s in per_clause.values()], per_clause).items():
                 clause_score[key] = clause_score.get(key, 0.0) + w * value
-            for chunk_id, value in self._normalise([s for _, s in ranked], [c.id for c, _ in ranked]).items():
-                chunk_score[chunk_id] = chunk_score.get(chunk_id, 0.0) + w * value
-        best: dict[tuple, Chunk] = {}
+            for i, value in self._normalise([s for _, s in ranked], [i for i, _ in ranked]).items():
+                chunk_score[i] = chunk_score.get(i, 0.0) + w * value
+        best: dict[tuple, int] = {}
         for ranked in rankings.values():
-            for chunk, _ in ranked:
-                key = _clause_key(chunk)
-                if key not in best or chunk_score[chunk.id] > chunk_score[best[key].id]:
-                    best[key] = chunk
+            for i, _ in ranked:
+                key = keys[i]
+                if key not in best or chunk_score[i] > chunk_score[best[key]]:
+                    best[key] = i
         order = sorted(clause_score, key=lambda key: -clause_score[key])
-        return [_passage(best[key], clause_score[key]) for key in order]
+        return [(best[key], clause_score[key]) for key in order]
+
+    def _passage(self, i: int, score: float) -> Passage:
+        c = self.chunks[i]
+        return Passage(c.doc_id, c.clause, c.section, c.text, c.start, c.end, score)
 
     def _normalise(self, scores: list[float], keys) -> dict:
         """Per-method scores made comparable: min-max to [0, 1] over what the method returned
@@ -275,17 +267,17 @@ def keyword_dir(settings) -> Path:
     return Path(settings.index_dir) / "keywords"
 
 
-def _clause_key(chunk: Chunk) -> tuple:
-    return (chunk.doc_id, chunk.clause)
-
-
-def _per_clause(ranked: list[tuple[Chunk, float]]) -> dict[tuple, tuple[Chunk, float]]:
-    """The best chunk of each clause, clauses in rank order (dicts keep insertion order)."""
-    best: dict[tuple, tuple[Chunk, float]] = {}
-    for chunk, score in ranked:
-        best.setdefault(_clause_key(chunk), (chunk, score))
+def _per_clause(ranked: list[tuple[int, float]], keys: dict[int, tuple]) -> dict[tuple, tuple[int, float]]:
+    """The best chunk of each clause (``keys``: position -> (doc_id, clause)), clauses in rank order."""
+    best: dict[tuple, tuple[int, float]] = {}
+    for i, score in ranked:
+        best.setdefault(keys[i], (i, score))
     return best
 
 
-def _passage(chunk: Chunk, score: float) -> Passage:
-    return Passage(chunk.doc_id, chunk.clause, chunk.section, chunk.text, chunk.start, chunk.end, score)
+def open_keywords(folder: Path | None, chunks, docs: dict[str, Document], tokenize_many=None):
+    """The keyword index of ``chunks`` (the documents' rule-file terms kept whole)."""
+    terms = document_terms(docs)
+    add_terms(terms)
+    return open_keyword_index(folder, chunks, terms, lambda text: keyword_tokens(text),
+                              tokenize_many(terms) if tokenize_many else None)
