@@ -10,7 +10,7 @@ from decimal import Decimal
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.documents import Citation
 from assistant.knowledge.types import Verdict
-from assistant.text.formats import format_rate, format_yuan
+from assistant.text.formats import format_english_yuan, format_rate, format_yuan
 
 MARK = {True: "✅ 满足", False: "❌ 不满足", None: "❓ 待确认"}
 
@@ -36,7 +36,7 @@ MARK_EN = {True: "✅ met", False: "❌ not met", None: "❓ to confirm"}
 
 def yuan_en(amount) -> str:
     """12000000 → "12,000,000 yuan (1,200万元)": the figure in English, with the text's own unit beside it."""
-    return f"{amount:,.2f}".rstrip("0").rstrip(".") + f" yuan ({format_yuan(amount)})"
+    return f"{format_english_yuan(amount)} ({format_yuan(amount)})"
 
 
 def trace_en(calc) -> str:
@@ -48,7 +48,7 @@ def trace_en(calc) -> str:
         limit = "" if cap is None else (f", above the cap of {yuan_en(cap)}, so the cap applies" if calc.capped
                                          else f", within the cap of {yuan_en(cap)}")
         return (f"{yuan_en(calc.base_yuan)} × {format_rate(calc.rate)} = {yuan_en(raw)}{limit}"
-                f" → up to {yuan_en(calc.amount_yuan)}")
+                f" → you can receive up to {yuan_en(calc.amount_yuan)}")
     if calc.rate is None and calc.base_yuan is None and calc.cap_yuan is not None:
         return f"the text sets no rate, only a cap of {yuan_en(calc.cap_yuan)}"
     return f"“{calc.trace}”"

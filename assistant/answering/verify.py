@@ -50,7 +50,7 @@ from assistant.answering.claims import (
 from assistant.answering.criteria import agrees, criteria
 from assistant.knowledge.types import Facts
 from assistant.text.amounts import Mention, find_mentions, normalize_digits
-from assistant.text.formats import format_plain_yuan, format_yuan
+from assistant.text.formats import format_english_yuan, format_plain_yuan, format_yuan
 
 KINDS = ("amount", "rate", "year", "number")
 # Small counts of the answer's own structure ("以下3项条件", "2个平台") are not policy figures.
@@ -143,7 +143,8 @@ class Turn:
                      *(n for c in answer.calculations for n in c.notes)]:
             self.trusted.add_text(text)
         self.criteria = criteria(kb, self.rules, answer, facts, on)
-        self.rendered = {form: v for v in self._all_amounts() for form in (format_yuan(v), format_plain_yuan(v))}
+        self.rendered = {form: v for v in self._all_amounts()
+                         for form in (format_yuan(v), format_plain_yuan(v), format_english_yuan(v))}
         self.label_re, self.label_of = self._label_pattern()
 
     # ------------------------------------------------------------------ scope

@@ -39,3 +39,8 @@ def format_plain_yuan(amount: Decimal | int | str) -> str:
     if a == a.to_integral_value():
         return f"{a.quantize(Decimal(1), context=EXACT):f}"
     return f"{a:.{max(2, -a.normalize(EXACT).as_tuple().exponent)}f}"
+
+
+def format_english_yuan(amount: Decimal) -> str:
+    """12000000 → "12,000,000 yuan": an amount in an English answer (fen kept when there are any)."""
+    return f"{amount:,.2f}".removesuffix(".00") + " yuan"
