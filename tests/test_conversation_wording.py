@@ -51,3 +51,20 @@ def test_a_met_condition_is_not_said_twice(bot):
     a = bot.ask("我们是重点项目牵头单位，参加筑基工程有补贴吗")
     line = next(x for x in a.answer.splitlines() if "牵头单位" in x and "满足" in x)
     assert line.count("申请单位为新基建重点项目牵头单位") == 1
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("小批量测试投资1000万，补300万对吗", [("small_batch", D("3000000"), D("10000000"))]),  # 300万 is the claim
+    ("场景实验室总投资4000万（含土建1500万），能补多少", [("scenario_lab", D("10000000"), D("40000000"))]),  # a part
+    ("我们平台去年给中小企业提供检测服务收了1,150万，平台补贴多少", []),  # income, not the investment
+])
+def test_a_figure_that_is_not_the_base_is_never_computed_on(bot, question, expected):
+    got = [(c.rule_id, c.amount_yuan, c.base_yuan) for c in bot.ask(question).calculations]
+    assert got == expected
+
+
+def test_an_ordinal_picks_among_the_measures_asked_one_after_the_other(bot):
+    history = [{"role": "user", "content": "场景实验室投了1000万，能补多少"},
+               {"role": "user", "content": "那小批量验证测试投资1000万呢"}]
+    a = bot.ask("前面那个如果投资变成3500万呢", history)
+    assert [(c.rule_id, c.base_yuan) for c in a.calculations] == [("scenario_lab", D("35000000"))]

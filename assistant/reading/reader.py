@@ -24,7 +24,10 @@ _W = r"[^，,。；;！!？?\n]"
 CLAIM_WORDS = re.compile(rf"(上限|封顶|最高|比例|补贴标准|应为|就是|规定是|按|cap is|cap of|limit is|set to)\s*{_W}{{0,3}}\s*$", re.I)
 # "能补1500万", "可获360万", "cap ... is 50 million": a figure stated as the outcome or as a policy
 # figure (in the same clause), not as the user's own base.
-OUTCOME_BEFORE = re.compile(rf"(能补|可补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
+OUTCOME_BEFORE = re.compile(rf"(能补|可补|(?:^|(?<=[，,\s]))补|补贴|补助|可获|能获|获得|能拿|可拿|拿到|给予|返还|receive|get|grant)"
+                            rf"\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
+# "总投资4000万（含土建1500万）": a part of the figure before it, named in brackets: never a base of its own
+PART_OF = re.compile(r"[（(]\s*(?:含|其中|包括|包含)[^（()）]{0,12}$")
 POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,24}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
 # "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
@@ -176,7 +179,7 @@ class Reader:
         for kind, words in self.lexicon.subjects.items():
             if any(_has(low, w.lower()) for w in words):
                 r.subjects.add(kind)
-        r.ordinal = _ordinal(text) if not r.amounts else None
+        r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
 
@@ -225,6 +228,9 @@ class Reader:
         clause = re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 40) : m.start])[-1]
         if CLAIM_WORDS.search(before) or OUTCOME_BEFORE.search(before) or POLICY_FIGURE.search(clause):
             r.claims.append(m)
+            return
+        if PART_OF.search(text[max(0, m.start - 16) : m.start]):
+            r.attributes.append(m)
             return
         if NEGATIVE_BEFORE.search(text[max(0, m.start - 6) : m.start]):
             r.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于零")

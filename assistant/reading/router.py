@@ -85,7 +85,9 @@ class Router:
         if reading.ordinal is not None and earlier:  # "第二个呢？": an item an earlier message listed
             item = self.topic.pick(earlier, reading.ordinal)
             if item and item[0].rule.kind not in EXTRA_KINDS:
-                plan.kind, plan.carried, plan.tasks = "measures", True, [(item[0].rule, item[1])]
+                # "前面那个如果投资变成3500万呢": the item picked, with the one new figure if the message gives one
+                base = reading.amounts[0].value if len(reading.amounts) == 1 else item[1]
+                plan.kind, plan.carried, plan.tasks = "measures", True, [(item[0].rule, base)]
                 return plan
         # What kind of question is this, before which measure: the text itself, then the rest.
         if not follow_on and self.scope.out_of_scope(reading, scores, chosen, plan):

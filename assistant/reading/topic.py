@@ -79,11 +79,20 @@ class ConversationTopic:
         return out
 
     def pick(self, earlier: list[tuple[Reading, dict[str, float]]], ordinal: int) -> tuple[Target, Decimal] | None:
-        """Item ``ordinal`` of the latest earlier message that listed several ("第二个呢？")."""
+        """Item ``ordinal`` of the latest earlier message that listed several ("第二个呢？"); else of the
+        measures the earlier messages asked about one after the other ("前面那个" after two questions)."""
         for prev, scores in reversed(earlier):
             items = self.items_of(prev, scores)
             if len(items) >= 2:
                 return items[ordinal] if -len(items) <= ordinal < len(items) else None
+        asked: dict[str, tuple[Target, Decimal]] = {}
+        for prev, scores in earlier:
+            for target, value in self.items_of(prev, scores)[:1]:
+                asked.pop(target.key, None)  # asked again: its place is the latest
+                asked[target.key] = (target, value)
+        order = list(asked.values())
+        if len(order) >= 2:
+            return order[ordinal] if -len(order) <= ordinal < len(order) else None
         return None
 
     def _named_before(self, segment: str) -> Target | None:
