@@ -68,3 +68,14 @@ def test_an_ordinal_picks_among_the_measures_asked_one_after_the_other(bot):
                {"role": "user", "content": "那小批量验证测试投资1000万呢"}]
     a = bot.ask("前面那个如果投资变成3500万呢", history)
     assert [(c.rule_id, c.base_yuan) for c in a.calculations] == [("scenario_lab", D("35000000"))]
+
+
+@pytest.mark.slow
+def test_a_figure_named_for_one_measure_is_not_given_to_another_with_the_same_base(tmp_path):
+    """A letter's 场景实验室项目投资额 is the lab's; （八）'s in-library measure, named elsewhere by 两清单内新产品
+    and also based on 项目投资额, does not take it (real e5, as the chat runs)."""
+    bot = Assistant(Settings.from_env(index_dir=tmp_path / "idx", today="2023-06-15"))
+    a = bot.ask("您好，想咨询两件事：1）我们搭建的场景实验室项目投资额1,800万元；2）采购两清单内新产品投保，"
+                "保费260万元。分别能补多少？谢谢！")
+    assert sorted((c.rule_id, c.amount_yuan) for c in a.calculations) == [
+        ("insurance_premium", D("1300000")), ("scenario_lab", D("5400000"))]

@@ -172,6 +172,18 @@ class Router:
             plan.kind = "passages"
         return plan
 
+    def _owner(self, text: str, m, picked: list, target):
+        """The measure among ``picked`` named in the figure's own clause before it (None when ``target`` is
+        named there too, or nothing is)."""
+        start = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n") + 1
+        segment, low = text[start : m.start].lower(), text.lower()
+        aliases = [a.lower() for a in target.aliases]
+        # only a measure the message names elsewhere in its own words gives its figure away
+        if len(picked) < 2 or any(a in segment for a in aliases) or not any(a in low for a in aliases):
+            return None
+        named = self.topic.named_before(segment)
+        return next((t for t in picked if named is not None and t.key == named.key), None)
+
     def _in_region(self, chosen: list, facts) -> list:
         """A firm registered in a region the corpus has documents of is answered from those documents only:
         a Liaoning firm's 首台套 is Liaoning's measure, never another region's look-alike."""
@@ -233,7 +245,11 @@ class Router:
                 plan.tasks.append((rule, read_inputs(rule, texts, money)))
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
-                values = r.role_amounts[key]
+                # a figure whose own clause names another of the measures asked about is that measure's
+                # ("场景实验室项目投资额1,800万元；…两清单内新产品…保费260万元": not 两清单's 项目投资额)
+                keyed = [m for m, keys in r.items if key in (keys or ())]
+                values = [m.value for m in keyed if self._owner(r.text, m, picked, t) in (None, t)] if keyed \
+                    else r.role_amounts[key]
                 if EACH.search(r.text) and len(picked) == 1 and not r.bad_amounts:
                     # "一个投资1800万，另一个4500万，分别…": the unnamed figures of the list are of the same base
                     values = [m.value for m, keys in r.items if (keys is None and _parallel(r.text, m)) or key in (keys or ())]

@@ -71,7 +71,7 @@ class ConversationTopic:
         for m, keys in reading.items:
             named = [t for t in self.targets if t.numeric and t.rule.kind != "threshold" and t.rule.base_key in (keys or ())]
             target = max(named, key=lambda t: scores.get(t.key, 0.0)) if named else None
-            target = target or self._named_before(reading.text[since : m.start])
+            target = target or self.named_before(reading.text[since : m.start])
             target = target or (out[-1][0] if out else None) or (chosen[0] if chosen else None)  # "the other 40 million"
             since = m.end
             if target is not None and m.value is not None:
@@ -95,7 +95,7 @@ class ConversationTopic:
             return order[ordinal] if -len(order) <= ordinal < len(order) else None
         return None
 
-    def _named_before(self, segment: str) -> Target | None:
+    def named_before(self, segment: str) -> Target | None:
         low, best = segment.lower(), None
         for t in self.targets:
             if not t.numeric or t.rule.kind == "threshold":
