@@ -72,7 +72,8 @@ def score(bot, questions: list[dict]) -> tuple[list[dict], dict]:
 
 
 def main(argv: list[str]) -> None:
-    args = [a for a in argv if not a.startswith("--")]
+    valued = {argv.index(k) + 1 for k in ("--texts", "--embedding") if k in argv}
+    args = [a for i, a in enumerate(argv) if not a.startswith("--") and i not in valued]
     qfile = Path(args[0]) if args else TEXTS / "questions_dev.yaml"
     texts = Path(argv[argv.index("--texts") + 1]) if "--texts" in argv else TEXTS
     embedding = argv[argv.index("--embedding") + 1] if "--embedding" in argv else "hash"
