@@ -73,8 +73,8 @@ class Assistant:
             self.kb = kb
             self._understander = None
 
-    def _route_search(self, text: str, k: int):
-        return self.retriever.search(text, k=k)
+    def _route_search(self, text: str, k: int, docs: set[str] | None = None):
+        return self.retriever.search(text, k=k, docs=docs)
 
     def _query_vectors(self, texts: list[str]) -> list[list[float]]:
         return [self.embedder.embed_query(t) for t in texts]
@@ -170,9 +170,10 @@ class _StrictSearch:
     def __init__(self, bot: Assistant):
         self.bot = bot
 
-    def search(self, query: str, k: int = 5):
+    def search(self, query: str, k: int = 5, docs: set[str] | None = None):
         try:
-            return self.bot.retriever.search(query, k=k)
+            return self.bot.retriever.search(query, k=k, docs=docs) if docs is not None \
+                else self.bot.retriever.search(query, k=k)
         except PolicyError:
             raise
         except Exception as exc:  # a broken index must not take the conversation down with it

@@ -24,6 +24,9 @@ from assistant.reading.plan import Plan
 
 
 def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
+    if plan.docs and set(plan.docs) < set(kb.docs) and all(r.doc_id in plan.docs for r, _ in plan.tasks) \
+            and all(d in plan.docs for d, _ in plan.clauses) and all(t.doc_id in plan.docs for t in plan.candidates):
+        kb = kb.only(plan.docs)  # the places the question names: only their documents are answered from
     if plan.kind == "out_of_scope":
         return Answer(answer=out_of_scope_answer(kb, plan.out_reason, plan.lang), in_scope=False,
                       small_talk=plan.out_reason == "chit_chat")
@@ -55,6 +58,8 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         render_validity_verdicts(plan, c, verdicts)
     elif kind == "scope":
         render_scope(plan, c, verdicts, follow)
+        if not c.head and not c.lines:  # documents that state no scope of their own: the passages asked about
+            render_passages(plan, c, retriever, notices)
         if plan.yes_no:
             verdict_first(c, verdicts)
     elif kind == "overview":

@@ -97,13 +97,30 @@ def subjects(sentence: str) -> list[str]:
     return [x for x in dict.fromkeys(x.strip() for x in out) if 2 <= len(x) <= 12 and not BAD.search(x)]
 
 
+# The award's own name where the sentence gives one: 核拨经费补贴, 给予生活费补贴, 给予用人单位留用补贴.
+AWARD_NAME = re.compile(r"(?:给予|核拨|发放|拨付|享受|获得|给|予以)(?:用人单位|企业|单位|机构|基地|个人|其|每人|一次性)?"
+                        r"([\u4e00-\u9fa5]{2,6}?(?:补贴|补助|资助|奖励|贴息|奖))")
+NOT_NAME = re.compile(r"^(?:一次性|一定|相应|适当|资金|财政|专项|最高|不超过|分别|奖励|补贴|资助|补助|的|和|或|及|并)")
+
+
+def award_names(sentence: str) -> list[str]:
+    """The names the sentence itself gives what it pays (留用补贴, 生活费补贴), not a qualifier (一次性奖励)."""
+    out = []
+    for m in AWARD_NAME.finditer(sentence):
+        name = m.group(1)
+        if not NOT_NAME.match(name) and not BAD.search(name) and not FIGURE.search(name):
+            out.append(name)
+    return out
+
+
 def propose(heading: str | None, sentence: str) -> list[str]:
-    """The heading (and its core without the leading verb) and the subjects of ``sentence``."""
+    """The heading (and its core without the leading verb), the award's own name and the subjects of ``sentence``."""
     out = []
     if heading:
         out.append(heading)
         core = LEAD_VERB.sub("", heading)
         if core != heading and len(core) >= 2:
             out.append(core)
+    out += award_names(sentence)
     out += subjects(sentence)
     return [x for x in dict.fromkeys(out) if x and not BAD.search(x)]

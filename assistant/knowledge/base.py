@@ -71,6 +71,13 @@ class Knowledge:
         cond = next((c for r in self.rules for c in r.conditions if c.kind == "flag" and c.fact == fact), None)
         return cond.criterion if cond else default
 
+    def only(self, doc_ids: set[str]) -> Knowledge:
+        """This knowledge narrowed to ``doc_ids`` (the documents a question's places allow), sharing the rules."""
+        book = RuleBook({k: r for k, r in self.rules.rules.items() if r.doc_id in doc_ids},
+                        [t for t in self.rules.topics if t.doc_id in doc_ids],
+                        {d: t for d, t in self.rules.terms.items() if d in doc_ids})
+        return Knowledge({d: doc for d, doc in self.docs.items() if d in doc_ids}, book, self.lexicon)
+
     def doc(self, doc_id: str) -> Document:
         return self.docs[doc_id]
 

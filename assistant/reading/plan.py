@@ -39,6 +39,7 @@ class Plan:
     scores: dict[str, float] = field(default_factory=dict)
     follow_up: list[str] = field(default_factory=list)
     assumed: dict[str, Decimal] = field(default_factory=dict)  # rule id -> a figure no words tied to its base, taken as it
+    docs: set[str] | None = None  # the documents the question's places allow (None: every document)
     read_as: tuple[str, str] | None = None  # (what the user typed, the measure's name it was read as): "保废补贴"
 
     @property

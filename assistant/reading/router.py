@@ -10,6 +10,7 @@ base never becomes this rule's base.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
 from assistant.reading.facts import merge_facts
+from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import read_inputs
 from assistant.reading.reader import Reader, Reading, clause_number
@@ -33,11 +35,13 @@ class Router:
     def __init__(self, kb: Knowledge, embed: Callable[[list[str]], list[list[float]]] | None = None,
                  search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None):
         self.kb = kb
-        self.reader = Reader(kb.rules, kb.lexicon)
+        self.reader = Reader(kb.rules, _corpus_subjects(kb))
         self.scorer = TargetScorer(kb, embed, search, vector_cache)
         self.targets = self.scorer.targets
         self.topic = ConversationTopic(self.scorer)
         self.scope = ScopeJudge(kb, self.targets)
+        self.places = Places(kb)
+        self._doc_of = {t.key: t.doc_id for t in self.targets}
         self._cache: dict[str, tuple[Reading, dict[str, float]]] = {}
 
     # ------------------------------------------------------------------ one message
@@ -50,7 +54,7 @@ class Router:
         hit = self._cache.get(text)
         if hit is None:
             reading = self.reader.read(text)
-            hit = (reading, self.scorer.score(reading))
+            hit = (reading, self.scorer.score(reading, self.places.allowed([text])))
             if len(self._cache) >= 512:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[text] = hit
@@ -77,7 +81,12 @@ class Router:
         plan.amounts = list(reading.amounts)
         plan.roles = dict(reading.roles)
 
-        chosen = self._in_region(self.scorer.chosen(scores), plan.facts)
+        # the places named (this message's, else the conversation's) narrow the documents answered from
+        plan.docs = self.places.allowed([text, *(prev.text for prev, _ in reversed(earlier))], plan.facts.registered_in)
+        if plan.docs is not None:
+            scores = {k: v for k, v in scores.items() if self._doc_of.get(_bare(k), "") in plan.docs}
+            plan.scores = scores
+        chosen = self.scorer.chosen(scores)
         forms = reading.forms
         last_topic = self.topic.last(earlier)
         follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
@@ -184,16 +193,6 @@ class Router:
         named = self.topic.named_before(segment)
         return next((t for t in picked if named is not None and t.key == named.key), None)
 
-    def _in_region(self, chosen: list, facts) -> list:
-        """A firm registered in a region the corpus has documents of is answered from those documents only:
-        a Liaoning firm's 首台套 is Liaoning's measure, never another region's look-alike."""
-        lexicon = self.kb.lexicon
-        region = lexicon.region_of(facts.registered_in) if facts.registered_in else None
-        regions = {d: lexicon.region_of(doc.meta.region) for d, doc in self.kb.docs.items() if doc.meta.region}
-        if not region or region not in regions.values():
-            return chosen
-        return [t for t in chosen if regions.get(t.doc_id, region) == region]
-
     def _clause_units(self, refs: list[int]) -> list[tuple[str, str]]:
         out = []
         for doc in self.kb.docs.values():
@@ -286,6 +285,20 @@ class Router:
             if typed:
                 return typed, alias
         return None
+
+
+def _corpus_subjects(kb: Knowledge):
+    """The lexicon without the subject words a measure of the corpus itself uses: with a document that
+    supports graduates' 社保 or a 个人 inventor, 社保 and 个人 are no longer subjects no policy here covers."""
+    measures = [u.text.lower() for d in kb.docs.values() for u in d.units if u.kind == "measure"]
+    subjects = {kind: tuple(w for w in words if not any(w.lower() in t for t in measures))
+                for kind, words in kb.lexicon.subjects.items()}
+    return dataclasses.replace(kb.lexicon, subjects=subjects)
+
+
+def _bare(key: str) -> str:
+    """A score's target key without its signal prefix ("lex:", "sem:")."""
+    return key[4:] if key.startswith(("lex:", "sem:")) else key
 
 
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)

@@ -70,7 +70,8 @@ class TargetScorer:
         self._vector_cache = vector_cache  # example vectors persisted across processes (a JSON file)
         self._examples: list[tuple[int, list[float]]] | None = None
 
-    def score(self, r: Reading) -> dict[str, float]:
+    def score(self, r: Reading, docs: set[str] | None = None) -> dict[str, float]:
+        """Points per target key (plus "lex:"/"sem:" parts); ``docs`` narrows the clause search."""
         low = TITLE_QUOTED.sub(" ", r.text).lower()  # a policy's title quoted back names the document, not a measure
         scores: dict[str, float] = {}
         for t in self.targets:
@@ -93,7 +94,7 @@ class TargetScorer:
         for key, bonus in self._semantic(r.text).items():
             scores[f"sem:{key}"] = bonus
             scores[key] = scores.get(key, 0.0) + bonus
-        for key, bonus in self._retrieval(r.text).items():
+        for key, bonus in self._retrieval(r.text, docs).items():
             scores[key] = scores.get(key, 0.0) + bonus
         return scores
 
@@ -151,11 +152,11 @@ class TargetScorer:
                     log.warning("无法写入示例问题向量缓存 %s", path)
         return [cached[k] for k in keys]
 
-    def _retrieval(self, text: str) -> dict[str, float]:
+    def _retrieval(self, text: str, docs: set[str] | None = None) -> dict[str, float]:
         if self._search is None:
             return {}
         try:
-            hits = self._search(text, 3)
+            hits = self._search(text, 3) if docs is None else self._search(text, 3, docs)
         except Exception:
             log.exception("检索失败，本轮路由不使用检索信号")
             return {}

@@ -177,8 +177,9 @@ class Retriever:
         # Repeated questions (chat retries, the evaluation's three methods) skip the model.
         self._embed = functools.lru_cache(maxsize=cache_size)(embedder.embed_query)
 
-    def search(self, query: str, k: int = 5, *, mode: str = "hybrid") -> Results:
-        """The ``k`` best passages for ``query``, one per clause, best first.
+    def search(self, query: str, k: int = 5, *, mode: str = "hybrid", docs: set[str] | None = None) -> Results:
+        """The ``k`` best passages for ``query``, one per clause, best first (``docs``: from these documents
+        only, when given).
 
         Empty/whitespace → QueryError. Over MAX_QUERY_CHARS → searched on the first
         MAX_QUERY_CHARS characters, with ``Results.notice`` saying so. Nothing searchable
@@ -205,6 +206,8 @@ class Retriever:
             rankings["bm25"] = self._keyword(text)
         k = max(1, int(k))
         keys = self.chunks.keys({i for ranked in rankings.values() for i, _ in ranked})
+        if docs is not None:
+            rankings = {m: [(i, s) for i, s in ranked if keys[i][0] in docs] for m, ranked in rankings.items()}
         if mode != "hybrid":
             results.extend(self._passage(i, s) for i, s in list(_per_clause(rankings[mode], keys).values())[:k])
         else:

@@ -20,7 +20,7 @@ def render_passages(plan: Plan, c: Composer, retriever, notices: list[str]) -> b
     if retriever is None:
         return False
     try:
-        hits = retriever.search(plan.text, k=3)
+        hits = retriever.search(plan.text, k=3, docs=plan.docs) if plan.docs is not None else retriever.search(plan.text, k=3)
     except PolicyError as exc:
         notices.append(f"检索暂不可用：{exc}")
         c.head.append("⚠️ 检索暂不可用，以下仅依据规则文件中的措施列表回答；请稍后再试或换一种问法。")

@@ -1,0 +1,104 @@
+"""Which documents a question can be answered from, by the places it names.
+
+Every document has a *chain* of places, broad to narrow, read from its own title, region and issuers
+("广州市天河区…" → 广东 › 广州 › 天河; "东莞市…" → 广东 › 东莞). A question that names a place (天河, 梅州,
+"我们是大连的企业") can be answered from a document at that place, above it (the city's, the province's)
+or below it (a district of the city it names), never from another place's: a Meizhou firm is not under
+Guangzhou's measures, a Dalian firm not under Beijing's. A question that names no place, or only places
+no document and no region of the lexicon knows, is not narrowed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.knowledge.base import Knowledge
+
+BODY_MIN = 3  # a document without a place in its title and metadata is at the place its text names this often
+
+
+class Places:
+    """The place chains of one Knowledge's documents, and the documents a question's places allow."""
+
+    def __init__(self, kb: Knowledge):
+        self.kb = kb
+        self.chains = {d: self._chain(doc) for d, doc in kb.docs.items()}
+        names = {n for chain in self.chains.values() for n in chain}
+        names |= {n for n, _ in kb.lexicon.place_names() if len(n) >= 2 and not n.isascii()}
+        self.names = sorted(names, key=len, reverse=True)
+
+    def _chain(self, doc) -> tuple[str, ...]:
+        lexicon = self.kb.lexicon
+        meta = doc.meta
+        found = _occurrences(" ".join([meta.title, meta.region, *meta.issuers]), lexicon)
+        if not found:  # a text copied without its title: the place its own words name most
+            body = sorted(_occurrences(doc.text, lexicon))
+            counts = Counter(name for _, name in body)
+            found = [(at, name) for at, name in body if counts[name] >= BODY_MIN]
+        chain: list[str] = []
+        for _, name in sorted(found):
+            region = lexicon.region_of(name)
+            if region and region != name and region not in chain and lexicon.region_of(region) == region:
+                chain.append(region)
+            if name not in chain:
+                chain.append(name)
+        # one region: a title naming 北京 and 海淀 is 北京 › 海淀; a title naming two provinces is no place
+        regions = {lexicon.region_of(n) for n in chain if lexicon.region_of(n) != n or n in lexicon.places}
+        return tuple(chain) if len(regions) <= 1 else ()
+
+    def named(self, text: str) -> list[str]:
+        """The places ``text`` names, longest first, each once (a name inside a longer one is not counted)."""
+        rest, out = text, []
+        for name in self.names:
+            if name in rest:
+                out.append(name)
+                rest = rest.replace(name, "|")
+        return out
+
+    def lineage(self, place: str) -> tuple[str, ...]:
+        """The chain above and at ``place``: from a document that names it, else its region from the lexicon."""
+        for chain in self.chains.values():
+            if place in chain:
+                return chain[: chain.index(place) + 1]
+        region = self.kb.lexicon.region_of(place)
+        if region and region != place and region in self.kb.lexicon.places:
+            return (region, place)
+        return (place,) if region in self.kb.lexicon.places else ()
+
+    def allowed(self, texts: list[str], registered_in: str | None = None) -> set[str] | None:
+        """Documents the places of ``texts`` (the message, then earlier ones when it names none) allow;
+        None when no place narrows them."""
+        places = [registered_in] if registered_in else []
+        for text in texts:
+            places += self.named(text)
+            if places:
+                break
+        allowed: set[str] = set()
+        known = False
+        for place in dict.fromkeys(places):
+            line = self.lineage(place)
+            here = {doc_id for doc_id, chain in self.chains.items() if chain and (place in chain or set(chain) <= set(line))}
+            if not line or not here:
+                continue  # a place no document is at: the documents' own conditions say whether it can apply
+            known = True
+            # at the place, below it, above it, or of no place at all
+            allowed |= here | {doc_id for doc_id, chain in self.chains.items() if not chain}
+        if not known or allowed == set(self.chains):
+            return None
+        return allowed
+
+
+def _occurrences(text: str, lexicon) -> list[tuple[int, str]]:
+    """(offset, name) of every place of the lexicon in ``text``, longest names first (广州 inside 广州市天河区
+    is one occurrence, 天河 another; 滨海新区 is not also 滨海)."""
+    found: list[tuple[int, str]] = []
+    rest = text
+    for name, _ in lexicon.place_names():
+        if len(name) < 2 or name.isascii():
+            continue
+        at = rest.find(name)
+        while at >= 0:
+            found.append((at, name))
+            rest = rest[:at] + "|" * len(name) + rest[at + len(name):]
+            at = rest.find(name, at + len(name))
+    return found

@@ -1,0 +1,84 @@
+"""The places a question names choose the documents it is answered from: a document at the place, above it or
+below it, never another place's; and a subject a document of the corpus supports (社保, 个人) is not out of scope."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.ingest import add_document
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.reading.places import Places
+from assistant.settings import Settings
+from bench.real_drafting_eval import FIXTURES
+
+STEMS = ["guangdong-province-graduate-employment-2026", "guangdong-guangzhou-internship-base-2019",
+         "guangdong-guangzhou-tianhe-smallbiz-2025", "guangdong-dongguan-patent-funding-2017",
+         "liaoning-dalian-eco-tech-city-2012"]
+
+
+@pytest.fixture(scope="module")
+def several(tmp_path_factory):
+    from assistant.service import Assistant
+
+    from .conftest import CORPUS
+
+    tmp = tmp_path_factory.mktemp("places")
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx",
+                                 answer_log=tmp / "answers.jsonl", today="2024-06-01")
+    for stem in STEMS:
+        add_document(settings, FIXTURES / f"{stem}.txt")
+    docs = Knowledge.load(corpus).docs
+    for stem in STEMS:
+        path, _ = draft_rule_file(docs[stem])
+        path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    return Assistant(settings)
+
+
+def test_each_document_is_placed_by_its_own_title_region_or_text(several):
+    chains = Places(several.kb).chains
+    assert chains["beijing-new-infra-2022"] == ("北京",)
+    assert chains["guangdong-province-graduate-employment-2026"] == ("广东",)
+    assert chains["guangdong-guangzhou-tianhe-smallbiz-2025"] == ("广东", "广州", "天河")
+    assert chains["guangdong-dongguan-patent-funding-2017"] == ("广东", "东莞")
+    # a text copied without its title is at the places its own words name (大连, and its 甘井子 district)
+    assert chains["liaoning-dalian-eco-tech-city-2012"][:2] == ("辽宁", "大连")
+
+
+def test_a_place_allows_its_documents_those_above_and_below_it_never_another_places(several):
+    places = Places(several.kb)
+    guangzhou = {"guangdong-province-graduate-employment-2026", "guangdong-guangzhou-internship-base-2019",
+                 "guangdong-guangzhou-tianhe-smallbiz-2025"}
+    assert places.allowed(["我们是广州的企业"]) == guangzhou  # the city's, its district's, the province's
+    assert places.allowed(["我们在天河"]) == guangzhou
+    assert places.allowed(["去梅州一家民营企业上班了"]) == {"guangdong-province-graduate-employment-2026"}
+    assert places.allowed(["东莞的发明人"]) == {"guangdong-province-graduate-employment-2026",
+                                                "guangdong-dongguan-patent-funding-2017"}
+    assert places.allowed(["我们在海淀"]) == {"beijing-new-infra-2022"}
+    assert places.allowed(["一台设备卖了80万"]) is None  # no place: every document
+    assert places.allowed(["我们是成都的企业"]) is None  # a place no document is at: their conditions decide
+    # a message naming no place keeps the conversation's
+    assert places.allowed(["留用补贴怎么算", "我们是梅州的企业"]) == {"guangdong-province-graduate-employment-2026"}
+
+
+def test_a_question_from_a_place_is_answered_from_that_places_documents(several):
+    answer = several.ask("我是硕士毕业生，去梅州一家民营企业上班了，签了3年合同，社保交满6个月，粤东西北就业补贴有多少？")
+    assert answer.in_scope
+    assert {c.doc_id for c in answer.citations} == {"guangdong-province-graduate-employment-2026"}
+
+
+def test_a_subject_a_document_supports_is_not_out_of_scope(several):
+    """社保 is an individual's procedure for a corpus of enterprise measures, but not when a document here pays
+    for it: a Guangzhou internship base asking about 社保 and 留用补贴 is answered from its document."""
+    answer = several.ask("我们是广州的就业见习基地，见习期满留下了8个见习生，都交了6个月社保，留用补贴怎么算")
+    assert answer.in_scope
+    assert {c.doc_id for c in answer.citations} == {"guangdong-guangzhou-internship-base-2019"}
+
+
+def test_a_beijing_question_never_gets_another_places_measure(several):
+    answer = several.ask("我们是海淀的软件公司，场景实验室投资1000万能补多少")
+    assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [("scenario_lab", 3000000)]
