@@ -82,3 +82,22 @@ def test_a_subject_a_document_supports_is_not_out_of_scope(several):
 def test_a_beijing_question_never_gets_another_places_measure(several):
     answer = several.ask("我们是海淀的软件公司，场景实验室投资1000万能补多少")
     assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [("scenario_lab", 3000000)]
+
+
+def test_one_award_of_a_clause_is_chosen_by_the_words_of_its_own_sentence(several):
+    """A clause with several per-件 awards: the question's words choose one; words that fit several ask back,
+    never every award of the clause listed as the answer's figures."""
+    answer = several.ask("我们在东莞，今年有3件发明专利拿到了美国授权，境外专利每件资助多少，一共多少？")
+    assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [("guangdong-dongguan-patent-funding-2017.r9", 150000)]
+    unclear = several.ask("我们在东莞，今年有3件发明专利授权了，能拿多少资助？")
+    assert unclear.calculations == [] and "请说明是哪一项" in unclear.answer
+
+
+def test_a_drafted_rule_is_named_by_the_award_its_sentence_gives():
+    from assistant.knowledge.aliases import award_names, inner_awards, name_aliases
+
+    assert award_names("由就业补助资金按每人3000元给予用人单位留用补贴") == ["留用补贴"]
+    assert award_names("见习期间由就业补助资金按每月500元给予生活费补贴") == ["生活费补贴"]
+    assert award_names("给予一次性奖励50万元") == []  # a qualifier is no name
+    assert inner_awards("列入风险补贴计划的项目") == ["风险补贴"]
+    assert name_aliases("列入生产资助计划的项目") == ["列入生产资助计划的项目", "生产资助"]

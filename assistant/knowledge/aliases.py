@@ -113,6 +113,22 @@ def award_names(sentence: str) -> list[str]:
     return out
 
 
+AWARD_WORDS = ("资助", "补贴", "奖励", "补助", "贴息", "扶持")
+NOT_BEFORE = re.compile(r"^(?:列入|给予|享受|获得|申请|申报|按|的|和|及|或|予以|一次性|专项|财政|资金|相应|一定)$")
+
+
+def inner_awards(phrase: str) -> list[str]:
+    """The award named inside a longer phrase: 列入生产资助计划的项目 → 生产资助, 风险补贴计划 → 风险补贴."""
+    words = [w for w in _tokenizer().lcut(phrase) if w.strip()]
+    out = []
+    for i, w in enumerate(words):
+        if w in AWARD_WORDS and i > 0 and len(words[i - 1]) >= 2 and not NOT_BEFORE.match(words[i - 1]):
+            out.append(words[i - 1] + w)
+        elif len(w) >= 4 and w.endswith(AWARD_WORDS) and w != phrase:
+            out.append(w)
+    return out
+
+
 def propose(heading: str | None, sentence: str) -> list[str]:
     """The heading (and its core without the leading verb), the award's own name and the subjects of ``sentence``."""
     out = []
@@ -123,4 +139,10 @@ def propose(heading: str | None, sentence: str) -> list[str]:
             out.append(core)
     out += award_names(sentence)
     out += subjects(sentence)
+    out += [w for a in out if len(a) > 6 for w in inner_awards(a)]
     return [x for x in dict.fromkeys(out) if x and not BAD.search(x)]
+
+
+def name_aliases(name: str) -> list[str]:
+    """When the sentence proposes nothing: the rule's name (when short enough to be typed) and the award inside it."""
+    return list(dict.fromkeys(([name] if len(name) <= 12 else []) + (inner_awards(name) if len(name) > 6 else [])))

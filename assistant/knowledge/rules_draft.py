@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
-from assistant.knowledge.aliases import heading_of, propose, subjects
+from assistant.knowledge.aliases import heading_of, name_aliases, propose, subjects
 from assistant.knowledge.documents import Document
 from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
 from assistant.knowledge.rules import rules_path
@@ -130,7 +130,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
         if d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
             d.base = "贷款本金"
         if p.kind in ("subsidy", "rate"):
-            d.base_key = _base_key(d.base or p.quote)
+            # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
+            d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
         elif p.kind != "range" or "%" in (d.low or "") + (d.high or ""):
             # its own profile field: another document's "投资" is not this rule's base
             d.base_key = re.sub(r"\W", "_", rid)
@@ -195,7 +196,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             subject = next(iter(subjects(p.quote)), None)
             label = _name(heading, subject if len(found) > 1 or not heading else None, body)
             d = _draft(p, rid, unit.label, label)
-            d.aliases = propose(heading, p.quote) or [label][: len(label) <= 12]
+            d.aliases = propose(heading, p.quote) or name_aliases(label)
             drafts.append(d)
     for d in drafts:
         d.base_terms = [d.base] if d.base else []
@@ -218,7 +219,7 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
         body = unit.body.strip()
         heading = heading_of(body)
         name = _name(heading, None, body)
-        aliases = propose(heading, body) or [name][: len(name) <= 12]
+        aliases = propose(heading, body) or name_aliases(name)
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
     return out
@@ -254,7 +255,7 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)
             name = _name(heading, next(iter(subjects(sent)), None), sent)
-            aliases = propose(heading, sent) or [name][: len(name) <= 12]
+            aliases = propose(heading, sent) or name_aliases(name)
             out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
                         "examples": propose_examples(name, aliases, None)})
     return out

@@ -173,8 +173,10 @@ class Router:
         elif "overview" in forms:
             plan.kind = "overview"
         elif reading.amounts and not chosen:
-            plan.kind = "clarify"
-            plan.candidates = [t for t in self.targets if t.numeric and t.rule.kind != "threshold"]
+            plan.kind = "clarify"  # the measures of the documents the question can be about, the likeliest first
+            plan.candidates = sorted((t for t in self.targets if t.numeric and t.rule.kind != "threshold"
+                                      and (plan.docs is None or t.doc_id in plan.docs)),
+                                     key=lambda t: -scores.get(t.key, 0.0))[:6 if plan.docs or len(self.kb.docs) > 1 else None]
         elif not chosen and self.scope.about_policy(text) and self.scope.corpus_words(text) < 1:
             plan.kind = "overview"  # "我想咨询一下新基建的补贴": nothing specific asked, so the measures
         else:
@@ -224,6 +226,9 @@ class Router:
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)
+        picked = self._one_of_siblings(picked, r, plan)
+        if not picked:
+            return
         # A letter with several figures: every base the user named gets its own rule.
         for key in sorted(r.exclusive, key=lambda k: list(r.roles).index(k)):
             if not any(t.rule.base_key == key for t in picked):
@@ -275,6 +280,26 @@ class Router:
             plan.tasks.append((rule, base))
         plan.kind = "measures"
 
+    def _one_of_siblings(self, picked: list[Target], r: Reading, plan: Plan) -> list[Target]:
+        """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
+        question's words are in; when the words do not tell them apart, the question is asked back, never
+        every award listed as the answer's figures. "分别/各" asks for each."""
+        first = picked[0]
+        siblings = [t for t in picked if t.clause == first.clause]
+        if len(siblings) < 2 or EACH.search(r.text) or BOTH.search(r.text):
+            return picked
+        words = _content_words(r.text)
+        overlap = {t.key: len(words & _content_words(" ".join((t.rule.citation.quote, t.rule.name, t.rule.base or ""))))
+                   for t in siblings}
+        best = max(overlap.values())
+        top = [t for t in siblings if overlap[t.key] == best]
+        if len(top) == 1:
+            return [t for t in picked if t.clause != first.clause or t is top[0]]
+        if len({(t.rule.kind, t.rule.rate, t.rule.cap, t.rule.amount) for t in top}) == 1:
+            return [t for t in picked if t.clause != first.clause or t is top[0]]  # the same award either way
+        plan.kind, plan.candidates = "clarify", top[:4]
+        return []
+
     def _read_as(self, text: str, target: Target) -> tuple[str, str] | None:
         """When the measure was recognised only through one mistyped character: (the typed words, the alias)."""
         low = text.lower()
@@ -294,6 +319,15 @@ def _corpus_subjects(kb: Knowledge):
     subjects = {kind: tuple(w for w in words if not any(w.lower() in t for t in measures))
                 for kind, words in kb.lexicon.subjects.items()}
     return dataclasses.replace(kb.lexicon, subjects=subjects)
+
+
+def _content_words(text: str) -> set[str]:
+    """The question's (or a sentence's) own words: two characters or more, no figures, no words every policy shares."""
+    from assistant.reading.scope import GENERIC
+    from assistant.search.retrieval import keyword_tokens
+
+    return {w for w in keyword_tokens(text) if len(w) >= 2 and not w[:3] in ("amt", "pct") and not w[:2] in ("y1", "y2")
+            and w not in GENERIC and not w.isdigit()}
 
 
 def _bare(key: str) -> str:
