@@ -326,7 +326,7 @@ def _content_words(text: str) -> set[str]:
     from assistant.reading.scope import GENERIC
     from assistant.search.retrieval import keyword_tokens
 
-    return {w for w in keyword_tokens(text) if len(w) >= 2 and not w[:3] in ("amt", "pct") and not w[:2] in ("y1", "y2")
+    return {w for w in keyword_tokens(text) if len(w) >= 2 and w[:3] not in ("amt", "pct") and w[:2] not in ("y1", "y2")
             and w not in GENERIC and not w.isdigit()}
 
 
