@@ -62,7 +62,8 @@ class Assistant:
                 # beside a local index; replicas sharing a Chroma server keep nothing on local disk
                 cache = None if self.settings.chroma_url else Path(self.settings.index_dir) / f"examples-{name}.json"
                 self._understander = Router(self.kb, embed=self._query_vectors if semantic else None,
-                                            search=self._route_search, vector_cache=cache)
+                                            search=self._route_search, vector_cache=cache,
+                                            doc_scores=self._doc_scores)
             return self._understander
 
     def reload_rules(self) -> None:
@@ -75,6 +76,9 @@ class Assistant:
 
     def _route_search(self, text: str, k: int, docs: set[str] | None = None):
         return self.retriever.search(text, k=k, docs=docs)
+
+    def _doc_scores(self, text: str) -> dict[str, float]:
+        return self.retriever.doc_scores(text)
 
     def _query_vectors(self, texts: list[str]) -> list[list[float]]:
         return [self.embedder.embed_query(t) for t in texts]

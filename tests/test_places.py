@@ -101,3 +101,11 @@ def test_a_drafted_rule_is_named_by_the_award_its_sentence_gives():
     assert award_names("给予一次性奖励50万元") == []  # a qualifier is no name
     assert inner_awards("列入风险补贴计划的项目") == ["风险补贴"]
     assert name_aliases("列入生产资助计划的项目") == ["列入生产资助计划的项目", "生产资助"]
+
+
+def test_without_a_place_the_document_most_about_the_questions_words_answers(several):
+    """No place named: the internship-base text (见习 throughout) outweighs the graduate list that names a
+    就业见习补贴 once; its 留用补贴 is computed per person kept on."""
+    answer = several.ask("见习期满后我们留用了8个见习学员，都稳定就业交了半年以上社保，留用补贴一共多少？")
+    assert {c.doc_id for c in answer.citations} == {"guangdong-guangzhou-internship-base-2019"}
+    assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [("guangdong-guangzhou-internship-base-2019.r3", 24000)]

@@ -49,8 +49,18 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
                 values.append(number(m[1].replace("，", "").replace(",", "")))
             except AmountError:
                 continue
+    if not values and "人" in rule.unit_words:
+        # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
+        for m in PEOPLE.finditer(text):
+            try:
+                values.append(number(m[1].replace("，", "").replace(",", "")))
+            except AmountError:
+                continue
     values = list(dict.fromkeys(values))
     return values[0] if len(values) == 1 else None
+
+
+PEOPLE = re.compile(rf"({CN_NUMBER})\s*(?:个|名|位)\s*[\u4e00-\u9fa5]{{0,4}}?(?:员|生|者|人|才|工|士|师)(?![\u4e00-\u9fa5]?(?:费|资|金|额|数|率|补|奖))")
 
 
 def read_year(text: str) -> int | None:

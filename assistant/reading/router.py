@@ -33,10 +33,11 @@ class Router:
     """Reads and routes questions for one Knowledge (see ``targets.TargetScorer`` for ``embed`` and ``search``)."""
 
     def __init__(self, kb: Knowledge, embed: Callable[[list[str]], list[list[float]]] | None = None,
-                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None):
+                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None,
+                 doc_scores: Callable[[str], dict[str, float]] | None = None):
         self.kb = kb
         self.reader = Reader(kb.rules, _corpus_subjects(kb))
-        self.scorer = TargetScorer(kb, embed, search, vector_cache)
+        self.scorer = TargetScorer(kb, embed, search, vector_cache, doc_scores)
         self.targets = self.scorer.targets
         self.topic = ConversationTopic(self.scorer)
         self.scope = ScopeJudge(kb, self.targets)
@@ -307,7 +308,7 @@ class Router:
             return None
         for alias in target.aliases:
             typed = typo_of(low, alias)
-            if typed:
+            if typed and not self.scorer.own_word(target, typed):
                 return typed, alias
         return None
 

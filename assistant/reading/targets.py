@@ -26,6 +26,7 @@ HINT = 1.0  # a hint only leans towards it (at most two count)
 ROLE = 2.0  # an amount tied to the target's base
 CLAUSE = 4.0  # "第六条" names the clause
 SEARCH = (1.5, 0.75)  # the best and second-best clause of the hybrid search
+DOC = 1.5  # a target of a document the question's words are less about than the best one's loses up to this
 SEMANTIC_MAX = 2.5  # the clear winner among example questions
 SEMANTIC_FLOOR = 0.84  # e5 similarities below this say nothing (calibrated on the tune questions)
 SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
@@ -62,9 +63,11 @@ class TargetScorer:
     semantic signal, e.g. the hash test embedder); ``search`` gives hybrid-search passages."""
 
     def __init__(self, kb: Knowledge, embed: Callable[[list[str]], list[list[float]]] | None = None,
-                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None):
+                 search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None,
+                 doc_scores: Callable[[str], dict[str, float]] | None = None):
         self.kb = kb
         self.targets = targets_of(kb)
+        self._doc_scores = doc_scores if len(kb.docs) > 1 else None  # one document: nothing to weigh
         self._embed = embed
         self._search = search
         self._vector_cache = vector_cache  # example vectors persisted across processes (a JSON file)
@@ -80,7 +83,7 @@ class TargetScorer:
             if aliases:
                 s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
             else:
-                typos = [a for a in t.aliases if _typo(low, a)]
+                typos = [a for a in t.aliases if _typo(low, a) and not self.own_word(t, typo_of(low, a))]
                 if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good
                     s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
@@ -96,7 +99,36 @@ class TargetScorer:
             scores[key] = scores.get(key, 0.0) + bonus
         for key, bonus in self._retrieval(r.text, docs).items():
             scores[key] = scores.get(key, 0.0) + bonus
+        self._weigh_documents(r.text, scores, docs)
         return scores
+
+    def _weigh_documents(self, text: str, scores: dict[str, float], docs: set[str] | None = None) -> None:
+        """Targets of documents the question's words are less about than the best document lose points in
+        proportion (a 见习 question: the 就业见习基地 text over a list that names 就业见习补贴 once). Nothing is
+        added, so no target is chosen by its document alone."""
+        if self._doc_scores is None or not scores:
+            return
+        try:
+            about = self._doc_scores(text)
+        except Exception:
+            log.exception("文档相关度计算失败，本轮不按文档加权")
+            return
+        if docs is not None:  # weighed against the documents the question's places allow
+            about = {d: v for d, v in about.items() if d in docs}
+            if len(docs) < 2:
+                return
+        top = max(about.values(), default=0.0)
+        if top <= 0:
+            return
+        doc_of = {t.key: t.doc_id for t in self.targets}
+        for key in [k for k in scores if k in doc_of]:
+            scores[key] -= DOC * (1.0 - about.get(doc_of[key], 0.0) / top)
+
+    def own_word(self, t: Target, typed: str) -> bool:
+        """The typed words occur in the target's own document: a word of it ("见习人员" beside the alias
+        "见习学员"), not a mistyped name."""
+        doc = self.kb.docs.get(t.doc_id)
+        return doc is not None and typed in doc.text.lower()
 
     def _semantic(self, text: str) -> dict[str, float]:
         if self._embed is None or not text.strip():

@@ -214,6 +214,21 @@ class Retriever:
             results.extend(self._passage(i, s) for i, s in self._fuse(rankings, keys)[:k])
         return results
 
+    def doc_scores(self, query: str) -> dict[str, float]:
+        """How much each document is about ``query``'s words: the sum of its three best chunks' BM25 scores
+        among the keyword candidates (a document none of whose chunks is among them is absent)."""
+        text = " ".join((query or "").split())[:MAX_QUERY_CHARS]
+        if not any(ch.isalnum() for ch in text):
+            return {}
+        ranked = self._keyword(text)
+        keys = self.chunks.keys({i for i, _ in ranked}) if ranked else {}
+        best: dict[str, list[float]] = {}
+        for i, score in ranked:
+            got = best.setdefault(keys[i][0], [])
+            if len(got) < 3:
+                got.append(float(score))
+        return {doc: sum(v) for doc, v in best.items()}
+
     def dense(self, text: str) -> list[tuple[Chunk, float]]:
         """Chunks by cosine similarity to the query, best first."""
         return [(self.chunks[i], s) for i, s in self._dense(text)]
