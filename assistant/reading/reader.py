@@ -143,6 +143,9 @@ def _cn_small(s: str) -> int | None:
     return _CN_NUM.get(s)
 
 
+OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
+
+
 class Reader:
     """Reads messages against one rule book and lexicon."""
 
@@ -154,6 +157,10 @@ class Reader:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
+                    head = OWN_BASE_HEAD.sub("", term)
+                    if r.base_key == re.sub(r"\W", "_", r.id) and head != term and len(head) >= 3:
+                        # a base of its own ("项目研发投入") is also named by its head ("研发投入2500万")
+                        cues.setdefault(head.lower(), set()).add(r.base_key)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
         for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
             cues[term.lower()] = set()

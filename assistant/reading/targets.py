@@ -6,6 +6,7 @@ and the hybrid search over the clause text.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -58,6 +59,24 @@ def targets_of(kb: Knowledge) -> list[Target]:
     return out
 
 
+COMMON_SHARE = 0.25  # an alias found in this share of the documents with measures (3 at least) names none of them
+
+
+def _without_common_aliases(targets: list[Target], kb: Knowledge) -> list[Target]:
+    """Aliases many documents share (企业, 符合, 服务, 材料, 省级) name no one measure: drafted from a clause's
+    words, they would route any question with them; they are dropped. With one document nothing is."""
+    owners = sorted({t.doc_id for t in targets})
+    limit = max(3, math.ceil(COMMON_SHARE * len(owners)))
+    if len(owners) < limit:
+        return targets
+    texts = [kb.docs[d].text.lower() for d in owners if d in kb.docs]
+    common = {a for t in targets for a in t.aliases
+              if sum(1 for x in texts if a.lower() in x) >= limit}
+    if not common:
+        return targets
+    return [dataclasses.replace(t, aliases=tuple(a for a in t.aliases if a not in common)) for t in targets]
+
+
 class TargetScorer:
     """Scores every target of one Knowledge for a reading. ``embed`` gives e5 vectors (None: no
     semantic signal, e.g. the hash test embedder); ``search`` gives hybrid-search passages."""
@@ -66,7 +85,7 @@ class TargetScorer:
                  search: Callable[[str, int], list] | None = None, vector_cache: Path | None = None,
                  doc_scores: Callable[[str], dict[str, float]] | None = None):
         self.kb = kb
-        self.targets = targets_of(kb)
+        self.targets = _without_common_aliases(targets_of(kb), kb)
         self._doc_scores = doc_scores if len(kb.docs) > 1 else None  # one document: nothing to weigh
         self._embed = embed
         self._search = search
