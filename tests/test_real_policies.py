@@ -65,8 +65,11 @@ def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_pa
     stem = "guangdong-dongguan-tech-service-awards-2016"
     shutil.copy(FIXTURES / f"{stem}.txt", tmp_path / f"{stem}.txt")
     drafts, _ = analyse(load_document(tmp_path / f"{stem}.txt"))
-    tiered = [d for d in drafts if d.kind == "tiered"]
-    assert len(tiered) == 1 and [(t["label"], t["amount"]) for t in tiered[0].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+    tiered = {d.clause: d for d in drafts if d.kind == "tiered"}
+    assert [(t["label"], t["amount"]) for t in tiered["三、（一）"].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+    # 三个档次 as items 1、2、3、, each a case of its own: one rule, each tier named by the words that differ
+    assert [(t["label"], t["amount"]) for t in tiered["三、（二）"].tiers] == [
+        ("服务我市企业500家以上", "20万元"), ("服务我市企业200家以上", "10万元"), ("服务我市企业100家以上", "5万元")]
 
 
 @pytest.mark.parametrize("sentence, names", [

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge.provisions import AMT, Proposal
+from assistant.knowledge.tiers import parallel_cases
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
-MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元)?"
+MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元|(?![人次亩件家个名户吨台套张间床辆平千]))"  # 50万人次 is a count
 BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
                        rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
                        rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
@@ -68,14 +69,50 @@ def threshold_tiers(text: str) -> Proposal | None:
         values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
     except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
         return None
-    inclusive = re.search(r"[（(]含[）)]|以上|达到", text)
-    word = next((w for w in ("以上", "达到", "（含）", "(含)") if w in text), None)
-    if values != sorted(values) or len(set(values)) != len(values) or not inclusive or not word:
+    # the boundary as the text words it: 以上/达到/（含） include the number, 超过/突破 do not
+    word = next((w for w in ("以上", "达到", "（含）", "(含)", "突破", "超过") if w in text), None)
+    if values != sorted(values) or len(set(values)) != len(values) or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
     p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers})
     p.used |= set(lows) | {t["amount"] for t in tiers}
     return p
+
+
+def _award_of(p: Proposal) -> str:
+    return p.fields.get("amount") or p.fields.get("cap") or ""
+
+
+def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
+    """Set awards written in parallel, one per case (对排名前6位的集体给予20万元奖励，对排名前18位的个人
+    给予1万元奖励): one tiered rule, each case's own words its label."""
+    parts = [(p.quote, _award_of(p)) for p in awards]
+    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({a for _, a in parts}) == 1:
+        return None  # the same award for every case is one set award, not tiers
+    if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
+        return None  # a further award in the sentence (额外给予200万元): not one award per case
+    labels = parallel_cases(parts)
+    if not labels or any(lab not in text for lab in labels):
+        return None
+    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]})
+    p.used |= {a for _, a in parts}
+    return p
+
+
+def sentence_cases(sent: str) -> Proposal | None:
+    """One sentence that names a case and its set award twice or more, between commas."""
+    from assistant.knowledge.provisions import classify
+
+    awards, start = [], 0
+    for m in re.finditer(r"[，,]", sent + "，"):
+        part = sent[start:m.start()]
+        p, _ = classify(part)
+        if p is not None and set_award(p) and _award_of(p) in part:
+            awards.append(p)
+            start = m.end()
+    if len(awards) < 2 or sent[start:].strip():
+        return None
+    return case_tiers(sent, awards)
 
 
 def _enumerator(sentence: str) -> str | None:
@@ -110,14 +147,18 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
                and (lines[j + 1] == lines[i] or (items[j + 1] is not None
                                                  and all(x == items[j + 1] for x in items[i:j + 1])))):
             j += 1
-        merged = None
-        while j > i and merged is None:  # the longest run from here that names one case per award
-            start, end = found[i][1], found[j][2]
-            span = text[start:end].strip().rstrip("。；;")
-            merged = threshold_tiers(span) or level_tiers(span)
-            if merged and len(merged.fields["tiers"]) != j - i + 1:
-                merged = None
-            j -= 0 if merged else 1
+        merged, top = None, j
+        for finder in (lambda span, _: threshold_tiers(span) or level_tiers(span), case_tiers):
+            j = top
+            while j > i and merged is None:  # the longest run from here that names one case per award
+                start, end = found[i][1], found[j][2]
+                span = text[start:end].strip().rstrip("。；;")
+                merged = finder(span, [f[0] for f in found[i:j + 1]])
+                if merged and len(merged.fields["tiers"]) != j - i + 1:
+                    merged = None
+                j -= 0 if merged else 1
+            if merged:
+                break
         if merged:
             out.append((merged, found[i][1], found[j][2]))
             i = j + 1

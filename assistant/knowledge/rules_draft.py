@@ -147,7 +147,7 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.cases import level_tiers, merge_runs, set_award, threshold_tiers
+    from assistant.knowledge.cases import level_tiers, merge_runs, sentence_cases, set_award, threshold_tiers
     from assistant.knowledge.provisions import bands, classify, figures, per_units
 
     drafts: list[DraftRule] = []
@@ -173,7 +173,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 continue
             p, why = classify(sent)
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
-                p = threshold_tiers(sent) or level_tiers(sent) or p
+                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue

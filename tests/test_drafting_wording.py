@@ -1,0 +1,67 @@
+"""Drafting real award wording, one wording class at a time: each short sentence (written in the style of
+real county and city texts, not copied from the annotated ones) must be drafted as the kind that expresses
+it, with its figures, its tiers or bands, and must compute the right amount once accepted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.calculator import compute
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.knowledge.types import Inputs
+
+HEAD = "某区促进产业发展若干措施\n"
+
+
+def drafted(tmp_path: Path, body: str):
+    """The rules drafted from one clause, as drafts and as loaded (accepted) rules."""
+    (tmp_path / "p.txt").write_text(HEAD + "一、" + body + "\n", encoding="utf-8")
+    _, drafts = draft_rule_file(Knowledge.load(tmp_path).docs["p"])
+    rules = [replace(r, reviewed=True) for r in Knowledge.load(tmp_path).rules if r.doc_id == "p"]
+    return drafts, rules
+
+
+@pytest.mark.parametrize("body, labels, amounts, pick, amount", [
+    # grades told apart by a number, one sentence per grade
+    ("对年接待游客首次突破50万人次的景区，给予30万元奖励；对年接待游客首次突破100万人次的景区，给予80万元奖励。",
+     ["年接待游客首次突破50万人次的景区", "年接待游客首次突破100万人次的景区"], ["30万元", "80万元"], 1, 800000),
+    # two cases in one sentence, between commas
+    ("对考核排名前3位的园区给予10万元奖励，对排名前10位的园区给予5万元奖励。",
+     ["考核排名前3位的园区", "排名前10位的园区"], ["10万元", "5万元"], 0, 100000),
+    # the second case is the first with a qualifier
+    ("对新建的众创空间，给予20万元建设补助；对新建的国家备案众创空间，给予50万元建设补助。",
+     ["新建的众创空间", "新建的国家备案众创空间"], ["20万元", "50万元"], 1, 500000),
+])
+def test_parallel_set_awards_for_grades_are_one_tiered_rule(tmp_path, body, labels, amounts, pick, amount):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == labels and [t["amount"] for t in drafts[0].tiers] == amounts
+    assert compute(rules[0], Inputs(level=labels[pick])).amount_yuan == amount
+
+
+def test_set_awards_for_unrelated_cases_stay_two_awards(tmp_path):
+    drafts, rules = drafted(tmp_path, "对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "300万元"), ("cap_only", "200万元")]
+    assert compute(rules[1], Inputs()).amount_yuan == 2000000
+
+
+def test_the_same_award_for_several_cases_is_no_tiers(tmp_path):
+    drafts, _ = drafted(tmp_path, "对年产值首次超过1亿元的企业，给予10万元奖励；对年产值首次超过5亿元的企业，给予10万元奖励。")
+    assert all(d.kind != "tiered" for d in drafts)
+
+
+@pytest.mark.parametrize("body, boundary, base, amount", [
+    ("对年度纳税首次超过1000万元的企业，给予30万元奖励；对年度纳税首次超过5000万元的企业，给予80万元奖励。",
+     "超过", "5000万元", 300000),  # 超过 excludes the number: 5000万 is still the first band
+    ("对年营业收入达到1亿元的企业，给予20万元奖励；达到5亿元的，给予50万元奖励。", "达到", "5亿元", 500000),
+])
+def test_awards_by_thresholds_of_an_amount_are_one_rule_with_its_boundary(tmp_path, body, boundary, base, amount):
+    from assistant.text.amounts import parse_amount
+
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.boundary) for d in drafts] == [("tiered_threshold", boundary)]
+    assert compute(rules[0], Inputs(base=parse_amount(base))).amount_yuan == amount
