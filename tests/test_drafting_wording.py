@@ -65,3 +65,37 @@ def test_awards_by_thresholds_of_an_amount_are_one_rule_with_its_boundary(tmp_pa
     drafts, rules = drafted(tmp_path, body)
     assert [(d.kind, d.boundary) for d in drafts] == [("tiered_threshold", boundary)]
     assert compute(rules[0], Inputs(base=parse_amount(base))).amount_yuan == amount
+
+
+@pytest.mark.parametrize("body, thresholds, currency, base, amount", [
+    # bands listed before 分别, their currency written once at the end of the first band
+    ("对新设立的外资企业，实缴注册外资500万（含）至1000万美元、1000万（含）至5000万美元、5000万美元（含）以上的，"
+     "分别给予100万元、200万元、300万元奖励。", ["500万", "1000万", "5000万美元"], "美元", "1200万", 2000000),
+    # one case per sentence, the later ones without the award's noun
+    ("对年出口额超过500万美元的企业，给予10万元扶持资金；超过1000万美元的，给予20万元；超过3000万美元的，给予40万元扶持资金。",
+     ["500万美元", "1000万美元", "3000万美元"], "美元", "1000万", 100000),
+    ("对年营业收入2亿元（含）至5亿元、5亿元（含）至10亿元、10亿元（含）以上的企业，分别给予50万元、100万元、200万元奖励。",
+     ["2亿元", "5亿元", "10亿元"], None, "5亿", 1000000),
+])
+def test_bands_of_an_amount_are_one_rule_in_the_currency_of_the_text(tmp_path, body, thresholds, currency, base, amount):
+    from assistant.knowledge.kinds import foreign_amount
+    from assistant.text.amounts import parse_amount
+
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered_threshold"] and drafts[0].currency == currency
+    assert [t["threshold"] for t in drafts[0].tiers] == thresholds
+    value = foreign_amount(base, currency) if currency else parse_amount(base + "元")
+    assert compute(rules[0], Inputs(base=value)).amount_yuan == amount  # 超过1000万 excludes 1000万
+
+
+def test_a_foreign_threshold_rule_calculates_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from assistant.__main__ import main
+
+    (tmp_path / "p.txt").write_text(HEAD + "一、对年出口额超过500万美元的企业，给予10万元扶持资金；超过1000万美元的，给予20万元扶持资金。\n",
+                                    encoding="utf-8")
+    path, _ = draft_rule_file(Knowledge.load(tmp_path).docs["p"])
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    monkeypatch.setenv("POLICY_CORPUS_DIR", str(tmp_path))
+    main(["calc", "p.r1", "--base", "1200万美元"])
+    out = capsys.readouterr().out
+    assert "12,000,000美元，超过10,000,000美元（不含本数）一档 → 可获20万元" in out

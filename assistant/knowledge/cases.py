@@ -57,16 +57,14 @@ def threshold_tiers(text: str) -> Proposal | None:
     found = [m for m in BAND_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or "至" in m[0] or "到" in m[0]]
     if len(found) < 2:
         return None
-    foreign = ["美元" in m["low"] for m in found]
-    if any(foreign) and not all(foreign):
+    # the currency of a band is that of its bounds (1000万（含）至2000万美元: both in 美元)
+    foreign = [re.search(r"美元|港元|欧元", m[0][: m.start("amt") - m.start()]) for m in found]
+    if len({f[0] if f else "" for f in foreign}) != 1:
         return None  # bands of two different amounts
-    if all(foreign):  # a foreign amount is never converted: no kind expresses it
-        p = Proposal("unexpressible", text, {"tiers": [{"amount": _n(m["amt"])} for m in found]})
-        p.used |= {_n(m["amt"]) for m in found}
-        return p
+    currency = foreign[0][0] if foreign[0] else None
     lows = [_n(m["low"]) for m in found]
-    try:
-        values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
+    try:  # a foreign amount is never converted: its thresholds are compared in its own currency
+        values = [parse_amount(re.sub(r"(?:美|港|欧)?元$", "", x) + "元") for x in lows]
     except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
         return None
     # the boundary as the text words it: 以上/达到/（含） include the number, 超过/突破 do not
@@ -74,7 +72,7 @@ def threshold_tiers(text: str) -> Proposal | None:
     if values != sorted(values) or len(set(values)) != len(values) or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
-    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers})
+    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers} | ({"currency": currency} if currency else {}))
     p.used |= set(lows) | {t["amount"] for t in tiers}
     return p
 

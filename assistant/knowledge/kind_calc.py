@@ -158,14 +158,15 @@ def _schedule(rule: Rule, i: Inputs) -> Calculation:
 
 def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
     b = i.base
+    money = (lambda v: f"{plain_quantity(v)}{rule.currency}") if rule.currency else format_yuan
     reached = [t for t in rule.tiers if (b >= t.threshold if rule.inclusive else b > t.threshold)]
     word = "（含本数）" if rule.inclusive else "（不含本数）"
     if not reached:
         first = rule.tiers[0]
-        return _calc(rule, Decimal(0), f"{rule.base}{format_yuan(b)}，未{rule.boundary}最低一档{format_yuan(first.threshold)}{word} → 不予奖励",
+        return _calc(rule, Decimal(0), f"{rule.base or ''}{money(b)}，未{rule.boundary}最低一档{money(first.threshold)}{word} → 不予奖励",
                      base=b)
     top = reached[-1]
-    trace = (f"{rule.base}{format_yuan(b)}，{rule.boundary}{format_yuan(top.threshold)}{word}一档 → "
+    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → "
              f"可获{format_yuan(top.amount)}")
     return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
 

@@ -89,6 +89,12 @@ def number(text) -> Decimal:
         raise AmountError(f"无法识别数量“{text}”") from None
 
 
+def foreign_amount(text: str, currency: str) -> Decimal:
+    """An amount in ``currency`` (1000万美元, or 1000万 before …至2000万美元) as a number of that currency."""
+    s = str(text).strip()
+    return parse_amount(s.removesuffix(currency) + "元")
+
+
 def _fail(path: Path, rid: str, what: str) -> RuleError:
     return RuleError(f"规则文件 {path.name} 中规则 {rid} {what}")
 
@@ -155,8 +161,12 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
         out["tiers"] = tuple(tiers)
     if kind == "tiered_threshold":
         tiers = []
+        currency = str(r.get("currency") or "").strip() or None
+        if currency:
+            out["currency"] = currency
         for t in _list(r.get("tiers"), path, rid, "tiers"):
-            threshold, ttext = _money(t.get("threshold"), quote, path, rid, "门槛 threshold")
+            threshold, ttext = (_parsed(lambda x: foreign_amount(x, currency), t.get("threshold"), quote, path, rid, "门槛 threshold")
+                                if currency else _money(t.get("threshold"), quote, path, rid, "门槛 threshold"))
             amount, text = _money(t.get("amount"), quote, path, rid, "金额 amount")
             tiers.append(Tier(str(t.get("label") or ttext), amount, text, (), threshold, ttext))
         if [t.threshold for t in tiers] != sorted(t.threshold for t in tiers):

@@ -31,6 +31,9 @@ FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|�
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
+MQ = rf"{NUM}\s*(?:万|亿)?(?:美元|港元|欧元|元)?"
+BAND_ITEM = rf"{MQ}\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－)\s*{MQ}\s*(?:[（(]含[）)])?)?\s*(?:以上|以下)?"
+BAND_LIST = re.compile(rf"(?P<list>{BAND_ITEM}(?:\s*、\s*{BAND_ITEM})+)")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
@@ -174,6 +177,9 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
+    bands = list(BAND_LIST.finditer(head))
+    if bands and (p := _band_list(s, bands[-1], amounts)):
+        return p
     if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
         return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
     names = case_list(head, len(amounts), s[m.end():])
@@ -183,6 +189,24 @@ def _tiered(s: str) -> Proposal | None:
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
     p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= set(amounts)
+    return p
+
+
+def _band_list(s: str, m: re.Match, amounts: list[str]) -> Proposal | None:
+    """Bands of an amount listed before 分别 (1000万（含）至2000万美元、2000万（含）至1亿美元、1亿美元（含）以上的,
+    分别给予…): awards by thresholds, each band's lower bound as written its threshold; a foreign currency
+    is kept, never converted."""
+    items = re.split(r"\s*、\s*", m["list"])
+    if len(items) != len(amounts) or not all(re.search(r"[（(]含[）)]|至|到|以上", x) for x in items[1:]):
+        return None
+    lows = [_n(re.match(MQ, x)[0]) for x in items]
+    currency = next((c for c in ("美元", "港元", "欧元") if c in m["list"]), None)
+    word = next((w for w in ("（含）", "(含)", "以上") if w in m["list"]), None)
+    if word is None:
+        return None
+    p = Proposal("tiered_threshold", s, {"boundary": word, "tiers": [{"threshold": lo, "amount": a} for lo, a in
+                                                                    zip(lows, amounts, strict=True)]} | ({"currency": currency} if currency else {}))
+    p.used |= set(lows) | set(amounts)
     return p
 
 

@@ -94,6 +94,7 @@ class Rule:
     range_of: str | None = None  # "rate" (of a base) | "amount"
     years: tuple[YearRate, ...] = ()
     input_key: str | None = None  # the profile field giving a level or quantity (matching)
+    currency: str | None = None  # tiered_threshold: thresholds and base in this foreign currency (美元), never converted
     reviewed_by: str | None = None
     reviewed_at: str | None = None
 

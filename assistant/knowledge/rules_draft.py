@@ -16,6 +16,7 @@ from assistant.errors import RuleError
 from assistant.knowledge.aliases import heading_of, propose, subjects
 from assistant.knowledge.documents import Document
 from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
+from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
 from assistant.knowledge.rules import rules_path
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
@@ -50,6 +51,7 @@ class DraftRule:
     high: str | None = None
     years: list[dict] = field(default_factory=list)
     input_key: str | None = None
+    currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
     conditions: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
     base_terms: list[str] = field(default_factory=list)
@@ -105,6 +107,7 @@ def _base_key(base: str | None) -> str | None:
     return None
 
 
+BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
@@ -172,6 +175,9 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if not seen:
                 continue
             p, why = classify(sent)
+            if p is None and found and set_award(found[-1][0]) and (bare := BARE_AWARD.search(sent)):
+                # 超过5000万美元的，给予50万元: the next case of the award just stated, its noun left out
+                p = Proposal("cap_only", sent, {"cap": _n(bare["amt"]), "cap_per": "单个企业"}, {_n(bare["amt"])})
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
