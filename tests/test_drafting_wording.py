@@ -5,6 +5,7 @@ it, with its figures, its tiers or bands, and must compute the right amount once
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,24 @@ def test_a_foreign_threshold_rule_calculates_from_the_command_line(tmp_path, mon
     main(["calc", "p.r1", "--base", "1200万美元"])
     out = capsys.readouterr().out
     assert "12,000,000美元，超过10,000,000美元（不含本数）一档 → 可获20万元" in out
+
+
+def test_per_person_amounts_by_category_are_one_tiered_rule_per_person(tmp_path):
+    drafts, rules = drafted(tmp_path, "到艰苦边远地区就业的毕业生，按博士每人20000元、硕士每人10000元、本科每人6000元给予一次性补贴。")
+    assert [d.kind for d in drafts] == ["tiered"] and drafts[0].unit == "人"
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("博士", "20000元"), ("硕士", "10000元"), ("本科", "6000元")]
+    assert compute(rules[0], Inputs(level="硕士")).amount_yuan == 10000
+    assert compute(rules[0], Inputs(level="博士", quantity=Decimal(2))).amount_yuan == 40000
+
+
+def test_per_month_amounts_by_category_across_sentences(tmp_path):
+    drafts, rules = drafted(tmp_path, "护理补贴标准为：特困老人每人每月500元，低保老人每人每月300元。经评估为失能的，每人每月增加护理补贴100元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == ["特困老人", "低保老人", "经评估为失能"]
+    calc = compute(rules[0], Inputs(level="低保老人", quantity=Decimal(12)))
+    assert calc.amount_yuan == 3600 and "12人月" in calc.trace
+
+
+def test_an_organisation_paid_per_person_keeps_per_unit_rules(tmp_path):
+    drafts, _ = drafted(tmp_path, "对研发机构按博士每人5万元、硕士每人3万元给予补贴，每家机构每年最高200万元。")
+    assert [d.kind for d in drafts] == ["per_unit", "per_unit"]

@@ -164,3 +164,50 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
             out.append(found[i])
             i += 1
     return out
+
+
+PERSON_UNIT = re.compile(r"^[人名](?:月|年|次)?$")
+ORG_CAP = re.compile(r"(?:每家|每个|单个|每户|总额|合计)[^，。；]{0,12}(?:最高|最多|不超过)")
+PER_PERSON = re.compile(r"每[人名]")
+
+
+def _person_case(text: str, at: int) -> str | None:
+    """The category a per-person amount at ``at`` is for: the words just before its 每人 (按博士每人…,
+    第一类资助对象每人…), or the phrase before them (经评估为重度失能的，每人…)."""
+    from assistant.knowledge.numbering import LEAD_NUMBER
+
+    cut = max(text.rfind(c, 0, at) for c in "，,；;、：:。\n") + 1
+    label = text[cut:at].strip()
+    if not label:
+        prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
+        label = text[prev:cut - 1].strip()
+    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
+
+
+def person_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """Per-person amounts that differ by the person's category (按博士每人10000元、硕士每人7000元、其他每人
+    5000元): one ``tiered`` rule whose tiers are amounts per person, when the person is the one paid. An
+    organisation paid per person it counts (每家机构每年最高500万元) keeps its per-unit rules."""
+    runs = [i for i, (p, _, _) in enumerate(found) if p.kind == "per_unit" and PERSON_UNIT.match(p.fields.get("unit", ""))]
+    if len(runs) < 2 or runs != list(range(runs[0], runs[-1] + 1)) or ORG_CAP.search(text):
+        return found
+    group = [found[i] for i in runs]
+    if len({p.fields["unit"] for p, _, _ in group}) != 1:
+        return found
+    start, end = min(s for _, s, _ in group), max(e for _, _, e in group)
+    span = text[start:end].strip().rstrip("。；;")
+    tiers, after = [], 0
+    for p, _, _ in group:
+        at = span.find(p.fields["amount"], after)
+        per = [m for m in PER_PERSON.finditer(span, after, at)] if at >= 0 else []
+        label = _person_case(span, per[-1].start()) if per else None
+        if label is None:
+            return found
+        tiers.append({"label": label, "amount": p.fields["amount"]})
+        after = at + len(p.fields["amount"])
+    if len({t["label"] for t in tiers}) != len(tiers):
+        return found
+    merged = Proposal("tiered", span, {"tiers": tiers, "unit": group[0][0].fields["unit"]})
+    merged.used |= {t["amount"] for t in tiers}
+    return [*found[: runs[0]], (merged, start, end), *found[runs[-1] + 1:]]

@@ -74,6 +74,17 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
     if tier is None:
         raise AmountError(f"“{i.level}”不是本条规定的级别；{ask(rule, 'level')}")
     name = rule.level or "级别"
+    if rule.unit:  # an amount per person (per 人·月) of each category: times the quantity, when given
+        per = f"每{rule.unit}{format_yuan(tier.amount)}"
+        if i.quantity is None:
+            return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{per} → 每{rule.unit}可获{format_yuan(tier.amount)}",
+                         rate=tier.amount, selected=tier.label)
+        _positive(rule, i.quantity, rule.quantity or "数量")
+        raw = i.quantity * tier.amount
+        amount, capped, mid = _cap(rule, raw)
+        trace = (f"{name}为{tier.label}，{per}：{plain_quantity(i.quantity)}{rule.unit} × {format_yuan(tier.amount)} = "
+                 f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
+        return _calc(rule, amount, trace, rate=tier.amount, capped=capped, selected=tier.label)
     return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → 可获{format_yuan(tier.amount)}",
                  selected=tier.label)
 

@@ -150,6 +150,9 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
         if r.get("step") not in (None, ""):
             out["step"], out["step_text"] = _qty(r.get("step"), quote, path, rid, "计量步长 step")
             out["step_full"] = bool(r.get("step_full", True))
+    if kind == "tiered" and str(r.get("unit") or "").strip():  # amounts per person (per 人·月) by category
+        out["unit"] = str(r["unit"]).strip()
+        out["unit_words"] = _words([out["unit"], *(r.get("unit_words") or [])])
     if kind == "tiered":
         tiers = []
         for t in _list(r.get("tiers"), path, rid, "tiers"):
@@ -260,7 +263,8 @@ def describe(rule) -> str:
     if k == "fixed":
         return f"给予{rule.amount_text}"
     if k == "tiered":
-        return "、".join(f"{t.label}{t.amount_text}" for t in rule.tiers)
+        per = f"每{rule.unit}" if rule.unit else ""
+        return "、".join(f"{t.label}{per}{t.amount_text}" for t in rule.tiers)
     if k == "tiered_threshold":
         return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
     if k == "per_unit":

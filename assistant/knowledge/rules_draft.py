@@ -150,7 +150,14 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.cases import level_tiers, merge_runs, sentence_cases, set_award, threshold_tiers
+    from assistant.knowledge.cases import (
+        level_tiers,
+        merge_runs,
+        person_tiers,
+        sentence_cases,
+        set_award,
+        threshold_tiers,
+    )
     from assistant.knowledge.provisions import bands, classify, figures, per_units
 
     drafts: list[DraftRule] = []
@@ -192,7 +199,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
-        found = [f[0] for f in merge_runs(found, unit.text)]
+        found = [f[0] for f in person_tiers(merge_runs(found, unit.text), unit.text)]
         left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
                  for t in p.fields["tiers"]]
         found = [p for p in found if p.kind != "unexpressible"]
