@@ -121,3 +121,28 @@ def test_per_month_amounts_by_category_across_sentences(tmp_path):
 def test_an_organisation_paid_per_person_keeps_per_unit_rules(tmp_path):
     drafts, _ = drafted(tmp_path, "对研发机构按博士每人5万元、硕士每人3万元给予补贴，每家机构每年最高200万元。")
     assert [d.kind for d in drafts] == ["per_unit", "per_unit"]
+
+
+@pytest.mark.parametrize("body, year, amount", [
+    ("对认定的总部企业给予500万元落户奖励，分三年按40%、30%、30%的比例拨付。", 1, 2000000),
+    ("对认定的总部企业给予500万元落户奖励，分三年按40%、30%、30%的比例拨付。", 3, 1500000),
+    ("对新落户的区域总部给予300万元奖励，按50%、30%、20%的比例分三年兑现。", 2, 900000),
+])
+def test_an_award_paid_in_shares_over_years_is_one_schedule(tmp_path, body, year, amount):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["schedule"] and drafts[0].amount in ("500万元", "300万元")
+    assert [y["rate"] for y in drafts[0].years][0] in ("40%", "50%")
+    assert compute(rules[0], Inputs(year=year)).amount_yuan == amount
+
+
+def test_stage_amounts_after_fen_bie_are_a_schedule_not_tiers(tmp_path):
+    drafts, rules = drafted(tmp_path, "对拟上市企业，按照完成股改、辅导备案、申报受理三个阶段分别给予50万元、50万元和100万元奖励。")
+    assert [d.kind for d in drafts] == ["schedule"]
+    assert [(y["text"], y["amount"]) for y in drafts[0].years] == [("完成股改", "50万元"), ("辅导备案", "50万元"), ("申报受理", "100万元")]
+    assert compute(rules[0], Inputs(year=3)).amount_yuan == 1000000
+
+
+def test_a_total_paid_in_stages_is_a_schedule_of_its_total(tmp_path):
+    drafts, rules = drafted(tmp_path, "对在境内外主板上市的企业，分阶段合计给予300万元奖励。")
+    assert [(d.kind, d.amount) for d in drafts] == [("schedule", "300万元")]
+    assert compute(rules[0], Inputs()).amount_yuan == 3000000

@@ -134,6 +134,11 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
             run(f"若{r.quantity or '数量'}为{plain_quantity(q)}{r.unit}", Inputs(quantity=q))
             if r.kind == "banded":
                 run(f"若{r.quantity or '数量'}为{plain_quantity(q + 1)}{r.unit}", Inputs(quantity=q + 1))
+    elif r.kind == "schedule" and "base" not in needs(r):  # stage amounts, or shares of a stated award
+        for y in r.years or ():
+            run(f"若为第{y.first}年（期）", Inputs(year=y.first))
+        if not r.years:
+            run("无需输入", Inputs())
     elif r.kind == "schedule":
         for y in r.years:
             run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))

@@ -155,11 +155,22 @@ def _min_rate(rule: Rule, i: Inputs) -> Calculation:
 
 def _schedule(rule: Rule, i: Inputs) -> Calculation:
     b, n = i.base, i.year
+    if not rule.years:  # 分阶段合计给予500万元: the total, however it is paid out
+        a = rule.amount
+        return _calc(rule, a, f"原文规定分阶段合计给予{format_yuan(a)} → 合计可获{format_yuan(a)}")
     year = next((y for y in rule.years if y.first <= n <= y.last), None)
     if year is None or n < 1:
         last = rule.years[-1].last
         return _calc(rule, Decimal(0), f"原文只规定第1至第{last}年的支持，第{n}年不在支持期内 → 原文未规定奖励",
                      base=b, selected=f"第{n}年")
+    if year.is_amount:  # a stage's own amount
+        return _calc(rule, year.rate, f"第{n}阶段为“{year.text}”，对应{format_yuan(year.rate)} → 该阶段可获{format_yuan(year.rate)}",
+                     selected=year.text)
+    if rule.amount is not None:  # shares of a stated award (分三年按40%、30%、30%拨付)
+        a = rule.amount * year.rate
+        trace = (f"第{n}年（期）拨付{year.text}，奖励{format_yuan(rule.amount)} × {format_rate(year.rate)} = {format_yuan(a)} → "
+                 f"第{n}年（期）可获{format_yuan(a)}")
+        return _calc(rule, a, trace, rate=year.rate, selected=year.text)
     raw = b * year.rate
     amount, capped, mid = _cap(rule, raw)
     trace = (f"第{n}年属于“{year.text}”，{format_yuan(b)} × {format_rate(year.rate)} = {format_yuan(raw)}{mid} → "

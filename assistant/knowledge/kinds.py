@@ -76,8 +76,9 @@ class YearRate:
     first: int
     last: int
     text: str
-    rate: Decimal
+    rate: Decimal  # a share of the base or of the award; the stage's amount when ``is_amount``
     rate_text: str
+    is_amount: bool = False
 
 
 def number(text) -> Decimal:
@@ -202,13 +203,18 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
                    else "amount")
     if kind == "schedule":
         years = []
-        for y in _list(r.get("years"), path, rid, "years"):
+        if r.get("amount") not in (None, ""):  # the award paid in stages or shares (分阶段合计给予500万元)
+            out["amount"], out["amount_text"] = _money(r.get("amount"), quote, path, rid, "金额 amount")
+        for y in r.get("years") or [] if "amount" in out else _list(r.get("years"), path, rid, "years"):
             text = _in_quote(y.get("text"), quote, path, rid, "年份 text")
-            rate, rtext = _rate(y.get("rate"), quote, path, rid, "比例 rate")
+            if y.get("amount") not in (None, ""):  # a stage's own amount (改制、辅导…分别给予60万元、80万元…)
+                share, stext = _money(y.get("amount"), quote, path, rid, "金额 amount")
+            else:
+                share, stext = _rate(y.get("rate"), quote, path, rid, "比例 rate")
             first, last = int(y.get("first") or 0), int(y.get("last") or 0)
             if first < 1 or last < first:
                 raise _fail(path, rid, f"的年份“{text}”应给出 first/last（从第1年起）")
-            years.append(YearRate(first, last, text, rate, rtext))
+            years.append(YearRate(first, last, text, share, stext, y.get("amount") not in (None, "")))
         for a, b in zip(years, years[1:], strict=False):
             if b.first != a.last + 1:
                 raise _fail(path, rid, "的 years 应逐年衔接（如 1-2、3-5）")
@@ -229,14 +235,15 @@ def needs(rule) -> tuple[str, ...]:
     """The inputs a rule needs from the user: base (an amount), level, quantity, year."""
     kind = rule.kind
     out: list[str] = []
-    if kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") or (
+    own = kind == "schedule" and (rule.amount is not None or all(y.is_amount for y in rule.years))
+    if (kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") and not own) or (
             kind == "range" and rule.range_of == "rate"):
         out.append("base")
     if kind == "tiered":
         out.append("level")
     if kind in ("per_unit", "banded"):
         out.append("quantity")
-    if kind == "schedule":
+    if kind == "schedule" and rule.years:
         out.append("year")
     return tuple(out)
 
@@ -280,5 +287,8 @@ def describe(rule) -> str:
         return f"按{rule.base}的{word}{rule.rate_text}{cap}"
     if k == "schedule":
         cap = f"，{rule.cap_per or '每年'}最高不超过{rule.cap_text}" if rule.cap is not None else ""
-        return "、".join(f"{y.text}{y.rate_text}" for y in rule.years) + f"（按{rule.base}）{cap}"
+        steps = "、".join(y.rate_text if y.text == y.rate_text else f"{y.text}{y.rate_text}" for y in rule.years)
+        if rule.amount is not None:
+            return f"合计{rule.amount_text}" + (f"，分期拨付：{steps}" if steps else "，分阶段拨付")
+        return steps + ("" if all(y.is_amount for y in rule.years) else f"（按{rule.base}）") + cap
     return ""

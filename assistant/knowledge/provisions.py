@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from assistant.knowledge.tiers import case_list, level_words
 from assistant.text.amounts import find_mentions
@@ -34,6 +35,11 @@ STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s
 MQ = rf"{NUM}\s*(?:万|亿)?(?:美元|港元|欧元|元)?"
 BAND_ITEM = rf"{MQ}\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－)\s*{MQ}\s*(?:[（(]含[）)])?)?\s*(?:以上|以下)?"
 BAND_LIST = re.compile(rf"(?P<list>{BAND_ITEM}(?:\s*、\s*{BAND_ITEM})+)")
+STAGES = re.compile(r"环节|阶段|步骤|节点")
+SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
+SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
+SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
+STAGED_TOTAL = re.compile(rf"分(?:阶段|期|批|年度?)[^，。；\d]{{0,6}}?(?:合计|共计|累计)给予[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
@@ -125,7 +131,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
         return (p, "") if p else (None, "none")
     if NO_KIND.search(s):
         return None, "none"
-    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+    for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
@@ -137,6 +143,33 @@ def classify(s: str) -> tuple[Proposal | None, str]:
 # and how money is paid out (预拨总额不超过资助金额的80%).
 NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
+
+
+def _shares(s: str) -> Proposal | None:
+    """An award paid over years or stages in shares that add up to the whole (分三年按40%、30%、30%拨付):
+    a schedule of shares of the award stated in the sentence, or of the award the user names."""
+    m = SHARES.search(s) or SHARES_AFTER.search(s)
+    if not m:
+        return None
+    rates = [_n(r) for r in re.findall(RATE, m["list"])]
+    n = _cn_year(m["n"])
+    if n != len(rates) or sum(Decimal(r.rstrip("%％")) for r in rates) != 100:
+        return None
+    years = [{"text": r, "first": i, "last": i, "rate": r} for i, r in enumerate(rates, 1)]
+    award = _award_amount(s[: m.start()] + s[m.end():])
+    p = Proposal("schedule", s, {"years": years} | ({"amount": award} if award else {"base": "奖励资金"}))
+    p.used |= set(rates) | ({award} if award else set())
+    return p
+
+
+def _staged_total(s: str) -> Proposal | None:
+    """分阶段合计给予500万元奖励: a total paid in stages the sentence does not itemise."""
+    m = STAGED_TOTAL.search(s)
+    if not m:
+        return None
+    p = Proposal("schedule", s, {"amount": _n(m["amt"])})
+    p.used.add(_n(m["amt"]))
+    return p
 
 
 def _schedule(s: str) -> Proposal | None:
@@ -185,6 +218,11 @@ def _tiered(s: str) -> Proposal | None:
     names = case_list(head, len(amounts), s[m.end():])
     if not names:
         return None
+    if STAGES.search(head):  # 按完成改制、辅导验收…四个环节分别给予: paid stage by stage, not one of them
+        p = Proposal("schedule", s, {"years": [{"text": n, "first": i, "last": i, "amount": a}
+                                               for i, (n, a) in enumerate(zip(names, amounts, strict=True), 1)]})
+        p.used |= set(amounts)
+        return p
     tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
     p = Proposal("tiered", s, {"tiers": tiers})
