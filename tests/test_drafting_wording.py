@@ -146,3 +146,36 @@ def test_a_total_paid_in_stages_is_a_schedule_of_its_total(tmp_path):
     drafts, rules = drafted(tmp_path, "对在境内外主板上市的企业，分阶段合计给予300万元奖励。")
     assert [(d.kind, d.amount) for d in drafts] == [("schedule", "300万元")]
     assert compute(rules[0], Inputs()).amount_yuan == 3000000
+
+
+def topics_of(tmp_path: Path, body: str) -> list[str]:
+    from assistant.knowledge.documents import load_document
+    from assistant.knowledge.rules_draft import analyse, draft_topics
+
+    (tmp_path / "p.txt").write_text(HEAD + "一、" + body + "\n", encoding="utf-8")
+    doc = load_document(tmp_path / "p.txt")
+    return [t["quote"] for t in draft_topics(doc, analyse(doc)[0])]
+
+
+@pytest.mark.parametrize("body, quoted", [
+    ("对重大招商项目，按照《某市招商引资奖励办法》（某政发〔2020〕8号）给予相应政策支持。", "给予相应政策支持"),
+    ("对引进的高端人才，符合条件的纳入《某市高层次人才支持办法》支持范围。", "纳入《某市高层次人才支持办法》"),
+    ("毕业生取得职业技能等级证书的，可按规定申请技能提升补贴。", "可按规定申请技能提升补贴"),
+    ("将软件人才列入紧缺人才目录，优先享受相关人才奖励和保障政策。", "优先享受相关人才奖励和保障政策"),
+    ("对示范基地给予服务奖励，具体标准由各区结合实际制定。", "具体标准由各区结合实际制定"),
+    ("除上述补贴外，各镇街可对养老设施建设给予其他资金补贴。", "给予其他资金补贴"),
+    ("对主导制定国家、行业标准的企业给予一定资助。", "给予一定资助"),
+])
+def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quoted):
+    assert any(quoted in q for q in topics_of(tmp_path, body))
+
+
+@pytest.mark.parametrize("body", [
+    "办理程序按《某市就业政策项目办理程序的通知》执行。",
+    "相关措施的申报指南和操作细则另行制定。",
+    "符合条件的研发收入，可按国家规定享受免征增值税的税收优惠政策。",
+    "符合资助条件的，经公示，给予资助。",
+    "重新评定为更高等级的，按照更高等级补贴标准给予资助。",
+])
+def test_procedure_tax_and_standards_given_elsewhere_are_no_topics(tmp_path, body):
+    assert topics_of(tmp_path, body) == []

@@ -237,15 +237,25 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     return out
 
 
-TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免")
-TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
-                        r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                        r"(?:按(?:照)?|参照)[^，。；]{0,40}(?:规定|办法|标准|通知|目录)[^，。；]{0,20}(?:给予|予以|享受)|"
-                        r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
-                        r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$|予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
-TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|资格")  # a list's lead-in,
-# figures given elsewhere, or a rule about other support (不重复享受)
+TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免|政策")
+# Support whose figures the text leaves to someone or something else: a decision case by case, a standard to be
+# set, a general amount (一定/相应/适当), another document (《…》, 按规定), more support later (加大…力度).
+TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|[由另][^，。；]{0,16}制定|根据[^，。；]{0,8}需要制定|"
+                          r"一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
+                          r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
+                          r"其他资金(?:补贴|支持)|"
+                          r"(?:按(?:照)?|参照|根据)[^，。；]{0,40}(?:规定|办法|标准|通知|目录|》)[^，。；]{0,20}(?:给予|予以|享受|申请[^，。；]{0,10}(?:补贴|资助|奖励))|"
+                          r"纳入《[^》]{2,40}》|享受(?:相关|有关)[^，。；]{0,10}政策|"
+                          r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
+                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
 TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
+TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
+# A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
+# support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
+TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
+                       r"资格|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行")
+STANDARD_ELSEWHERE = re.compile(r"按(?:照)?[^，。；]{0,12}标准")
+STANDARD_OPEN = re.compile(r"参照|《|另行|制定|目录|相关标准")
 
 
 def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
@@ -262,7 +272,9 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             sent = m.group(0).strip().rstrip("。；;")
             if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
                 continue
-            if unit.label in with_rules and not TOPIC_OPEN.search(TOPIC_WEAK.sub("", sent)) and m.end() < len(unit.text.rstrip()) - 1 \
+            if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
+                continue  # 按较高标准享受补贴: a standard the text gives elsewhere, not support without figures
+            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
                     and figures(unit.text[m.end():m.end() + 80]):
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)
