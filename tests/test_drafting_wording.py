@@ -179,3 +179,32 @@ def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quot
 ])
 def test_procedure_tax_and_standards_given_elsewhere_are_no_topics(tmp_path, body):
     assert topics_of(tmp_path, body) == []
+
+
+@pytest.mark.parametrize("body, amount, unit, cap, quantity, expected", [
+    # the per-unit maximum is the amount; the cap is the yearly total after it
+    ("对孵化器内企业租用办公场地，按每平方米每月最高30元给予租金补贴，每家企业每年补贴总额最高50万元。",
+     "30元", "平方米月", "50万元", 1000, 30000),
+    ("对孵化器内企业租用办公场地，按每平方米每月最高30元给予租金补贴，每家企业每年补贴总额最高50万元。",
+     "30元", "平方米月", "50万元", 20000, 500000),
+    # a count of what the applicant brings in, with 最多 as the cap
+    ("对电商产业园，每新引进1家电商企业，给予园区运营补贴5000元，最多给予50万元。", "5000元", "家", "50万元", 30, 150000),
+    ("对服务机构，每成功推荐1个项目落地且投产满1年的，给予2万元奖励，同一机构每年最高20万元。", "2万元", "个", "20万元", 4, 80000),
+])
+def test_per_unit_awards_with_their_cap(tmp_path, body, amount, unit, cap, quantity, expected):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.amount, d.unit, d.cap) for d in drafts] == [("per_unit", amount, unit, cap)]
+    assert compute(rules[0], Inputs(quantity=Decimal(quantity))).amount_yuan == expected
+
+
+def test_a_cap_shared_by_per_person_amounts_is_in_each_rule(tmp_path):
+    drafts, rules = drafted(tmp_path, "按引进博士每人6万元、硕士每人3万元的标准给予研发机构人才补贴，每个机构每年最高不超过100万元。")
+    assert [(d.kind, d.amount, d.cap) for d in drafts] == [("per_unit", "6万元", "100万元"), ("per_unit", "3万元", "100万元")]
+    assert compute(rules[0], Inputs(quantity=Decimal(20))).amount_yuan == 1000000
+
+
+def test_a_cap_in_the_next_sentence_caps_the_award_before_it(tmp_path):
+    drafts, rules = drafted(tmp_path, "对开设体验店的企业，按上年度销售额的5%给予扶持。扶持金额最多不超过30万元。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "5%", "30万元")]
+    assert "扶持金额最多不超过30万元" in drafts[0].quote
+    assert compute(rules[0], Inputs(base=Decimal(10_000_000))).amount_yuan == 300000

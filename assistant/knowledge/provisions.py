@@ -9,25 +9,31 @@ such; every other figure no pattern can express is reported, never approximated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from assistant.knowledge.tiers import case_list, level_words
+from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
+    AMT,
+    CAP,
+    CAP_NOT_OVER,
+    CNQ,
+    CONDITION_AFTER,
+    DASH,
+    NOT_SET,
+    NUM,
+    RATE,
+    UNITS,
+    Proposal,
+    _award_amount,
+    _cap,
+    _n,
+)
 from assistant.text.amounts import find_mentions
 
-NUM = r"\d[\d,，]*(?:\.\d+)?"
-AMT = rf"{NUM}\s*(?:万|亿)?元"
-RATE = rf"{NUM}\s*[%％]"
-CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
-UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
-DASH = r"\s*[—\-－~～至到]\s*"
 CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
-CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
-YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
 FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
@@ -36,17 +42,14 @@ MQ = rf"{NUM}\s*(?:万|亿)?(?:美元|港元|欧元|元)?"
 BAND_ITEM = rf"{MQ}\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－)\s*{MQ}\s*(?:[（(]含[）)])?)?\s*(?:以上|以下)?"
 BAND_LIST = re.compile(rf"(?P<list>{BAND_ITEM}(?:\s*、\s*{BAND_ITEM})+)")
 STAGES = re.compile(r"环节|阶段|步骤|节点")
-SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
-SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
-SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
-STAGED_TOTAL = re.compile(rf"分(?:阶段|期|批|年度?)[^，。；\d]{{0,6}}?(?:合计|共计|累计)给予[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
 PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+# 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
+PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
-CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
@@ -56,41 +59,6 @@ FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<a
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
                   rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
-
-
-@dataclass
-class Proposal:
-    kind: str
-    quote: str
-    fields: dict = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)  # the figure texts this proposal expresses
-
-
-def _n(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cn_year(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    table = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + table.get(s[1:], 0)
-    return table.get(s)
-
-
-CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
-                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
-
-
-def _cap(s: str, p: Proposal) -> None:
-    m = CAP.search(s) or CAP_NOT_OVER.search(s)
-    if m:
-        p.fields["cap"] = _n(m["cap"])
-        p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
-        p.used.add(_n(m["cap"]))
 
 
 def bands(clause: str) -> tuple[Proposal, int, int] | None:
@@ -122,7 +90,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     """The provision of one sentence, or None with the reason ("fund", "target", "none")."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
     if not any(c in s for c in CUES):
         return None, "none"
@@ -131,6 +99,8 @@ def classify(s: str) -> tuple[Proposal | None, str]:
         return (p, "") if p else (None, "none")
     if NO_KIND.search(s):
         return None, "none"
+    from assistant.knowledge.schedules import _schedule, _shares, _staged_total
+
     for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None:
@@ -143,53 +113,6 @@ def classify(s: str) -> tuple[Proposal | None, str]:
 # and how money is paid out (预拨总额不超过资助金额的80%).
 NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
-
-
-def _shares(s: str) -> Proposal | None:
-    """An award paid over years or stages in shares that add up to the whole (分三年按40%、30%、30%拨付):
-    a schedule of shares of the award stated in the sentence, or of the award the user names."""
-    m = SHARES.search(s) or SHARES_AFTER.search(s)
-    if not m:
-        return None
-    rates = [_n(r) for r in re.findall(RATE, m["list"])]
-    n = _cn_year(m["n"])
-    if n != len(rates) or sum(Decimal(r.rstrip("%％")) for r in rates) != 100:
-        return None
-    years = [{"text": r, "first": i, "last": i, "rate": r} for i, r in enumerate(rates, 1)]
-    award = _award_amount(s[: m.start()] + s[m.end():])
-    p = Proposal("schedule", s, {"years": years} | ({"amount": award} if award else {"base": "奖励资金"}))
-    p.used |= set(rates) | ({award} if award else set())
-    return p
-
-
-def _staged_total(s: str) -> Proposal | None:
-    """分阶段合计给予500万元奖励: a total paid in stages the sentence does not itemise."""
-    m = STAGED_TOTAL.search(s)
-    if not m:
-        return None
-    p = Proposal("schedule", s, {"amount": _n(m["amt"])})
-    p.used.add(_n(m["amt"]))
-    return p
-
-
-def _schedule(s: str) -> Proposal | None:
-    found = list(YEARS.finditer(s))
-    if len(found) < 2:
-        return None
-    years, last = [], 0
-    for m in found:
-        n, to = _cn_year(m[2]), _cn_year(m[3]) if m[3] else None
-        if n is None:
-            return None
-        first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
-        text = m[0][: m[0].index("年") + 1]
-        years.append({"text": text, "first": first, "last": end, "rate": _n(m[4])})
-        last = end
-    base = re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
-    p = Proposal("schedule", s, {"years": years, "base": base["base"] if base else None})
-    p.used |= {y["rate"] for y in years}
-    _cap(s, p)
-    return p
 
 
 def _tiered(s: str) -> Proposal | None:
@@ -280,24 +203,34 @@ def per_units(s: str) -> list[Proposal]:
         if p is None or p.kind != "per_unit":
             return []
         out.append(p)
+    tail = s[found[-1].end():]
+    caps = [m for m in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]
+    if caps:  # 按博士每人8万元、硕士每人5万元…，每个研发机构每年最高不超过500万元: the cap of them all
+        cap = min(caps, key=lambda m: m.start())
+        end = found[-1].end() + cap.end()
+        for p, m in zip(out, found, strict=True):
+            start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+            p.quote = s[start:end]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
     return out
 
 
 def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s)
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
     if not m:
         return None
     if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
         return Proposal("unexpressible", s)  # 补贴面积不超过200平方米: a cap on the quantity itself
-    unit = m["unit"] + (m["unit2"] or "")
-    words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
+    unit2 = m.groupdict().get("unit2")
+    unit = m["unit"] + (unit2 or "")
+    words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
     step = m.groupdict().get("step")
     if step:
         p.fields["step"] = step
         p.fields["step_full"] = bool(m.groupdict().get("full"))
     p.used.add(_n(m["amt"]))
-    _cap(s, p)
+    _cap(s, p, per_unit=_n(m["amt"]))
     return p
 
 
@@ -361,7 +294,7 @@ def _rated(s: str) -> Proposal | None:
 
 def _single(s: str) -> Proposal | None:
     m = CAP.search(s)
-    if m and "最高" in m[0]:
+    if m and re.search("最高|最多", m[0]):
         p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m["per"] or "单个企业"})
         p.used.add(_n(m["cap"]))
         return p
@@ -374,27 +307,6 @@ def _single(s: str) -> Proposal | None:
         p.used.add(amount)
         return p
     return None
-
-
-AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
-AWARD_NOUN = re.compile(r"^(?:的)?[^，。；\d]{0,8}?(?:奖励|补助|资助|补贴|扶持|支持|资金)")
-NOT_SET = re.compile(r"最高|不超过|不低于|上限|以内|至少|不少于")
-
-
-def _award_amount(s: str) -> str | None:
-    """The one amount the sentence awards as it stands (给予1000万元的资金奖励, 一次性给予基础设施建设扶持
-    资金100万元, 每年给予30万元维权援助服务费用资助): an award verb just before it or an award noun just
-    after it, no 最高/不超过/不低于 around it, and not a condition (达到…以上的)."""
-    found = []
-    for m in re.finditer(AMT, s):
-        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
-        if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
-            continue
-        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS})[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
-            continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
-        if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
-            found.append(_n(m[0]))
-    return found[0] if len(found) == 1 else None
 
 
 def _threshold(s: str) -> Proposal | None:
