@@ -208,3 +208,22 @@ def test_a_cap_in_the_next_sentence_caps_the_award_before_it(tmp_path):
     assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "5%", "30万元")]
     assert "扶持金额最多不超过30万元" in drafts[0].quote
     assert compute(rules[0], Inputs(base=Decimal(10_000_000))).amount_yuan == 300000
+
+
+def test_a_rate_for_each_level_is_one_tiered_rule_with_its_caps(tmp_path):
+    drafts, rules = drafted(tmp_path, "对企业承担的各级科技计划项目给予配套支持，对国家级的给予80%的资金配套，最高400万元；"
+                                      "对省级的给予60%的资金配套，最高200万元；对市级的给予40%的资金配套，最高100万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["rate"], t["cap"]) for t in drafts[0].tiers] == [
+        ("国家级", "80%", "400万元"), ("省级", "60%", "200万元"), ("市级", "40%", "100万元")]
+    calc = compute(rules[0], Inputs(level="省级", base=Decimal(5_000_000)))
+    assert calc.amount_yuan == 2000000 and calc.capped  # 300万 over the 省级 cap
+    assert compute(rules[0], Inputs(level="市级", base=Decimal(1_000_000))).amount_yuan == 400000
+
+
+def test_rates_by_level_after_fen_bie_with_a_cap_stated_once(tmp_path):
+    drafts, rules = drafted(tmp_path, "对研发机构获得国家部委立项的项目资金给予100%配套；对研发机构获得省、市级部门立项的项目资金分别给予60%、30%配套。"
+                                      "原则上单个项目最高配套额度为300万元。")
+    assert [d.kind for d in drafts] == ["tiered"] and drafts[0].cap == "300万元"
+    assert [(t["label"], t["rate"]) for t in drafts[0].tiers][1:] == [("省", "60%"), ("市级", "30%")]
+    assert compute(rules[0], Inputs(level="省级", base=Decimal(10_000_000))).amount_yuan == 3000000

@@ -125,7 +125,10 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
         return [(f"若{r.base}为{format_yuan(base)}" if r.kind == "subsidy" else "无需输入", c.trace)]
     if r.kind == "tiered":
         for t in r.tiers:
-            run(f"若为{t.label}", Inputs(level=t.label))
+            if t.rate is not None:
+                run(f"若为{t.label}、{r.base or '基数'}{format_yuan(base)}", Inputs(level=t.label, base=base))
+            else:
+                run(f"若为{t.label}", Inputs(level=t.label))
     elif r.kind in ("per_unit", "banded"):
         qs = [Decimal(100)] if r.kind == "per_unit" else sorted({v for b in r.bands for v in (b.low, b.high) if v is not None})
         if r.kind == "per_unit" and r.step is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge.provisions import AMT, Proposal
-from assistant.knowledge.tiers import parallel_cases
+from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
@@ -211,3 +211,57 @@ def person_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tupl
     merged = Proposal("tiered", span, {"tiers": tiers, "unit": group[0][0].fields["unit"]})
     merged.used |= {t["amount"] for t in tiers}
     return [*found[: runs[0]], (merged, start, end), *found[runs[-1] + 1:]]
+
+
+def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """A rate for each level, one sentence each (对国家级的给予100%的资金配套，最高500万元；对省级的给予70%…):
+    one ``tiered`` rule whose tiers are rates of one base, each with its own cap; a cap stated once after
+    them (原则上单个项目最高配套额度为500万元) caps them all."""
+    out, i = [], 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)):
+            j += 1
+        group = found[i:j + 1]
+        merged = _rate_run(group, text) if j > i else None
+        out.append((merged, group[0][1], group[-1][2]) if merged else found[i])
+        i = j + 1 if merged else i + 1
+    return out
+
+
+def _rated(p: Proposal) -> bool:
+    return p.kind in ("rate", "subsidy") or (p.kind == "tiered" and "rate" in p.fields["tiers"][0])
+
+
+def _rate_run(group: list[tuple[Proposal, int, int]], text: str) -> Proposal | None:
+    single = [p for p, _, _ in group if p.kind != "tiered"]
+    parts = [(p.quote, p.fields["rate"]) for p in single]
+    if len(single) >= 2:
+        labels = parallel_cases(parts)
+    elif len(single) == 1:  # 给予100%配套；…省、市级…分别给予70%、50%配套: the one case before its rate
+        chunks = _case_chunks(*parts[0])
+        labels = [CASE_LEAD.sub("", chunks[-1])] if chunks else None
+    else:
+        labels = None
+    if not labels or len({r for _, r in parts}) == 1 and len(single) == len(group):
+        return None
+    shared = [p.fields["cap"] for p, _, _ in group if p.fields.get("cap_shared")]
+    tiers, names = [], iter(labels)
+    for p, _, _ in group:
+        if p.kind == "tiered":
+            tiers += [{k: v for k, v in t.items()} for t in p.fields["tiers"]]
+            continue
+        row = {"label": next(names), "rate": p.fields["rate"]}
+        if p.fields.get("cap") and not p.fields.get("cap_shared"):
+            row["cap"] = p.fields["cap"]
+        tiers.append(row)
+    if len({t["label"] for t in tiers}) != len(tiers):
+        return None
+    span = text[group[0][1]:group[-1][2]].strip().rstrip("。；;")
+    if any(t["label"] not in span for t in tiers):
+        return None
+    base = next((p.fields.get("base") for p, _, _ in group if p.fields.get("base") and p.kind != "tiered"), None)
+    fields = {"tiers": tiers, "base": base or "项目资金"} | ({"cap": shared[0], "cap_per": "单个项目"} if shared else {})
+    merged = Proposal("tiered", span, fields)
+    merged.used |= {p_ for p, _, _ in group for p_ in p.used}
+    return merged

@@ -74,6 +74,15 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
     if tier is None:
         raise AmountError(f"“{i.level}”不是本条规定的级别；{ask(rule, 'level')}")
     name = rule.level or "级别"
+    if tier.rate is not None:  # this level's rate of the base, capped by its own cap or the rule's
+        b = i.base
+        raw = b * tier.rate
+        cap = tier.cap if tier.cap is not None else rule.cap
+        amount, capped = (cap, True) if cap is not None and raw > cap else (raw, False)
+        mid = f"，超过上限{format_yuan(cap)}，按上限计" if capped else (f"，未超过上限{format_yuan(cap)}" if cap is not None else "")
+        trace = (f"{name}为{tier.label}，{format_yuan(b)} × {format_rate(tier.rate)} = {format_yuan(raw)}{mid} → "
+                 f"可获{format_yuan(amount)}")
+        return _calc(rule, amount, trace, base=b, rate=tier.rate, capped=capped, selected=tier.label)
     if rule.unit:  # an amount per person (per 人·月) of each category: times the quantity, when given
         per = f"每{rule.unit}{format_yuan(tier.amount)}"
         if i.quantity is None:

@@ -41,6 +41,10 @@ class Tier:
     words: tuple[str, ...] = ()
     threshold: Decimal | None = None
     threshold_text: str | None = None
+    rate: Decimal | None = None  # a tier paid as a rate of the base (国家级的给予100%的资金配套), in place of an amount
+    rate_text: str | None = None
+    cap: Decimal | None = None  # that tier's own cap (最高500万元)
+    cap_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,14 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
         tiers = []
         for t in _list(r.get("tiers"), path, rid, "tiers"):
             label = _in_quote(t.get("label"), quote, path, rid, "级别 label")
+            words = _words([label, *(t.get("words") or [])])
+            if t.get("rate") not in (None, ""):  # a rate of the base for this level, with its own cap if any
+                rate, rtext = _rate(t.get("rate"), quote, path, rid, "比例 rate")
+                cap = _money(t["cap"], quote, path, rid, "上限 cap") if t.get("cap") not in (None, "") else (None, None)
+                tiers.append(Tier(label, None, None, words, rate=rate, rate_text=rtext, cap=cap[0], cap_text=cap[1]))
+                continue
             amount, text = _money(t.get("amount"), quote, path, rid, "金额 amount")
-            tiers.append(Tier(label, amount, text, _words([label, *(t.get("words") or [])])))
+            tiers.append(Tier(label, amount, text, words))
         if len(tiers) < 2:
             raise _fail(path, rid, "的 tiers 至少应有两档")
         out["tiers"] = tuple(tiers)
@@ -235,8 +245,9 @@ def needs(rule) -> tuple[str, ...]:
     """The inputs a rule needs from the user: base (an amount), level, quantity, year."""
     kind = rule.kind
     out: list[str] = []
+    rated = kind == "tiered" and any(t.rate is not None for t in rule.tiers)
     own = kind == "schedule" and (rule.amount is not None or all(y.is_amount for y in rule.years))
-    if (kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") and not own) or (
+    if (kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") and not own) or rated or (
             kind == "range" and rule.range_of == "rate"):
         out.append("base")
     if kind == "tiered":
@@ -271,7 +282,9 @@ def describe(rule) -> str:
         return f"给予{rule.amount_text}"
     if k == "tiered":
         per = f"每{rule.unit}" if rule.unit else ""
-        return "、".join(f"{t.label}{per}{t.amount_text}" for t in rule.tiers)
+        return "、".join(f"{t.label}{per}{t.amount_text}" if t.rate is None else
+                        f"{t.label}按{rule.base or '基数'}的{t.rate_text}" + (f"（最高{t.cap_text}）" if t.cap_text else "")
+                        for t in rule.tiers)
     if k == "tiered_threshold":
         return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
     if k == "per_unit":

@@ -37,6 +37,7 @@ AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补�
 FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
+FEN_RATE = re.compile(rf"分别(?:给予|按|补助|补贴|资助|奖励)?(?P<obj>[^，。；\d]{{0,8}}?)\s*(?P<list>{RATE}(?:\s*[、和及]\s*{RATE})+)")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
 MQ = rf"{NUM}\s*(?:万|亿)?(?:美元|港元|欧元|元)?"
 BAND_ITEM = rf"{MQ}\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－)\s*{MQ}\s*(?:[（(]含[）)])?)?\s*(?:以上|以下)?"
@@ -118,7 +119,7 @@ NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^
 def _tiered(s: str) -> Proposal | None:
     m = FEN.search(s)
     if not m:
-        return None
+        return _rate_list(s)
     amounts = [_n(a) for a in re.findall(AMT, m["list"])]
     head = s[: m.start()]
     steps = list(STEPS.finditer(head))
@@ -150,6 +151,21 @@ def _tiered(s: str) -> Proposal | None:
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
     p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= set(amounts)
+    return p
+
+
+def _rate_list(s: str) -> Proposal | None:
+    """省、市级…分别给予70%、50%配套: a rate for each level named before the list."""
+    m = FEN_RATE.search(s)
+    if not m:
+        return None
+    rates = [_n(r) for r in re.findall(RATE, m["list"])]
+    names = case_list(s[: m.start()], len(rates), s[m.end():])
+    if not names:
+        return None
+    tiers = [{"label": n, "rate": r} | ({"words": w} if w else {}) for n, r, w in zip(names, rates, level_words(names), strict=True)]
+    p = Proposal("tiered", s, {"tiers": tiers, "base": "项目资金"})
+    p.used |= set(rates)
     return p
 
 

@@ -61,7 +61,7 @@ class DraftRule:
         """Every figure the draft states (for review and for measuring drafting)."""
         out = [v for v in (self.rate, self.cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
         for row in (*self.tiers, *self.bands, *self.years):
-            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate") if row.get(k)]
+            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))
 
     def to_yaml_dict(self) -> dict:
@@ -108,7 +108,7 @@ def _base_key(base: str | None) -> str | None:
 
 
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
-CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,6}?(?:最高|最多|不超过)")
+CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
@@ -155,6 +155,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         level_tiers,
         merge_runs,
         person_tiers,
+        rate_tiers,
         sentence_cases,
         set_award,
         threshold_tiers,
@@ -186,12 +187,13 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if p is None and found and set_award(found[-1][0]) and (bare := BARE_AWARD.search(sent)):
                 # 超过5000万美元的，给予50万元: the next case of the award just stated, its noun left out
                 p = Proposal("cap_only", sent, {"cap": _n(bare["amt"]), "cap_per": "单个企业"}, {_n(bare["amt"])})
-            if p is not None and p.kind == "cap_only" and found and (prev := found[-1][0]).kind in ("rate", "per_unit") \
-                    and "cap" not in prev.fields and CAP_ONLY_SENTENCE.match(sent):
+            if p is not None and p.kind == "cap_only" and found and ((prev := found[-1][0]).kind in ("rate", "per_unit") or (
+                    prev.kind == "tiered" and "rate" in prev.fields["tiers"][0])) and "cap" not in prev.fields \
+                    and CAP_ONLY_SENTENCE.match(sent):
                 # 按交易额的10%给予扶持。扶持金额最多不超过50万元: the cap of the award just stated
                 prev.kind = "subsidy" if prev.kind == "rate" else prev.kind
                 prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
-                prev.fields |= {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业"}
+                prev.fields |= {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业", "cap_shared": True}
                 prev.used |= p.used
                 found[-1] = (prev, found[-1][1], m.end())
                 seen = [f for f in seen if f[0] not in p.used]
@@ -210,7 +212,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
-        found = [f[0] for f in person_tiers(merge_runs(found, unit.text), unit.text)]
+        found = [f[0] for f in rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text)]
         left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
                  for t in p.fields["tiers"]]
         found = [p for p in found if p.kind != "unexpressible"]

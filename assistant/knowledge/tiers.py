@@ -51,6 +51,10 @@ def case_list(head: str, n: int, tail: str = "") -> list[str] | None:
         for chunk in reversed(chunks if side == 0 else chunks[:1]):
             pieces = [x for x in re.split(SEP, chunk.strip()) if x]
             if len(pieces) >= n:
+                for k in range(len(pieces) - n, -1, -1):  # 获得省、市级发改、工信部门立项的: the run that names levels
+                    cand = _clean_items(pieces[k:k + n])
+                    if cand and all(LEVEL_ROOT.match(x) or re.match(r"^(?:国家|省|市|区|县|镇)级$", x) for x in cand):
+                        return cand
                 return _clean_items(pieces[-n:])
     return None
 
@@ -63,6 +67,7 @@ def level_words(labels: list[str]) -> list[list[str]]:
 
 
 AWARD_VERB = re.compile(r"(?:一次性)?(?:给予|奖励|补助|资助|补贴)")
+LEVEL_NAME = re.compile(r"^(?:国家|省|市|区|县)级?|[一二三四五六七]星级|[1-5][AＡ]级")
 MONEY = re.compile(r"\d\s*(?:万|亿)?元")
 CASE_LEAD = re.compile(r"^(?:对于|对|针对|其)(?!象)")
 
@@ -101,7 +106,8 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
         return None
     prefix = os.path.commonprefix(last)
     suffix = os.path.commonprefix([x[::-1] for x in last])[::-1].removesuffix("的")
-    if len(prefix) < 2 and len(suffix) < 3 or any(not x or len(x) > 60 for x in labels):
+    levels = all(LEVEL_NAME.search(x) for x in last)  # 国家级的 / 省级的 / 市级的: levels need no common words
+    if len(prefix) < 2 and len(suffix) < 3 and not levels or any(not x or len(x) > 60 for x in labels):
         return None
     labels = [x.removesuffix("的") for x in labels]
     if len(set(labels)) != len(labels) or not _grades(labels):
