@@ -227,3 +227,29 @@ def test_rates_by_level_after_fen_bie_with_a_cap_stated_once(tmp_path):
     assert [d.kind for d in drafts] == ["tiered"] and drafts[0].cap == "300万元"
     assert [(t["label"], t["rate"]) for t in drafts[0].tiers][1:] == [("省", "60%"), ("市级", "30%")]
     assert compute(rules[0], Inputs(level="省级", base=Decimal(10_000_000))).amount_yuan == 3000000
+
+
+def test_a_maximum_for_each_region_is_one_tiered_rule_answered_as_a_maximum(tmp_path):
+    drafts, rules = drafted(tmp_path, "对毕业生租房给予补贴，补贴标准为：中心城区每年最高5000元，其他地区每年最高3000元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("中心城区", "5000元"), ("其他地区", "3000元")]
+    calc = compute(rules[0], Inputs(level="其他地区"))
+    assert calc.amount_yuan == 3000 and "最高可获" in calc.trace
+
+
+def test_two_ways_to_be_paid_are_two_rules(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新建的重大制造项目，按其设备投资额的8%给予补助，或按年利率5%给予两年的贷款贴息。")
+    assert [(d.kind, d.rate) for d in drafts] == [("rate", "8%"), ("rate", "5%")]
+    assert compute(rules[0], Inputs(base=Decimal(10_000_000))).amount_yuan == 800000
+
+
+def test_a_cap_stated_before_per_unit_amounts_caps_each(tmp_path):
+    drafts, _ = drafted(tmp_path, "对专利授权给予资助，每个单位年资助总额不超过100万元：其中，发明专利每件资助5000元，实用新型专利每件资助1000元。")
+    assert [(d.kind, d.amount, d.cap) for d in drafts] == [("per_unit", "5000元", "100万元"), ("per_unit", "1000元", "100万元")]
+
+
+def test_a_cap_on_the_counted_units_limits_the_quantity(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新建的标准化种植基地，每亩补助300元，补助面积不超过500亩。")
+    assert [(d.kind, d.amount, d.max_quantity) for d in drafts] == [("per_unit", "300元", "500")]
+    calc = compute(rules[0], Inputs(quantity=Decimal(800)))
+    assert calc.amount_yuan == 150000 and "按500亩计" in calc.trace

@@ -99,17 +99,19 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
 
 def sentence_cases(sent: str) -> Proposal | None:
     """One sentence that names a case and its set award twice or more, between commas."""
-    from assistant.knowledge.provisions import classify
+    from assistant.knowledge.provisions import CAP, classify
 
     awards, start = [], 0
     for m in re.finditer(r"[，,]", sent + "，"):
         part = sent[start:m.start()]
         p, _ = classify(part)
-        if p is not None and set_award(p) and _award_of(p) in part:
+        if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
+            p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
             awards.append(p)
             start = m.end()
-    if len(awards) < 2 or sent[start:].strip():
-        return None
+    if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
+        return None  # all set awards, or all maxima (珠三角地区每年最高6000元，其他地区每年最高4000元)
     return case_tiers(sent, awards)
 
 

@@ -94,13 +94,19 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
         trace = (f"{name}为{tier.label}，{per}：{plain_quantity(i.quantity)}{rule.unit} × {format_yuan(tier.amount)} = "
                  f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
         return _calc(rule, amount, trace, rate=tier.amount, capped=capped, selected=tier.label)
-    return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → 可获{format_yuan(tier.amount)}",
+    at = rule.quote.find(tier.amount_text or "")
+    lead = "最高可获" if at > 0 and any(w in rule.quote[max(0, at - 6):at] for w in ("最高", "不超过", "最多")) else "可获"
+    return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → {lead}{format_yuan(tier.amount)}",
                  selected=tier.label)
 
 
 def _per_unit(rule: Rule, i: Inputs) -> Calculation:
     q, u = i.quantity, rule.unit
     _positive(rule, q, rule.quantity or "数量")
+    note = ""
+    if rule.max_quantity is not None and q > rule.max_quantity:  # 补贴面积不超过500平方米
+        note = f"{plain_quantity(q)}{u}超过原文规定的{rule.max_quantity_text}，按{plain_quantity(rule.max_quantity)}{u}计；"
+        q = rule.max_quantity
     if rule.step is not None:
         n = (q // rule.step) if rule.step_full else q / rule.step
         raw = n * rule.amount
@@ -109,7 +115,7 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
         raw = q * rule.amount
         head = f"{plain_quantity(q)}{u} × 每{u}{format_yuan(rule.amount)} = {format_yuan(raw)}"
     amount, capped, mid = _cap(rule, raw)
-    return _calc(rule, amount, f"{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
+    return _calc(rule, amount, f"{note}{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
                  selected=f"{plain_quantity(q)}{u}")
 
 

@@ -152,6 +152,8 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
             raise _fail(path, rid, "缺少计量单位 unit（如 亩、间、平方米、人次）")
         out["unit"] = unit
         out["unit_words"] = _words([unit, *(r.get("unit_words") or [])])
+        if r.get("max_quantity") not in (None, ""):
+            out["max_quantity"], out["max_quantity_text"] = _qty(r.get("max_quantity"), quote, path, rid, "数量上限 max_quantity")
         if r.get("step") not in (None, ""):
             out["step"], out["step_text"] = _qty(r.get("step"), quote, path, rid, "计量步长 step")
             out["step_full"] = bool(r.get("step_full", True))
@@ -289,7 +291,8 @@ def describe(rule) -> str:
         return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
     if k == "per_unit":
         per = f"每满{rule.step_text}{rule.unit}" if rule.step is not None else f"每{rule.unit}"
-        return f"{per}{rule.amount_text}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
+        most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""
+        return f"{per}{rule.amount_text}{most}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
         return "；".join(f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands)
     if k == "range":

@@ -228,6 +228,14 @@ def per_units(s: str) -> list[Proposal]:
             start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
             p.quote = s[start:end]
             _cap(p.quote, p, per_unit=p.fields["amount"])
+        return out
+    head = s[: found[0].start()]
+    caps = [m for m in (*CAP.finditer(head), *CAP_NOT_OVER.finditer(head))]
+    if caps:  # 每个单位年资助总额不超过300万元：其中，…1000元/件…8000元/件: the cap stated before them all
+        cap = min(caps, key=lambda m: m.start())
+        for p, m in zip(out, found, strict=True):
+            p.quote = s[cap.start():m.end()]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
     return out
 
 
@@ -235,12 +243,16 @@ def _per_unit(s: str, m=None) -> Proposal | None:
     m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
     if not m:
         return None
-    if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
-        return Proposal("unexpressible", s)  # 补贴面积不超过200平方米: a cap on the quantity itself
+    qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
+    if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
+        # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
+        return Proposal("unexpressible", s)
     unit2 = m.groupdict().get("unit2")
     unit = m["unit"] + (unit2 or "")
     words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
+    if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
+        p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
     step = m.groupdict().get("step")
     if step:
         p.fields["step"] = step

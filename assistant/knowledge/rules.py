@@ -86,6 +86,8 @@ class Rule:
     step: Decimal | None = None  # 每满一万人次: the amount is paid per full ``step`` units
     step_text: str | None = None
     step_full: bool = True
+    max_quantity: Decimal | None = None  # per_unit: at most this many units are paid for
+    max_quantity_text: str | None = None
     bands: tuple[Band, ...] = ()
     low: Decimal | None = None
     low_text: str | None = None

@@ -46,6 +46,7 @@ class DraftRule:
     quantity: str | None = None
     step: str | None = None
     step_full: bool | None = None
+    max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
     bands: list[dict] = field(default_factory=list)
     low: str | None = None
     high: str | None = None
@@ -108,6 +109,7 @@ def _base_key(base: str | None) -> str | None:
 
 
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
+ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
 CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
@@ -200,10 +202,17 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 p = None
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
+            elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
+                p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
             several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+            if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
+                # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
+                first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
+                if first is not None and second is not None and first.kind in ("rate", "subsidy") and second.kind in ("rate", "subsidy"):
+                    several = [first, second]
             for q in several or ([p] if p else []):
                 found.append((q, m.start(), m.end()))
             used = set().union(*(q.used for q in several)) if several else (p.used if p else set())

@@ -69,15 +69,17 @@ def level_words(labels: list[str]) -> list[list[str]]:
 AWARD_VERB = re.compile(r"(?:一次性)?(?:给予|奖励|补助|资助|补贴)")
 LEVEL_NAME = re.compile(r"^(?:国家|省|市|区|县)级?|[一二三四五六七]星级|[1-5][AＡ]级")
 MONEY = re.compile(r"\d\s*(?:万|亿)?元")
-CASE_LEAD = re.compile(r"^(?:对于|对|针对|其)(?!象)")
+CASE_LEAD = re.compile(r"^(?:对于|对|针对|其(?![他余]))(?!象)")
 
 
 def _case_chunks(part: str, amount: str) -> list[str]:
     """The words of one award sentence that say whom it pays: before its award verb, split at commas."""
-    head = part[: part.find(amount)]
-    verbs = list(AWARD_VERB.finditer(head))
-    head = ITEM_NUMBER.sub("", head[: verbs[-1].start()] if verbs else head)
-    return [c.strip() for c in re.split(r"[，,：:]", head) if c.strip()]
+    head = ITEM_NUMBER.sub("", part[: part.find(amount)])
+    chunks = [c.strip() for c in re.split(r"[，,：:]", head)]
+    verbs = list(AWARD_VERB.finditer(chunks[-1]))
+    chunks[-1] = chunks[-1][: verbs[-1].start()] if verbs else chunks[-1]
+    chunks[-1] = re.sub(r"(?:每[年月人]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元
+    return [c.strip() for c in chunks if c.strip()]
 
 
 def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
@@ -106,7 +108,8 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
         return None
     prefix = os.path.commonprefix(last)
     suffix = os.path.commonprefix([x[::-1] for x in last])[::-1].removesuffix("的")
-    levels = all(LEVEL_NAME.search(x) for x in last)  # 国家级的 / 省级的 / 市级的: levels need no common words
+    # 国家级的 / 省级的 / 市级的: levels need no common words; nor does the rest after named cases (其他地区)
+    levels = all(LEVEL_NAME.search(x) for x in last) or any(re.match(r"其他|其余", x) for x in last[1:])
     if len(prefix) < 2 and len(suffix) < 3 and not levels or any(not x or len(x) > 60 for x in labels):
         return None
     labels = [x.removesuffix("的") for x in labels]
@@ -122,8 +125,8 @@ def _grades(labels: list[str]) -> bool:
     """Cases are grades of one award when a number or a level tells them apart (500强 / 1000强, 前6位 /
     前18位, 省级… / 国家级…) or one is the other with a qualifier (英语国家 / 非英语国家); two awards for
     unrelated cases (在北交所上市 / 在沪深交易所上市) stay two awards."""
-    if any(GRADE.search(x) for x in labels):
-        return True
+    if any(GRADE.search(x) for x in labels) or any(re.match(r"其他|其余", x) for x in labels[1:]):
+        return True  # a number or level, or the rest after the named cases (珠三角地区… / 其他地区…)
     return any(a != b and _within(a, b) for a in labels for b in labels)
 
 
