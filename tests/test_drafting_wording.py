@@ -253,3 +253,14 @@ def test_a_cap_on_the_counted_units_limits_the_quantity(tmp_path):
     assert [(d.kind, d.amount, d.max_quantity) for d in drafts] == [("per_unit", "300元", "500")]
     calc = compute(rules[0], Inputs(quantity=Decimal(800)))
     assert calc.amount_yuan == 150000 and "按500亩计" in calc.trace
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("应届毕业生符合条件的，可申请一次性求职创业补贴，补贴标准为每人2000元。", "fixed"),  # the person is paid, once
+    ("对企业新招用的就业困难人员，每人一次性给予1000元吸纳就业补贴。", "per_unit"),  # a firm paid per person it hires
+])
+def test_a_one_off_amount_per_person_is_a_set_award_only_when_the_person_is_paid(tmp_path, body, kind):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == [kind]
+    if kind == "fixed":
+        assert compute(rules[0], Inputs()).amount_yuan == 2000

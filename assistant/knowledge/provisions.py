@@ -104,9 +104,18 @@ def classify(s: str) -> tuple[Proposal | None, str]:
 
     for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
+        if p is not None and p.kind == "per_unit" and ONE_OFF_PERSON.search(s) and p.fields["unit"] == "人" \
+                and not ORG_COUNTS.search(s) and "step" not in p.fields and "cap" not in p.fields \
+                and len(list(PER_UNIT.finditer(s))) == 1:  # 按博士每人…、硕士每人…: amounts by category
+            # 可申请一次性求职补贴，补贴标准为每人3000元: the person is the one paid, once: a set award
+            p = Proposal("fixed", s, {"amount": p.fields["amount"]}, set(p.used))
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
+
+
+ONE_OFF_PERSON = re.compile(r"一次性")
+ORG_COUNTS = re.compile(r"招用|吸纳|培训|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
 
 
 # Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
