@@ -264,3 +264,9 @@ def test_a_one_off_amount_per_person_is_a_set_award_only_when_the_person_is_paid
     assert [d.kind for d in drafts] == [kind]
     if kind == "fixed":
         assert compute(rules[0], Inputs()).amount_yuan == 2000
+
+
+def test_the_whole_of_a_base_is_a_rate_of_100_percent(tmp_path):
+    drafts, rules = drafted(tmp_path, "支持园区基础设施建设，园区内形成的土地出让金收益，3年内全额补贴给园区管委会。")
+    assert [(d.kind, d.rate, d.base) for d in drafts] == [("rate", "全额", "土地出让金收益")]
+    assert compute(rules[0], Inputs(base=Decimal(8_000_000))).amount_yuan == 8000000

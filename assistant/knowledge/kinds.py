@@ -127,8 +127,13 @@ def _qty(text, quote, path, rid, key) -> tuple[Decimal, str]:
     return _parsed(number, text, quote, path, rid, key)
 
 
+def policy_rate(text: str) -> Decimal:
+    """A rate as a policy writes it: 30%, 百分之三十, or 全额 (the whole of the base: 100%)."""
+    return Decimal(1) if str(text).strip() == "全额" else parse_rate(text)
+
+
 def _rate(text, quote, path, rid, key) -> tuple[Decimal, str]:
-    return _parsed(parse_rate, text, quote, path, rid, key)
+    return _parsed(policy_rate, text, quote, path, rid, key)
 
 
 def _list(value, path, rid, key) -> list[dict]:

@@ -309,7 +309,7 @@ def _rated(s: str) -> Proposal | None:
     if not m:
         found = _any_rate(s)
         if not found:
-            return None
+            return _whole(s)
         m, lead = found
         base = lead.strip("按照对的 ") or None
         p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
@@ -326,6 +326,18 @@ def _rated(s: str) -> Proposal | None:
     _cap(s, p)
     if "cap" in p.fields:
         p.kind = "subsidy"
+    return p
+
+
+def _whole(s: str) -> Proposal | None:
+    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid."""
+    m = WHOLE.search(s)
+    if not m:
+        return None
+    base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
+    words = re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
+    p = Proposal("rate", s, {"rate": "全额", "base": words or None})
+    p.used.add("全额")
     return p
 
 
@@ -364,4 +376,8 @@ def figures(s: str) -> list[tuple[str, bool]]:
         cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
                                                                and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
         out.append((_n(m.text), cond))
+    out += [("全额", False) for _ in WHOLE.finditer(s)]  # 全额补贴给…: the whole of the base, a rate of 100%
     return out
+
+
+WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)")

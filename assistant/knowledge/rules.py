@@ -15,8 +15,8 @@ import yaml
 
 from assistant.errors import AmountError, RuleError
 from assistant.knowledge.documents import Citation, Document
-from assistant.knowledge.kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, YearRate, load_extra
-from assistant.text.amounts import normalize_digits, parse_amount, parse_rate
+from assistant.knowledge.kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, YearRate, load_extra, policy_rate
+from assistant.text.amounts import normalize_digits, parse_amount
 
 KINDS = ("subsidy", "cap_only", "threshold", *EXTRA_KINDS)
 CONDITION_KINDS = ("region", "industry", "flag", "validity", "open")
@@ -223,7 +223,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     clause = str(r.get("clause") or "")
     citation = _cite(doc, r.get("quote"), clause, f"规则 {rid}", path)
     quote = citation.quote
-    rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, parse_rate)
+    rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, policy_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
     need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),
