@@ -270,3 +270,8 @@ def test_the_whole_of_a_base_is_a_rate_of_100_percent(tmp_path):
     drafts, rules = drafted(tmp_path, "支持园区基础设施建设，园区内形成的土地出让金收益，3年内全额补贴给园区管委会。")
     assert [(d.kind, d.rate, d.base) for d in drafts] == [("rate", "全额", "土地出让金收益")]
     assert compute(rules[0], Inputs(base=Decimal(8_000_000))).amount_yuan == 8000000
+
+
+def test_a_floor_someone_else_must_pay_is_a_condition_not_a_rate(tmp_path):
+    drafts, _ = drafted(tmp_path, "用人单位组织青年参加就业见习，且按不低于当地最低工资70%的标准支付见习补贴的，可按规定享受见习补贴。")
+    assert [d.kind for d in drafts] == []

@@ -263,7 +263,7 @@ def _per_unit(s: str, m=None) -> Proposal | None:
     if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
         p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
     step = m.groupdict().get("step")
-    if step:
+    if step and step != "1":  # 每新入驻1家: per 家, not per full step of one
         p.fields["step"] = step
         p.fields["step_full"] = bool(m.groupdict().get("full"))
     p.used.add(_n(m["amt"]))
@@ -273,8 +273,8 @@ def _per_unit(s: str, m=None) -> Proposal | None:
 
 def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
-    if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)", s[m.end():]):
-        return None  # 研发投入占比不低于5%的企业: a condition, not a rate of support
+    if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)|^[^，。；]*的[，,]", s[m.end():]):
+        return None  # 研发投入占比不低于5%的企业 · 且按不低于最低工资80%的标准支付补贴的，…: a condition, not a rate of support
     if not re.search(r"(?:按(?:照)?其?|给予|予以)\s*$", s[max(0, m.start() - 6):m.start()]):
         return None  # 提供/留取不低于…: what someone else must pay or keep, not the support's rate
     base = m["base"].strip("的 ") or None
