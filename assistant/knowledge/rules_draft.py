@@ -129,6 +129,7 @@ class Unexpressed:
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     f = dict(p.fields)
+    f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
     d = DraftRule(rid, clause, p.kind, name, p.quote)
     for key, value in f.items():
         setattr(d, key, value)
@@ -141,6 +142,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             # its own profile field: another document's "投资" is not this rule's base
             d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "tiered":
+        if any("rate" in t for t in d.tiers):  # rates by level: the base is this rule's own profile field
+            d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
     if p.kind in ("per_unit", "banded"):
