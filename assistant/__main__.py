@@ -27,6 +27,7 @@ def _today(settings, date_text: str | None):
 
 
 def cmd_calc(args, settings) -> int:
+    from assistant.knowledge.kinds import foreign_amount  # thresholds in another currency: the base is given in it
     from assistant.knowledge.types import Facts
     from assistant.text.amounts import parse_amount
     from assistant.text.formats import format_yuan
@@ -34,7 +35,7 @@ def cmd_calc(args, settings) -> int:
     kb = _knowledge(settings)
     rule = kb.rules.get(args.rule)
     on = _today(settings, args.date)
-    base = parse_amount(args.base) if args.base else None
+    base = (foreign_amount(args.base, rule.currency) if rule.currency else parse_amount(args.base)) if args.base else None
     if rule.kind == "threshold":
         if base is None:
             raise PolicyError(f"规则 {rule.id} 是投资门槛，请用 --base 给出{rule.base}，例如 --base 1200万元")

@@ -48,15 +48,19 @@ def test_every_annotated_quote_is_in_the_loaded_text():
     assert score()["missing_quotes"] == []
 
 
-@pytest.mark.parametrize("kind", ["fixed", "rate", "tiered"])
+FLOORS = {"fixed": 0.9, "cap_only": 0.85, "rate": 0.75, "per_unit": 0.85, "tiered": 0.85, "banded": 0.5,
+          "schedule": 0.6, "topic": 0.85}
+
+
+@pytest.mark.parametrize("kind", sorted(FLOORS))
 def test_drafting_reads_each_kind_on_real_texts(kind):
     c = score()["per_kind"][kind]
-    assert c["recalled"] / c["annotated"] >= {"fixed": 0.85, "rate": 0.7, "tiered": 0.35}[kind]
+    assert c["recalled"] / c["annotated"] >= FLOORS[kind]
 
 
 def test_drafting_recall_and_precision_on_real_texts_do_not_fall():
     recall, precision = totals(score())
-    assert recall >= 0.6 and precision >= 0.68
+    assert recall >= 0.86 and precision >= 0.91
 
 
 def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_path: Path):
@@ -65,8 +69,11 @@ def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_pa
     stem = "guangdong-dongguan-tech-service-awards-2016"
     shutil.copy(FIXTURES / f"{stem}.txt", tmp_path / f"{stem}.txt")
     drafts, _ = analyse(load_document(tmp_path / f"{stem}.txt"))
-    tiered = [d for d in drafts if d.kind == "tiered"]
-    assert len(tiered) == 1 and [(t["label"], t["amount"]) for t in tiered[0].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+    tiered = {d.clause: d for d in drafts if d.kind == "tiered"}
+    assert [(t["label"], t["amount"]) for t in tiered["三、（一）"].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+    # 三个档次 as items 1、2、3、, each a case of its own: one rule, each tier named by the words that differ
+    assert [(t["label"], t["amount"]) for t in tiered["三、（二）"].tiers] == [
+        ("服务我市企业500家以上", "20万元"), ("服务我市企业200家以上", "10万元"), ("服务我市企业100家以上", "5万元")]
 
 
 @pytest.mark.parametrize("sentence, names", [

@@ -125,7 +125,10 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
         return [(f"若{r.base}为{format_yuan(base)}" if r.kind == "subsidy" else "无需输入", c.trace)]
     if r.kind == "tiered":
         for t in r.tiers:
-            run(f"若为{t.label}", Inputs(level=t.label))
+            if t.rate is not None:
+                run(f"若为{t.label}、{r.base or '基数'}{format_yuan(base)}", Inputs(level=t.label, base=base))
+            else:
+                run(f"若为{t.label}", Inputs(level=t.label))
     elif r.kind in ("per_unit", "banded"):
         qs = [Decimal(100)] if r.kind == "per_unit" else sorted({v for b in r.bands for v in (b.low, b.high) if v is not None})
         if r.kind == "per_unit" and r.step is not None:
@@ -134,6 +137,11 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
             run(f"若{r.quantity or '数量'}为{plain_quantity(q)}{r.unit}", Inputs(quantity=q))
             if r.kind == "banded":
                 run(f"若{r.quantity or '数量'}为{plain_quantity(q + 1)}{r.unit}", Inputs(quantity=q + 1))
+    elif r.kind == "schedule" and "base" not in needs(r):  # stage amounts, or shares of a stated award
+        for y in r.years or ():
+            run(f"若为第{y.first}年（期）", Inputs(year=y.first))
+        if not r.years:
+            run("无需输入", Inputs())
     elif r.kind == "schedule":
         for y in r.years:
             run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))

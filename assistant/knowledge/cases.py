@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from assistant.knowledge.provisions import AMT, Proposal
+from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
-MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元)?"
+MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元|(?![人次亩件家个名户吨台套张间床辆平千]))"  # 50万人次 is a count
 BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
                        rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
                        rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
@@ -56,26 +57,62 @@ def threshold_tiers(text: str) -> Proposal | None:
     found = [m for m in BAND_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or "至" in m[0] or "到" in m[0]]
     if len(found) < 2:
         return None
-    foreign = ["美元" in m["low"] for m in found]
-    if any(foreign) and not all(foreign):
+    # the currency of a band is that of its bounds (1000万（含）至2000万美元: both in 美元)
+    foreign = [re.search(r"美元|港元|欧元", m[0][: m.start("amt") - m.start()]) for m in found]
+    if len({f[0] if f else "" for f in foreign}) != 1:
         return None  # bands of two different amounts
-    if all(foreign):  # a foreign amount is never converted: no kind expresses it
-        p = Proposal("unexpressible", text, {"tiers": [{"amount": _n(m["amt"])} for m in found]})
-        p.used |= {_n(m["amt"]) for m in found}
-        return p
+    currency = foreign[0][0] if foreign[0] else None
     lows = [_n(m["low"]) for m in found]
-    try:
-        values = [parse_amount(x if x.endswith("元") else x + "元") for x in lows]
+    try:  # a foreign amount is never converted: its thresholds are compared in its own currency
+        values = [parse_amount(re.sub(r"(?:美|港|欧)?元$", "", x) + "元") for x in lows]
     except Exception:  # noqa: BLE001  (a bound the reader refuses: leave the sentences as they are)
         return None
-    inclusive = re.search(r"[（(]含[）)]|以上|达到", text)
-    word = next((w for w in ("以上", "达到", "（含）", "(含)") if w in text), None)
-    if values != sorted(values) or len(set(values)) != len(values) or not inclusive or not word:
+    # the boundary as the text words it: 以上/达到/（含） include the number, 超过/突破 do not
+    word = next((w for w in ("以上", "达到", "（含）", "(含)", "突破", "超过") if w in text), None)
+    if values != sorted(values) or len(set(values)) != len(values) or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
-    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers})
+    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers} | ({"currency": currency} if currency else {}))
     p.used |= set(lows) | {t["amount"] for t in tiers}
     return p
+
+
+def _award_of(p: Proposal) -> str:
+    return p.fields.get("amount") or p.fields.get("cap") or ""
+
+
+def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
+    """Set awards written in parallel, one per case (对排名前6位的集体给予20万元奖励，对排名前18位的个人
+    给予1万元奖励): one tiered rule, each case's own words its label."""
+    parts = [(p.quote, _award_of(p)) for p in awards]
+    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({a for _, a in parts}) == 1:
+        return None  # the same award for every case is one set award, not tiers
+    if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
+        return None  # a further award in the sentence (额外给予200万元): not one award per case
+    labels = parallel_cases(parts)
+    if not labels or any(lab not in text for lab in labels):
+        return None
+    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]})
+    p.used |= {a for _, a in parts}
+    return p
+
+
+def sentence_cases(sent: str) -> Proposal | None:
+    """One sentence that names a case and its set award twice or more, between commas."""
+    from assistant.knowledge.provisions import CAP, classify
+
+    awards, start = [], 0
+    for m in re.finditer(r"[，,]", sent + "，"):
+        part = sent[start:m.start()]
+        p, _ = classify(part)
+        if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
+            p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+            awards.append(p)
+            start = m.end()
+    if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
+        return None  # all set awards, or all maxima (珠三角地区每年最高6000元，其他地区每年最高4000元)
+    return case_tiers(sent, awards)
 
 
 def _enumerator(sentence: str) -> str | None:
@@ -110,14 +147,18 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
                and (lines[j + 1] == lines[i] or (items[j + 1] is not None
                                                  and all(x == items[j + 1] for x in items[i:j + 1])))):
             j += 1
-        merged = None
-        while j > i and merged is None:  # the longest run from here that names one case per award
-            start, end = found[i][1], found[j][2]
-            span = text[start:end].strip().rstrip("。；;")
-            merged = threshold_tiers(span) or level_tiers(span)
-            if merged and len(merged.fields["tiers"]) != j - i + 1:
-                merged = None
-            j -= 0 if merged else 1
+        merged, top = None, j
+        for finder in (lambda span, _: threshold_tiers(span) or level_tiers(span), case_tiers):
+            j = top
+            while j > i and merged is None:  # the longest run from here that names one case per award
+                start, end = found[i][1], found[j][2]
+                span = text[start:end].strip().rstrip("。；;")
+                merged = finder(span, [f[0] for f in found[i:j + 1]])
+                if merged and len(merged.fields["tiers"]) != j - i + 1:
+                    merged = None
+                j -= 0 if merged else 1
+            if merged:
+                break
         if merged:
             out.append((merged, found[i][1], found[j][2]))
             i = j + 1
@@ -125,3 +166,104 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
             out.append(found[i])
             i += 1
     return out
+
+
+PERSON_UNIT = re.compile(r"^[人名](?:月|年|次)?$")
+ORG_CAP = re.compile(r"(?:每家|每个|单个|每户|总额|合计)[^，。；]{0,12}(?:最高|最多|不超过)")
+PER_PERSON = re.compile(r"每[人名]")
+
+
+def _person_case(text: str, at: int) -> str | None:
+    """The category a per-person amount at ``at`` is for: the words just before its 每人 (按博士每人…,
+    第一类资助对象每人…), or the phrase before them (经评估为重度失能的，每人…)."""
+    from assistant.knowledge.numbering import LEAD_NUMBER
+
+    cut = max(text.rfind(c, 0, at) for c in "，,；;、：:。\n") + 1
+    label = text[cut:at].strip()
+    if not label:
+        prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
+        label = text[prev:cut - 1].strip()
+    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
+
+
+def person_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """Per-person amounts that differ by the person's category (按博士每人10000元、硕士每人7000元、其他每人
+    5000元): one ``tiered`` rule whose tiers are amounts per person, when the person is the one paid. An
+    organisation paid per person it counts (每家机构每年最高500万元) keeps its per-unit rules."""
+    runs = [i for i, (p, _, _) in enumerate(found) if p.kind == "per_unit" and PERSON_UNIT.match(p.fields.get("unit", ""))]
+    if len(runs) < 2 or runs != list(range(runs[0], runs[-1] + 1)) or ORG_CAP.search(text):
+        return found
+    group = [found[i] for i in runs]
+    if len({p.fields["unit"] for p, _, _ in group}) != 1:
+        return found
+    start, end = min(s for _, s, _ in group), max(e for _, _, e in group)
+    span = text[start:end].strip().rstrip("。；;")
+    tiers, after = [], 0
+    for p, _, _ in group:
+        at = span.find(p.fields["amount"], after)
+        per = [m for m in PER_PERSON.finditer(span, after, at)] if at >= 0 else []
+        label = _person_case(span, per[-1].start()) if per else None
+        if label is None:
+            return found
+        tiers.append({"label": label, "amount": p.fields["amount"]})
+        after = at + len(p.fields["amount"])
+    if len({t["label"] for t in tiers}) != len(tiers):
+        return found
+    merged = Proposal("tiered", span, {"tiers": tiers, "unit": group[0][0].fields["unit"]})
+    merged.used |= {t["amount"] for t in tiers}
+    return [*found[: runs[0]], (merged, start, end), *found[runs[-1] + 1:]]
+
+
+def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
+    """A rate for each level, one sentence each (对国家级的给予100%的资金配套，最高500万元；对省级的给予70%…):
+    one ``tiered`` rule whose tiers are rates of one base, each with its own cap; a cap stated once after
+    them (原则上单个项目最高配套额度为500万元) caps them all."""
+    out, i = [], 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)):
+            j += 1
+        group = found[i:j + 1]
+        merged = _rate_run(group, text) if j > i else None
+        out.append((merged, group[0][1], group[-1][2]) if merged else found[i])
+        i = j + 1 if merged else i + 1
+    return out
+
+
+def _rated(p: Proposal) -> bool:
+    return p.kind in ("rate", "subsidy") or (p.kind == "tiered" and "rate" in p.fields["tiers"][0])
+
+
+def _rate_run(group: list[tuple[Proposal, int, int]], text: str) -> Proposal | None:
+    single = [p for p, _, _ in group if p.kind != "tiered"]
+    parts = [(p.quote, p.fields["rate"]) for p in single]
+    if len(single) >= 2:
+        labels = parallel_cases(parts)
+    elif len(single) == 1:  # 给予100%配套；…省、市级…分别给予70%、50%配套: the one case before its rate
+        chunks = _case_chunks(*parts[0])
+        labels = [CASE_LEAD.sub("", chunks[-1])] if chunks else None
+    else:
+        labels = None
+    if not labels or len({r for _, r in parts}) == 1 and len(single) == len(group):
+        return None
+    shared = [p.fields["cap"] for p, _, _ in group if p.fields.get("cap_shared")]
+    tiers, names = [], iter(labels)
+    for p, _, _ in group:
+        if p.kind == "tiered":
+            tiers += [{k: v for k, v in t.items()} for t in p.fields["tiers"]]
+            continue
+        row = {"label": next(names), "rate": p.fields["rate"]}
+        if p.fields.get("cap") and not p.fields.get("cap_shared"):
+            row["cap"] = p.fields["cap"]
+        tiers.append(row)
+    if len({t["label"] for t in tiers}) != len(tiers):
+        return None
+    span = text[group[0][1]:group[-1][2]].strip().rstrip("。；;")
+    if any(t["label"] not in span for t in tiers):
+        return None
+    base = next((p.fields.get("base") for p, _, _ in group if p.fields.get("base") and p.kind != "tiered"), None)
+    fields = {"tiers": tiers, "base": base or "项目资金"} | ({"cap": shared[0], "cap_per": "单个项目"} if shared else {})
+    merged = Proposal("tiered", span, fields)
+    merged.used |= {p_ for p, _, _ in group for p_ in p.used}
+    return merged

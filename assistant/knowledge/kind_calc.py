@@ -74,13 +74,39 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
     if tier is None:
         raise AmountError(f"“{i.level}”不是本条规定的级别；{ask(rule, 'level')}")
     name = rule.level or "级别"
-    return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → 可获{format_yuan(tier.amount)}",
+    if tier.rate is not None:  # this level's rate of the base, capped by its own cap or the rule's
+        b = i.base
+        raw = b * tier.rate
+        cap = tier.cap if tier.cap is not None else rule.cap
+        amount, capped = (cap, True) if cap is not None and raw > cap else (raw, False)
+        mid = f"，超过上限{format_yuan(cap)}，按上限计" if capped else (f"，未超过上限{format_yuan(cap)}" if cap is not None else "")
+        trace = (f"{name}为{tier.label}，{format_yuan(b)} × {format_rate(tier.rate)} = {format_yuan(raw)}{mid} → "
+                 f"可获{format_yuan(amount)}")
+        return _calc(rule, amount, trace, base=b, rate=tier.rate, capped=capped, selected=tier.label)
+    if rule.unit:  # an amount per person (per 人·月) of each category: times the quantity, when given
+        per = f"每{rule.unit}{format_yuan(tier.amount)}"
+        if i.quantity is None:
+            return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{per} → 每{rule.unit}可获{format_yuan(tier.amount)}",
+                         rate=tier.amount, selected=tier.label)
+        _positive(rule, i.quantity, rule.quantity or "数量")
+        raw = i.quantity * tier.amount
+        amount, capped, mid = _cap(rule, raw)
+        trace = (f"{name}为{tier.label}，{per}：{plain_quantity(i.quantity)}{rule.unit} × {format_yuan(tier.amount)} = "
+                 f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
+        return _calc(rule, amount, trace, rate=tier.amount, capped=capped, selected=tier.label)
+    at = rule.quote.find(tier.amount_text or "")
+    lead = "最高可获" if at > 0 and any(w in rule.quote[max(0, at - 6):at] for w in ("最高", "不超过", "最多")) else "可获"
+    return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → {lead}{format_yuan(tier.amount)}",
                  selected=tier.label)
 
 
 def _per_unit(rule: Rule, i: Inputs) -> Calculation:
     q, u = i.quantity, rule.unit
     _positive(rule, q, rule.quantity or "数量")
+    note = ""
+    if rule.max_quantity is not None and q > rule.max_quantity:  # 补贴面积不超过500平方米
+        note = f"{plain_quantity(q)}{u}超过原文规定的{rule.max_quantity_text}，按{plain_quantity(rule.max_quantity)}{u}计；"
+        q = rule.max_quantity
     if rule.step is not None:
         n = (q // rule.step) if rule.step_full else q / rule.step
         raw = n * rule.amount
@@ -89,7 +115,7 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
         raw = q * rule.amount
         head = f"{plain_quantity(q)}{u} × 每{u}{format_yuan(rule.amount)} = {format_yuan(raw)}"
     amount, capped, mid = _cap(rule, raw)
-    return _calc(rule, amount, f"{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
+    return _calc(rule, amount, f"{note}{head}{mid} → 可获{format_yuan(amount)}", rate=rule.amount, capped=capped,
                  selected=f"{plain_quantity(q)}{u}")
 
 
@@ -144,11 +170,22 @@ def _min_rate(rule: Rule, i: Inputs) -> Calculation:
 
 def _schedule(rule: Rule, i: Inputs) -> Calculation:
     b, n = i.base, i.year
+    if not rule.years:  # 分阶段合计给予500万元: the total, however it is paid out
+        a = rule.amount
+        return _calc(rule, a, f"原文规定分阶段合计给予{format_yuan(a)} → 合计可获{format_yuan(a)}")
     year = next((y for y in rule.years if y.first <= n <= y.last), None)
     if year is None or n < 1:
         last = rule.years[-1].last
         return _calc(rule, Decimal(0), f"原文只规定第1至第{last}年的支持，第{n}年不在支持期内 → 原文未规定奖励",
                      base=b, selected=f"第{n}年")
+    if year.is_amount:  # a stage's own amount
+        return _calc(rule, year.rate, f"第{n}阶段为“{year.text}”，对应{format_yuan(year.rate)} → 该阶段可获{format_yuan(year.rate)}",
+                     selected=year.text)
+    if rule.amount is not None:  # shares of a stated award (分三年按40%、30%、30%拨付)
+        a = rule.amount * year.rate
+        trace = (f"第{n}年（期）拨付{year.text}，奖励{format_yuan(rule.amount)} × {format_rate(year.rate)} = {format_yuan(a)} → "
+                 f"第{n}年（期）可获{format_yuan(a)}")
+        return _calc(rule, a, trace, rate=year.rate, selected=year.text)
     raw = b * year.rate
     amount, capped, mid = _cap(rule, raw)
     trace = (f"第{n}年属于“{year.text}”，{format_yuan(b)} × {format_rate(year.rate)} = {format_yuan(raw)}{mid} → "
@@ -158,14 +195,15 @@ def _schedule(rule: Rule, i: Inputs) -> Calculation:
 
 def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
     b = i.base
+    money = (lambda v: f"{plain_quantity(v)}{rule.currency}") if rule.currency else format_yuan
     reached = [t for t in rule.tiers if (b >= t.threshold if rule.inclusive else b > t.threshold)]
     word = "（含本数）" if rule.inclusive else "（不含本数）"
     if not reached:
         first = rule.tiers[0]
-        return _calc(rule, Decimal(0), f"{rule.base}{format_yuan(b)}，未{rule.boundary}最低一档{format_yuan(first.threshold)}{word} → 不予奖励",
+        return _calc(rule, Decimal(0), f"{rule.base or ''}{money(b)}，未{rule.boundary}最低一档{money(first.threshold)}{word} → 不予奖励",
                      base=b)
     top = reached[-1]
-    trace = (f"{rule.base}{format_yuan(b)}，{rule.boundary}{format_yuan(top.threshold)}{word}一档 → "
+    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → "
              f"可获{format_yuan(top.amount)}")
     return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
 

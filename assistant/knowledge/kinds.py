@@ -41,6 +41,10 @@ class Tier:
     words: tuple[str, ...] = ()
     threshold: Decimal | None = None
     threshold_text: str | None = None
+    rate: Decimal | None = None  # a tier paid as a rate of the base (国家级的给予100%的资金配套), in place of an amount
+    rate_text: str | None = None
+    cap: Decimal | None = None  # that tier's own cap (最高500万元)
+    cap_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,9 @@ class YearRate:
     first: int
     last: int
     text: str
-    rate: Decimal
+    rate: Decimal  # a share of the base or of the award; the stage's amount when ``is_amount``
     rate_text: str
+    is_amount: bool = False
 
 
 def number(text) -> Decimal:
@@ -87,6 +92,12 @@ def number(text) -> Decimal:
         return Decimal(s) if s.replace(".", "", 1).isdigit() else parse_amount(s + "元")
     except (AmountError, ArithmeticError):
         raise AmountError(f"无法识别数量“{text}”") from None
+
+
+def foreign_amount(text: str, currency: str) -> Decimal:
+    """An amount in ``currency`` (1000万美元, or 1000万 before …至2000万美元) as a number of that currency."""
+    s = str(text).strip()
+    return parse_amount(s.removesuffix(currency) + "元")
 
 
 def _fail(path: Path, rid: str, what: str) -> RuleError:
@@ -116,8 +127,13 @@ def _qty(text, quote, path, rid, key) -> tuple[Decimal, str]:
     return _parsed(number, text, quote, path, rid, key)
 
 
+def policy_rate(text: str) -> Decimal:
+    """A rate as a policy writes it: 30%, 百分之三十, or 全额 (the whole of the base: 100%)."""
+    return Decimal(1) if str(text).strip() == "全额" else parse_rate(text)
+
+
 def _rate(text, quote, path, rid, key) -> tuple[Decimal, str]:
-    return _parsed(parse_rate, text, quote, path, rid, key)
+    return _parsed(policy_rate, text, quote, path, rid, key)
 
 
 def _list(value, path, rid, key) -> list[dict]:
@@ -141,22 +157,37 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
             raise _fail(path, rid, "缺少计量单位 unit（如 亩、间、平方米、人次）")
         out["unit"] = unit
         out["unit_words"] = _words([unit, *(r.get("unit_words") or [])])
+        if r.get("max_quantity") not in (None, ""):
+            out["max_quantity"], out["max_quantity_text"] = _qty(r.get("max_quantity"), quote, path, rid, "数量上限 max_quantity")
         if r.get("step") not in (None, ""):
             out["step"], out["step_text"] = _qty(r.get("step"), quote, path, rid, "计量步长 step")
             out["step_full"] = bool(r.get("step_full", True))
+    if kind == "tiered" and str(r.get("unit") or "").strip():  # amounts per person (per 人·月) by category
+        out["unit"] = str(r["unit"]).strip()
+        out["unit_words"] = _words([out["unit"], *(r.get("unit_words") or [])])
     if kind == "tiered":
         tiers = []
         for t in _list(r.get("tiers"), path, rid, "tiers"):
             label = _in_quote(t.get("label"), quote, path, rid, "级别 label")
+            words = _words([label, *(t.get("words") or [])])
+            if t.get("rate") not in (None, ""):  # a rate of the base for this level, with its own cap if any
+                rate, rtext = _rate(t.get("rate"), quote, path, rid, "比例 rate")
+                cap = _money(t["cap"], quote, path, rid, "上限 cap") if t.get("cap") not in (None, "") else (None, None)
+                tiers.append(Tier(label, None, None, words, rate=rate, rate_text=rtext, cap=cap[0], cap_text=cap[1]))
+                continue
             amount, text = _money(t.get("amount"), quote, path, rid, "金额 amount")
-            tiers.append(Tier(label, amount, text, _words([label, *(t.get("words") or [])])))
+            tiers.append(Tier(label, amount, text, words))
         if len(tiers) < 2:
             raise _fail(path, rid, "的 tiers 至少应有两档")
         out["tiers"] = tuple(tiers)
     if kind == "tiered_threshold":
         tiers = []
+        currency = str(r.get("currency") or "").strip() or None
+        if currency:
+            out["currency"] = currency
         for t in _list(r.get("tiers"), path, rid, "tiers"):
-            threshold, ttext = _money(t.get("threshold"), quote, path, rid, "门槛 threshold")
+            threshold, ttext = (_parsed(lambda x: foreign_amount(x, currency), t.get("threshold"), quote, path, rid, "门槛 threshold")
+                                if currency else _money(t.get("threshold"), quote, path, rid, "门槛 threshold"))
             amount, text = _money(t.get("amount"), quote, path, rid, "金额 amount")
             tiers.append(Tier(str(t.get("label") or ttext), amount, text, (), threshold, ttext))
         if [t.threshold for t in tiers] != sorted(t.threshold for t in tiers):
@@ -189,13 +220,18 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
                    else "amount")
     if kind == "schedule":
         years = []
-        for y in _list(r.get("years"), path, rid, "years"):
+        if r.get("amount") not in (None, ""):  # the award paid in stages or shares (分阶段合计给予500万元)
+            out["amount"], out["amount_text"] = _money(r.get("amount"), quote, path, rid, "金额 amount")
+        for y in r.get("years") or [] if "amount" in out else _list(r.get("years"), path, rid, "years"):
             text = _in_quote(y.get("text"), quote, path, rid, "年份 text")
-            rate, rtext = _rate(y.get("rate"), quote, path, rid, "比例 rate")
+            if y.get("amount") not in (None, ""):  # a stage's own amount (改制、辅导…分别给予60万元、80万元…)
+                share, stext = _money(y.get("amount"), quote, path, rid, "金额 amount")
+            else:
+                share, stext = _rate(y.get("rate"), quote, path, rid, "比例 rate")
             first, last = int(y.get("first") or 0), int(y.get("last") or 0)
             if first < 1 or last < first:
                 raise _fail(path, rid, f"的年份“{text}”应给出 first/last（从第1年起）")
-            years.append(YearRate(first, last, text, rate, rtext))
+            years.append(YearRate(first, last, text, share, stext, y.get("amount") not in (None, "")))
         for a, b in zip(years, years[1:], strict=False):
             if b.first != a.last + 1:
                 raise _fail(path, rid, "的 years 应逐年衔接（如 1-2、3-5）")
@@ -216,14 +252,16 @@ def needs(rule) -> tuple[str, ...]:
     """The inputs a rule needs from the user: base (an amount), level, quantity, year."""
     kind = rule.kind
     out: list[str] = []
-    if kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") or (
+    rated = kind == "tiered" and any(t.rate is not None for t in rule.tiers)
+    own = kind == "schedule" and (rule.amount is not None or all(y.is_amount for y in rule.years))
+    if (kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") and not own) or rated or (
             kind == "range" and rule.range_of == "rate"):
         out.append("base")
     if kind == "tiered":
         out.append("level")
     if kind in ("per_unit", "banded"):
         out.append("quantity")
-    if kind == "schedule":
+    if kind == "schedule" and rule.years:
         out.append("year")
     return tuple(out)
 
@@ -250,12 +288,16 @@ def describe(rule) -> str:
     if k == "fixed":
         return f"给予{rule.amount_text}"
     if k == "tiered":
-        return "、".join(f"{t.label}{t.amount_text}" for t in rule.tiers)
+        per = f"每{rule.unit}" if rule.unit else ""
+        return "、".join(f"{t.label}{per}{t.amount_text}" if t.rate is None else
+                        f"{t.label}按{rule.base or '基数'}的{t.rate_text}" + (f"（最高{t.cap_text}）" if t.cap_text else "")
+                        for t in rule.tiers)
     if k == "tiered_threshold":
         return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
     if k == "per_unit":
         per = f"每满{rule.step_text}{rule.unit}" if rule.step is not None else f"每{rule.unit}"
-        return f"{per}{rule.amount_text}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
+        most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""
+        return f"{per}{rule.amount_text}{most}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
         return "；".join(f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands)
     if k == "range":
@@ -266,5 +308,8 @@ def describe(rule) -> str:
         return f"按{rule.base}的{word}{rule.rate_text}{cap}"
     if k == "schedule":
         cap = f"，{rule.cap_per or '每年'}最高不超过{rule.cap_text}" if rule.cap is not None else ""
-        return "、".join(f"{y.text}{y.rate_text}" for y in rule.years) + f"（按{rule.base}）{cap}"
+        steps = "、".join(y.rate_text if y.text == y.rate_text else f"{y.text}{y.rate_text}" for y in rule.years)
+        if rule.amount is not None:
+            return f"合计{rule.amount_text}" + (f"，分期拨付：{steps}" if steps else "，分阶段拨付")
+        return steps + ("" if all(y.is_amount for y in rule.years) else f"（按{rule.base}）") + cap
     return ""

@@ -9,35 +9,48 @@ such; every other figure no pattern can express is reported, never approximated.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from assistant.knowledge.tiers import case_list, level_words
+from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
+    AMT,
+    CAP,
+    CAP_NOT_OVER,
+    CNQ,
+    CONDITION_AFTER,
+    DASH,
+    NOT_SET,
+    NUM,
+    RATE,
+    UNITS,
+    Proposal,
+    _award_amount,
+    _cap,
+    _n,
+)
 from assistant.text.amounts import find_mentions
 
-NUM = r"\d[\d,，]*(?:\.\d+)?"
-AMT = rf"{NUM}\s*(?:万|亿)?元"
-RATE = rf"{NUM}\s*[%％]"
-CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
-UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
-DASH = r"\s*[—\-－~～至到]\s*"
 CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
-CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
-YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
 FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
+FEN_RATE = re.compile(rf"分别(?:给予|按|补助|补贴|资助|奖励)?(?P<obj>[^，。；\d]{{0,8}}?)\s*(?P<list>{RATE}(?:\s*[、和及]\s*{RATE})+)")
 STEPS = re.compile(rf"(?P<word>突破|达到|超过)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
+MQ = rf"{NUM}\s*(?:万|亿)?(?:美元|港元|欧元|元)?"
+BAND_ITEM = rf"{MQ}\s*(?:[（(]含[）)])?\s*(?:(?:至|到|-|—|－)\s*{MQ}\s*(?:[（(]含[）)])?)?\s*(?:以上|以下)?"
+BAND_LIST = re.compile(rf"(?P<list>{BAND_ITEM}(?:\s*、\s*{BAND_ITEM})+)")
+STAGES = re.compile(r"环节|阶段|步骤|节点")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
 PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+# 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
+PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
-CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最高[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
@@ -47,41 +60,6 @@ FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<a
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
                   rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
-
-
-@dataclass
-class Proposal:
-    kind: str
-    quote: str
-    fields: dict = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)  # the figure texts this proposal expresses
-
-
-def _n(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _cn_year(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    table = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + table.get(s[1:], 0)
-    return table.get(s)
-
-
-CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
-                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
-
-
-def _cap(s: str, p: Proposal) -> None:
-    m = CAP.search(s) or CAP_NOT_OVER.search(s)
-    if m:
-        p.fields["cap"] = _n(m["cap"])
-        p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
-        p.used.add(_n(m["cap"]))
 
 
 def bands(clause: str) -> tuple[Proposal, int, int] | None:
@@ -113,7 +91,7 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     """The provision of one sentence, or None with the reason ("fund", "target", "none")."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
     if not any(c in s for c in CUES):
         return None, "none"
@@ -122,11 +100,22 @@ def classify(s: str) -> tuple[Proposal | None, str]:
         return (p, "") if p else (None, "none")
     if NO_KIND.search(s):
         return None, "none"
-    for finder in (_schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+    from assistant.knowledge.schedules import _schedule, _shares, _staged_total
+
+    for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
+        if p is not None and p.kind == "per_unit" and ONE_OFF_PERSON.search(s) and p.fields["unit"] == "人" \
+                and not ORG_COUNTS.search(s) and "step" not in p.fields and "cap" not in p.fields \
+                and len(list(PER_UNIT.finditer(s))) == 1:  # 按博士每人…、硕士每人…: amounts by category
+            # 可申请一次性求职补贴，补贴标准为每人3000元: the person is the one paid, once: a set award
+            p = Proposal("fixed", s, {"amount": p.fields["amount"]}, set(p.used))
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
+
+
+ONE_OFF_PERSON = re.compile(r"一次性")
+ORG_COUNTS = re.compile(r"招用|吸纳|培训|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
 
 
 # Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
@@ -136,30 +125,10 @@ NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
-def _schedule(s: str) -> Proposal | None:
-    found = list(YEARS.finditer(s))
-    if len(found) < 2:
-        return None
-    years, last = [], 0
-    for m in found:
-        n, to = _cn_year(m[2]), _cn_year(m[3]) if m[3] else None
-        if n is None:
-            return None
-        first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
-        text = m[0][: m[0].index("年") + 1]
-        years.append({"text": text, "first": first, "last": end, "rate": _n(m[4])})
-        last = end
-    base = re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
-    p = Proposal("schedule", s, {"years": years, "base": base["base"] if base else None})
-    p.used |= {y["rate"] for y in years}
-    _cap(s, p)
-    return p
-
-
 def _tiered(s: str) -> Proposal | None:
     m = FEN.search(s)
     if not m:
-        return None
+        return _rate_list(s)
     amounts = [_n(a) for a in re.findall(AMT, m["list"])]
     head = s[: m.start()]
     steps = list(STEPS.finditer(head))
@@ -174,15 +143,56 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
+    bands = list(BAND_LIST.finditer(head))
+    if bands and (p := _band_list(s, bands[-1], amounts)):
+        return p
     if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
         return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
     names = case_list(head, len(amounts), s[m.end():])
     if not names:
         return None
+    if STAGES.search(head):  # 按完成改制、辅导验收…四个环节分别给予: paid stage by stage, not one of them
+        p = Proposal("schedule", s, {"years": [{"text": n, "first": i, "last": i, "amount": a}
+                                               for i, (n, a) in enumerate(zip(names, amounts, strict=True), 1)]})
+        p.used |= set(amounts)
+        return p
     tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
     p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= set(amounts)
+    return p
+
+
+def _rate_list(s: str) -> Proposal | None:
+    """省、市级…分别给予70%、50%配套: a rate for each level named before the list."""
+    m = FEN_RATE.search(s)
+    if not m:
+        return None
+    rates = [_n(r) for r in re.findall(RATE, m["list"])]
+    names = case_list(s[: m.start()], len(rates), s[m.end():])
+    if not names:
+        return None
+    tiers = [{"label": n, "rate": r} | ({"words": w} if w else {}) for n, r, w in zip(names, rates, level_words(names), strict=True)]
+    p = Proposal("tiered", s, {"tiers": tiers, "base": "项目资金"})
+    p.used |= set(rates)
+    return p
+
+
+def _band_list(s: str, m: re.Match, amounts: list[str]) -> Proposal | None:
+    """Bands of an amount listed before 分别 (1000万（含）至2000万美元、2000万（含）至1亿美元、1亿美元（含）以上的,
+    分别给予…): awards by thresholds, each band's lower bound as written its threshold; a foreign currency
+    is kept, never converted."""
+    items = re.split(r"\s*、\s*", m["list"])
+    if len(items) != len(amounts) or not all(re.search(r"[（(]含[）)]|至|到|以上", x) for x in items[1:]):
+        return None
+    lows = [_n(re.match(MQ, x)[0]) for x in items]
+    currency = next((c for c in ("美元", "港元", "欧元") if c in m["list"]), None)
+    word = next((w for w in ("（含）", "(含)", "以上") if w in m["list"]), None)
+    if word is None:
+        return None
+    p = Proposal("tiered_threshold", s, {"boundary": word, "tiers": [{"threshold": lo, "amount": a} for lo, a in
+                                                                    zip(lows, amounts, strict=True)]} | ({"currency": currency} if currency else {}))
+    p.used |= set(lows) | set(amounts)
     return p
 
 
@@ -218,31 +228,53 @@ def per_units(s: str) -> list[Proposal]:
         if p is None or p.kind != "per_unit":
             return []
         out.append(p)
+    tail = s[found[-1].end():]
+    caps = [m for m in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]
+    if caps:  # 按博士每人8万元、硕士每人5万元…，每个研发机构每年最高不超过500万元: the cap of them all
+        cap = min(caps, key=lambda m: m.start())
+        end = found[-1].end() + cap.end()
+        for p, m in zip(out, found, strict=True):
+            start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+            p.quote = s[start:end]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
+        return out
+    head = s[: found[0].start()]
+    caps = [m for m in (*CAP.finditer(head), *CAP_NOT_OVER.finditer(head))]
+    if caps:  # 每个单位年资助总额不超过300万元：其中，…1000元/件…8000元/件: the cap stated before them all
+        cap = min(caps, key=lambda m: m.start())
+        for p, m in zip(out, found, strict=True):
+            p.quote = s[cap.start():m.end()]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
     return out
 
 
 def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s)
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
     if not m:
         return None
-    if any(c["unit"] in (m["unit"], m.groupdict().get("unit2")) for c in QTY_CAP.finditer(s)):
-        return Proposal("unexpressible", s)  # 补贴面积不超过200平方米: a cap on the quantity itself
-    unit = m["unit"] + (m["unit2"] or "")
-    words = [unit] + ([f"{m['unit']}·{m['unit2']}", f"{m['unit']}次{m['unit2']}"] if m["unit2"] else [])
+    qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
+    if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
+        # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
+        return Proposal("unexpressible", s)
+    unit2 = m.groupdict().get("unit2")
+    unit = m["unit"] + (unit2 or "")
+    words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
+    if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
+        p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
     step = m.groupdict().get("step")
-    if step:
+    if step and step != "1":  # 每新入驻1家: per 家, not per full step of one
         p.fields["step"] = step
         p.fields["step_full"] = bool(m.groupdict().get("full"))
     p.used.add(_n(m["amt"]))
-    _cap(s, p)
+    _cap(s, p, per_unit=_n(m["amt"]))
     return p
 
 
 def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
-    if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)", s[m.end():]):
-        return None  # 研发投入占比不低于5%的企业: a condition, not a rate of support
+    if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)|^[^，。；]*的[，,]", s[m.end():]):
+        return None  # 研发投入占比不低于5%的企业 · 且按不低于最低工资80%的标准支付补贴的，…: a condition, not a rate of support
     if not re.search(r"(?:按(?:照)?其?|给予|予以)\s*$", s[max(0, m.start() - 6):m.start()]):
         return None  # 提供/留取不低于…: what someone else must pay or keep, not the support's rate
     base = m["base"].strip("的 ") or None
@@ -277,7 +309,7 @@ def _rated(s: str) -> Proposal | None:
     if not m:
         found = _any_rate(s)
         if not found:
-            return None
+            return _whole(s)
         m, lead = found
         base = lead.strip("按照对的 ") or None
         p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
@@ -297,9 +329,21 @@ def _rated(s: str) -> Proposal | None:
     return p
 
 
+def _whole(s: str) -> Proposal | None:
+    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid."""
+    m = WHOLE.search(s)
+    if not m:
+        return None
+    base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
+    words = re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
+    p = Proposal("rate", s, {"rate": "全额", "base": words or None})
+    p.used.add("全额")
+    return p
+
+
 def _single(s: str) -> Proposal | None:
     m = CAP.search(s)
-    if m and "最高" in m[0]:
+    if m and re.search("最高|最多", m[0]):
         p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m["per"] or "单个企业"})
         p.used.add(_n(m["cap"]))
         return p
@@ -312,27 +356,6 @@ def _single(s: str) -> Proposal | None:
         p.used.add(amount)
         return p
     return None
-
-
-AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
-AWARD_NOUN = re.compile(r"^(?:的)?[^，。；\d]{0,8}?(?:奖励|补助|资助|补贴|扶持|支持|资金)")
-NOT_SET = re.compile(r"最高|不超过|不低于|上限|以内|至少|不少于")
-
-
-def _award_amount(s: str) -> str | None:
-    """The one amount the sentence awards as it stands (给予1000万元的资金奖励, 一次性给予基础设施建设扶持
-    资金100万元, 每年给予30万元维权援助服务费用资助): an award verb just before it or an award noun just
-    after it, no 最高/不超过/不低于 around it, and not a condition (达到…以上的)."""
-    found = []
-    for m in re.finditer(AMT, s):
-        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
-        if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
-            continue
-        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS})[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
-            continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
-        if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
-            found.append(_n(m[0]))
-    return found[0] if len(found) == 1 else None
 
 
 def _threshold(s: str) -> Proposal | None:
@@ -353,4 +376,8 @@ def figures(s: str) -> list[tuple[str, bool]]:
         cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
                                                                and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
         out.append((_n(m.text), cond))
+    out += [("全额", False) for _ in WHOLE.finditer(s)]  # 全额补贴给…: the whole of the base, a rate of 100%
     return out
+
+
+WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)")

@@ -15,8 +15,8 @@ import yaml
 
 from assistant.errors import AmountError, RuleError
 from assistant.knowledge.documents import Citation, Document
-from assistant.knowledge.kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, YearRate, load_extra
-from assistant.text.amounts import normalize_digits, parse_amount, parse_rate
+from assistant.knowledge.kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, YearRate, load_extra, policy_rate
+from assistant.text.amounts import normalize_digits, parse_amount
 
 KINDS = ("subsidy", "cap_only", "threshold", *EXTRA_KINDS)
 CONDITION_KINDS = ("region", "industry", "flag", "validity", "open")
@@ -86,6 +86,8 @@ class Rule:
     step: Decimal | None = None  # 每满一万人次: the amount is paid per full ``step`` units
     step_text: str | None = None
     step_full: bool = True
+    max_quantity: Decimal | None = None  # per_unit: at most this many units are paid for
+    max_quantity_text: str | None = None
     bands: tuple[Band, ...] = ()
     low: Decimal | None = None
     low_text: str | None = None
@@ -94,6 +96,7 @@ class Rule:
     range_of: str | None = None  # "rate" (of a base) | "amount"
     years: tuple[YearRate, ...] = ()
     input_key: str | None = None  # the profile field giving a level or quantity (matching)
+    currency: str | None = None  # tiered_threshold: thresholds and base in this foreign currency (美元), never converted
     reviewed_by: str | None = None
     reviewed_at: str | None = None
 
@@ -220,7 +223,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     clause = str(r.get("clause") or "")
     citation = _cite(doc, r.get("quote"), clause, f"规则 {rid}", path)
     quote = citation.quote
-    rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, parse_rate)
+    rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, policy_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
     need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),

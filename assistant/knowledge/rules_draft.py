@@ -16,6 +16,7 @@ from assistant.errors import RuleError
 from assistant.knowledge.aliases import heading_of, name_aliases, propose, subjects
 from assistant.knowledge.documents import Document
 from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
+from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
 from assistant.knowledge.rules import rules_path
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
@@ -45,11 +46,13 @@ class DraftRule:
     quantity: str | None = None
     step: str | None = None
     step_full: bool | None = None
+    max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
     bands: list[dict] = field(default_factory=list)
     low: str | None = None
     high: str | None = None
     years: list[dict] = field(default_factory=list)
     input_key: str | None = None
+    currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
     conditions: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
     base_terms: list[str] = field(default_factory=list)
@@ -59,7 +62,7 @@ class DraftRule:
         """Every figure the draft states (for review and for measuring drafting)."""
         out = [v for v in (self.rate, self.cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
         for row in (*self.tiers, *self.bands, *self.years):
-            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate") if row.get(k)]
+            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))
 
     def to_yaml_dict(self) -> dict:
@@ -105,6 +108,9 @@ def _base_key(base: str | None) -> str | None:
     return None
 
 
+BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
+ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
+CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
@@ -123,6 +129,7 @@ class Unexpressed:
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     f = dict(p.fields)
+    f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
     d = DraftRule(rid, clause, p.kind, name, p.quote)
     for key, value in f.items():
         setattr(d, key, value)
@@ -136,6 +143,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             # its own profile field: another document's "投资" is not this rule's base
             d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "tiered":
+        if any("rate" in t for t in d.tiers):  # rates by level: the base is this rule's own profile field
+            d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
     if p.kind in ("per_unit", "banded"):
@@ -148,7 +157,15 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.cases import level_tiers, merge_runs, set_award, threshold_tiers
+    from assistant.knowledge.cases import (
+        level_tiers,
+        merge_runs,
+        person_tiers,
+        rate_tiers,
+        sentence_cases,
+        set_award,
+        threshold_tiers,
+    )
     from assistant.knowledge.provisions import bands, classify, figures, per_units
 
     drafts: list[DraftRule] = []
@@ -173,12 +190,33 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if not seen:
                 continue
             p, why = classify(sent)
+            if p is None and found and set_award(found[-1][0]) and (bare := BARE_AWARD.search(sent)):
+                # 超过5000万美元的，给予50万元: the next case of the award just stated, its noun left out
+                p = Proposal("cap_only", sent, {"cap": _n(bare["amt"]), "cap_per": "单个企业"}, {_n(bare["amt"])})
+            if p is not None and p.kind == "cap_only" and found and ((prev := found[-1][0]).kind in ("rate", "per_unit") or (
+                    prev.kind == "tiered" and "rate" in prev.fields["tiers"][0])) and "cap" not in prev.fields \
+                    and CAP_ONLY_SENTENCE.match(sent):
+                # 按交易额的10%给予扶持。扶持金额最多不超过50万元: the cap of the award just stated
+                prev.kind = "subsidy" if prev.kind == "rate" else prev.kind
+                prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
+                prev.fields |= {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业", "cap_shared": True}
+                prev.used |= p.used
+                found[-1] = (prev, found[-1][1], m.end())
+                seen = [f for f in seen if f[0] not in p.used]
+                p = None
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
-                p = threshold_tiers(sent) or level_tiers(sent) or p
+                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
+            elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
+                p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
             several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+            if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
+                # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
+                first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
+                if first is not None and second is not None and first.kind in ("rate", "subsidy") and second.kind in ("rate", "subsidy"):
+                    several = [first, second]
             for q in several or ([p] if p else []):
                 found.append((q, m.start(), m.end()))
             used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
@@ -187,7 +225,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
-        found = [f[0] for f in merge_runs(found, unit.text)]
+        found = [f[0] for f in rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text)]
         left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
                  for t in p.fields["tiers"]]
         found = [p for p in found if p.kind != "unexpressible"]
@@ -225,15 +263,25 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
     return out
 
 
-TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免")
-TOPIC_OPEN = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
-                        r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                        r"(?:按(?:照)?|参照)[^，。；]{0,40}(?:规定|办法|标准|通知|目录)[^，。；]{0,20}(?:给予|予以|享受)|"
-                        r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
-                        r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$|予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
-TOPIC_NOT = re.compile(r"[：:]$|上述|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|资格")  # a list's lead-in,
-# figures given elsewhere, or a rule about other support (不重复享受)
+TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免|政策")
+# Support whose figures the text leaves to someone or something else: a decision case by case, a standard to be
+# set, a general amount (一定/相应/适当), another document (《…》, 按规定), more support later (加大…力度).
+TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|[由另][^，。；]{0,16}制定|根据[^，。；]{0,8}需要制定|"
+                          r"一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
+                          r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
+                          r"其他资金(?:补贴|支持)|"
+                          r"(?:按(?:照)?|参照|根据)[^，。；]{0,40}(?:规定|办法|标准|通知|目录|》)[^，。；]{0,20}(?:给予|予以|享受|申请[^，。；]{0,10}(?:补贴|资助|奖励))|"
+                          r"纳入《[^》]{2,40}》|享受(?:相关|有关)[^，。；]{0,10}政策|"
+                          r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
+                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
 TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
+TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
+# A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
+# support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
+TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
+                       r"资格|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行")
+STANDARD_ELSEWHERE = re.compile(r"按(?:照)?[^，。；]{0,12}标准")
+STANDARD_OPEN = re.compile(r"参照|《|另行|制定|目录|相关标准")
 
 
 def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
@@ -250,7 +298,9 @@ def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             sent = m.group(0).strip().rstrip("。；;")
             if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
                 continue
-            if unit.label in with_rules and not TOPIC_OPEN.search(TOPIC_WEAK.sub("", sent)) and m.end() < len(unit.text.rstrip()) - 1 \
+            if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
+                continue  # 按较高标准享受补贴: a standard the text gives elsewhere, not support without figures
+            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
                     and figures(unit.text[m.end():m.end() + 80]):
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)

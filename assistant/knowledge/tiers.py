@@ -9,7 +9,10 @@ without its 级 (国家、省级) gets that spelling among the words a question 
 
 from __future__ import annotations
 
+import os
 import re
+
+from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
 QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,12}[”\"」]){2,}")
@@ -48,6 +51,10 @@ def case_list(head: str, n: int, tail: str = "") -> list[str] | None:
         for chunk in reversed(chunks if side == 0 else chunks[:1]):
             pieces = [x for x in re.split(SEP, chunk.strip()) if x]
             if len(pieces) >= n:
+                for k in range(len(pieces) - n, -1, -1):  # 获得省、市级发改、工信部门立项的: the run that names levels
+                    cand = _clean_items(pieces[k:k + n])
+                    if cand and all(LEVEL_ROOT.match(x) or re.match(r"^(?:国家|省|市|区|县|镇)级$", x) for x in cand):
+                        return cand
                 return _clean_items(pieces[-n:])
     return None
 
@@ -57,3 +64,73 @@ def level_words(labels: list[str]) -> list[list[str]]:
     (国家、省级) or the list says so (省、市两级)."""
     with_ji = any(x.endswith("级") for x in labels)
     return [[f"{x}级"] if LEVEL_ROOT.match(x) and (with_ji or len(labels) > 1) else [] for x in labels]
+
+
+AWARD_VERB = re.compile(r"(?:一次性)?(?:给予|奖励|补助|资助|补贴)")
+LEVEL_NAME = re.compile(r"^(?:国家|省|市|区|县)级?|[一二三四五六七]星级|[1-5][AＡ]级")
+MONEY = re.compile(r"\d\s*(?:万|亿)?元")
+CASE_LEAD = re.compile(r"^(?:对于|对|针对|其(?![他余]))(?!象)")
+
+
+def _case_chunks(part: str, amount: str) -> list[str]:
+    """The words of one award sentence that say whom it pays: before its award verb, split at commas."""
+    head = ITEM_NUMBER.sub("", part[: part.find(amount)])
+    chunks = [c.strip() for c in re.split(r"[，,：:]", head)]
+    verbs = list(AWARD_VERB.finditer(chunks[-1]))
+    chunks[-1] = chunks[-1][: verbs[-1].start()] if verbs else chunks[-1]
+    chunks[-1] = re.sub(r"(?:每[年月人]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元
+    return [c.strip() for c in chunks if c.strip()]
+
+
+def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
+    """The case each of several set awards is paid for, when the sentences are written in parallel
+    (对经认定的新设外资研发中心，给予50万元；对经认定的研发人员超过100人的新设外资研发中心，给予200万元):
+    the last phrase before each award verb, sharing its first or last words with the others. Where
+    those phrases are the same, the phrases that differ (服务企业500家以上，业务收入达1000万元). None when
+    the sentences are not parallel: they are separate measures then."""
+    chunks = [_case_chunks(p, a) for p, a in parts]
+    if any(not c for c in chunks):
+        return None
+    last = [CASE_LEAD.sub("", c[-1]) for c in chunks]
+    if len(set(last)) == len(last):
+        labels = last
+    elif len({len(c) for c in chunks}) == 1:
+        differ = [i for i in range(len(chunks[0])) if len({c[i] for c in chunks}) == len(chunks)]
+        if not differ:
+            return None
+        plain = [i for i in differ if not any(MONEY.search(c[i]) for c in chunks)]
+        lo, hi = (plain[0], plain[0]) if plain else (differ[0], differ[-1])  # a name without amounts, if any
+        labels = []
+        for p, c in zip(parts, chunks, strict=True):
+            start, end = p[0].find(c[lo]), p[0].find(c[hi]) + len(c[hi])
+            labels.append(CASE_LEAD.sub("", p[0][start:end]))
+    else:
+        return None
+    prefix = os.path.commonprefix(last)
+    suffix = os.path.commonprefix([x[::-1] for x in last])[::-1].removesuffix("的")
+    # 国家级的 / 省级的 / 市级的: levels need no common words; nor does the rest after named cases (其他地区)
+    levels = all(LEVEL_NAME.search(x) for x in last) or any(re.match(r"其他|其余", x) for x in last[1:])
+    if len(prefix) < 2 and len(suffix) < 3 and not levels or any(not x or len(x) > 60 for x in labels):
+        return None
+    labels = [x.removesuffix("的") for x in labels]
+    if len(set(labels)) != len(labels) or not _grades(labels):
+        return None
+    return labels
+
+
+GRADE = re.compile(r"\d|(?:国家|省|市|区|县)级|[一二三四五六七]星|[1-5][AＡ]|[A-E]类|[一二三]等奖|[金银铜]奖")
+
+
+def _grades(labels: list[str]) -> bool:
+    """Cases are grades of one award when a number or a level tells them apart (500强 / 1000强, 前6位 /
+    前18位, 省级… / 国家级…) or one is the other with a qualifier (英语国家 / 非英语国家); two awards for
+    unrelated cases (在北交所上市 / 在沪深交易所上市) stay two awards."""
+    if any(GRADE.search(x) for x in labels) or any(re.match(r"其他|其余", x) for x in labels[1:]):
+        return True  # a number or level, or the rest after the named cases (珠三角地区… / 其他地区…)
+    return any(a != b and _within(a, b) for a in labels for b in labels)
+
+
+def _within(a: str, b: str) -> bool:
+    """``a``'s words all in ``b``, in order (新建的众创空间 in 新建的国家备案众创空间)."""
+    it = iter(b)
+    return all(ch in it for ch in a)

@@ -1,0 +1,76 @@
+"""Awards paid over time, for ``provisions.classify``: rates by year of support (前两年100%、后三年50%),
+shares of an award that add up to the whole (分三年按40%、30%、30%拨付) and a total paid in stages the text
+does not itemise (分阶段合计给予500万元). Amounts by named stage (…四个环节分别给予…) are read with the
+award lists of ``provisions._tiered``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.knowledge.wording import AMT, RATE, Proposal, _award_amount, _cap, _n
+
+YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
+SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
+SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
+SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
+STAGED_TOTAL = re.compile(rf"分(?:阶段|期|批|年度?)[^，。；\d]{{0,6}}?(?:合计|共计|累计)给予[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
+
+
+def _cn_year(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    table = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + table.get(s[1:], 0)
+    return table.get(s)
+
+
+def _shares(s: str) -> Proposal | None:
+    """An award paid over years or stages in shares that add up to the whole (分三年按40%、30%、30%拨付):
+    a schedule of shares of the award stated in the sentence, or of the award the user names."""
+    m = SHARES.search(s) or SHARES_AFTER.search(s)
+    if not m:
+        return None
+    rates = [_n(r) for r in re.findall(RATE, m["list"])]
+    n = _cn_year(m["n"])
+    if n != len(rates) or sum(Decimal(r.rstrip("%％")) for r in rates) != 100:
+        return None
+    years = [{"text": r, "first": i, "last": i, "rate": r} for i, r in enumerate(rates, 1)]
+    award = _award_amount(s[: m.start()] + s[m.end():])
+    p = Proposal("schedule", s, {"years": years} | ({"amount": award} if award else {"base": "奖励资金"}))
+    p.used |= set(rates) | ({award} if award else set())
+    return p
+
+
+def _staged_total(s: str) -> Proposal | None:
+    """分阶段合计给予500万元奖励: a total paid in stages the sentence does not itemise."""
+    m = STAGED_TOTAL.search(s)
+    if not m:
+        return None
+    p = Proposal("schedule", s, {"amount": _n(m["amt"])})
+    p.used.add(_n(m["amt"]))
+    return p
+
+
+def _schedule(s: str) -> Proposal | None:
+    found = list(YEARS.finditer(s))
+    if len(found) < 2:
+        return None
+    years, last = [], 0
+    for m in found:
+        n, to = _cn_year(m[2]), _cn_year(m[3]) if m[3] else None
+        if n is None:
+            return None
+        first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
+        text = m[0][: m[0].index("年") + 1]
+        years.append({"text": text, "first": first, "last": end, "rate": _n(m[4])})
+        last = end
+    base = re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
+    p = Proposal("schedule", s, {"years": years, "base": base["base"] if base else None})
+    p.used |= {y["rate"] for y in years}
+    _cap(s, p)
+    return p

@@ -1,0 +1,65 @@
+"""The words every kind of provision is read with (for ``provisions`` and ``schedules``): numbers, amounts,
+rates and units as policies write them, a proposal and its figures, the cap of an award (最高/最多/不超过)
+and the one set amount a sentence awards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NUM = r"\d[\d,，]*(?:\.\d+)?"
+AMT = rf"{NUM}\s*(?:万|亿)?元"
+RATE = rf"{NUM}\s*[%％]"
+CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
+UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
+DASH = r"\s*[—\-－~～至到]\s*"
+CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
+CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最(?:高|多)[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
+
+
+@dataclass
+class Proposal:
+    kind: str
+    quote: str
+    fields: dict = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # the figure texts this proposal expresses
+
+
+def _n(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
+                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
+
+
+def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
+    # 每平方米每月最高40元…每年补贴总额最高200万元: the per-unit maximum is the amount, the cap comes after it
+    found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit]
+    m = min(found, key=lambda x: x.start()) if found else None
+    if m:
+        p.fields["cap"] = _n(m["cap"])
+        p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
+        p.used.add(_n(m["cap"]))
+
+
+AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
+AWARD_NOUN = re.compile(r"^(?:的)?[^，。；\d]{0,8}?(?:奖励|补助|资助|补贴|扶持|支持|资金)")
+NOT_SET = re.compile(r"最高|不超过|不低于|上限|以内|至少|不少于")
+
+
+def _award_amount(s: str) -> str | None:
+    """The one amount the sentence awards as it stands (给予1000万元的资金奖励, 一次性给予基础设施建设扶持
+    资金100万元, 每年给予30万元维权援助服务费用资助): an award verb just before it or an award noun just
+    after it, no 最高/不超过/不低于 around it, and not a condition (达到…以上的)."""
+    found = []
+    for m in re.finditer(AMT, s):
+        before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 12]
+        if NOT_SET.search(s[max(0, m.start() - 8):m.start()]) or CONDITION_AFTER.match(after):
+            continue
+        if re.search(rf"(?:达到|超过|突破|在)\s*$|每(?:{UNITS})[^，。；\d]{{0,6}}$", before) or re.match(r"^\s*/", after):
+            continue  # a condition, or an amount per unit (每平方米每月20元, 20万元/家)
+        if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
+            found.append(_n(m[0]))
+    return found[0] if len(found) == 1 else None

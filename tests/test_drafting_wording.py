@@ -1,0 +1,277 @@
+"""Drafting real award wording, one wording class at a time: each short sentence (written in the style of
+real county and city texts, not copied from the annotated ones) must be drafted as the kind that expresses
+it, with its figures, its tiers or bands, and must compute the right amount once accepted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.calculator import compute
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.knowledge.types import Inputs
+
+HEAD = "某区促进产业发展若干措施\n"
+
+
+def drafted(tmp_path: Path, body: str):
+    """The rules drafted from one clause, as drafts and as loaded (accepted) rules."""
+    (tmp_path / "p.txt").write_text(HEAD + "一、" + body + "\n", encoding="utf-8")
+    _, drafts = draft_rule_file(Knowledge.load(tmp_path).docs["p"])
+    rules = [replace(r, reviewed=True) for r in Knowledge.load(tmp_path).rules if r.doc_id == "p"]
+    return drafts, rules
+
+
+@pytest.mark.parametrize("body, labels, amounts, pick, amount", [
+    # grades told apart by a number, one sentence per grade
+    ("对年接待游客首次突破50万人次的景区，给予30万元奖励；对年接待游客首次突破100万人次的景区，给予80万元奖励。",
+     ["年接待游客首次突破50万人次的景区", "年接待游客首次突破100万人次的景区"], ["30万元", "80万元"], 1, 800000),
+    # two cases in one sentence, between commas
+    ("对考核排名前3位的园区给予10万元奖励，对排名前10位的园区给予5万元奖励。",
+     ["考核排名前3位的园区", "排名前10位的园区"], ["10万元", "5万元"], 0, 100000),
+    # the second case is the first with a qualifier
+    ("对新建的众创空间，给予20万元建设补助；对新建的国家备案众创空间，给予50万元建设补助。",
+     ["新建的众创空间", "新建的国家备案众创空间"], ["20万元", "50万元"], 1, 500000),
+])
+def test_parallel_set_awards_for_grades_are_one_tiered_rule(tmp_path, body, labels, amounts, pick, amount):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == labels and [t["amount"] for t in drafts[0].tiers] == amounts
+    assert compute(rules[0], Inputs(level=labels[pick])).amount_yuan == amount
+
+
+def test_set_awards_for_unrelated_cases_stay_two_awards(tmp_path):
+    drafts, rules = drafted(tmp_path, "对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "300万元"), ("cap_only", "200万元")]
+    assert compute(rules[1], Inputs()).amount_yuan == 2000000
+
+
+def test_the_same_award_for_several_cases_is_no_tiers(tmp_path):
+    drafts, _ = drafted(tmp_path, "对年产值首次超过1亿元的企业，给予10万元奖励；对年产值首次超过5亿元的企业，给予10万元奖励。")
+    assert all(d.kind != "tiered" for d in drafts)
+
+
+@pytest.mark.parametrize("body, boundary, base, amount", [
+    ("对年度纳税首次超过1000万元的企业，给予30万元奖励；对年度纳税首次超过5000万元的企业，给予80万元奖励。",
+     "超过", "5000万元", 300000),  # 超过 excludes the number: 5000万 is still the first band
+    ("对年营业收入达到1亿元的企业，给予20万元奖励；达到5亿元的，给予50万元奖励。", "达到", "5亿元", 500000),
+])
+def test_awards_by_thresholds_of_an_amount_are_one_rule_with_its_boundary(tmp_path, body, boundary, base, amount):
+    from assistant.text.amounts import parse_amount
+
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.boundary) for d in drafts] == [("tiered_threshold", boundary)]
+    assert compute(rules[0], Inputs(base=parse_amount(base))).amount_yuan == amount
+
+
+@pytest.mark.parametrize("body, thresholds, currency, base, amount", [
+    # bands listed before 分别, their currency written once at the end of the first band
+    ("对新设立的外资企业，实缴注册外资500万（含）至1000万美元、1000万（含）至5000万美元、5000万美元（含）以上的，"
+     "分别给予100万元、200万元、300万元奖励。", ["500万", "1000万", "5000万美元"], "美元", "1200万", 2000000),
+    # one case per sentence, the later ones without the award's noun
+    ("对年出口额超过500万美元的企业，给予10万元扶持资金；超过1000万美元的，给予20万元；超过3000万美元的，给予40万元扶持资金。",
+     ["500万美元", "1000万美元", "3000万美元"], "美元", "1000万", 100000),
+    ("对年营业收入2亿元（含）至5亿元、5亿元（含）至10亿元、10亿元（含）以上的企业，分别给予50万元、100万元、200万元奖励。",
+     ["2亿元", "5亿元", "10亿元"], None, "5亿", 1000000),
+])
+def test_bands_of_an_amount_are_one_rule_in_the_currency_of_the_text(tmp_path, body, thresholds, currency, base, amount):
+    from assistant.knowledge.kinds import foreign_amount
+    from assistant.text.amounts import parse_amount
+
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered_threshold"] and drafts[0].currency == currency
+    assert [t["threshold"] for t in drafts[0].tiers] == thresholds
+    value = foreign_amount(base, currency) if currency else parse_amount(base + "元")
+    assert compute(rules[0], Inputs(base=value)).amount_yuan == amount  # 超过1000万 excludes 1000万
+
+
+def test_a_foreign_threshold_rule_calculates_from_the_command_line(tmp_path, monkeypatch, capsys):
+    from assistant.__main__ import main
+
+    (tmp_path / "p.txt").write_text(HEAD + "一、对年出口额超过500万美元的企业，给予10万元扶持资金；超过1000万美元的，给予20万元扶持资金。\n",
+                                    encoding="utf-8")
+    path, _ = draft_rule_file(Knowledge.load(tmp_path).docs["p"])
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    monkeypatch.setenv("POLICY_CORPUS_DIR", str(tmp_path))
+    main(["calc", "p.r1", "--base", "1200万美元"])
+    out = capsys.readouterr().out
+    assert "12,000,000美元，超过10,000,000美元（不含本数）一档 → 可获20万元" in out
+
+
+def test_per_person_amounts_by_category_are_one_tiered_rule_per_person(tmp_path):
+    drafts, rules = drafted(tmp_path, "到艰苦边远地区就业的毕业生，按博士每人20000元、硕士每人10000元、本科每人6000元给予一次性补贴。")
+    assert [d.kind for d in drafts] == ["tiered"] and drafts[0].unit == "人"
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("博士", "20000元"), ("硕士", "10000元"), ("本科", "6000元")]
+    assert compute(rules[0], Inputs(level="硕士")).amount_yuan == 10000
+    assert compute(rules[0], Inputs(level="博士", quantity=Decimal(2))).amount_yuan == 40000
+
+
+def test_per_month_amounts_by_category_across_sentences(tmp_path):
+    drafts, rules = drafted(tmp_path, "护理补贴标准为：特困老人每人每月500元，低保老人每人每月300元。经评估为失能的，每人每月增加护理补贴100元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == ["特困老人", "低保老人", "经评估为失能"]
+    calc = compute(rules[0], Inputs(level="低保老人", quantity=Decimal(12)))
+    assert calc.amount_yuan == 3600 and "12人月" in calc.trace
+
+
+def test_an_organisation_paid_per_person_keeps_per_unit_rules(tmp_path):
+    drafts, _ = drafted(tmp_path, "对研发机构按博士每人5万元、硕士每人3万元给予补贴，每家机构每年最高200万元。")
+    assert [d.kind for d in drafts] == ["per_unit", "per_unit"]
+
+
+@pytest.mark.parametrize("body, year, amount", [
+    ("对认定的总部企业给予500万元落户奖励，分三年按40%、30%、30%的比例拨付。", 1, 2000000),
+    ("对认定的总部企业给予500万元落户奖励，分三年按40%、30%、30%的比例拨付。", 3, 1500000),
+    ("对新落户的区域总部给予300万元奖励，按50%、30%、20%的比例分三年兑现。", 2, 900000),
+])
+def test_an_award_paid_in_shares_over_years_is_one_schedule(tmp_path, body, year, amount):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["schedule"] and drafts[0].amount in ("500万元", "300万元")
+    assert [y["rate"] for y in drafts[0].years][0] in ("40%", "50%")
+    assert compute(rules[0], Inputs(year=year)).amount_yuan == amount
+
+
+def test_stage_amounts_after_fen_bie_are_a_schedule_not_tiers(tmp_path):
+    drafts, rules = drafted(tmp_path, "对拟上市企业，按照完成股改、辅导备案、申报受理三个阶段分别给予50万元、50万元和100万元奖励。")
+    assert [d.kind for d in drafts] == ["schedule"]
+    assert [(y["text"], y["amount"]) for y in drafts[0].years] == [("完成股改", "50万元"), ("辅导备案", "50万元"), ("申报受理", "100万元")]
+    assert compute(rules[0], Inputs(year=3)).amount_yuan == 1000000
+
+
+def test_a_total_paid_in_stages_is_a_schedule_of_its_total(tmp_path):
+    drafts, rules = drafted(tmp_path, "对在境内外主板上市的企业，分阶段合计给予300万元奖励。")
+    assert [(d.kind, d.amount) for d in drafts] == [("schedule", "300万元")]
+    assert compute(rules[0], Inputs()).amount_yuan == 3000000
+
+
+def topics_of(tmp_path: Path, body: str) -> list[str]:
+    from assistant.knowledge.documents import load_document
+    from assistant.knowledge.rules_draft import analyse, draft_topics
+
+    (tmp_path / "p.txt").write_text(HEAD + "一、" + body + "\n", encoding="utf-8")
+    doc = load_document(tmp_path / "p.txt")
+    return [t["quote"] for t in draft_topics(doc, analyse(doc)[0])]
+
+
+@pytest.mark.parametrize("body, quoted", [
+    ("对重大招商项目，按照《某市招商引资奖励办法》（某政发〔2020〕8号）给予相应政策支持。", "给予相应政策支持"),
+    ("对引进的高端人才，符合条件的纳入《某市高层次人才支持办法》支持范围。", "纳入《某市高层次人才支持办法》"),
+    ("毕业生取得职业技能等级证书的，可按规定申请技能提升补贴。", "可按规定申请技能提升补贴"),
+    ("将软件人才列入紧缺人才目录，优先享受相关人才奖励和保障政策。", "优先享受相关人才奖励和保障政策"),
+    ("对示范基地给予服务奖励，具体标准由各区结合实际制定。", "具体标准由各区结合实际制定"),
+    ("除上述补贴外，各镇街可对养老设施建设给予其他资金补贴。", "给予其他资金补贴"),
+    ("对主导制定国家、行业标准的企业给予一定资助。", "给予一定资助"),
+])
+def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quoted):
+    assert any(quoted in q for q in topics_of(tmp_path, body))
+
+
+@pytest.mark.parametrize("body", [
+    "办理程序按《某市就业政策项目办理程序的通知》执行。",
+    "相关措施的申报指南和操作细则另行制定。",
+    "符合条件的研发收入，可按国家规定享受免征增值税的税收优惠政策。",
+    "符合资助条件的，经公示，给予资助。",
+    "重新评定为更高等级的，按照更高等级补贴标准给予资助。",
+])
+def test_procedure_tax_and_standards_given_elsewhere_are_no_topics(tmp_path, body):
+    assert topics_of(tmp_path, body) == []
+
+
+@pytest.mark.parametrize("body, amount, unit, cap, quantity, expected", [
+    # the per-unit maximum is the amount; the cap is the yearly total after it
+    ("对孵化器内企业租用办公场地，按每平方米每月最高30元给予租金补贴，每家企业每年补贴总额最高50万元。",
+     "30元", "平方米月", "50万元", 1000, 30000),
+    ("对孵化器内企业租用办公场地，按每平方米每月最高30元给予租金补贴，每家企业每年补贴总额最高50万元。",
+     "30元", "平方米月", "50万元", 20000, 500000),
+    # a count of what the applicant brings in, with 最多 as the cap
+    ("对电商产业园，每新引进1家电商企业，给予园区运营补贴5000元，最多给予50万元。", "5000元", "家", "50万元", 30, 150000),
+    ("对服务机构，每成功推荐1个项目落地且投产满1年的，给予2万元奖励，同一机构每年最高20万元。", "2万元", "个", "20万元", 4, 80000),
+])
+def test_per_unit_awards_with_their_cap(tmp_path, body, amount, unit, cap, quantity, expected):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.amount, d.unit, d.cap) for d in drafts] == [("per_unit", amount, unit, cap)]
+    assert compute(rules[0], Inputs(quantity=Decimal(quantity))).amount_yuan == expected
+
+
+def test_a_cap_shared_by_per_person_amounts_is_in_each_rule(tmp_path):
+    drafts, rules = drafted(tmp_path, "按引进博士每人6万元、硕士每人3万元的标准给予研发机构人才补贴，每个机构每年最高不超过100万元。")
+    assert [(d.kind, d.amount, d.cap) for d in drafts] == [("per_unit", "6万元", "100万元"), ("per_unit", "3万元", "100万元")]
+    assert compute(rules[0], Inputs(quantity=Decimal(20))).amount_yuan == 1000000
+
+
+def test_a_cap_in_the_next_sentence_caps_the_award_before_it(tmp_path):
+    drafts, rules = drafted(tmp_path, "对开设体验店的企业，按上年度销售额的5%给予扶持。扶持金额最多不超过30万元。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "5%", "30万元")]
+    assert "扶持金额最多不超过30万元" in drafts[0].quote
+    assert compute(rules[0], Inputs(base=Decimal(10_000_000))).amount_yuan == 300000
+
+
+def test_a_rate_for_each_level_is_one_tiered_rule_with_its_caps(tmp_path):
+    drafts, rules = drafted(tmp_path, "对企业承担的各级科技计划项目给予配套支持，对国家级的给予80%的资金配套，最高400万元；"
+                                      "对省级的给予60%的资金配套，最高200万元；对市级的给予40%的资金配套，最高100万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["rate"], t["cap"]) for t in drafts[0].tiers] == [
+        ("国家级", "80%", "400万元"), ("省级", "60%", "200万元"), ("市级", "40%", "100万元")]
+    calc = compute(rules[0], Inputs(level="省级", base=Decimal(5_000_000)))
+    assert calc.amount_yuan == 2000000 and calc.capped  # 300万 over the 省级 cap
+    assert compute(rules[0], Inputs(level="市级", base=Decimal(1_000_000))).amount_yuan == 400000
+
+
+def test_rates_by_level_after_fen_bie_with_a_cap_stated_once(tmp_path):
+    drafts, rules = drafted(tmp_path, "对研发机构获得国家部委立项的项目资金给予100%配套；对研发机构获得省、市级部门立项的项目资金分别给予60%、30%配套。"
+                                      "原则上单个项目最高配套额度为300万元。")
+    assert [d.kind for d in drafts] == ["tiered"] and drafts[0].cap == "300万元"
+    assert [(t["label"], t["rate"]) for t in drafts[0].tiers][1:] == [("省", "60%"), ("市级", "30%")]
+    assert compute(rules[0], Inputs(level="省级", base=Decimal(10_000_000))).amount_yuan == 3000000
+
+
+def test_a_maximum_for_each_region_is_one_tiered_rule_answered_as_a_maximum(tmp_path):
+    drafts, rules = drafted(tmp_path, "对毕业生租房给予补贴，补贴标准为：中心城区每年最高5000元，其他地区每年最高3000元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("中心城区", "5000元"), ("其他地区", "3000元")]
+    calc = compute(rules[0], Inputs(level="其他地区"))
+    assert calc.amount_yuan == 3000 and "最高可获" in calc.trace
+
+
+def test_two_ways_to_be_paid_are_two_rules(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新建的重大制造项目，按其设备投资额的8%给予补助，或按年利率5%给予两年的贷款贴息。")
+    assert [(d.kind, d.rate) for d in drafts] == [("rate", "8%"), ("rate", "5%")]
+    assert compute(rules[0], Inputs(base=Decimal(10_000_000))).amount_yuan == 800000
+
+
+def test_a_cap_stated_before_per_unit_amounts_caps_each(tmp_path):
+    drafts, _ = drafted(tmp_path, "对专利授权给予资助，每个单位年资助总额不超过100万元：其中，发明专利每件资助5000元，实用新型专利每件资助1000元。")
+    assert [(d.kind, d.amount, d.cap) for d in drafts] == [("per_unit", "5000元", "100万元"), ("per_unit", "1000元", "100万元")]
+
+
+def test_a_cap_on_the_counted_units_limits_the_quantity(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新建的标准化种植基地，每亩补助300元，补助面积不超过500亩。")
+    assert [(d.kind, d.amount, d.max_quantity) for d in drafts] == [("per_unit", "300元", "500")]
+    calc = compute(rules[0], Inputs(quantity=Decimal(800)))
+    assert calc.amount_yuan == 150000 and "按500亩计" in calc.trace
+
+
+@pytest.mark.parametrize("body, kind", [
+    ("应届毕业生符合条件的，可申请一次性求职创业补贴，补贴标准为每人2000元。", "fixed"),  # the person is paid, once
+    ("对企业新招用的就业困难人员，每人一次性给予1000元吸纳就业补贴。", "per_unit"),  # a firm paid per person it hires
+])
+def test_a_one_off_amount_per_person_is_a_set_award_only_when_the_person_is_paid(tmp_path, body, kind):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == [kind]
+    if kind == "fixed":
+        assert compute(rules[0], Inputs()).amount_yuan == 2000
+
+
+def test_the_whole_of_a_base_is_a_rate_of_100_percent(tmp_path):
+    drafts, rules = drafted(tmp_path, "支持园区基础设施建设，园区内形成的土地出让金收益，3年内全额补贴给园区管委会。")
+    assert [(d.kind, d.rate, d.base) for d in drafts] == [("rate", "全额", "土地出让金收益")]
+    assert compute(rules[0], Inputs(base=Decimal(8_000_000))).amount_yuan == 8000000
+
+
+def test_a_floor_someone_else_must_pay_is_a_condition_not_a_rate(tmp_path):
+    drafts, _ = drafted(tmp_path, "用人单位组织青年参加就业见习，且按不低于当地最低工资70%的标准支付见习补贴的，可按规定享受见习补贴。")
+    assert [d.kind for d in drafts] == []
