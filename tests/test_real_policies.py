@@ -131,21 +131,9 @@ def test_real_award_wording_is_drafted_as_one_rule_each(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def county_bot(tmp_path_factory):
-    from assistant.knowledge.base import Knowledge
-    from assistant.service import Assistant
+    from .policy_fixtures import drafted_assistant
 
-    from .conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("county")
-    corpus = tmp / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    src = tmp / "county-2025.txt"
-    src.write_text(COUNTY, encoding="utf-8")
-    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx", today="2025-06-01")
-    add_document(settings, src)
-    path, _ = draft_rule_file(Knowledge.load(corpus).docs["county-2025"])
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
-    return Assistant(settings)  # rules accepted as drafted, aliases included
+    return drafted_assistant(tmp_path_factory.mktemp("county"), "county-2025", COUNTY, "2025-06-01")
 
 
 @pytest.mark.parametrize("question, rule, amount", [

@@ -13,6 +13,7 @@ import re
 
 from assistant.knowledge.provisions import AMT, Proposal
 from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
+from assistant.knowledge.wording import base_before
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
@@ -72,7 +73,9 @@ def threshold_tiers(text: str) -> Proposal | None:
     if values != sorted(values) or len(set(values)) != len(values) or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
-    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers} | ({"currency": currency} if currency else {}))
+    base = base_before(text, found[0].start())
+    p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers} | ({"currency": currency} if currency else {})
+                 | ({"base": base} if base else {}))
     p.used |= set(lows) | {t["amount"] for t in tiers}
     return p
 
@@ -267,3 +270,4 @@ def _rate_run(group: list[tuple[Proposal, int, int]], text: str) -> Proposal | N
     merged = Proposal("tiered", span, fields)
     merged.used |= {p_ for p, _, _ in group for p_ in p.used}
     return merged
+

@@ -26,6 +26,7 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
     _award_amount,
     _cap,
     _n,
+    base_before,
 )
 from assistant.text.amounts import find_mentions
 
@@ -190,8 +191,10 @@ def _band_list(s: str, m: re.Match, amounts: list[str]) -> Proposal | None:
     word = next((w for w in ("（含）", "(含)", "以上") if w in m["list"]), None)
     if word is None:
         return None
+    base = base_before(s, m.start("list"))
     p = Proposal("tiered_threshold", s, {"boundary": word, "tiers": [{"threshold": lo, "amount": a} for lo, a in
-                                                                    zip(lows, amounts, strict=True)]} | ({"currency": currency} if currency else {}))
+                                                                    zip(lows, amounts, strict=True)]} | ({"currency": currency} if currency else {})
+                 | ({"base": base} if base else {}))
     p.used |= set(lows) | set(amounts)
     return p
 

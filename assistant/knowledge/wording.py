@@ -63,3 +63,12 @@ def _award_amount(s: str) -> str | None:
         if AWARD_VERB.search(before) or AWARD_NOUN.match(after):
             found.append(_n(m[0]))
     return found[0] if len(found) == 1 else None
+
+
+def base_before(text: str, start: int) -> str | None:
+    """What the bands are of: the words right before the first band, back to a comma, bracket or 的
+    ("…，实缴注册外资1000万（含）至…" → 实缴注册外资; "年营业收入达到…" → 年营业收入)."""
+    head = text[:start]
+    cut = max(head.rfind(c) for c in "，,；;：:（()）、的对")
+    words = re.sub(r"(?:达到|超过|突破|在|为|是|满|累计)$", "", head[cut + 1 :].strip())
+    return words if 2 <= len(words) <= 10 and re.fullmatch(r"[\u4e00-\u9fa5]+", words) else None

@@ -106,6 +106,8 @@ class Reading:
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
     attributes: list[Mention] = field(default_factory=list)  # figures about the firm (注册资本), never a base
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
+    foreign: list[Mention] = field(default_factory=list)  # amounts in another currency (500万美元)
+    foreign_roles: set[str] = field(default_factory=set)  # the bases those amounts are (for rules in that currency only)
     facts: Facts = field(default_factory=Facts)
     evidence: list[Evidence] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
@@ -144,6 +146,10 @@ def _cn_small(s: str) -> int | None:
 
 
 OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
+
+
+def foreign_message(m: Mention) -> str:
+    return f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问"
 
 
 class Reader:
@@ -227,7 +233,9 @@ class Reader:
             r.bad_amounts.append(f"无法完整识别金额“{m.text}”，请用“数字加单位”的完整写法（阿拉伯数字或中文大小写数字，单位元、万元或亿元）重新输入")
             return
         if m.kind == "foreign":
-            r.bad_amounts.append(f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问")
+            r.bad_amounts.append(foreign_message(m))
+            r.foreign.append(m)  # a rule whose bands are in that currency reads it; every other refuses it
+            r.foreign_roles |= self._role(text, m) or frozenset()
             return
         if m.kind != "amount" or m.value is None:
             return

@@ -22,7 +22,7 @@ from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import read_inputs
-from assistant.reading.reader import Reader, Reading, clause_number
+from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
 from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer, _found, typo_of
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
@@ -241,7 +241,14 @@ class Router:
             key = rule.base_key or ""
             if rule.kind in EXTRA_KINDS:  # level / quantity / year / base, read with the rule's own words
                 money = None
-                if "base" in needs(rule):
+                if "base" in needs(rule) and rule.currency:
+                    # bands in a foreign currency: the one amount given in it, compared in it, never converted
+                    given = list(dict.fromkeys(m.value for m in r.foreign if rule.currency in m.text))
+                    if len(given) == 1:
+                        money = given[0]
+                        plan.bad_amounts = [b for b in plan.bad_amounts
+                                            if b not in {foreign_message(m) for m in r.foreign if m.value == money}]
+                elif "base" in needs(rule):
                     money = (r.role_amounts.get(key) or [None])[0]
                     if money is None and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
                         money = unbound[0]

@@ -106,7 +106,7 @@ class TargetScorer:
                 if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good
                     s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
-            if t.rule and t.rule.base_key in r.roles:
+            if t.rule and (t.rule.base_key in r.roles or (t.rule.currency and t.rule.base_key in r.foreign_roles)):
                 s += ROLE
             if r.clause_refs and clause_number(t.clause) in r.clause_refs and t.clause.startswith(("（", "第")):
                 s += CLAUSE
