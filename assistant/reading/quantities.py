@@ -37,7 +37,43 @@ def read_level(rule: Rule, text: str) -> str | None:
                 taken.append((start, end))
                 found.add(label)
             start = text.find(word, end)
-    return found.pop() if len(found) == 1 else None
+    if len(found) == 1:
+        return found.pop()
+    return _level_by_count(rule, text) if not found else None
+
+
+TIER_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([家个人件项台套亩名户次])\s*(及以上|以上|及以下|以下)")
+
+
+def _level_by_count(rule: Rule, text: str) -> str | None:
+    """Tiers named by a count ("服务我市企业500家以上" / "200家以上"): the tier the question's count of that
+    unit reaches ("服务企业刚好500家" → the 500家以上 tier), the highest one for 以上, the lowest for 以下."""
+    bands = []
+    for t in rule.tiers:
+        m = TIER_COUNT.search(t.label)
+        if not m:
+            return None
+        bands.append((Decimal(m[1]), m[2], "上" in m[3], t.label))
+    if len({(u, up) for _, u, up, _ in bands}) != 1:
+        return None
+    unit, up = bands[0][1], bands[0][2]
+    counts = {number(m[1].replace(",", "")) for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{unit}", text)
+              if _plain(m[1])}
+    if len(counts) != 1:
+        return None
+    n = counts.pop()
+    met = [b for b in bands if (n >= b[0] if up else n <= b[0])]
+    if not met:
+        return None
+    return (max(met) if up else min(met))[3]
+
+
+def _plain(s: str) -> bool:
+    try:
+        number(s.replace(",", ""))
+        return True
+    except AmountError:
+        return False
 
 
 def read_quantity(rule: Rule, text: str) -> Decimal | None:

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from assistant.knowledge.base import Knowledge
@@ -206,6 +207,9 @@ class Router:
 
     def _tasks(self, plan: Plan, numeric: list[Target], r: Reading, earlier, scores) -> None:
         """Which rules to compute, each with its base; nothing is guessed."""
+        numeric = self._grade_by_count(plan, numeric, r)
+        if not numeric:
+            return
         roles = dict(r.roles)
         if plan.carried or r.elliptic or not r.amounts:
             # "那保费呢？" / facts only: an earlier figure counts only for the same base.
@@ -288,6 +292,32 @@ class Router:
             plan.tasks.append((rule, base))
         plan.kind = "measures"
 
+    def _grade_by_count(self, plan: Plan, numeric: list[Target], r: Reading) -> list[Target]:
+        """Parallel items that differ by a count each requires ("服务本区企业300家以上…给予15万元；…150家以上…8万元"):
+        the item the question's count reaches, the highest; none when it reaches none; asked back when the
+        question gives no count. Never the first item's award for a firm that does not reach it."""
+        first = numeric[0]
+        group = [t for t in numeric if t.doc_id == first.doc_id and t.rule.aliases == first.rule.aliases]
+        needs_count = [(t, COUNT_NEEDED.search(t.rule.citation.quote)) for t in group]
+        if len(group) < 2 or not all(m for _, m in needs_count):
+            return numeric
+        units = {m[2] for _, m in needs_count}
+        if len(units) != 1 or any("下" in m[3] for _, m in needs_count):
+            return numeric
+        unit = units.pop()
+        counts = {Decimal(m[1]) for m in re.finditer(rf"(\d+)\s*(?:个)?{unit}", r.text)}
+        rest = [t for t in numeric if t not in group]
+        if len(counts) != 1:
+            plan.kind, plan.candidates = "clarify", group[:4]
+            return []
+        n = counts.pop()
+        reached = [(Decimal(m[1]), t) for t, m in needs_count if n >= Decimal(m[1])]
+        if not reached:
+            plan.follow_up.append(f"按原文，{first.name}要求{min(Decimal(m[1]) for _, m in needs_count)}{unit}以上，"
+                                  f"您所说的{n}{unit}未达到。")
+            return rest
+        return [max(reached, key=lambda x: x[0])[1], *rest]
+
     def _one_of_siblings(self, picked: list[Target], r: Reading, plan: Plan) -> list[Target]:
         """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
         question's words are in; when the words do not tell them apart, the question is asked back, never
@@ -343,6 +373,7 @@ def _bare(key: str) -> str:
     return key[4:] if key.startswith(("lex:", "sem:")) else key
 
 
+COUNT_NEEDED = re.compile(r"(\d+)\s*([家个人件项台套亩名户])\s*(及以上|以上|及以下|以下)")
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
 
 
