@@ -109,3 +109,11 @@ def test_without_a_place_the_document_most_about_the_questions_words_answers(sev
     answer = several.ask("见习期满后我们留用了8个见习学员，都稳定就业交了半年以上社保，留用补贴一共多少？")
     assert {c.doc_id for c in answer.citations} == {"guangdong-guangzhou-internship-base-2019"}
     assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [("guangdong-guangzhou-internship-base-2019.r3", 24000)]
+
+
+def test_an_answer_is_never_empty_when_its_documents_say_nothing_of_that_kind(several):
+    """The documents a place allows may state no validity or scope of their own: the answer then quotes the
+    passages asked about, never an empty reply."""
+    for q in ["我们是梅州的企业，就业补贴这个政策现在还有效吗？", "东莞的发明人，专利资助期限一年吗，财政能补多少？"]:
+        answer = several.ask(q)
+        assert answer.answer.strip() and answer.citations, q

@@ -72,6 +72,9 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         found = render_passages(plan, c, retriever, notices)
         if not found and not notices:
             return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
+    if not c.head and not c.lines and kind != "passages":  # nothing of its kind to say: the passages asked about
+        if not render_passages(plan, c, retriever, notices) and not notices:
+            return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
     if plan.read_as and calcs:  # a mistyped measure name: say how it was read, before the figure is relied on
         typed, alias = plan.read_as
         c.head.insert(0, f"Read “{typed}” as “{alias}”." if plan.lang == "en" else f"按“{alias}”理解（您写的是“{typed}”）。")

@@ -36,15 +36,17 @@ class Places:
             counts = Counter(name for _, name in body)
             found = [(at, name) for at, name in body if counts[name] >= BODY_MIN]
         chain: list[str] = []
+        first = None
         for _, name in sorted(found):
             region = lexicon.region_of(name)
+            first = first or region
+            if region != first:
+                continue  # the document is of the place its title names first ("重庆市万盛经开区": not Beijing's 经开区)
             if region and region != name and region not in chain and lexicon.region_of(region) == region:
                 chain.append(region)
             if name not in chain:
                 chain.append(name)
-        # one region: a title naming 北京 and 海淀 is 北京 › 海淀; a title naming two provinces is no place
-        regions = {lexicon.region_of(n) for n in chain if lexicon.region_of(n) != n or n in lexicon.places}
-        return tuple(chain) if len(regions) <= 1 else ()
+        return tuple(chain)
 
     def named(self, text: str) -> list[str]:
         """The places ``text`` names, longest first, each once (a name inside a longer one is not counted)."""
