@@ -20,6 +20,7 @@ from assistant.knowledge.rules import Rule
 from assistant.knowledge.types import Inputs
 from assistant.text.amounts import find_mentions
 
+FIRMS = {"个", "家", "户", "所"}  # classifiers of firms, institutions and households, one for another
 CN_NUMBER = r"[0-9０-９.,]+(?:万|千|百)?|[零一二两三四五六七八九十百千万]+"
 YEAR = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个)?(?:年|年度)")
 
@@ -79,7 +80,10 @@ def _plain(s: str) -> bool:
 def read_quantity(rule: Rule, text: str) -> Decimal | None:
     """The number right before one of the rule's unit words; None when none or several differ."""
     values = []
-    for word in rule.unit_words:
+    words = list(rule.unit_words)
+    if set(words) & FIRMS:  # firms and bodies are counted with any of their classifiers: 推荐1个 / 推荐了14家
+        words += sorted(FIRMS - set(words))
+    for word in words:
         for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text):
             try:
                 values.append(number(m[1].replace("，", "").replace(",", "")))

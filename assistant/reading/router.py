@@ -88,7 +88,7 @@ class Router:
         if plan.docs is not None:
             scores = {k: v for k, v in scores.items() if self._doc_of.get(_bare(k), "") in plan.docs}
             plan.scores = scores
-        chosen = self.scorer.chosen(scores)
+        chosen = self.scorer.by_role(self.scorer.chosen(scores), scores)
         forms = reading.forms
         last_topic = self.topic.last(earlier)
         follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
@@ -370,7 +370,7 @@ def _content_words(text: str) -> set[str]:
 
 def _bare(key: str) -> str:
     """A score's target key without its signal prefix ("lex:", "sem:")."""
-    return key[4:] if key.startswith(("lex:", "sem:")) else key
+    return key.split(":", 1)[1] if key.startswith(("lex:", "sem:", "role:")) else key
 
 
 COUNT_NEEDED = re.compile(r"(\d+)\s*([家个人件项台套亩名户])\s*(及以上|以上|及以下|以下)")

@@ -108,6 +108,7 @@ class TargetScorer:
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and (t.rule.base_key in r.roles or (t.rule.currency and t.rule.base_key in r.foreign_roles)):
                 s += ROLE
+                scores[f"role:{t.key}"] = ROLE
             if r.clause_refs and clause_number(t.clause) in r.clause_refs and t.clause.startswith(("（", "第")):
                 s += CLAUSE
             if s:
@@ -230,9 +231,19 @@ class TargetScorer:
         def sure(t: Target) -> bool:
             return scores.get(f"lex:{t.key}", 0) >= HINT or (scores.get(f"sem:{t.key}", 0) > 0 and
                                                              scores.get(t.key, 0) - scores.get(f"sem:{t.key}", 0) > 0)
+        # equal points: the target whose base the question's figure is comes first
         ranked = sorted((t for t in self.targets if scores.get(t.key, 0) >= CHOSEN and sure(t)),
-                        key=lambda t: -scores[t.key])
+                        key=lambda t: (-scores[t.key], -scores.get(f"role:{t.key}", 0.0)))
         return ranked
+
+    def by_role(self, chosen: list[Target], scores: dict[str, float]) -> list[Target]:
+        """Two close targets of one document, the question's figure the base of the second only: it comes first."""
+        if len(chosen) >= 2:
+            a, b = chosen[0], chosen[1]
+            if a.doc_id == b.doc_id and scores[a.key] - scores[b.key] <= CLOSE \
+                    and f"role:{b.key}" in scores and f"role:{a.key}" not in scores:
+                return [b, a, *chosen[2:]]
+        return chosen
 
     def tie(self, chosen: list[Target], scores: dict[str, float], r: Reading) -> bool:
         """Two targets of different documents, or two measures with different bases, too close to tell
@@ -245,6 +256,9 @@ class TargetScorer:
             return False  # each has its own figure: a letter asking about both
         if scores[a.key] - scores[b.key] > CLOSE:
             return False
+        if (f"role:{a.key}" in scores) != (f"role:{b.key}" in scores) and a.doc_id == b.doc_id:
+            return False  # the question's figure is the base of one of them: that one (``by_role`` puts it first)
+
         if a.doc_id != b.doc_id:
             return True
         if a.numeric and b.numeric and a.clause != b.clause and a.rule.kind != "threshold" and b.rule.kind != "threshold":
