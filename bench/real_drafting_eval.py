@@ -173,7 +173,8 @@ def totals(result: dict) -> tuple[float, float]:
 
 
 if __name__ == "__main__":
-    result = score()
+    # --texts DIR: another folder of texts with its annotations.yaml (a held-out set kept outside the repository)
+    result = score(Path(sys.argv[sys.argv.index("--texts") + 1])) if "--texts" in sys.argv else score()
     print(table(result))
     if result["missing_quotes"]:
         print("quotes not found in the text:", result["missing_quotes"])

@@ -17,8 +17,20 @@ TEXT = """某区科技服务机构奖励办法
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    return drafted_assistant(tmp_path_factory.mktemp("tiers"), "district-2024", TEXT, "2025-06-01")
+def bots(tmp_path_factory):
+    """An assistant per synthetic text of this module (added and accepted as drafted), built once."""
+    made = {}
+
+    def get(stem: str, text: str):
+        if stem not in made:
+            made[stem] = drafted_assistant(tmp_path_factory.mktemp(stem), stem, text, "2025-06-01")
+        return made[stem]
+    return get
+
+
+@pytest.fixture
+def bot(bots):
+    return bots("district-2024", TEXT)
 
 
 @pytest.mark.parametrize("count, amount", [("300家", 150000), ("210家", 80000), ("80家", 30000)])
@@ -40,17 +52,27 @@ HQ = """某区总部经济扶持办法
 """
 
 
-@pytest.fixture(scope="module")
-def hq(tmp_path_factory):
-    return drafted_assistant(tmp_path_factory.mktemp("hq"), "hq-2024", HQ, "2025-06-01")
-
-
-def test_two_measures_named_alike_the_one_whose_base_the_figure_is_answers(hq):
+def test_two_measures_named_alike_the_one_whose_base_the_figure_is_answers(bots):
     """Both name 地区总部; the figure is 年租金, the base of one of them: that one, not a question back."""
-    answer = hq.ask("我们地区总部租了自用办公楼，年租金800万，补贴能拿多少？")
+    answer = bots("hq-2024", HQ).ask("我们地区总部租了自用办公楼，年租金800万，补贴能拿多少？")
     assert [(c.clause, c.amount_yuan) for c in answer.calculations] == [("二、", 2400000)]
 
 
-def test_firms_are_counted_with_any_of_their_classifiers(hq):
-    answer = hq.ask("我们服务机构今年推荐了14家企业落户，推荐奖励能拿多少？")  # the text counts 个, the firm says 家
+def test_firms_are_counted_with_any_of_their_classifiers(bots):
+    answer = bots("hq-2024", HQ).ask("我们服务机构今年推荐了14家企业落户，推荐奖励能拿多少？")  # the text counts 个, the firm says 家
     assert [(c.clause, c.amount_yuan) for c in answer.calculations] == [("三、", 100000)]
+
+
+LEVELS = """某区孵化载体支持办法
+一、载体认定支持。对被评定为国家级、省级、市级科技企业孵化载体的，分别给予80万元、30万元、20万元一次性支持。不同级别叠加支持。
+二、人才驿站支持。对被评定为国家级、省级、市级人才驿站的，分别给予50万元、20万元、10万元一次性支持，同一驿站按最高级别给予，不重复支持。
+三、本办法自2024年1月1日起施行，有效期至2026年12月31日。
+"""
+
+
+def test_levels_held_at_once_add_up_only_where_the_clause_says_so(bots):
+    levels = bots("levels-2024", LEVELS)
+    both = levels.ask("我们同时被评为省级和市级科技企业孵化载体，载体认定支持能拿多少？")
+    assert sorted(c.amount_yuan for c in both.calculations) == [200000, 300000]  # 叠加: each level
+    highest = levels.ask("我们的人才驿站被评为省级和市级人才驿站，能拿多少支持？")
+    assert [c.amount_yuan for c in highest.calculations] == [200000]  # 按最高级别，不重复: the highest only

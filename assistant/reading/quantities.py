@@ -25,8 +25,13 @@ CN_NUMBER = r"[0-9０-９.,]+(?:万|千|百)?|[零一二两三四五六七八九
 YEAR = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:个)?(?:年|年度)")
 
 
-def read_level(rule: Rule, text: str) -> str | None:
-    """The tier whose label or words occur in ``text``, when exactly one tier does."""
+def read_levels(rule: Rule, text: str) -> list[str]:
+    """Every tier whose label or words occur in ``text`` ("省级和市级"), in the rule's order."""
+    found = _levels_found(rule, text)
+    return [t.label for t in rule.tiers if t.label in found]
+
+
+def _levels_found(rule: Rule, text: str) -> set[str]:
     found: set[str] = set()
     taken: list[tuple[int, int]] = []
     words = sorted(((w, t.label) for t in rule.tiers for w in t.words), key=lambda x: -len(x[0]))
@@ -38,6 +43,12 @@ def read_level(rule: Rule, text: str) -> str | None:
                 taken.append((start, end))
                 found.add(label)
             start = text.find(word, end)
+    return found
+
+
+def read_level(rule: Rule, text: str) -> str | None:
+    """The tier whose label or words occur in ``text``, when exactly one tier does."""
+    found = _levels_found(rule, text)
     if len(found) == 1:
         return found.pop()
     return _level_by_count(rule, text) if not found else None

@@ -13,16 +13,16 @@ import copy
 import dataclasses
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
+from assistant.reading.awards import grade_by_count, levels_granted, one_of_siblings
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
-from assistant.reading.quantities import read_inputs
+from assistant.reading.quantities import read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
 from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer, _found, typo_of
@@ -207,7 +207,7 @@ class Router:
 
     def _tasks(self, plan: Plan, numeric: list[Target], r: Reading, earlier, scores) -> None:
         """Which rules to compute, each with its base; nothing is guessed."""
-        numeric = self._grade_by_count(plan, numeric, r)
+        numeric = grade_by_count(plan, numeric, r)
         if not numeric:
             return
         roles = dict(r.roles)
@@ -231,7 +231,7 @@ class Router:
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)
-        picked = self._one_of_siblings(picked, r, plan)
+        picked = one_of_siblings(picked, r, plan)
         if not picked:
             return
         # A letter with several figures: every base the user named gets its own rule.
@@ -258,7 +258,14 @@ class Router:
                         money = unbound[0]
                     money = money if money is not None else roles.get(key)
                 texts = [r.text, *(prev.text for prev, _ in reversed(earlier))]
-                plan.tasks.append((rule, read_inputs(rule, texts, money)))
+                inputs = read_inputs(rule, texts, money)
+                levels = read_levels(rule, r.text) if "level" in needs(rule) and inputs.level is None else []
+                if len(levels) > 1:
+                    for level in levels_granted(self.kb, rule, levels):  # "同时被评为省级和市级"
+                        plan.tasks.append((rule, dataclasses.replace(inputs, level=level)))
+                    if plan.tasks:
+                        continue
+                plan.tasks.append((rule, inputs))
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
                 # a figure whose own clause names another of the measures asked about is that measure's
@@ -292,52 +299,6 @@ class Router:
             plan.tasks.append((rule, base))
         plan.kind = "measures"
 
-    def _grade_by_count(self, plan: Plan, numeric: list[Target], r: Reading) -> list[Target]:
-        """Parallel items that differ by a count each requires ("服务本区企业300家以上…给予15万元；…150家以上…8万元"):
-        the item the question's count reaches, the highest; none when it reaches none; asked back when the
-        question gives no count. Never the first item's award for a firm that does not reach it."""
-        first = numeric[0]
-        group = [t for t in numeric if t.doc_id == first.doc_id and t.rule.aliases == first.rule.aliases]
-        needs_count = [(t, COUNT_NEEDED.search(t.rule.citation.quote)) for t in group]
-        if len(group) < 2 or not all(m for _, m in needs_count):
-            return numeric
-        units = {m[2] for _, m in needs_count}
-        if len(units) != 1 or any("下" in m[3] for _, m in needs_count):
-            return numeric
-        unit = units.pop()
-        counts = {Decimal(m[1]) for m in re.finditer(rf"(\d+)\s*(?:个)?{unit}", r.text)}
-        rest = [t for t in numeric if t not in group]
-        if len(counts) != 1:
-            plan.kind, plan.candidates = "clarify", group[:4]
-            return []
-        n = counts.pop()
-        reached = [(Decimal(m[1]), t) for t, m in needs_count if n >= Decimal(m[1])]
-        if not reached:
-            plan.follow_up.append(f"按原文，{first.name}要求{min(Decimal(m[1]) for _, m in needs_count)}{unit}以上，"
-                                  f"您所说的{n}{unit}未达到。")
-            return rest
-        return [max(reached, key=lambda x: x[0])[1], *rest]
-
-    def _one_of_siblings(self, picked: list[Target], r: Reading, plan: Plan) -> list[Target]:
-        """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
-        question's words are in; when the words do not tell them apart, the question is asked back, never
-        every award listed as the answer's figures. "分别/各" asks for each."""
-        first = picked[0]
-        siblings = [t for t in picked if t.clause == first.clause]
-        if len(siblings) < 2 or EACH.search(r.text) or BOTH.search(r.text):
-            return picked
-        words = _content_words(r.text)
-        overlap = {t.key: len(words & _content_words(" ".join((t.rule.citation.quote, t.rule.name, t.rule.base or ""))))
-                   for t in siblings}
-        best = max(overlap.values())
-        top = [t for t in siblings if overlap[t.key] == best]
-        if len(top) == 1:
-            return [t for t in picked if t.clause != first.clause or t is top[0]]
-        if len({(t.rule.kind, t.rule.rate, t.rule.cap, t.rule.amount) for t in top}) == 1:
-            return [t for t in picked if t.clause != first.clause or t is top[0]]  # the same award either way
-        plan.kind, plan.candidates = "clarify", top[:4]
-        return []
-
     def _read_as(self, text: str, target: Target) -> tuple[str, str] | None:
         """When the measure was recognised only through one mistyped character: (the typed words, the alias)."""
         low = text.lower()
@@ -359,21 +320,11 @@ def _corpus_subjects(kb: Knowledge):
     return dataclasses.replace(kb.lexicon, subjects=subjects)
 
 
-def _content_words(text: str) -> set[str]:
-    """The question's (or a sentence's) own words: two characters or more, no figures, no words every policy shares."""
-    from assistant.reading.scope import GENERIC
-    from assistant.search.retrieval import keyword_tokens
-
-    return {w for w in keyword_tokens(text) if len(w) >= 2 and w[:3] not in ("amt", "pct") and w[:2] not in ("y1", "y2")
-            and w not in GENERIC and not w.isdigit()}
-
-
 def _bare(key: str) -> str:
     """A score's target key without its signal prefix ("lex:", "sem:")."""
     return key.split(":", 1)[1] if key.startswith(("lex:", "sem:", "role:")) else key
 
 
-COUNT_NEEDED = re.compile(r"(\d+)\s*([家个人件项台套亩名户])\s*(及以上|以上|及以下|以下)")
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
 
 

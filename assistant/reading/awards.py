@@ -1,0 +1,91 @@
+"""Which award of a clause a question is about: one of several awards of one clause by the words of its own
+sentence, the grade a count reaches among parallel items, and the levels of one tiered award held at once.
+Nothing is guessed: when the question's words do not tell, the question is asked back.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.knowledge.base import Knowledge
+from assistant.reading.plan import Plan
+from assistant.reading.reader import Reading
+from assistant.reading.targets import Target
+from assistant.reading.topic import BOTH, EACH
+
+STACKED = re.compile(r"叠加|累加|可同时享受|分别享受")
+HIGHEST = re.compile(r"就高|不重复|择优|按最高|从高|不叠加|不可叠加|只享受一次|取其高")
+COUNT_NEEDED = re.compile(r"(\d+)\s*([家个人件项台套亩名户])\s*(及以上|以上|及以下|以下)")
+
+
+def levels_granted(kb: Knowledge, rule, levels: list[str]) -> list[str]:
+    """Several levels of one tiered award held at once: each when the clause says they add up (叠加), the
+    highest when it says only the highest is paid (就高, 不重复); otherwise none is guessed."""
+    try:
+        clause = kb.docs[rule.doc_id].unit(rule.clause).text
+    except KeyError:
+        return []
+    if HIGHEST.search(clause):
+        amounts = {t.label: (t.amount or 0) for t in rule.tiers}
+        return [max(levels, key=lambda lv: amounts.get(lv, 0))]
+    if STACKED.search(clause):
+        return levels
+    return []
+
+
+def grade_by_count(plan: Plan, numeric: list[Target], r: Reading) -> list[Target]:
+    """Parallel items that differ by a count each requires ("服务本区企业300家以上…给予15万元；…150家以上…8万元"):
+    the item the question's count reaches, the highest; none when it reaches none; asked back when the
+    question gives no count. Never the first item's award for a firm that does not reach it."""
+    first = numeric[0]
+    group = [t for t in numeric if t.doc_id == first.doc_id and t.rule.aliases == first.rule.aliases]
+    needs_count = [(t, COUNT_NEEDED.search(t.rule.citation.quote)) for t in group]
+    if len(group) < 2 or not all(m for _, m in needs_count):
+        return numeric
+    units = {m[2] for _, m in needs_count}
+    if len(units) != 1 or any("下" in m[3] for _, m in needs_count):
+        return numeric
+    unit = units.pop()
+    counts = {Decimal(m[1]) for m in re.finditer(rf"(\d+)\s*(?:个)?{unit}", r.text)}
+    rest = [t for t in numeric if t not in group]
+    if len(counts) != 1:
+        plan.kind, plan.candidates = "clarify", group[:4]
+        return []
+    n = counts.pop()
+    reached = [(Decimal(m[1]), t) for t, m in needs_count if n >= Decimal(m[1])]
+    if not reached:
+        plan.follow_up.append(f"按原文，{first.name}要求{min(Decimal(m[1]) for _, m in needs_count)}{unit}以上，"
+                              f"您所说的{n}{unit}未达到。")
+        return rest
+    return [max(reached, key=lambda x: x[0])[1], *rest]
+
+
+def one_of_siblings(picked: list[Target], r: Reading, plan: Plan) -> list[Target]:
+    """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
+    question's words are in; when the words do not tell them apart, the question is asked back, never
+    every award listed as the answer's figures. "分别/各" asks for each."""
+    first = picked[0]
+    siblings = [t for t in picked if t.clause == first.clause]
+    if len(siblings) < 2 or EACH.search(r.text) or BOTH.search(r.text):
+        return picked
+    words = _content_words(r.text)
+    overlap = {t.key: len(words & _content_words(" ".join((t.rule.citation.quote, t.rule.name, t.rule.base or ""))))
+               for t in siblings}
+    best = max(overlap.values())
+    top = [t for t in siblings if overlap[t.key] == best]
+    if len(top) == 1:
+        return [t for t in picked if t.clause != first.clause or t is top[0]]
+    if len({(t.rule.kind, t.rule.rate, t.rule.cap, t.rule.amount) for t in top}) == 1:
+        return [t for t in picked if t.clause != first.clause or t is top[0]]  # the same award either way
+    plan.kind, plan.candidates = "clarify", top[:4]
+    return []
+
+
+def _content_words(text: str) -> set[str]:
+    """The question's (or a sentence's) own words: two characters or more, no figures, no words every policy shares."""
+    from assistant.reading.scope import GENERIC
+    from assistant.search.retrieval import keyword_tokens
+
+    return {w for w in keyword_tokens(text) if len(w) >= 2 and w[:3] not in ("amt", "pct") and w[:2] not in ("y1", "y2")
+            and w not in GENERIC and not w.isdigit()}
