@@ -7,7 +7,7 @@ the question's document; a calculation with any other amount (or from another do
 figure*. A question whose answer is no amount (``calcs: []``) is exact when the answer computes
 nothing. Every question is *on the right document* when the answer cites that document.
 
-    python bench/real_questions_eval.py [QUESTIONS.yaml] [--texts DIR] [--embedding hash|e5] [--details]
+    python bench/real_questions_eval.py [QUESTIONS.yaml] [--texts DIR] [--embedding hash|e5|e5-small] [--details]
 
 The questions (tests/fixtures/real_policies/questions_dev.yaml by default) were written by someone who
 did not see the code, with the amount each expects.
@@ -77,6 +77,7 @@ def main(argv: list[str]) -> None:
     qfile = Path(args[0]) if args else TEXTS / "questions_dev.yaml"
     texts = Path(argv[argv.index("--texts") + 1]) if "--texts" in argv else TEXTS
     embedding = argv[argv.index("--embedding") + 1] if "--embedding" in argv else "hash"
+    embedding = {"e5": "e5-small"}.get(embedding, embedding)  # the setting's own name for the default model
     questions = yaml.safe_load(qfile.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
