@@ -117,3 +117,14 @@ def test_an_answer_is_never_empty_when_its_documents_say_nothing_of_that_kind(se
     for q in ["我们是梅州的企业，就业补贴这个政策现在还有效吗？", "东莞的发明人，专利资助期限一年吗，财政能补多少？"]:
         answer = several.ask(q)
         assert answer.answer.strip() and answer.citations, q
+
+
+def test_a_text_that_lost_its_title_is_named_by_its_file_not_by_its_first_chapter(tmp_path):
+    """A .docx body that lost its title and starts at a chapter line without its number ("总则"): that is no
+    title; the file's own name stands for it."""
+    from assistant.knowledge.documents import load_document
+
+    path = tmp_path / "某市跨境电子商务扶持资金管理暂行规定.txt"
+    path.write_text("总则\n第一条 为促进跨境电子商务发展，制定本规定。\n"
+                    "第二条 对跨境电子商务企业给予一次性奖励10万元。\n", encoding="utf-8")
+    assert load_document(path).meta.title == "某市跨境电子商务扶持资金管理暂行规定"

@@ -253,9 +253,14 @@ def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
             title_lines.append((s, e))
             continue
         closed = bool(title_lines)
-    if title_lines:
+    if title_lines and not CHAPTER_TITLE.fullmatch(fold(text[title_lines[0][0]:title_lines[-1][1]]).replace(" ", "")):
         s, e = title_lines[0][0], title_lines[-1][1]
         units.append(Unit("title", "标题", None, s, e, text[s:e]))
+    # a text whose title was lost (a .docx that kept only its body) starts at a chapter heading: "总则" is no
+    # title, so the file's own name stands for it
+
+
+CHAPTER_TITLE = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}章)?(?:总则|附则|总体要求|基本原则|指导思想|目的和依据)")
 
 
 def _bare_heading(line: str, folded: list[str], i: int, body_at: int) -> bool:
