@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from assistant.knowledge.base import Knowledge
 from assistant.reading.plan import Plan
+from assistant.reading.quantities import TIER_COUNT
 from assistant.reading.reader import Reading
 from assistant.reading.targets import Target
 from assistant.reading.topic import BOTH, EACH
 
 STACKED = re.compile(r"叠加|累加|可同时享受|分别享受")
 HIGHEST = re.compile(r"就高|不重复|择优|按最高|从高|不叠加|不可叠加|只享受一次|取其高")
-COUNT_NEEDED = re.compile(r"(\d+)\s*([家个人件项台套亩名户])\s*(及以上|以上|及以下|以下)")
 
 
 def levels_granted(kb: Knowledge, rule, levels: list[str]) -> list[str]:
@@ -40,7 +40,7 @@ def grade_by_count(plan: Plan, numeric: list[Target], r: Reading) -> list[Target
     question gives no count. Never the first item's award for a firm that does not reach it."""
     first = numeric[0]
     group = [t for t in numeric if t.doc_id == first.doc_id and t.rule.aliases == first.rule.aliases]
-    needs_count = [(t, COUNT_NEEDED.search(t.rule.citation.quote)) for t in group]
+    needs_count = [(t, TIER_COUNT.search(t.rule.citation.quote)) for t in group]
     if len(group) < 2 or not all(m for _, m in needs_count):
         return numeric
     units = {m[2] for _, m in needs_count}

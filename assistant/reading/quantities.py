@@ -54,6 +54,7 @@ def read_level(rule: Rule, text: str) -> str | None:
     return _level_by_count(rule, text) if not found else None
 
 
+# a count a tier or an award requires: "服务企业500家以上", "接收50人（含）以下"
 TIER_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*([家个人件项台套亩名户次])\s*(及以上|以上|及以下|以下)")
 
 
@@ -69,8 +70,7 @@ def _level_by_count(rule: Rule, text: str) -> str | None:
     if len({(u, up) for _, u, up, _ in bands}) != 1:
         return None
     unit, up = bands[0][1], bands[0][2]
-    counts = {number(m[1].replace(",", "")) for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{unit}", text)
-              if _plain(m[1])}
+    counts = set(_numbers(re.finditer(rf"({CN_NUMBER})\s*(?:个)?{unit}", text)))
     if len(counts) != 1:
         return None
     n = counts.pop()
@@ -80,12 +80,15 @@ def _level_by_count(rule: Rule, text: str) -> str | None:
     return (max(met) if up else min(met))[3]
 
 
-def _plain(s: str) -> bool:
-    try:
-        number(s.replace(",", ""))
-        return True
-    except AmountError:
-        return False
+def _numbers(matches) -> list[Decimal]:
+    """The numbers of the matches' first group that read whole ("3.5万" yes, "多" no)."""
+    out = []
+    for m in matches:
+        try:
+            out.append(number(m[1].replace("，", "").replace(",", "")))
+        except AmountError:
+            continue
+    return out
 
 
 def read_quantity(rule: Rule, text: str) -> Decimal | None:
@@ -95,18 +98,10 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
     if set(words) & FIRMS:  # firms and bodies are counted with any of their classifiers: 推荐1个 / 推荐了14家
         words += sorted(FIRMS - set(words))
     for word in words:
-        for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text):
-            try:
-                values.append(number(m[1].replace("，", "").replace(",", "")))
-            except AmountError:
-                continue
+        values += _numbers(re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text))
     if not values and "人" in rule.unit_words:
         # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
-        for m in PEOPLE.finditer(text):
-            try:
-                values.append(number(m[1].replace("，", "").replace(",", "")))
-            except AmountError:
-                continue
+        values += _numbers(PEOPLE.finditer(text))
     values = list(dict.fromkeys(values))
     return values[0] if len(values) == 1 else None
 

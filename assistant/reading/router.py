@@ -43,7 +43,6 @@ class Router:
         self.topic = ConversationTopic(self.scorer)
         self.scope = ScopeJudge(kb, self.targets)
         self.places = Places(kb)
-        self._doc_of = {t.key: t.doc_id for t in self.targets}
         self._cache: dict[str, tuple[Reading, dict[str, float]]] = {}
 
     # ------------------------------------------------------------------ one message
@@ -86,7 +85,7 @@ class Router:
         # the places named (this message's, else the conversation's) narrow the documents answered from
         plan.docs = self.places.allowed([text, *(prev.text for prev, _ in reversed(earlier))], plan.facts.registered_in)
         if plan.docs is not None:
-            scores = {k: v for k, v in scores.items() if self._doc_of.get(_bare(k), "") in plan.docs}
+            scores = {k: v for k, v in scores.items() if self.scorer.doc_of.get(_bare(k), "") in plan.docs}
             plan.scores = scores
         chosen = self.scorer.by_role(self.scorer.chosen(scores), scores)
         forms = reading.forms
@@ -269,7 +268,7 @@ class Router:
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
                 # a figure whose own clause names another of the measures asked about is that measure's
-                # ("场景实验室项目投资额1,800万元；…两清单内新产品…保费260万元": not 两清单's 项目投资额)
+                # ("A项目投资额1,800万元；…B措施的保费260万元": the 1,800万 is A's, not B's 项目投资额)
                 keyed = [m for m, keys in r.items if key in (keys or ())]
                 values = [m.value for m in keyed if self._owner(r.text, m, picked, t) in (None, t)] if keyed \
                     else r.role_amounts[key]
@@ -314,7 +313,9 @@ class Router:
 def _corpus_subjects(kb: Knowledge):
     """The lexicon without the subject words a measure of the corpus itself uses: with a document that
     supports graduates' 社保 or a 个人 inventor, 社保 and 个人 are no longer subjects no policy here covers."""
-    measures = [u.text.lower() for d in kb.docs.values() for u in d.units if u.kind == "measure"]
+    # the documents with rules or topics only: the others are read lazily and stay unread at start-up
+    owners = {r.doc_id for r in kb.rules} | {t.doc_id for t in kb.rules.topics}
+    measures = [u.text.lower() for d in kb.docs.values() if d.doc_id in owners for u in d.units if u.kind == "measure"]
     subjects = {kind: tuple(w for w in words if not any(w.lower() in t for t in measures))
                 for kind, words in kb.lexicon.subjects.items()}
     return dataclasses.replace(kb.lexicon, subjects=subjects)

@@ -86,6 +86,7 @@ class TargetScorer:
                  doc_scores: Callable[[str], dict[str, float]] | None = None):
         self.kb = kb
         self.targets = _without_common_aliases(targets_of(kb), kb)
+        self.doc_of = {t.key: t.doc_id for t in self.targets}  # target key -> its document
         self._doc_scores = doc_scores if len(kb.docs) > 1 else None  # one document: nothing to weigh
         self._embed = embed
         self._search = search
@@ -140,9 +141,8 @@ class TargetScorer:
         top = max(about.values(), default=0.0)
         if top <= 0:
             return
-        doc_of = {t.key: t.doc_id for t in self.targets}
-        for key in [k for k in scores if k in doc_of]:
-            scores[key] -= DOC * (1.0 - about.get(doc_of[key], 0.0) / top)
+        for key in [k for k in scores if k in self.doc_of]:
+            scores[key] -= DOC * (1.0 - about.get(self.doc_of[key], 0.0) / top)
 
     def own_word(self, t: Target, typed: str) -> bool:
         """The typed words occur in the target's own document: a word of it ("见习人员" beside the alias
