@@ -90,7 +90,7 @@ def main(argv: list[str]) -> None:
     print(f"({took:.0f} s, embedding {embedding})")
     if "--details" in argv:
         for r in rows:
-            mark = "ok   " if r.get("exact") else ("WRONG" if r.get("wrong") else "miss ")
+            mark = "WRONG" if r.get("wrong") else ("ok   " if r.get("exact") else "miss ")  # a wrong figure first
             print(f"{mark} {r['id']} doc={'y' if r['right_doc'] else 'n'} want={[str(w) for w in r['want']]} "
                   f"got={[(d[:12], str(a)) for d, a in r['got']]} {r['answer']}")
 

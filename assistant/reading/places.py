@@ -10,11 +10,17 @@ no document and no region of the lexicon knows, is not narrowed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assistant.knowledge.base import Knowledge
 
 BODY_MIN = 3  # a document without a place in its title and metadata is at the place its text names this often
+# A county, district or zone the issuing body or the title names by itself ("巫山县人民政府", "重庆市万盛经开区管委会",
+# "关于印发某某县…"), though no list of places has it.
+LOCAL = re.compile(r"(?:^|关于印发|关于|印发|[省市])([\u4e00-\u9fff]{2,3}?)(?:县|区|旗|经开区|新区|高新区|开发区)"
+                   r"(?=人民政府|政府|管委会|管理委员会|委员会|[\u4e00-\u9fff]{0,12}(?:办法|细则|措施|政策|通知|规定|意见))")
+NOT_LOCAL = {"自贸", "示范", "试验", "保税", "综合", "园区", "开发", "高新", "经济", "本", "全", "各", "城"}
 
 
 class Places:
@@ -37,6 +43,7 @@ class Places:
             found = [(at, name) for at, name in body if counts[name] >= BODY_MIN]
         chain: list[str] = []
         first = None
+        local = _local(meta)
         for _, name in sorted(found):
             region = lexicon.region_of(name)
             first = first or region
@@ -46,7 +53,21 @@ class Places:
                 chain.append(region)
             if name not in chain:
                 chain.append(name)
+        if len(chain) == 1 and not local:
+            chain += self._below(doc, chain[0])
+        if local and local not in chain and (not chain or lexicon.region_of(local) in (None, local, chain[0])):
+            chain.append(local)
         return tuple(chain)
+
+    def _below(self, doc, region: str) -> list[str]:
+        """A province-wide title or metadata, with a text about one of its cities ("东莞市…" throughout a
+        list titled by its subject only): the place of that region the text names most, at least BODY_MIN times."""
+        counts = Counter(name for _, name in _occurrences(doc.text, self.kb.lexicon)
+                         if name != region and self.kb.lexicon.region_of(name) == region)
+        best = counts.most_common(2)
+        if best and best[0][1] >= BODY_MIN and (len(best) < 2 or best[0][1] > best[1][1]):
+            return [best[0][0]]
+        return []
 
     def named(self, text: str) -> list[str]:
         """The places ``text`` names, longest first, each once (a name inside a longer one is not counted)."""
@@ -75,6 +96,9 @@ class Places:
             places += self.named(text)
             if places:
                 break
+        # "东莞的企业，买了广东本省的机器人": of places in one line, the narrowest says where the firm is
+        lines = {p: self.lineage(p) for p in places}
+        places = [p for p in places if not any(q != p and p in lines[q] for q in places)]
         allowed: set[str] = set()
         known = False
         for place in dict.fromkeys(places):
@@ -88,6 +112,14 @@ class Places:
         if not known or allowed == set(self.chains):
             return None
         return allowed
+
+
+def _local(meta) -> str | None:
+    for text in (*meta.issuers, meta.title):
+        m = LOCAL.search(text)
+        if m and m[1] not in NOT_LOCAL and not m[1].endswith(("印发", "关于", "地")):  # 临港地区 is an area
+            return m[1]
+    return None
 
 
 def _occurrences(text: str, lexicon) -> list[tuple[int, str]]:

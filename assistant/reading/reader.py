@@ -79,7 +79,9 @@ FORMS: dict[str, re.Pattern[str]] = {
 }
 # "那2000万呢" / "换成保费的话" / "如果是5000万": continues the last topic with a new figure or fact.
 ELLIPTIC = re.compile(r"^\s*(那|那么|那如果|如果|要是|假如|换成|改成|再问|还有|另外|那要是|what about|and if|how about)|呢[？?！!。.\s]*$|的话[？?]?\s*$", re.I)
-CLAUSE_REF = re.compile(r"第\s*[（(]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[）)]?\s*(条|项|款|点|部分)?|[（(]([一二三四五六七八九十]+)[）)]"
+# A bare 第X is a clause only where no word follows it: 第一次, 第三方, 第二批, 第五年 count other things.
+CLAUSE_REF = re.compile(r"第\s*[（(]?\s*([一二三四五六七八九十]+|\d{1,2})\s*[）)]?\s*"
+                        r"(条|项|款|点|部分|(?![\u4e00-\u9fff])|(?=[里中说讲规写提呢吗的]))|[（(]([一二三四五六七八九十]+)[）)]"
                         r"|(?:clause|article|item|measure)\s*\(?(\d{1,2})\)?", re.I)
 # "第二个", "前者", "the second one": which of the items an earlier message listed. Index, -1 for the last.
 ORDINAL = re.compile(r"第\s*([一二两三四五1-5])\s*(?:个|项|笔|份|家|张)|(前者|前一个|前面那个|前面的那个|上一个|后者|后一个|后面那个|"
@@ -148,6 +150,24 @@ def _cn_small(s: str) -> int | None:
 OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
 
 
+def _heads(term: str) -> list[str]:
+    """The shorter names of a base: without its leading 项目/企业/年度…, and each ending of it that starts
+    at a word and keeps three characters at least (机器人购置额 → 购置额; 研发费用存量 → 费用存量)."""
+    out = []
+    head = OWN_BASE_HEAD.sub("", term)
+    if head != term and len(head) >= 3:
+        out.append(head)
+    if len(head) > 3:
+        from assistant.knowledge.aliases import _tokenizer
+
+        words = [w for w in _tokenizer().lcut(head) if w.strip()]
+        for i in range(1, len(words)):
+            tail = "".join(words[i:])
+            if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
+                out.append(tail)
+    return out
+
+
 def foreign_message(m: Mention) -> str:
     return f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问"
 
@@ -163,10 +183,11 @@ class Reader:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
-                    head = OWN_BASE_HEAD.sub("", term)
-                    if r.base_key == re.sub(r"\W", "_", r.id) and head != term and len(head) >= 3:
-                        # a base of its own ("项目研发投入") is also named by its head ("研发投入2500万")
-                        cues.setdefault(head.lower(), set()).add(r.base_key)
+                    if r.base_key == re.sub(r"\W", "_", r.id):
+                        # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
+                        # ("研发投入2500万", "购置额480万")
+                        for head in _heads(term):
+                            cues.setdefault(head.lower(), set()).add(r.base_key)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
         for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
             cues[term.lower()] = set()

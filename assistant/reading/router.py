@@ -25,7 +25,7 @@ from assistant.reading.plan import Plan
 from assistant.reading.quantities import read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
-from assistant.reading.targets import CLOSE, HINT, Target, TargetScorer, _found, typo_of
+from assistant.reading.targets import CLOSE, DOC, HINT, Target, TargetScorer, _found, typo_of
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
 from assistant.text.normalize import normalize_question
 
@@ -143,7 +143,9 @@ class Router:
             chosen = [t for t in self.targets if t.key in last_topic]
             plan.carried = True
         numeric = [t for t in chosen if t.numeric]
-        named = sorted((t for t in self.targets if t.numeric and scores.get(f"lex:{t.key}", 0) >= HINT),
+        # each measure the question names in its own words, of a document its words are about
+        named = sorted((t for t in self.targets if t.numeric and scores.get(f"lex:{t.key}", 0) >= HINT
+                        and scores.get(t.key, 0) >= scores[f"lex:{t.key}"] - DOC / 2),
                        key=lambda t: -scores[t.key])
         if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)):
             # "平台补贴和保费补贴的比例分别是多少": each measure the question names, side by side

@@ -72,9 +72,38 @@ def _without_common_aliases(targets: list[Target], kb: Knowledge) -> list[Target
     texts = [kb.docs[d].text.lower() for d in owners if d in kb.docs]
     common = {a for t in targets for a in t.aliases
               if sum(1 for x in texts if a.lower() in x) >= limit}
-    if not common:
+    own = _document_words(targets, kb)
+    if not common and not own:
         return targets
-    return [dataclasses.replace(t, aliases=tuple(a for a in t.aliases if a not in common)) for t in targets]
+    out = []
+    for t in targets:
+        kept = [a for a in t.aliases if a not in common]
+        named = [a for a in kept if (t.doc_id, a) not in own]
+        if named:  # a word of the whole document only leans towards a measure with a name of its own, as a hint
+            t = dataclasses.replace(t, aliases=tuple(named), hints=(*t.hints, *(a for a in kept if a not in named)))
+        else:
+            t = dataclasses.replace(t, aliases=tuple(kept))
+        out.append(t)
+    return out
+
+
+OWN_SHARE = 1 / 3  # an alias in this share of its own document's measures (4 at least) is the document's subject
+
+
+def _document_words(targets: list[Target], kb: Knowledge) -> set[tuple[str, str]]:
+    """(document, alias) pairs where the alias is what the whole document is about (智能制造 in a text on
+    smart manufacturing): found in a third of its measures and at least four, it names none of them alone."""
+    out: set[tuple[str, str]] = set()
+    for d in {t.doc_id for t in targets}:
+        doc = kb.docs.get(d)
+        if doc is None:
+            continue
+        measures = [u.text.lower() for u in doc.units if u.kind == "measure"]
+        limit = max(4, math.ceil(OWN_SHARE * len(measures)))
+        for a in {a for t in targets if t.doc_id == d for a in t.aliases}:
+            if sum(1 for m in measures if a.lower() in m) >= limit:
+                out.add((d, a))
+    return out
 
 
 class TargetScorer:
@@ -108,8 +137,10 @@ class TargetScorer:
                     s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and (t.rule.base_key in r.roles or (t.rule.currency and t.rule.base_key in r.foreign_roles)):
-                s += ROLE
-                scores[f"role:{t.key}"] = ROLE
+                # a base of the measure's own ("机器人购置额480万") names it as an alias would
+                role = ALIAS if t.rule.base_key == re.sub(r"\W", "_", t.rule.id) else ROLE
+                s += role
+                scores[f"role:{t.key}"] = role
             if r.clause_refs and clause_number(t.clause) in r.clause_refs and t.clause.startswith(("（", "第")):
                 s += CLAUSE
             if s:

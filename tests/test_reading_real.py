@@ -1,0 +1,90 @@
+"""Reading questions about real texts the project did not write: the narrowest place named decides, a county
+its issuer names is a place, a bare ordinal (第一次, 第三方) is no clause, a base of a measure's own is named by
+its head words, and a word the whole document is about names none of its measures."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal as D
+
+import pytest
+
+from assistant.knowledge.base import Knowledge
+from assistant.knowledge.ingest import add_document
+from assistant.knowledge.rules_draft import draft_rule_file
+from assistant.reading.places import Places
+from assistant.reading.targets import _document_words, targets_of
+from assistant.settings import Settings
+from bench.real_drafting_eval import FIXTURES
+
+STEMS = ["guangdong-dongguan-robot-special-fund-2016", "guangdong-guangzhou-tianhe-smallbiz-2025",
+         "guangdong-dongguan-patent-funding-2017", "chongqing-wushan-trademark-patent-awards-2020",
+         "chongqing-wansheng-innovation-incentives-2024", "shanghai-lingang-smart-manufacturing-2016"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from .conftest import CORPUS
+
+    tmp = tmp_path_factory.mktemp("real-reading")
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx",
+                                 answer_log=tmp / "answers.jsonl", today="2016-06-01")
+    for stem in STEMS:
+        add_document(settings, FIXTURES / f"{stem}.txt")
+    docs = Knowledge.load(corpus).docs
+    for stem in STEMS:
+        path, _ = draft_rule_file(docs[stem])
+        path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    return settings
+
+
+@pytest.fixture(scope="module")
+def bot(corpus):
+    from assistant.service import Assistant
+
+    return Assistant(corpus)
+
+
+def test_of_places_in_one_line_the_narrowest_decides(corpus):
+    places = Places(Knowledge.load(corpus.corpus_dir))
+    allowed = places.allowed(["我们是东莞的规上企业，买了一批广东本省自主品牌的工业机器人"])
+    assert "guangdong-guangzhou-tianhe-smallbiz-2025" not in allowed  # 广东 is where the robots are from
+    assert {"guangdong-dongguan-patent-funding-2017", "guangdong-dongguan-robot-special-fund-2016"} <= allowed
+    assert "guangdong-guangzhou-tianhe-smallbiz-2025" in places.allowed(["我们是广东的企业"])
+
+
+def test_a_county_or_zone_the_issuer_names_is_a_place(corpus):
+    places = Places(Knowledge.load(corpus.corpus_dir))
+    assert places.chains["chongqing-wushan-trademark-patent-awards-2020"] == ("重庆", "巫山")  # 巫山县人民政府
+    assert places.chains["chongqing-wansheng-innovation-incentives-2024"] == ("重庆", "万盛")  # 重庆市万盛经开区管委会
+    wushan = places.allowed(["我们是巫山县的企业"])
+    assert "chongqing-wushan-trademark-patent-awards-2020" in wushan
+    assert "chongqing-wansheng-innovation-incentives-2024" not in wushan
+    assert places.chains["shanghai-lingang-smart-manufacturing-2016"][:2] == ("上海", "临港")  # 临港地区 is no county
+
+
+@pytest.mark.parametrize("text, refs", [("第一次被认定为市级中心", []), ("第三方服务平台", []), ("第二批申报", []),
+                                        ("第六条怎么说", [6]), ("第七呢", [7]), ("看看（八）", [8])])
+def test_a_bare_ordinal_is_no_clause(bot, text, refs):
+    assert bot.understander.reader.read(text).clause_refs == refs
+
+
+def test_a_base_of_a_measures_own_is_named_by_its_head_words(bot):
+    answer = bot.ask("我们是东莞的规上工业企业，员工1200人，今年3月买了一批广东本省品牌的工业机器人，购置额480万，能补多少？")
+    assert [(c.rule_id, c.amount_yuan, c.base_yuan) for c in answer.calculations] == [
+        ("guangdong-dongguan-robot-special-fund-2016.r3", D("480000"), D("4800000"))]
+
+
+def test_a_word_the_whole_document_is_about_names_none_of_its_measures(corpus):
+    kb = Knowledge.load(corpus.corpus_dir)
+    words = _document_words(targets_of(kb), kb)
+    assert ("shanghai-lingang-smart-manufacturing-2016", "智能制造") in words
+    assert not any(d == "beijing-new-infra-2022" for d, _ in words)
+
+
+def test_a_document_word_alone_computes_no_award(bot):
+    """智能制造 runs through the whole Lingang text: a purchase question with it is not the listing award."""
+    answer = bot.ask("临港企业第一次采购临港自主品牌的智能制造产品，采购合同3200万，能扶持多少？")
+    assert all(c.amount_yuan != D("500000") for c in answer.calculations)
