@@ -88,3 +88,11 @@ def test_a_document_word_alone_computes_no_award(bot):
     """智能制造 runs through the whole Lingang text: a purchase question with it is not the listing award."""
     answer = bot.ask("临港企业第一次采购临港自主品牌的智能制造产品，采购合同3200万，能扶持多少？")
     assert all(c.amount_yuan != D("500000") for c in answer.calculations)
+
+
+@pytest.mark.parametrize("question, doc", [
+    ("个体户转企业、首达标这些支持去哪里申报啊，有申报指南吗", "guangdong-guangzhou-tianhe-smallbiz-2025"),
+    ("机器人骨干企业搞重大技术创新及产业化，是怎么支持的？", "guangdong-dongguan-robot-special-fund-2016")])
+def test_a_question_about_a_whole_document_is_answered_from_the_one_its_words_are_about(bot, question, doc):
+    answer = bot.ask(question)
+    assert answer.citations and {c.doc_id for c in answer.citations} == {doc}

@@ -29,6 +29,8 @@ from assistant.reading.targets import CLOSE, DOC, HINT, Target, TargetScorer, _f
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
 from assistant.text.normalize import normalize_question
 
+WHOLE_DOCUMENT = ("procedure", "scope", "validity", "overview", "meta")  # kinds answered from one whole document
+
 
 class Router:
     """Reads and routes questions for one Knowledge (see ``targets.TargetScorer`` for ``embed`` and ``search``)."""
@@ -67,6 +69,14 @@ class Router:
         return self.route(text, history)
 
     def route(self, text: str, history: list[dict] | None = None) -> Plan:
+        plan = self._route(text, history)
+        if plan.kind in WHOLE_DOCUMENT and not plan.clauses and not plan.tasks and not plan.candidates:
+            lead = self.scorer.lead_document(plan.text, plan.docs)
+            if lead is not None:
+                plan.docs = {lead}  # "去哪里申报", "有效期多久": of the document the question's words are about
+        return plan
+
+    def _route(self, text: str, history: list[dict] | None = None) -> Plan:
         reading, scores = self._scored(text)
         text = reading.text  # normalised once, in _scored: Traditional and full-width forms as their plain forms
         earlier = [self._scored(m.get("content", "")) for m in history or [] if m.get("role") == "user"]

@@ -30,7 +30,8 @@ def render_scope(plan: Plan, c: Composer, verdicts, follow) -> None:
 def render_procedure(plan: Plan, c: Composer) -> None:
     """How to apply: the text fixes no materials, steps or dates; say so, and who issued it."""
     for doc in c.kb.docs.values():
-        unit = next((u for u in doc.units if u.label == "发文机关"), None)
+        # the issuing body as printed, else the title that names it
+        unit = next((u for label in ("发文机关", "标题") for u in doc.units if u.label == label), None)
         issuers = "、".join(doc.meta.issuers) or "主管部门"
         ref = c.cite(doc.unit_citation(unit)) if unit else ""
         c.head.append(f"{c.doc_name(doc.doc_id)}原文未规定申报材料、流程、时间和受理渠道，具体以发文机关（{issuers}）{ref}"
