@@ -36,6 +36,7 @@ def met(answer, prefix: str):
     "在库项目的固定资产贷款，今年付的利息大概450万，贴息能给多少？",  # interest paid is not the principal
     "我们注册资本5000万，保费补贴能拿多少",
     "总投资1000万以下的项目能享受这个措施吗",                      # a bound names a class of projects
+    "今年保费比去年多出50万，保费补贴能补多少",                    # a change of the premium is not the premium
 ])
 def test_a_figure_that_is_not_the_base_is_never_computed_on(bot, question):
     assert calcs(ask(bot, question)) == []
@@ -48,6 +49,8 @@ def test_a_figure_that_is_not_the_base_is_never_computed_on(bot, question):
      [("loan_interest", D("200000000"), D("4000000"))]),
     ("体验中心施工合同价是1500万，项目实际投资额1350万，能补多少",
      [("scenario_lab", D("13500000"), D("4050000"))]),
+    ("场景实验室投资比原计划增加了200万，总共1200万，能补多少",
+     [("scenario_lab", D("12000000"), D("3600000"))]),
 ])
 def test_the_base_is_found_beside_figures_that_are_not(bot, question, expected):
     assert calcs(ask(bot, question)) == expected

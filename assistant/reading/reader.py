@@ -34,6 +34,9 @@ BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以�
 # "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
 TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
+# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万": a change of a figure, not the figure
+CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
+CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -275,6 +278,7 @@ class Reader:
             why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
+        keys = keys if keys is not None else self._change(text, m)
         keys = keys if keys is not None else self._role(text, m)
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
             keys = frozenset()
@@ -310,6 +314,13 @@ class Reader:
             if re.match(rf"^\s*{gap}\s*{re.escape(term)}", after):
                 return key
         return self._last_cue(window, non_base=False)
+
+    def _change(self, text: str, m: Mention) -> frozenset[str] | None:
+        """A change of a figure (比…多了, 增加了): the base of a measure paid on an increase (上一年度增量), or
+        no base at all; None when the amount is no change."""
+        if not CHANGE_BEFORE.search(text[max(0, m.start - 16) : m.start]):
+            return None
+        return frozenset(k for term, keys in self.cues if any(w in term for w in CHANGE_BASE) for k in keys)
 
     def _last_cue(self, part: str, *, non_base: bool) -> frozenset[str] | None:
         """The keys of the cue that ends nearest the end of ``part`` (never-a-base cues only if ``non_base``)."""
