@@ -96,3 +96,11 @@ def test_a_document_word_alone_computes_no_award(bot):
 def test_a_question_about_a_whole_document_is_answered_from_the_one_its_words_are_about(bot, question, doc):
     answer = bot.ask(question)
     assert answer.citations and {c.doc_id for c in answer.citations} == {doc}
+
+
+def test_a_quoted_name_is_typed_without_its_quotes_and_a_lead_in_holds_its_items(bot):
+    """【小微企业“首达标”支持】 is asked about as 首达标支持; "对符合以下条件的企业，给予5万元支持：" covers the 餐饮业
+    item after it, not the 工业企业 award of the same clause."""
+    answer = bot.ask("我们是天河的餐饮企业，今年第一次达标入规，营业额刚好500万，首达标支持有多少？")
+    assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [
+        ("guangdong-guangzhou-tianhe-smallbiz-2025.r2", D("50000"))]

@@ -61,7 +61,7 @@ def grade_by_count(plan: Plan, numeric: list[Target], r: Reading) -> list[Target
     return [max(reached, key=lambda x: x[0])[1], *rest]
 
 
-def one_of_siblings(picked: list[Target], r: Reading, plan: Plan) -> list[Target]:
+def one_of_siblings(picked: list[Target], r: Reading, plan: Plan, kb: Knowledge | None = None) -> list[Target]:
     """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
     question's words are in; when the words do not tell them apart, the question is asked back, never
     every award listed as the answer's figures. "分别/各" asks for each."""
@@ -70,7 +70,7 @@ def one_of_siblings(picked: list[Target], r: Reading, plan: Plan) -> list[Target
     if len(siblings) < 2 or EACH.search(r.text) or BOTH.search(r.text):
         return picked
     words = _content_words(r.text)
-    overlap = {t.key: len(words & _content_words(" ".join((t.rule.citation.quote, t.rule.name, t.rule.base or ""))))
+    overlap = {t.key: len(words & _content_words(" ".join((_sentence(t, siblings, kb), t.rule.name, t.rule.base or ""))))
                for t in siblings}
     best = max(overlap.values())
     top = [t for t in siblings if overlap[t.key] == best]
@@ -80,6 +80,24 @@ def one_of_siblings(picked: list[Target], r: Reading, plan: Plan) -> list[Target
         return [t for t in picked if t.clause != first.clause or t is top[0]]  # the same award either way
     plan.kind, plan.candidates = "clarify", top[:4]
     return []
+
+
+def _sentence(t: Target, siblings: list[Target], kb: Knowledge | None) -> str:
+    """A rule's own sentence; a lead-in ending in a colon ("对符合以下条件的企业，给予5万元支持：") with the items
+    after it, up to the next award of the clause."""
+    quote = t.rule.citation.quote
+    if kb is None or not quote.rstrip().endswith(("：", ":")):
+        return quote
+    try:
+        text = kb.docs[t.doc_id].unit(t.clause).text
+    except KeyError:
+        return quote
+    at = text.find(quote)
+    if at < 0:
+        return quote
+    start = at + len(quote)
+    after = [i for o in siblings if o is not t and (i := text.find(o.rule.citation.quote, start)) >= start]
+    return text[at : min(after, default=len(text))]
 
 
 def _content_words(text: str) -> set[str]:

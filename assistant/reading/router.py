@@ -70,10 +70,12 @@ class Router:
 
     def route(self, text: str, history: list[dict] | None = None) -> Plan:
         plan = self._route(text, history)
-        if plan.kind in WHOLE_DOCUMENT and not plan.clauses and not plan.tasks and not plan.candidates:
-            lead = self.scorer.lead_document(plan.text, plan.docs)
-            if lead is not None:
-                plan.docs = {lead}  # "去哪里申报", "有效期多久": of the document the question's words are about
+        if plan.kind in WHOLE_DOCUMENT and not plan.tasks and not plan.candidates:
+            # "去哪里申报", "有效期多久": of the document of the measure asked about, else the one its words are about
+            owners = {d for d, _ in plan.clauses}
+            lead = owners.pop() if len(owners) == 1 else None if owners else self.scorer.lead_document(plan.text, plan.docs)
+            if lead is not None and len(self.kb.docs) > 1:
+                plan.docs = {lead}
         return plan
 
     def _route(self, text: str, history: list[dict] | None = None) -> Plan:
@@ -242,7 +244,7 @@ class Router:
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)
-        picked = one_of_siblings(picked, r, plan)
+        picked = one_of_siblings(picked, r, plan, self.kb)
         if not picked:
             return
         # A letter with several figures: every base the user named gets its own rule.

@@ -53,9 +53,22 @@ class Target:
         return self.rule is not None
 
 
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+
+
+def _unquoted(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """A name with a quoted term (小微企业“首达标”支持) is also typed without its quote marks, and by the
+    quoted term itself (首达标)."""
+    out = list(aliases)
+    for a in aliases:
+        for m in QUOTED.finditer(a):
+            out += [QUOTED.sub(r"\1", a), m[1]]
+    return tuple(dict.fromkeys(out))
+
+
 def targets_of(kb: Knowledge) -> list[Target]:
-    out = [Target(r.id, r.doc_id, r.clause, r.name, r, r.aliases, r.hints, r.examples) for r in kb.rules]
-    out += [Target(f"{t.doc_id}:{t.clause}", t.doc_id, t.clause, t.name, None, t.aliases, (), t.examples)
+    out = [Target(r.id, r.doc_id, r.clause, r.name, r, _unquoted(r.aliases), r.hints, r.examples) for r in kb.rules]
+    out += [Target(f"{t.doc_id}:{t.clause}", t.doc_id, t.clause, t.name, None, _unquoted(t.aliases), (), t.examples)
             for t in kb.rules.topics]
     return out
 
