@@ -39,6 +39,7 @@ POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,16}}?(政策|补贴|补助
 LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我们贷|loan)", re.I)
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
+MONTH_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
 YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply", re.I)
 SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
 # "我们是清华的一个高校实验室", "我单位是事业单位", "我们是一个行业协会": what the asker says it is.
@@ -126,7 +127,8 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
         if re.match(rf"^{_W}{{0,3}}?(没有|没|未|不是|并未)\s*(注册|登记|registered)", after):
             denied = Evidence("not_registered_in", name, text[start : end + 6])
             continue
-        if REGISTERED_BEFORE.search(before) and not OFFICE_AFTER.search(after) and re.search(r"注册|登记|registered|incorporated", before, re.I):
+        if REGISTERED_BEFORE.search(before) and not OFFICE_AFTER.search(after) \
+                and re.search(r"(注册|登记|registered|incorporated)[^，,。；;]*$", before, re.I):  # in this place's clause
             registered = Evidence("registered_in", name, text[max(0, start - 4) : end])
         elif REGISTERED_AFTER.search(after) and not re.match(r"^\S{0,3}(的?(政策|补贴))", after):
             registered = registered or Evidence("registered_in", name, text[start : end + 4])
@@ -220,12 +222,34 @@ RELATIVE_YEAR = re.compile(r"(今年|明年|后年|this year|next year)(?=[^，,
 _OFFSET = {"今年": 0, "this year": 0, "明年": 1, "next year": 1, "后年": 2}
 
 
+# The clause a date is in says what it is the date of: an application (打算2025年3月再提交申请) or something
+# the project or firm did (贷款是2021年放的, 2010年在北京注册的, 预计2026年才竣工).
+APPLY_IN_CLAUSE = re.compile(r"申请|申报|提交|补报|报送|apply", re.I)
+EVENT_IN_CLAUSE = re.compile(r"签|建成|建好|开工|完工|竣工|投产|投用|上线|支付|付了|缴|投保|采购|购买|买的|买了|立项|成立|注册|"
+                             r"放的|放款|发放|贷的|借的|拿到|获得|评上|认定|入库|启动|到账|signed|built|completed|registered", re.I)
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(p, 0, start) for p in "，,。；;！!？?\n") + 1
+    ends = [i for p in "，,。；;！!？?\n" if (i := text.find(p, end)) >= 0]
+    return text[a : min(ends, default=len(text))]
+
+
+def _fact_date(text: str, m) -> bool:
+    """The date of something done, not of the application: by an event right after it, or by its clause."""
+    after = re.sub(r"^\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日)?)?\s*(?:份|底|初|中)?\s*(?:才|刚|就|已经|已|会|将)?", "", text[m.end() :])
+    if EVENT_AFTER.match(after):
+        return True
+    clause = _clause_of(text, m.start(), m.end())
+    return not APPLY_IN_CLAUSE.search(clause) and bool(EVENT_IN_CLAUSE.search(clause))
+
+
 def read_date(text: str) -> dt.date | None:
     """The date of the application the question asks about, when it names one; a date of something the
-    project did (2022年签的合同) is not it."""
+    project did (2022年签的合同, 贷款是2021年放的) is not it."""
     for m in DATE_RE.finditer(text):
         line = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
-        if EVENT_AFTER.match(text[m.end() :]) or not text[m.end() :].strip(" \t\r\n。.") \
+        if _fact_date(text, m) or not text[m.end() :].strip(" \t\r\n。.") \
                 or re.search(r"(日期|落款|来函时间)\s*[:：]?\s*$", line):
             continue  # what the project did then, or the date a letter was signed: not the application's
         try:
@@ -234,8 +258,11 @@ def read_date(text: str) -> dt.date | None:
             return None
     if not YEAR_CONTEXT.search(text):
         return None
+    for y in MONTH_RE.finditer(text):  # "打算2025年3月再提交申请": that month
+        if not _fact_date(text, y) and 1 <= int(y[2]) <= 12:
+            return dt.date(int(y[1]), int(y[2]), 1)
     for y in YEAR_RE.finditer(text):
-        if not EVENT_AFTER.match(text[y.end() :]):
+        if not _fact_date(text, y):
             return dt.date(int(y[1]), 7, 1)  # mid-year: a year-only question is about the whole year
     return None
 

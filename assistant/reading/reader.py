@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from assistant.knowledge.rules import Condition, RuleBook
 from assistant.knowledge.types import Facts
+from assistant.reading.cues import BaseWords, specific_first
 from assistant.reading.facts import Evidence, read_facts
 from assistant.text.amounts import MAX_YUAN, Mention, find_mentions
 from assistant.text.lexicon import Lexicon
@@ -28,15 +29,10 @@ OUTCOME_BEFORE = re.compile(rf"(能补|可补|(?:^|(?<=[，,\s]))补|补贴|补�
                             rf"\s*(了|到|为|是)?\s*{_W}{{0,2}}$", re.I)
 # "总投资4000万（含土建1500万）": a part of the figure before it, named in brackets: never a base of its own
 PART_OF = re.compile(r"[（(]\s*(?:含|其中|包括|包含)[^（()）]{0,12}$")
-POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,24}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
+POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|maximum){_W}{{0,40}}?(是|为|改为|改成|设为|\bis\b|\bbe\b|\bto\b)\s*{_W}{{0,2}}$", re.I)
 # "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
 # "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
-TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
-ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
-# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万": a change of a figure, not the figure
-CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
-CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -150,27 +146,6 @@ def _cn_small(s: str) -> int | None:
     return _CN_NUM.get(s)
 
 
-OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
-
-
-def _heads(term: str) -> list[str]:
-    """The shorter names of a base: without its leading 项目/企业/年度…, and each ending of it that starts
-    at a word and keeps three characters at least (机器人购置额 → 购置额; 研发费用存量 → 费用存量)."""
-    out = []
-    head = OWN_BASE_HEAD.sub("", term)
-    if head != term and len(head) >= 3:
-        out.append(head)
-    if len(head) > 3:
-        from assistant.knowledge.aliases import _tokenizer
-
-        words = [w for w in _tokenizer().lcut(head) if w.strip()]
-        for i in range(1, len(words)):
-            tail = "".join(words[i:])
-            if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
-                out.append(tail)
-    return out
-
-
 def foreign_message(m: Mention) -> str:
     return f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问"
 
@@ -181,28 +156,13 @@ class Reader:
     def __init__(self, rules: RuleBook, lexicon: Lexicon):
         self.lexicon = lexicon
         self.flags: list[Condition] = [c for r in rules for c in r.conditions if c.kind == "flag"]
-        cues: dict[str, set[str]] = {}
-        for r in rules:
-            for term in (*r.base_terms, *([r.base] if r.base else [])):
-                if r.base_key and term:
-                    cues.setdefault(term.lower(), set()).add(r.base_key)
-                    if r.base_key == re.sub(r"\W", "_", r.id):
-                        # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
-                        # ("研发投入2500万", "购置额480万")
-                        for head in _heads(term):
-                            cues.setdefault(head.lower(), set()).add(r.base_key)
-        # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
-        for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
-            cues[term.lower()] = set()
-        # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
-        # named in the question then decides.
-        self.cues = sorted(((t, frozenset(k)) for t, k in cues.items()), key=lambda kv: -len(kv[0]))
+        self.words = BaseWords(rules, lexicon)
 
     def read(self, text: str) -> Reading:
         r = Reading(text=text, lang=language(text))
         mentions = find_mentions(text)
         ranged = _ranges(text, mentions)
-        items, totals = self._totals(text, [m for m in mentions if id(m) not in ranged])
+        items, totals = self.words.totals(text, [m for m in mentions if id(m) not in ranged])
         for m in mentions:
             if id(m) in ranged or id(m) in items:
                 continue
@@ -216,40 +176,10 @@ class Reader:
         for kind, words in self.lexicon.subjects.items():
             if any(_has(low, w.lower()) for w in words):
                 r.subjects.add(kind)
+        specific_first(r)
         r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
-
-    def _totals(self, text: str, mentions: list[Mention]) -> tuple[set[int], dict[int, frozenset[str] | None]]:
-        """Itemised lists closed by a total: the items (by id), never computed on their own, and each
-        total's base, by the words that head the list ("平台建设投资情况：设备…合计…")."""
-        money = [m for m in mentions if m.kind == "amount" and m.value is not None]
-        items: set[int] = set()
-        totals: dict[int, frozenset[str] | None] = {}
-        for i, t in enumerate(money):
-            if not TOTAL_BEFORE.search(text[max(0, t.start - 10) : t.start]):
-                continue
-            listed: list[Mention] = []
-            nxt = t
-            for p in reversed(money[:i]):
-                if id(p) in items or id(p) in totals or not ITEM_GAP.fullmatch(text[p.end : nxt.start]):
-                    break
-                if p.value == t.value:  # the figure the list explains, restated: "总投资2,000万（…合计2000万）"
-                    totals[id(t)] = self._role(text, p)
-                    break
-                listed.append(p)
-                nxt = p
-            if len(listed) < 2:
-                continue
-            items.update(id(p) for p in listed)
-            if id(t) not in totals:
-                first = listed[-1]
-                sentence = max(text.rfind(c, 0, first.start) for c in "。？?！!") + 1
-                head = text[sentence : first.start]
-                label = max(head.rfind(c) for c in "\n：:，,、；;（(")
-                keys = self._last_cue(head[: max(label, 0)].lower(), non_base=False)
-                totals[id(t)] = keys if keys is not None else self._role(text, t)
-        return items, totals
 
     def _amount(self, r: Reading, m: Mention, keys: frozenset[str] | None = None) -> None:
         text = r.text
@@ -259,7 +189,7 @@ class Reader:
         if m.kind == "foreign":
             r.bad_amounts.append(foreign_message(m))
             r.foreign.append(m)  # a rule whose bands are in that currency reads it; every other refuses it
-            r.foreign_roles |= self._role(text, m) or frozenset()
+            r.foreign_roles |= self.words.role(text, m) or frozenset()
             return
         if m.kind != "amount" or m.value is None:
             return
@@ -278,8 +208,8 @@ class Reader:
             why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
-        keys = keys if keys is not None else self._change(text, m)
-        keys = keys if keys is not None else self._role(text, m)
+        keys = keys if keys is not None else self.words.change(text, m)
+        keys = keys if keys is not None else self.words.role(text, m)
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
             keys = frozenset()
         if keys is not None and not keys:
@@ -294,42 +224,6 @@ class Reader:
             r.role_amounts.setdefault(key, []).append(m.value)
             if len(keys) == 1:
                 r.exclusive.add(key)
-
-    def _role(self, text: str, m: Mention) -> frozenset[str] | None:
-        """The base an amount is, by the nearest base word before it in its own clause, else by the
-        words right after it ("1200万的平台建设投资", "80万的区级奖励"), else by a base word of an
-        earlier clause of the same sentence. An empty set: a figure that is never a base."""
-        start = m.start
-        cut = max(max(text.rfind(p, 0, start) for p in "。；;！!？?\n"), text.rfind(". ", 0, start))  # English ends at ". "
-        reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
-        window = text[max(cut + 1, start - reach) : start].lower()
-        comma = max(window.rfind(p) for p in "，,、：:")
-        own = self._last_cue(window[comma + 1 :], non_base=True)
-        if own is not None:
-            return own
-        after = re.split(r"[，,。；;！!？?\n（(]", text[m.end : m.end + 12].lower())[0]
-        for term, key in self.cues:
-            # a base word right after the amount; a never-a-base word after a few modifiers (的区级)
-            gap = r"(的|of|in)?" if key else r"[^0-9a-z]{0,5}?"
-            if re.match(rf"^\s*{gap}\s*{re.escape(term)}", after):
-                return key
-        return self._last_cue(window, non_base=False)
-
-    def _change(self, text: str, m: Mention) -> frozenset[str] | None:
-        """A change of a figure (比…多了, 增加了): the base of a measure paid on an increase (上一年度增量), or
-        no base at all; None when the amount is no change."""
-        if not CHANGE_BEFORE.search(text[max(0, m.start - 16) : m.start]):
-            return None
-        return frozenset(k for term, keys in self.cues if any(w in term for w in CHANGE_BASE) for k in keys)
-
-    def _last_cue(self, part: str, *, non_base: bool) -> frozenset[str] | None:
-        """The keys of the cue that ends nearest the end of ``part`` (never-a-base cues only if ``non_base``)."""
-        best = None
-        for term, key in self.cues:
-            at = part.rfind(term)
-            if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]):
-                best = (at + len(term), key)
-        return best[1] if best else None
 
     def _clause_refs(self, text: str) -> list[int]:
         out = []

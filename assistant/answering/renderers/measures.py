@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from assistant.answering.composer import EN, Composer, checklist, clause_name, trace_en, yuan_en
@@ -13,6 +14,11 @@ from assistant.knowledge.rules import Rule
 from assistant.knowledge.types import Facts
 from assistant.reading.plan import Plan
 from assistant.text.formats import format_rate, format_yuan
+
+# The items of a message belong to several firms, each with a cap of its own.
+SEVERAL_FIRMS = re.compile(r"[两二三四五几多]家(?:子公司|公司|企业|单位|独立法人)|独立法人|各自|"
+                           r"(?:[A-ZＡ-Ｚ甲乙丙]|一家|另一家)(?:公司|企业|子公司)[^。？?！!]{1,40}(?:[A-ZＡ-Ｚ甲乙丙]|另一家)(?:公司|企业|子公司)"
+                           r"|(?:two|three|several) (?:companies|firms|subsidiaries|legal entities)", re.I)
 
 
 def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
@@ -46,7 +52,8 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
     else:
         calc = calculate(rule, base)
-        if per_enterprise(rule) and calc.base_yuan is not None:  # one cap for all of the firm's items
+        if per_enterprise(rule) and calc.base_yuan is not None and not SEVERAL_FIRMS.search(plan.text):
+            # one cap for all of one firm's items; firms of their own ("两家子公司…A公司…B公司") each have theirs
             used = c.firm_used.get(rule.id, Decimal(0))
             calc = within_firm_cap(rule, calc, used)
             c.firm_used[rule.id] = used + calc.amount_yuan

@@ -1,0 +1,162 @@
+"""The words that say what a figure of a message is: the base of a measure (平台建设投资, a measure's own
+机器人购置额 and its head 购置额), a figure that is never a base (注册资本, 营业收入), a change of a figure (比前年多了),
+and the items and totals of a list (一期600万、二期700万，两期总投资1300万).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.knowledge.rules import RuleBook
+from assistant.text.amounts import Mention
+from assistant.text.lexicon import Lexicon
+
+TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
+ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
+# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万": a change of a figure, not the figure
+CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|又投了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
+CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
+
+
+class BaseWords:
+    """The cue table of one rule book and lexicon: each word, longest first, with the bases it names."""
+
+    def __init__(self, rules: RuleBook, lexicon: Lexicon):
+        cues: dict[str, set[str]] = {}
+        for r in rules:
+            for term in (*r.base_terms, *([r.base] if r.base else [])):
+                if r.base_key and term:
+                    cues.setdefault(term.lower(), set()).add(r.base_key)
+                    if r.base_key == re.sub(r"\W", "_", r.id):
+                        # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
+                        # ("研发投入2500万", "购置额480万")
+                        for head in _heads(term):
+                            cues.setdefault(head.lower(), set()).add(r.base_key)
+        # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
+        for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
+            cues[term.lower()] = set()
+        # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
+        # named in the question then decides.
+        self.cues = sorted(((t, frozenset(k)) for t, k in cues.items()), key=lambda kv: -len(kv[0]))
+
+    def totals(self, text: str, mentions: list[Mention]) -> tuple[set[int], dict[int, frozenset[str] | None]]:
+        """Itemised lists closed by a total: the items (by id), never computed on their own, and each
+        total's base, by the words that head the list ("平台建设投资情况：设备…合计…")."""
+        money = [m for m in mentions if m.kind == "amount" and m.value is not None]
+        items: set[int] = set()
+        totals: dict[int, frozenset[str] | None] = {}
+        for i, t in enumerate(money):
+            if not TOTAL_BEFORE.search(text[max(0, t.start - 10) : t.start]):
+                continue
+            listed: list[Mention] = []
+            nxt = t
+            for p in reversed(money[:i]):
+                if id(p) in items or id(p) in totals or not ITEM_GAP.fullmatch(text[p.end : nxt.start]):
+                    break
+                if p.value == t.value:  # the figure the list explains, restated: "总投资2,000万（…合计2000万）"
+                    totals[id(t)] = self.role(text, p)
+                    break
+                listed.append(p)
+                nxt = p
+            if len(listed) < 2:
+                continue
+            items.update(id(p) for p in listed)
+            if id(t) not in totals:
+                first = listed[-1]
+                sentence = max(text.rfind(c, 0, first.start) for c in "。？?！!") + 1
+                head = text[sentence : first.start]
+                label = max(head.rfind(c) for c in "\n：:，,、；;（(")
+                keys = self.last_cue(head[: max(label, 0)].lower(), non_base=False)
+                totals[id(t)] = keys if keys is not None else self.role(text, t)
+        self._sums(text, money, items, totals)
+        return items, totals
+
+    def _sums(self, text: str, money: list[Mention], items: set[int], totals: dict) -> None:
+        """A figure that is the sum of the two or more figures right before it in its sentence ("一期600万、二期
+        700万，两期总投资1300万") is their total, said without 合计: the items are not computed on their own."""
+        for i, t in enumerate(money):
+            if id(t) in items or id(t) in totals:
+                continue
+            total, listed = Decimal(0), []
+            for p in reversed(money[:i]):
+                if id(p) in items or id(p) in totals or not ITEM_GAP.fullmatch(text[p.end : (listed[-1] if listed else t).start]):
+                    break
+                total += p.value
+                listed.append(p)
+                if total >= t.value:
+                    break
+            if len(listed) >= 2 and total == t.value:
+                items.update(id(p) for p in listed)
+                totals[id(t)] = self.role(text, t)
+
+    def role(self, text: str, m: Mention) -> frozenset[str] | None:
+        """The base an amount is, by the nearest base word before it in its own clause, else by the
+        words right after it ("1200万的平台建设投资", "80万的区级奖励"), else by a base word of an
+        earlier clause of the same sentence. An empty set: a figure that is never a base."""
+        start = m.start
+        cut = max(max(text.rfind(p, 0, start) for p in "。；;！!？?\n"), text.rfind(". ", 0, start))  # English ends at ". "
+        reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
+        window = text[max(cut + 1, start - reach) : start].lower()
+        comma = max(window.rfind(p) for p in "，,、：:")
+        own = self.last_cue(window[comma + 1 :], non_base=True)
+        if own is not None:
+            return own
+        after = re.split(r"[，,。；;！!？?\n（(]", text[m.end : m.end + 12].lower())[0]
+        for term, key in self.cues:
+            # a base word right after the amount; a never-a-base word after a few modifiers (的区级)
+            gap = r"(的|of|in)?" if key else r"[^0-9a-z]{0,5}?"
+            if re.match(rf"^\s*{gap}\s*{re.escape(term)}", after):
+                return key
+        # else a base word of an earlier clause of the sentence; a never-a-base word too when the figure's own
+        # clause has no words of its own ("我们是流动资金贷款，5000万", not "…租金80万，投资额950万")
+        bare = not re.search(r"[\u4e00-\u9fffA-Za-z]{2,}", window[comma + 1 :])
+        return self.last_cue(window, non_base=bare)
+
+    def change(self, text: str, m: Mention) -> frozenset[str] | None:
+        """A change of a figure (比…多了, 增加了): the base of a measure paid on an increase (上一年度增量), or
+        no base at all; None when the amount is no change."""
+        if not CHANGE_BEFORE.search(text[max(0, m.start - 16) : m.start]):
+            return None
+        return frozenset(k for term, keys in self.cues if any(w in term for w in CHANGE_BASE) for k in keys)
+
+    def last_cue(self, part: str, *, non_base: bool) -> frozenset[str] | None:
+        """The keys of the cue that ends nearest the end of ``part`` (never-a-base cues only if ``non_base``)."""
+        best = None
+        for term, key in self.cues:
+            at = part.rfind(term)
+            if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]):
+                best = (at + len(term), key)
+        return best[1] if best else None
+
+
+OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
+
+
+def specific_first(r) -> None:
+    """"项目总投资1200万，其中场景实验室投资400万": of the figures of one base, those its own words name (场景实验室投资)
+    are the base, not those a word shared by several bases names (总投资)."""
+    for key, values in list(r.role_amounts.items()):
+        own = [m.value for m, keys in r.items if keys == frozenset({key})]
+        if own and len(own) < len(values):
+            r.role_amounts[key] = own
+            r.roles[key] = own[-1]
+            r.items = [(m, keys if not keys or keys == frozenset({key}) else keys - {key}) for m, keys in r.items]
+
+
+def _heads(term: str) -> list[str]:
+    """The shorter names of a base: without its leading 项目/企业/年度…, and each ending of it that starts
+    at a word and keeps three characters at least (机器人购置额 → 购置额; 研发费用存量 → 费用存量)."""
+    out = []
+    head = OWN_BASE_HEAD.sub("", term)
+    if head != term and len(head) >= 3:
+        out.append(head)
+    if len(head) > 3:
+        from assistant.knowledge.aliases import _tokenizer
+
+        words = [w for w in _tokenizer().lcut(head) if w.strip()]
+        for i in range(1, len(words)):
+            tail = "".join(words[i:])
+            if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
+                out.append(tail)
+    return out

@@ -1,0 +1,69 @@
+"""What a figure and a date of a message are, by their own words: a sum said without 合计 is a total, a figure
+named by the measure's own base beats one named by a shared word (总投资…其中…), an addition (追加) is no base,
+an amount whose clause has no words takes the nearest word before it, a cap stated in English is a claim,
+several firms each have their own per-enterprise cap, the clause of a date says whether it is the
+application's, and the place registered in is the one 注册 is said of."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from assistant.reading.facts import read_date
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+from .test_reading_roles import ask, calcs, met
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return Assistant(Settings.from_env(index_dir=tmp_path_factory.mktemp("figures-index"), embedding="hash",
+                                       today="2023-06-01"))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("体验中心一期600万、二期700万，两期总投资1300万，能补多少？", [("scenario_lab", D("13000000"), D("3900000"))]),
+    ("项目总投资1200万，其中场景实验室投资400万，实验室能补多少？", [("scenario_lab", D("4000000"), D("1200000"))]),
+    ("The cap for loan interest subsidy is 50 million. Our fixed-asset investment loan is 800 million yuan, "
+     "compute the subsidy.", [("loan_interest", D("800000000"), D("10000000"))]),
+])
+def test_the_base_is_read_from_the_figures_own_words(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected
+
+
+def test_an_addition_is_no_base_and_the_new_total_is(bot):
+    answer = ask(bot, "后来又追加了400万，一共1300万", "我们做新产品小批量测试验证，投了900万")
+    assert calcs(answer) == [("small_batch", D("13000000"), D("3900000"))]
+
+
+def test_a_bare_figure_after_a_never_a_base_word_is_never_computed_on(bot):
+    assert calcs(ask(bot, "我们是流动资金贷款，5000万", "我想问一下贷款贴息")) == []
+
+
+def test_several_firms_each_have_their_own_per_enterprise_cap(bot):
+    answer = ask(bot, "集团下属两家独立法人子公司都采购了清单内新产品并投保：A公司保费2400万元，B公司保费600万元，各能补多少？")
+    assert calcs(answer) == [("insurance_premium", D("24000000"), D("10000000")),
+                             ("insurance_premium", D("6000000"), D("3000000"))]
+    one = ask(bot, "我们公司买了两批清单内新产品，保费分别是900万和1600万，保费补贴一共能拿多少？")
+    assert calcs(one) == [("insurance_premium", D("9000000"), D("4500000")),
+                          ("insurance_premium", D("16000000"), D("5500000"))]
+
+
+@pytest.mark.parametrize("text, day", [
+    ("平台合同2023年3月签的，预计2024年底建成，我们打算2025年3月再提交申请，来得及吗？", "2025-03-01"),
+    ("2023年3月签的合同能申请吗", None),
+    ("贷款是2021年放的，现在申请贴息还来得及吗？", None),
+    ("我们公司2010年在北京注册的，成立时间早于政策，会影响申请吗？", None),
+    ("项目预计2026年才竣工，现在先申请场景实验室补贴可以吗？", None),
+    ("2023年6月1日申请能补多少", "2023-06-01"),
+])
+def test_the_clause_of_a_date_says_whether_it_is_the_applications(text, day):
+    got = read_date(text)
+    assert (got.isoformat() if got else None) == day
+
+
+@pytest.mark.parametrize("question", ["我們在上海註冊，在北京有業務，可以申請嗎？", "天津注册的公司，在北京做新基建项目，能申请这里的补贴吗？"])
+def test_the_place_registered_in_is_the_one_registration_is_said_of(bot, question):
+    assert met(ask(bot, question), "在北京市注册经营") is False
