@@ -13,11 +13,12 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
-from assistant.knowledge.aliases import heading_of, name_aliases, propose, subjects
+from assistant.knowledge.aliases import heading_of, name_aliases, propose, propose_examples, rule_name, subjects
 from assistant.knowledge.documents import Document
-from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
 from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
 from assistant.knowledge.rules import rules_path
+from assistant.knowledge.topics import draft_topics  # noqa: F401  (re-exported: drafting's figure-less support)
+from assistant.knowledge.wording import SENTENCE
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
@@ -70,23 +71,6 @@ class DraftRule:
         return {**d, "reviewed": False}
 
 
-def _name(heading: str | None, subject: str | None, body: str) -> str:
-    """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
-    if heading and subject and subject != heading:
-        return f"{heading}：{subject}"
-    first = re.split(r"[。，；,;\n]", LEAD_NUMBER_RE.sub("", body).strip())[0]
-    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
-
-
-def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
-    """Ten questions written the way users ask, for the reviewer to correct and extend."""
-    topic = aliases[-1] if aliases else name
-    figure = base or "投资"
-    return [f"{topic}能补贴多少？", f"{topic}有什么支持政策", f"{name}的标准是什么", f"我们在做{topic}，能申请吗",
-            f"{topic}最多能拿多少钱", f"{figure}1000万元，{topic}能补多少", f"{topic}的补贴上限是多少",
-            f"申请{topic}需要什么条件", f"{topic}是怎么支持的", f"我们企业{topic}投了500万，能拿多少"]
-
-
 def _input_examples(d: DraftRule) -> list[str]:
     """Example questions that give the rule's input (a level, a quantity) as users would."""
     topic = d.aliases[-1] if d.aliases else d.name
@@ -111,7 +95,6 @@ def _base_key(base: str | None) -> str | None:
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
 ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
 CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
-SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
 
@@ -232,7 +215,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             subject = next(iter(subjects(p.quote)), None)
-            label = _name(heading, subject if len(found) > 1 or not heading else None, body)
+            label = rule_name(heading, subject if len(found) > 1 or not heading else None, body)
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(heading, p.quote) or name_aliases(label)
             drafts.append(d)
@@ -256,58 +239,10 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             continue
         body = unit.body.strip()
         heading = heading_of(body)
-        name = _name(heading, None, body)
+        name = rule_name(heading, None, body)
         aliases = propose(heading, body) or name_aliases(name)
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
-    return out
-
-
-TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免|政策")
-# Support whose figures the text leaves to someone or something else: a decision case by case, a standard to be
-# set, a general amount (一定/相应/适当), another document (《…》, 按规定), more support later (加大…力度).
-TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|[由另][^，。；]{0,16}制定|根据[^，。；]{0,8}需要制定|"
-                          r"一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
-                          r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                          r"其他资金(?:补贴|支持)|"
-                          r"(?:按(?:照)?|参照|根据)[^，。；]{0,40}(?:规定|办法|标准|通知|目录|》)[^，。；]{0,20}(?:给予|予以|享受|申请[^，。；]{0,10}(?:补贴|资助|奖励))|"
-                          r"纳入《[^》]{2,40}》|享受(?:相关|有关)[^，。；]{0,10}政策|"
-                          r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
-                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
-TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
-TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
-# A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
-# support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
-TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
-                       r"资格|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行")
-STANDARD_ELSEWHERE = re.compile(r"按(?:照)?[^，。；]{0,12}标准")
-STANDARD_OPEN = re.compile(r"参照|《|另行|制定|目录|相关标准")
-
-
-def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
-    """Support the text gives without a figure (一事一议, 另行制定, 给予一定资助, 按…规定给予支持): one
-    topic per sentence, with its quote, so a question about it is answered from the text."""
-    from assistant.knowledge.provisions import figures
-
-    out = []
-    with_rules = {d.clause for d in drafts}
-    for unit in doc.units:
-        if unit.kind != "measure":
-            continue
-        for m in SENTENCE.finditer(unit.text):
-            sent = m.group(0).strip().rstrip("。；;")
-            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
-                continue
-            if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
-                continue  # 按较高标准享受补贴: a standard the text gives elsewhere, not support without figures
-            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
-                    and figures(unit.text[m.end():m.end() + 80]):
-                continue  # the figures follow: this sentence leads into them
-            heading = heading_of(unit.body)
-            name = _name(heading, next(iter(subjects(sent)), None), sent)
-            aliases = propose(heading, sent) or name_aliases(name)
-            out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
-                        "examples": propose_examples(name, aliases, None)})
     return out
 
 
