@@ -287,3 +287,45 @@ def test_the_whole_of_a_base_is_a_rate_of_100_percent(tmp_path):
 def test_a_floor_someone_else_must_pay_is_a_condition_not_a_rate(tmp_path):
     drafts, _ = drafted(tmp_path, "用人单位组织青年参加就业见习，且按不低于当地最低工资70%的标准支付见习补贴的，可按规定享受见习补贴。")
     assert [d.kind for d in drafts] == []
+
+
+@pytest.mark.parametrize("body, kind, figure, expected", [
+    # a maximum worded as a limit of the award (上限/金额…不超过), without 最高
+    ("对企业技术改造项目给予补助，单个项目补助上限原则上不超过150万元。", "cap_only", "150万元", 1500000),
+    ("按其设备投资额的一定比例给予一次性建设补贴，同一平台支持金额不超过400万元。", "cap_only", "400万元", 4000000),
+    # 分别 before one figure: the same maximum for each case
+    ("对获得市级及以上知识产权示范、优势企业认定的，分别最高奖励5万元。", "cap_only", "5万元", 50000),
+    # the person is the one paid: a set award per person, or a maximum per person
+    ("设立“某某工匠奖”，给予每人3万元奖励。", "fixed", "3万元", 30000),
+    ("对取得高级职业资格证书的技术工人，给予每人最高3000元补贴。", "cap_only", "3000元", 3000),
+    ("其他急需人才，补贴标准根据实际情况确定，最高不超过每人每月600元。", "cap_only", "600元", 600),
+])
+def test_one_award_read_as_a_set_amount_or_a_maximum(tmp_path, body, kind, figure, expected):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.amount or d.cap) for d in drafts] == [(kind, figure)]
+    assert compute(rules[0], Inputs()).amount_yuan == expected
+
+
+def test_amounts_by_category_after_qi_zhong_are_one_tiered_rule(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新引进的全日制高校毕业生发放生活补贴，其中本科生1万元，硕士研究生3万元，博士研究生5万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("本科生", "1万元"), ("硕士研究生", "3万元"), ("博士研究生", "5万元")]
+    assert compute(rules[0], Inputs(level="硕士研究生")).amount_yuan == 30000
+
+
+def test_a_maximum_with_an_exception_after_qi_zhong_is_tiered(tmp_path):
+    drafts, rules = drafted(tmp_path, "对信息化项目给予补助，单个项目的补助上限不超过200万元，其中示范企业补助上限不超过80万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("单个项目", "200万元"), ("示范企业", "80万元")]
+    assert compute(rules[0], Inputs(level="示范企业")).amount_yuan == 800000
+
+
+@pytest.mark.parametrize("body, awards", [
+    ("对引进的博士后人员，每人给予一次性科研启动经费8万元和每年5万元的生活补助。", [("cap_only", "8万元"), ("cap_only", "5万元")]),
+    ("给予高层次医疗人才最高300万元安家补贴及最高40万元科研经费补助。", [("cap_only", "300万元"), ("cap_only", "40万元")]),
+])
+def test_several_awards_of_one_sentence_are_one_rule_each(tmp_path, body, awards):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.cap) for d in drafts] == awards
+    assert all(d.cap in d.quote for d in drafts)
+    assert compute(rules[1], Inputs()).amount_yuan == Decimal(awards[1][1].removesuffix("万元")) * 10000

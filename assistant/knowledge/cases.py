@@ -115,7 +115,65 @@ def sentence_cases(sent: str) -> Proposal | None:
             start = m.end()
     if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
         return None  # all set awards, or all maxima (珠三角地区每年最高6000元，其他地区每年最高4000元)
-    return case_tiers(sent, awards)
+    return case_tiers(sent, awards) or _exception(sent, awards)
+
+
+def _exception(sent: str, awards: list[Proposal]) -> Proposal | None:
+    """An award and, after 其中, another for one kind of applicant (单个项目补助上限不超过300万元，其中试点企业
+    补助上限不超过50万元): tiers of that kind and of the others, each named by its own words (单个项目 / 试点企业)."""
+    if len(awards) != 2 or not awards[1].quote.startswith("其中"):
+        return None
+    labels = []
+    for p in awards:
+        chunks = _case_chunks(p.quote, _award_of(p))
+        label = re.sub(r"^其中[，,]?", "", chunks[-1]) if chunks else ""
+        labels.append(re.sub(r"(?:的)?(?:补助|补贴|资助|奖励|支持)?(?:上限|金额|额度|标准)?(?:原则上)?$", "", label))
+    if any(not 2 <= len(x) <= 24 or x not in sent for x in labels) or labels[0] == labels[1]:
+        return None
+    tiers = [{"label": lab, "amount": _award_of(p)} for lab, p in zip(labels, awards, strict=True)]
+    p = Proposal("tiered", sent, {"tiers": tiers})
+    p.used |= {t["amount"] for t in tiers}
+    return p
+
+
+CATEGORY_ITEM = rf"(?P<label>[^，,、；。\d]{{2,12}}?)\s*(?P<amt>{AMT})"
+CATEGORY_LIST = re.compile(rf"其中[，,：:]?\s*(?P<list>{CATEGORY_ITEM.replace('?P<label>', '').replace('?P<amt>', '')}"
+                           rf"(?:[，,、；;]\s*{CATEGORY_ITEM.replace('?P<label>', '').replace('?P<amt>', '')})+)$")
+
+
+def category_tiers(sent: str) -> Proposal | None:
+    """An award announced, then its amount for each category after 其中 (发放住房补贴，其中本科生2万元，硕士
+    研究生4万元，博士研究生6万元): one tiered rule, each category's own words its label."""
+    m = CATEGORY_LIST.search(sent)
+    if not m or not re.search(AWARD, sent[: m.start()]):
+        return None
+    tiers = [{"label": x["label"].strip(), "amount": _n(x["amt"])} for x in re.finditer(CATEGORY_ITEM, m["list"])]
+    if len({t["label"] for t in tiers}) != len(tiers) or any(re.search(r"最高|不超过|每", t["label"]) for t in tiers):
+        return None
+    p = Proposal("tiered", sent, {"tiers": tiers})
+    p.used |= {t["amount"] for t in tiers}
+    return p
+
+
+def award_parts(sent: str) -> list[Proposal]:
+    """Several awards of one sentence that are not cases of one award (给予…最高500万元安家补贴及最高60万元科研
+    经费补助 · 每人给予一次性科研经费10万元和每年8万元的生活补助，…的，给予20万元安家补贴): one rule each,
+    each quoting its words from the end of the award before it. [] unless every award figure is so read."""
+    from assistant.knowledge.provisions import classify, figures
+
+    out, start, begin = [], 0, 0
+    for m in re.finditer(r"[，,]|(?:及|和|以及)(?=(?:最高|最多|每年|每月|一次性)?[^，。；\d]{0,4}\d)", sent + "，"):
+        part = sent[start:m.start()]
+        p, _ = classify(part)
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+            p.quote = re.sub(r"^[，,及和以]+", "", sent[begin:m.start()]).strip()
+            out.append(p)
+            begin = m.end()
+        start = m.end()
+    awarded = [f for f, cond in figures(sent) if not cond]
+    if len(out) < 2 or sorted(awarded) != sorted(_award_of(p) for p in out):
+        return []
+    return out
 
 
 def _enumerator(sentence: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.per_unit import _per_unit, _person_paid
 from assistant.knowledge.tiers import case_list, level_words
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
@@ -47,11 +48,6 @@ STAGES = re.compile(r"环节|阶段|步骤|节点")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
-PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
-# 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
-PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
-SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
-QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
@@ -59,33 +55,6 @@ BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给
 BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
 FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<amount>{AMT})(?:的)?{AWARD}|{AWARD}(?P<amount2>{AMT})")
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
-BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
-                  rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
-
-
-def bands(clause: str) -> tuple[Proposal, int, int] | None:
-    """Per-unit amounts by bands of a quantity across the clause's sentences; (proposal, start, end)."""
-    found = list(BAND.finditer(clause))
-    if len(found) < 2 or len({m["unit"] for m in found}) != 1:
-        return None
-    rows, prev_high_inclusive = [], None
-    for m in found:
-        row: dict = {"amount": _n(m["amt"] or m["amt2"])}
-        if m["low"]:
-            row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
-            row["low_inclusive"] = prev_high_inclusive is not True if rows else True
-        elif m["word"] == "以上":
-            # Civil Code: 以上 includes the number, unless the band below already took it (（含200平方米）)
-            row |= {"low": m["high"], "low_inclusive": not (rows and rows[-1].get("high") == m["high"]
-                                                             and rows[-1].get("high_inclusive"))}
-        else:
-            row |= {"high": m["high"], "high_inclusive": True}
-        prev_high_inclusive = row.get("high_inclusive")
-        rows.append(row)
-    start, end = found[0].start(), found[-1].end()
-    p = Proposal("banded", clause[start:end], {"unit": found[0]["unit"], "bands": rows})
-    p.used |= {r["amount"] for r in rows}
-    return p, start, end
 
 
 def classify(s: str) -> tuple[Proposal | None, str]:
@@ -98,25 +67,20 @@ def classify(s: str) -> tuple[Proposal | None, str]:
         return None, "none"
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _tiered(s)
-        return (p, "") if p else (None, "none")
+        if p or len(re.findall(f"{AMT}|{RATE}", s[s.index("分别"):])) != 1:
+            return (p, "") if p else (None, "none")
+        # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
     if NO_KIND.search(s):
         return None, "none"
     from assistant.knowledge.schedules import _schedule, _shares, _staged_total
 
     for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
-        if p is not None and p.kind == "per_unit" and ONE_OFF_PERSON.search(s) and p.fields["unit"] == "人" \
-                and not ORG_COUNTS.search(s) and "step" not in p.fields and "cap" not in p.fields \
-                and len(list(PER_UNIT.finditer(s))) == 1:  # 按博士每人…、硕士每人…: amounts by category
-            # 可申请一次性求职补贴，补贴标准为每人3000元: the person is the one paid, once: a set award
-            p = Proposal("fixed", s, {"amount": p.fields["amount"]}, set(p.used))
+        if p is not None and p.kind == "per_unit":
+            p = _person_paid(s, p)
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
-
-
-ONE_OFF_PERSON = re.compile(r"一次性")
-ORG_COUNTS = re.compile(r"招用|吸纳|培训|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
 
 
 # Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
@@ -144,8 +108,8 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
-    bands = list(BAND_LIST.finditer(head))
-    if bands and (p := _band_list(s, bands[-1], amounts)):
+    listed = list(BAND_LIST.finditer(head))
+    if listed and (p := _band_list(s, listed[-1], amounts)):
         return p
     if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
         return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
@@ -213,65 +177,6 @@ def _range(s: str) -> Proposal | None:
         p.used |= {_n(m["low"]), _n(m["high"])}
         return p
     return None
-
-
-def per_units(s: str) -> list[Proposal]:
-    """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
-    words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
-    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
-    found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
-    if len(found) < 2:
-        return []
-    out = []
-    for m in found:
-        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
-        sub = s[start:m.end()]
-        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
-        p = _per_unit(sub, m=own[0]) if own else None
-        if p is None or p.kind != "per_unit":
-            return []
-        out.append(p)
-    tail = s[found[-1].end():]
-    caps = [m for m in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]
-    if caps:  # 按博士每人8万元、硕士每人5万元…，每个研发机构每年最高不超过500万元: the cap of them all
-        cap = min(caps, key=lambda m: m.start())
-        end = found[-1].end() + cap.end()
-        for p, m in zip(out, found, strict=True):
-            start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
-            p.quote = s[start:end]
-            _cap(p.quote, p, per_unit=p.fields["amount"])
-        return out
-    head = s[: found[0].start()]
-    caps = [m for m in (*CAP.finditer(head), *CAP_NOT_OVER.finditer(head))]
-    if caps:  # 每个单位年资助总额不超过300万元：其中，…1000元/件…8000元/件: the cap stated before them all
-        cap = min(caps, key=lambda m: m.start())
-        for p, m in zip(out, found, strict=True):
-            p.quote = s[cap.start():m.end()]
-            _cap(p.quote, p, per_unit=p.fields["amount"])
-    return out
-
-
-def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
-    if not m:
-        return None
-    qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
-    if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
-        # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
-        return Proposal("unexpressible", s)
-    unit2 = m.groupdict().get("unit2")
-    unit = m["unit"] + (unit2 or "")
-    words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
-    p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
-    if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
-        p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
-    step = m.groupdict().get("step")
-    if step and step != "1":  # 每新入驻1家: per 家, not per full step of one
-        p.fields["step"] = step
-        p.fields["step_full"] = bool(m.groupdict().get("full"))
-    p.used.add(_n(m["amt"]))
-    _cap(s, p, per_unit=_n(m["amt"]))
-    return p
 
 
 def _min_rate(s: str) -> Proposal | None:
@@ -344,10 +249,15 @@ def _whole(s: str) -> Proposal | None:
     return p
 
 
+# 补助上限原则上不超过200万元 · 同一平台支持金额不超过500万元: the award's maximum, without 最高
+CAP_LIMIT = re.compile(rf"(?:上限|金额|额度|总额|资助|补助|补贴|奖励|支持)[^，。；\d]{{0,6}}?不(?:超过|高于)\s*(?P<cap>{AMT})"
+                       r"(?!\s*(?:[（(]含[）)])?\s*(?:的|以))")
+
+
 def _single(s: str) -> Proposal | None:
     m = CAP.search(s)
-    if m and re.search("最高|最多", m[0]):
-        p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m["per"] or "单个企业"})
+    if m and re.search("最高|最多", m[0]) or (m := CAP_LIMIT.search(s)):
+        p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m.groupdict().get("per") or "单个企业"})
         p.used.add(_n(m["cap"]))
         return p
     m = FIXED.search(s)

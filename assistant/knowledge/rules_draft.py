@@ -141,6 +141,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
     from assistant.knowledge.cases import (
+        award_parts,
+        category_tiers,
         level_tiers,
         merge_runs,
         person_tiers,
@@ -149,7 +151,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.provisions import bands, classify, figures, per_units
+    from assistant.knowledge.per_unit import bands, per_units
+    from assistant.knowledge.provisions import classify, figures
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
@@ -187,14 +190,17 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 found[-1] = (prev, found[-1][1], m.end())
                 seen = [f for f in seen if f[0] not in p.used]
                 p = None
+            several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
-                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
+                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or category_tiers(sent) or p
+                several = award_parts(sent) if p is None or set_award(p) else []
             elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
                 p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
-            several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+                several = award_parts(sent) if p.kind == "cap_only" else []
+            several = several or (per_units(sent) if p is not None and p.kind == "per_unit" else [])
             if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
                 # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
                 first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
