@@ -329,3 +329,42 @@ def test_several_awards_of_one_sentence_are_one_rule_each(tmp_path, body, awards
     assert [(d.kind, d.cap) for d in drafts] == awards
     assert all(d.cap in d.quote for d in drafts)
     assert compute(rules[1], Inputs()).amount_yuan == Decimal(awards[1][1].removesuffix("万元")) * 10000
+
+
+def test_an_amount_for_each_year_with_its_total_is_a_schedule(tmp_path):
+    drafts, rules = drafted(tmp_path, "对首次认定的高新技术企业，在有效期内分三年每年分别补助6万元、4万元、2万元，共补助12万元。")
+    assert [(d.kind, d.amount) for d in drafts] == [("schedule", "12万元")]
+    assert [(y["first"], y["amount"]) for y in drafts[0].years] == [(1, "6万元"), (2, "4万元"), (3, "2万元")]
+    assert compute(rules[0], Inputs(year=2)).amount_yuan == 40000
+
+
+def test_an_award_paid_before_and_after_acceptance_is_a_schedule_of_shares(tmp_path):
+    drafts, rules = drafted(tmp_path, "项目计划下达后，按进度预拨资助资金，预拨总额不超过资助金额的70%，项目通过验收后，再拨付剩余的30%。")
+    assert [(d.kind, [y["rate"] for y in d.years]) for d in drafts] == [("schedule", ["70%", "30%"])]
+    assert compute(rules[0], Inputs(year=1, base=Decimal(1_000_000))).amount_yuan == 700000
+
+
+def test_how_the_award_just_stated_is_paid_stays_with_it(tmp_path):
+    drafts, rules = drafted(tmp_path, "补贴标准不超过设备合同金额的10%，补贴金额最高不超过100万元。合同完成后，一次性拨付补助金额的60%，"
+                                      "项目通过验收后，再拨付剩余的40%。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "10%", "100万元")]
+    assert [y["rate"] for y in drafts[0].years] == ["60%", "40%"] and "再拨付剩余的40%" in drafts[0].quote
+    assert compute(rules[0], Inputs(base=Decimal(5_000_000))).amount_yuan == 500000
+
+
+@pytest.mark.parametrize("body, labels, amounts", [
+    # the awards listed in the order of the cases, 分别 left out; an example in brackets names no case
+    ("首次认定为市级专精特新企业（含小巨人、单项冠军等）、创新型中小企业的，一次性补助8万元、3万元。",
+     ["市级专精特新企业", "创新型中小企业"], ["8万元", "3万元"]),
+    # cases named after 获批, each a longer name
+    ("对新获批国家级绿色工厂示范企业、省级绿色工厂示范企业、市级绿色工厂示范企业的，分别予以一次性奖励30万元、20万元、10万元。",
+     ["国家级绿色工厂示范企业", "省级绿色工厂示范企业", "市级绿色工厂示范企业"], ["30万元", "20万元", "10万元"]),
+    # 分别设 the prizes, then the prize money in their order
+    ("评比分别设一等奖一名、二等奖两名和三等奖三名，得奖金6万元、4万元、2万元。",
+     ["一等奖一名", "二等奖两名", "三等奖三名"], ["6万元", "4万元", "2万元"]),
+])
+def test_awards_listed_in_the_order_of_the_cases_are_one_tiered_rule(tmp_path, body, labels, amounts):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == list(zip(labels, amounts, strict=True))
+    assert compute(rules[0], Inputs(level=labels[1])).amount_yuan == Decimal(amounts[1].removesuffix("万元")) * 10000

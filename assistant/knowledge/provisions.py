@@ -31,12 +31,14 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
 )
 from assistant.text.amounts import find_mentions
 
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
 FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+# 一次性补助5万元、2万元 · 得奖金7万元、5万元、3万元: a list of awards in the order of the cases before it, 分别 left out
+AWARD_LIST = re.compile(rf"(?:给予|补助|奖励|补贴|资助|奖金)(?P<obj>[^，。；\d]{{0,6}}?)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 FEN_RATE = re.compile(rf"分别(?:给予|按|补助|补贴|资助|奖励)?(?P<obj>[^，。；\d]{{0,8}}?)\s*(?P<list>{RATE}(?:\s*[、和及]\s*{RATE})+)")
@@ -65,16 +67,16 @@ def classify(s: str) -> tuple[Proposal | None, str]:
         return None, "target"
     if not any(c in s for c in CUES):
         return None, "none"
+    from assistant.knowledge.schedules import _schedule, _shares, _staged_total, _yearly, paid_rest
+
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
-        p = _tiered(s)
+        p = _yearly(s) or _tiered(s)
         if p or len(re.findall(f"{AMT}|{RATE}", s[s.index("分别"):])) != 1:
             return (p, "") if p else (None, "none")
         # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
     if NO_KIND.search(s):
-        return None, "none"
-    from assistant.knowledge.schedules import _schedule, _shares, _staged_total
-
-    for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+        return (p, "") if (p := paid_rest(s)) else (None, "none")
+    for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
         if p is not None and p.kind == "per_unit":
             p = _person_paid(s, p)
@@ -91,7 +93,7 @@ NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^
 
 
 def _tiered(s: str) -> Proposal | None:
-    m = FEN.search(s)
+    m = FEN.search(s) or AWARD_LIST.search(s)
     if not m:
         return _rate_list(s)
     amounts = [_n(a) for a in re.findall(AMT, m["list"])]

@@ -17,6 +17,7 @@ from assistant.knowledge.aliases import heading_of, name_aliases, propose, propo
 from assistant.knowledge.documents import Document
 from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
 from assistant.knowledge.rules import rules_path
+from assistant.knowledge.schedules import PAID_REST
 from assistant.knowledge.topics import draft_topics  # noqa: F401  (re-exported: drafting's figure-less support)
 from assistant.knowledge.wording import SENTENCE
 
@@ -190,6 +191,15 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 found[-1] = (prev, found[-1][1], m.end())
                 seen = [f for f in seen if f[0] not in p.used]
                 p = None
+            if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
+                    and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
+                # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid
+                prev = found[-1][0]
+                prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
+                prev.fields["years"] = p.fields["years"]
+                prev.used |= p.used
+                found[-1] = (prev, found[-1][1], m.end())
+                seen, p = [f for f in seen if f[0] not in p.used], None
             several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or category_tiers(sent) or p
