@@ -368,3 +368,27 @@ def test_awards_listed_in_the_order_of_the_cases_are_one_tiered_rule(tmp_path, b
     assert [d.kind for d in drafts] == ["tiered"]
     assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == list(zip(labels, amounts, strict=True))
     assert compute(rules[0], Inputs(level=labels[1])).amount_yuan == Decimal(amounts[1].removesuffix("万元")) * 10000
+
+
+def test_items_under_a_lead_in_that_names_the_award_are_drafted(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新授权的专利，按以下标准予以一次性资助：\n（一）发明专利：企业8000元/件，个人4000元/件；\n"
+                                      "（二）实用新型：企业1000元/件，个人500元/件。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", a, "件") for a in ("8000元", "4000元", "1000元", "500元")]
+    assert compute(rules[1], Inputs(quantity=Decimal(3))).amount_yuan == 12000
+
+
+def test_a_public_funds_equity_stake_is_no_award(tmp_path):
+    drafts, _ = drafted(tmp_path, "区引导基金采用股权投资方式支持重点企业的产业化项目，财政资金所占股份比例不超过被投资企业总股本的25%。")
+    assert drafts == []
+
+
+def test_a_growth_range_asked_for_is_a_condition_of_the_awards(tmp_path):
+    drafts, rules = drafted(tmp_path, "当年销售额比上年增长10-15%或增加1亿元以上的奖励2万元，增长15-20%或增加2亿元以上的奖励4万元。")
+    assert [(d.kind, [t["threshold"] for t in d.tiers]) for d in drafts] == [("tiered_threshold", ["1亿元", "2亿元"])]
+    assert compute(rules[0], Inputs(base=Decimal(250_000_000))).amount_yuan == 40000
+
+
+def test_a_rate_for_each_period_listed_with_dun_are_two_rules_sharing_the_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "入库科技型企业首年按研发费用的2%、以后年度按研发费用增量的5%给予研发补助，但单个企业当年补助不超过20万元。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "2%", "20万元"), ("subsidy", "5%", "20万元")]
+    assert compute(rules[1], Inputs(base=Decimal(1_000_000))).amount_yuan == 50000

@@ -283,7 +283,8 @@ def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
     out, i = [], 0
     while i < len(found):
         j = i
-        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)):
+        # two rates of one sentence (…的1%、以后年度按…的3%) are that sentence's own reading, not levels
+        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)) and found[j + 1][1] != found[j][1]:
             j += 1
         group = found[i:j + 1]
         merged = _rate_run(group, text) if j > i else None

@@ -59,13 +59,14 @@ FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<a
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
 
 
-def classify(s: str) -> tuple[Proposal | None, str]:
-    """The provision of one sentence, or None with the reason ("fund", "target", "none")."""
+def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
+    """The provision of one sentence, or None with the reason ("fund", "target", "none"). ``cued``: the
+    clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
     if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
-    if not any(c in s for c in CUES):
+    if not cued and not any(c in s for c in CUES):
         return None, "none"
     from assistant.knowledge.schedules import _schedule, _shares, _staged_total, _yearly, paid_rest
 
@@ -85,10 +86,11 @@ def classify(s: str) -> tuple[Proposal | None, str]:
     return None, "none"
 
 
-# Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
+# Provisions no kind expresses, whose figures a single kind would misstate: a public fund's equity investment
+# (采用股权投资方式支持…，财政资金所占股份比例不超过30%: a stake, not a grant), rates by slices of an
 # amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
 # and how money is paid out (预拨总额不超过资助金额的80%).
-NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
+NO_KIND = re.compile(r"(?:采用|采取|以|通过)(?:股权|跟进)投资的?(?:方式|形式)|的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
@@ -207,10 +209,10 @@ def _any_rate(s: str):
     for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
     for m in RATE_ANY.finditer(s):
         before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 4]
-        if RATE_CONDITION.search(before) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
+        if RATE_CONDITION.search(re.sub(rf"{NUM}\s*[%％]?{DASH}$", "", before)) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
             continue
         lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
-        return m, (lead["base"] if lead else "")
+        return m, (lead["base"] if lead else "")  # 增长14-16%: the end of a range asked for is a condition too
     return None
 
 

@@ -15,7 +15,7 @@ import yaml
 from assistant.errors import RuleError
 from assistant.knowledge.aliases import heading_of, name_aliases, propose, propose_examples, rule_name, subjects
 from assistant.knowledge.documents import Document
-from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
+from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
 from assistant.knowledge.schedules import PAID_REST
 from assistant.knowledge.topics import draft_topics  # noqa: F401  (re-exported: drafting's figure-less support)
@@ -94,10 +94,27 @@ def _base_key(base: str | None) -> str | None:
 
 
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
+LEAD_IN = re.compile(r"^[^\n]*(?:以下|下列)标准[^\n：:]{0,12}[：:]\s*$", re.M)
 ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
+# 2022年度按研发费用存量的1%、以后年度按上一年度增量的3%给予研发补助，但…不超过10万元: a rate for each period
+RATE_PAIR = re.compile(rf"(?P<first>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})、(?P<second>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})")
 CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
+
+
+def _rate_pair(sent: str, pair: re.Match) -> list:
+    """Two rates listed with 、 that share the award and its cap: one rule each, both quoting the sentence."""
+    from assistant.knowledge.provisions import classify
+
+    out = []
+    for keep in ("first", "second"):
+        p = classify(sent[: pair.start()] + pair[keep] + sent[pair.end():])[0]
+        if p is None or p.kind not in ("rate", "subsidy"):
+            return []
+        p.quote = sent
+        out.append(p)
+    return out if out[0].fields["rate"] != out[1].fields["rate"] else []
 
 
 @dataclass
@@ -157,9 +174,15 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
+    parent_cue = False  # a part's lead-in (一、…按以下标准予以资助：) holds for the items under it
     for unit in doc.units:
+        # 按以下标准予以一次性资助：（一）发明专利：企业1万元/件…: the lead-in's award word holds for its items
+        lead = LEAD_IN.search(unit.text)
+        own_cue = bool(lead and any(c in lead[0] for c in CUES))
         if unit.kind != "measure":
+            parent_cue = own_cue if unit.kind == "part" else parent_cue
             continue
+        cued, lead_end = (True, lead.end()) if own_cue else (parent_cue, 0)
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
@@ -176,7 +199,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             seen = figures(sent)
             if not seen:
                 continue
-            p, why = classify(sent)
+            p, why = classify(sent, cued=cued and m.start() >= lead_end)
             if p is None and found and set_award(found[-1][0]) and (bare := BARE_AWARD.search(sent)):
                 # 超过5000万美元的，给予50万元: the next case of the award just stated, its noun left out
                 p = Proposal("cap_only", sent, {"cap": _n(bare["amt"]), "cap_per": "单个企业"}, {_n(bare["amt"])})
@@ -216,6 +239,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
                 if first is not None and second is not None and first.kind in ("rate", "subsidy") and second.kind in ("rate", "subsidy"):
                     several = [first, second]
+            elif p is not None and p.kind in ("rate", "subsidy") and (pair := RATE_PAIR.search(sent)):
+                several = _rate_pair(sent, pair)
             for q in several or ([p] if p else []):
                 found.append((q, m.start(), m.end()))
             used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
