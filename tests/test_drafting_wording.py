@@ -392,3 +392,40 @@ def test_a_rate_for_each_period_listed_with_dun_are_two_rules_sharing_the_cap(tm
     drafts, rules = drafted(tmp_path, "入库科技型企业首年按研发费用的2%、以后年度按研发费用增量的5%给予研发补助，但单个企业当年补助不超过20万元。")
     assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "2%", "20万元"), ("subsidy", "5%", "20万元")]
     assert compute(rules[1], Inputs(base=Decimal(1_000_000))).amount_yuan == 50000
+
+
+def test_per_person_bands_paid_for_each_further_person_are_marginal_with_their_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "初创企业招用2人以下的按每人1500元给予补贴；招用3人以上的每增加1人给予2500元补贴，总额最高不超过2万元。")
+    assert [(d.kind, d.marginal, d.cap) for d in drafts] == [("banded", True, "2万元")]
+    assert [(b.get("low"), b.get("high"), b["amount"]) for b in drafts[0].bands] == [(None, "2", "1500元"), ("3", None, "2500元")]
+    calc = compute(rules[0], Inputs(quantity=Decimal(4)))
+    assert calc.amount_yuan == 2 * 1500 + 2 * 2500 and "逐档" in calc.trace
+    assert compute(rules[0], Inputs(quantity=Decimal(12))).amount_yuan == 20000  # 3000 + 10 × 2500, capped
+
+
+def test_bands_without_a_further_unit_pay_every_unit_at_the_bands_amount(tmp_path):
+    drafts, rules = drafted(tmp_path, "新建冷库50—200平方米（含200平方米）的，每平方米补助30元；200平方米以上的，每平方米补助50元。")
+    assert [(d.kind, d.marginal) for d in drafts] == [("banded", None)]
+    assert compute(rules[0], Inputs(quantity=Decimal(300))).amount_yuan == 15000
+
+
+def test_a_matching_ratio_is_a_rate_of_its_base(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新增养老床位，在享受市级建设补贴基础上，按市级补贴标准1:0.5的比例给予区级配套补贴。")
+    assert [(d.kind, d.rate) for d in drafts] == [("rate", "1:0.5")]
+    assert compute(rules[0], Inputs(base=Decimal(200_000))).amount_yuan == 100000
+
+
+@pytest.mark.parametrize("base, expected", [(10_000_000, 300000), (30_000_000, 500000)])
+def test_a_second_cap_over_a_wider_scope_is_kept_with_the_first(tmp_path, base, expected):
+    drafts, rules = drafted(tmp_path, "对创业投资基金，按其投资区内项目金额的3%给予奖励，对同一项目的奖励最高50万元，"
+                                      "对一家基金每年的奖励金额最高200万元。")
+    assert [(d.kind, d.rate, d.cap, d.total_cap, d.total_cap_per) for d in drafts] == [
+        ("subsidy", "3%", "50万元", "200万元", "一家基金每年")]
+    assert compute(rules[0], Inputs(base=Decimal(base))).amount_yuan == expected
+
+
+def test_a_wider_cap_below_the_first_bounds_one_award(tmp_path):
+    drafts, rules = drafted(tmp_path, "按设备投资额的10%给予补贴，单个项目最高不超过500万元，每家企业每年累计不超过300万元。")
+    assert [(d.cap, d.total_cap) for d in drafts] == [("500万元", "300万元")]
+    calc = compute(rules[0], Inputs(base=Decimal(40_000_000)))
+    assert calc.amount_yuan == 3000000 and calc.capped and "300万元" in calc.trace

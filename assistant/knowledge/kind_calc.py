@@ -122,6 +122,8 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
 def _banded(rule: Rule, i: Inputs) -> Calculation:
     q, u = i.quantity, rule.unit
     _positive(rule, q, rule.quantity or "数量")
+    if rule.marginal:
+        return _marginal(rule, q)
     band = next((b for b in rule.bands if b.holds(q)), None)
     if band is None:
         ranges = "；".join(b.describe(u) for b in rule.bands)
@@ -132,6 +134,22 @@ def _banded(rule: Rule, i: Inputs) -> Calculation:
     trace = (f"{plain_quantity(q)}{u}属于“{band.describe(u)}”一档，{plain_quantity(q)}{u} × 每{u}{format_yuan(band.amount)} = "
              f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
     return _calc(rule, amount, trace, rate=band.amount, capped=capped, selected=band.describe(u))
+
+
+def _marginal(rule: Rule, q: Decimal) -> Calculation:
+    """Each band pays for the units within it (招用3人以下的每人2000元，4人以上的每增加1人3000元): the units
+    above the band below, up to the band's own top."""
+    u, parts, raw, below = rule.unit, [], Decimal(0), Decimal(0)
+    for b in rule.bands:
+        edge = below if below else (b.low - 1 if b.low is not None and b.low_inclusive and b.low > 0 else b.low or Decimal(0))
+        n = max(Decimal(0), min(q, b.high if b.high is not None else q) - edge)
+        if n:
+            raw += n * b.amount
+            parts.append(f"{plain_quantity(n)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）")
+        below = b.high if b.high is not None else below
+    amount, capped, mid = _cap(rule, raw)
+    trace = f"{plain_quantity(q)}{u}，逐档计算：{' + '.join(parts) or '0'} = {format_yuan(raw)}{mid} → 可获{format_yuan(amount)}"
+    return _calc(rule, amount, trace, capped=capped, selected=f"{plain_quantity(q)}{u}")
 
 
 def _range(rule: Rule, i: Inputs) -> Calculation:

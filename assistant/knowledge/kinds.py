@@ -18,6 +18,7 @@ tiered_threshold awards by thresholds of a base: 首次突破1亿元、5亿元�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -127,9 +128,17 @@ def _qty(text, quote, path, rid, key) -> tuple[Decimal, str]:
     return _parsed(number, text, quote, path, rid, key)
 
 
+RATIO = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
+
+
 def policy_rate(text: str) -> Decimal:
-    """A rate as a policy writes it: 30%, 百分之三十, or 全额 (the whole of the base: 100%)."""
-    return Decimal(1) if str(text).strip() == "全额" else parse_rate(text)
+    """A rate as a policy writes it: 30%, 百分之三十, 全额 (the whole of the base: 100%), or a matching ratio
+    (按1:0.5的比例配套: 0.5 for each 1 of the base, 50%)."""
+    if str(text).strip() == "全额":
+        return Decimal(1)
+    if m := RATIO.fullmatch(str(text).strip()):
+        return parse_rate(f"{Decimal(m[1]) * 100}%")
+    return parse_rate(text)
 
 
 def _rate(text, quote, path, rid, key) -> tuple[Decimal, str]:
@@ -208,6 +217,7 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
                               high[0], high[1], bool(b.get("high_inclusive", True))))
         _check_bands(bands, path, rid)
         out["bands"] = tuple(bands)
+        out["marginal"] = bool(r.get("marginal", False))
     if kind == "range":
         low, high = str(r.get("low") or ""), str(r.get("high") or "")
         if "%" in low + high or "％" in low + high:

@@ -14,12 +14,17 @@ PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|
 PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
+# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
-                  rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
+                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
+                  rf"[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
+BAND_CAP = re.compile(r"^[^。；]*")
 
 
 def bands(clause: str) -> tuple[Proposal, int, int] | None:
-    """Per-unit amounts by bands of a quantity across the clause's sentences; (proposal, start, end)."""
+    """Per-unit amounts by bands of a quantity across the clause's sentences, with the cap that follows them;
+    (proposal, start, end). A band paid for each further unit (4人以上的每增加1人给予3000元) makes the bands
+    marginal: each pays for the units within it."""
     found = list(BAND.finditer(clause))
     if len(found) < 2 or len({m["unit"] for m in found}) != 1:
         return None
@@ -38,8 +43,14 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
         prev_high_inclusive = row.get("high_inclusive")
         rows.append(row)
     start, end = found[0].start(), found[-1].end()
-    p = Proposal("banded", clause[start:end], {"unit": found[0]["unit"], "bands": rows})
+    fields = {"unit": found[0]["unit"], "bands": rows} | ({"marginal": True} if any(m["more"] for m in found) else {})
+    p = Proposal("banded", clause[start:end], fields)
     p.used |= {r["amount"] for r in rows}
+    tail = BAND_CAP.match(clause[end:])[0]
+    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):  # …，总额最高不超过3万元
+        end += min(c.end() for c in cap)
+        p.quote = clause[start:end]
+        _cap(p.quote, p)
     return p, start, end
 
 

@@ -221,7 +221,7 @@ def _rated(s: str) -> Proposal | None:
     if not m:
         found = _any_rate(s)
         if not found:
-            return _whole(s)
+            return _whole(s) or _ratio(s)
         m, lead = found
         base = lead.strip("按照对的 ") or None
         p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
@@ -238,6 +238,22 @@ def _rated(s: str) -> Proposal | None:
     _cap(s, p)
     if "cap" in p.fields:
         p.kind = "subsidy"
+    return p
+
+
+# 根据市级建设补贴床位标准按1:0.5的比例给予区级配套: a matching ratio of the base named before it
+RATIO_OF = re.compile(r"按(?:照)?(?P<base>[^，。；\d按]{0,20}?)(?P<rate>1\s*[:：]\s*\d+(?:\.\d+)?)的?比例")
+
+
+def _ratio(s: str) -> Proposal | None:
+    m = RATIO_OF.search(s)
+    if not m:
+        return None
+    base = re.sub(r"标准$", "", m["base"].strip("的 ")) or None
+    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+    p.used.add(_n(m["rate"]))
+    _cap(s, p)
+    p.kind = "subsidy" if "cap" in p.fields else "rate"
     return p
 
 
@@ -293,7 +309,8 @@ def figures(s: str) -> list[tuple[str, bool]]:
         cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
                                                                and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
         out.append((_n(m.text), cond))
-    out += [("全额", False) for _ in WHOLE.finditer(s)]  # 全额补贴给…: the whole of the base, a rate of 100%
+    out += [("全额", False) for _ in WHOLE.finditer(s)]
+    out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio  # 全额补贴给…: the whole of the base, a rate of 100%
     return out
 
 

@@ -38,6 +38,8 @@ class DraftRule:
     rate: str | None = None
     cap: str | None = None
     cap_per: str | None = None
+    total_cap: str | None = None  # a second cap over a wider scope (每年, 累计): 累计奖励不超过1000万元
+    total_cap_per: str | None = None
     threshold: str | None = None
     boundary: str | None = None
     amount: str | None = None
@@ -50,6 +52,7 @@ class DraftRule:
     step_full: bool | None = None
     max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
     bands: list[dict] = field(default_factory=list)
+    marginal: bool | None = None  # banded: each band pays for the units within it (每增加1人…)
     low: str | None = None
     high: str | None = None
     years: list[dict] = field(default_factory=list)
@@ -62,7 +65,7 @@ class DraftRule:
 
     def figures(self) -> list[str]:
         """Every figure the draft states (for review and for measuring drafting)."""
-        out = [v for v in (self.rate, self.cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
         for row in (*self.tiers, *self.bands, *self.years):
             out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))

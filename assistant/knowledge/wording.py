@@ -43,6 +43,19 @@ def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
         p.fields["cap"] = _n(m["cap"])
         p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
         p.used.add(_n(m["cap"]))
+        # …对同一项目的奖励最高100万元，对一家基金每年的奖励金额最高300万元 · 单笔…，累计奖励不超过1000万元:
+        # a second cap over a wider scope (a year, all awards together)
+        later = [x for x in found if x.start() >= m.end() and _n(x["cap"]) != p.fields["cap"]
+                 and WIDER.search(s[m.end():x.start("cap")])]
+        if later:
+            t = min(later, key=lambda x: x.start())
+            scope = s[max(s.rfind(c, 0, t.start("cap")) for c in "，,；;") + 1:t.start("cap")]
+            scope = re.sub(r"(?:的)?(?:奖励|补贴|资助|补助|扶持)?(?:金额|额度|资金|总额)?(?:最高|最多)?(?:不超过)?$", "", scope)
+            p.fields["total_cap"], p.fields["total_cap_per"] = _n(t["cap"]), re.sub(r"^对", "", scope) or "累计"
+            p.used.add(_n(t["cap"]))
+
+
+WIDER = re.compile(r"每年|年度|当年|累计|合计|总额")
 
 
 AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")
