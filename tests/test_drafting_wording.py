@@ -429,3 +429,15 @@ def test_a_wider_cap_below_the_first_bounds_one_award(tmp_path):
     assert [(d.cap, d.total_cap) for d in drafts] == [("500万元", "300万元")]
     calc = compute(rules[0], Inputs(base=Decimal(40_000_000)))
     assert calc.amount_yuan == 3000000 and calc.capped and "300万元" in calc.trace
+
+
+@pytest.mark.parametrize("base, expected", [(15_000_000, 400000), (50_000_000, 800000), (60_000_000, 800000)])
+def test_rates_by_slices_of_an_amount_are_one_banded_rule_with_its_caps(tmp_path, base, expected):
+    drafts, rules = drafted(tmp_path, "对股权投资机构按投资额分级给予奖励。单笔投资额在2000万元以上的，1000万元（含）以下的部分按投资额的3%给予奖励；"
+                                      "超过1000万元不超过2000万元（含）的部分按投资额的2%给予奖励；2000万元以上的部分按投资额的1%给予奖励。"
+                                      "单笔奖励不超过80万元，累计奖励不超过500万元。")
+    assert [(d.kind, d.cap, d.total_cap) for d in drafts] == [("banded", "80万元", "500万元")]
+    assert [(b.get("low"), b.get("high"), b["rate"]) for b in drafts[0].bands] == [
+        (None, "1000万元", "3%"), ("1000万元", "2000万元", "2%"), ("2000万元", None, "1%")]
+    calc = compute(rules[0], Inputs(base=Decimal(base)))
+    assert calc.amount_yuan == expected and "分段计算" in calc.trace

@@ -142,6 +142,9 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
         if r.kind == "per_unit" and r.step is not None:
             qs = [r.step * 3 + r.step / 2]
         for q in qs:
+            if r.kind == "banded" and r.bands[0].rate is not None:  # rates by slices of an amount
+                run(f"若{r.base or '基数'}为{format_yuan(q)}", Inputs(base=q))
+                continue
             run(f"若{r.quantity or '数量'}为{plain_quantity(q)}{r.unit}", Inputs(quantity=q))
             if r.kind == "banded":
                 run(f"若{r.quantity or '数量'}为{plain_quantity(q + 1)}{r.unit}", Inputs(quantity=q + 1))

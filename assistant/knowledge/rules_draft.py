@@ -151,7 +151,9 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
-    if p.kind in ("per_unit", "banded"):
+    if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
+        d.base_key = re.sub(r"\W", "_", rid)
+    elif p.kind in ("per_unit", "banded"):
         d.quantity = f"数量（{d.unit}）"
         d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]
@@ -174,6 +176,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     )
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
+    from assistant.knowledge.slices import slices
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
@@ -189,7 +192,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text)
+        banded = bands(unit.text) or slices(unit.text)
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
             if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
