@@ -441,3 +441,18 @@ def test_rates_by_slices_of_an_amount_are_one_banded_rule_with_its_caps(tmp_path
         (None, "1000万元", "3%"), ("1000万元", "2000万元", "2%"), ("2000万元", None, "1%")]
     calc = compute(rules[0], Inputs(base=Decimal(base)))
     assert calc.amount_yuan == expected and "分段计算" in calc.trace
+
+
+def test_as_much_again_as_a_named_award_is_the_whole_of_that_base(tmp_path):
+    drafts, rules = drafted(tmp_path, "对认定的高成长企业，以其获得的市级研发后补助资金为标准，再给予相同额度资金奖励，每年最高不超过150万元。")
+    assert [(d.kind, d.rate, d.base, d.cap) for d in drafts] == [("subsidy", "相同额度", "市级研发后补助资金", "150万元")]
+    assert compute(rules[0], Inputs(base=Decimal(800_000))).amount_yuan == 800000
+    assert compute(rules[0], Inputs(base=Decimal(2_000_000))).amount_yuan == 1500000
+
+
+def test_a_standard_raised_from_one_amount_to_another_pays_the_new_one(tmp_path):
+    drafts, rules = drafted(tmp_path, "低收入残疾人生活补贴标准由每人每月70元调整为85元。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "85元", "人月")]
+    (tmp_path / "b").mkdir()
+    drafts, _ = drafted(tmp_path / "b", "一级重度残疾人护理补贴标准由每人每月95元提高到110元；二级重度残疾人护理补贴标准由每人每月75元提高到85元。")
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("一级重度残疾人", "110元"), ("二级重度残疾人", "85元")]

@@ -49,7 +49,7 @@ def test_every_annotated_quote_is_in_the_loaded_text():
 
 
 # Floors at the measured recall on the 28 development texts (eleven of them first scored as held-out sets).
-FLOORS = {"fixed": 0.97, "cap_only": 0.9, "rate": 0.88, "per_unit": 0.87, "tiered": 0.92, "banded": 0.64,
+FLOORS = {"fixed": 0.97, "cap_only": 0.9, "rate": 0.89, "per_unit": 0.87, "tiered": 0.92, "banded": 0.64,
           "schedule": 0.95, "topic": 0.95}
 
 
@@ -61,7 +61,7 @@ def test_drafting_reads_each_kind_on_real_texts(kind):
 
 def test_drafting_recall_and_precision_on_real_texts_do_not_fall():
     recall, precision = totals(score())
-    assert recall >= 0.9 and precision >= 0.935
+    assert recall >= 0.905 and precision >= 0.94
 
 
 def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_path: Path):

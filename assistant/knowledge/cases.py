@@ -245,6 +245,7 @@ def _person_case(text: str, at: int) -> str | None:
         prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
         label = text[prev:cut - 1].strip()
     label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    label = re.sub(r"(?:的)?(?:[^，。；]{2}(?=补贴标准))?补贴标准(?:由|为)?$", "", label) or label  # 一级重度残疾人护理补贴标准由每人每月…
     return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
 
 

@@ -13,6 +13,7 @@ PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|
 # 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
 PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
+RAISED = re.compile(rf"\s*(?:调整为|调整到|提高到|提高至|提高为|上调至|上调为|上调到)\s*(?P<amt>{AMT})")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 # 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
@@ -120,6 +121,8 @@ def _per_unit(s: str, m=None) -> Proposal | None:
     unit2 = m.groupdict().get("unit2")
     unit = m["unit"] + (unit2 or "")
     words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
+    if raised := RAISED.match(s, m.end()):  # 由每人每月80元调整为90元: the standard now in force is the new one
+        m = raised
     p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
     if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
         p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]

@@ -258,14 +258,18 @@ def _ratio(s: str) -> Proposal | None:
 
 
 def _whole(s: str) -> Proposal | None:
-    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid."""
+    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid; 以…获得的
+    补助资金为标准，再给予相同额度资金奖励: as much again as the amount named as the standard."""
     m = WHOLE.search(s)
     if not m:
         return None
+    standard = re.search(r"以(?:该企业|其)?(?:[^，。；]{0,60}?获得的)?(?P<base>[^，。；的]{2,20}?)为标准", s[: m.start()])
     base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
-    words = re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
-    p = Proposal("rate", s, {"rate": "全额", "base": words or None})
-    p.used.add("全额")
+    words = standard["base"] if standard else re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
+    p = Proposal("rate", s, {"rate": m[0], "base": words or None})
+    p.used.add(m[0])
+    _cap(s, p)
+    p.kind = "subsidy" if "cap" in p.fields else "rate"
     return p
 
 
@@ -309,9 +313,9 @@ def figures(s: str) -> list[tuple[str, bool]]:
         cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
                                                                and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
         out.append((_n(m.text), cond))
-    out += [("全额", False) for _ in WHOLE.finditer(s)]
-    out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio  # 全额补贴给…: the whole of the base, a rate of 100%
+    out += [(m[0], False) for m in WHOLE.finditer(s)]  # 全额补贴给…, 相同额度: the whole of the base, a rate of 100%
+    out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio
     return out
 
 
-WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)")
+WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)|(?:相同|同等)额度(?=[^，。；\d]{0,4}(?:奖励|补贴|补助|资助|配套))")
