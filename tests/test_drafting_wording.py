@@ -456,3 +456,15 @@ def test_a_standard_raised_from_one_amount_to_another_pays_the_new_one(tmp_path)
     (tmp_path / "b").mkdir()
     drafts, _ = drafted(tmp_path / "b", "一级重度残疾人护理补贴标准由每人每月95元提高到110元；二级重度残疾人护理补贴标准由每人每月75元提高到85元。")
     assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("一级重度残疾人", "110元"), ("二级重度残疾人", "85元")]
+
+
+@pytest.mark.parametrize("body, kinds", [
+    # how much may be borrowed is no award and no cap of one
+    ("对返乡创业人员，可申请创业担保贷款，贷款额度最高不超过25万元，按规定给予贴息。", []),
+    ("对小微企业按贷款基准利率的50%给予贴息，单户贷款额度最高不超过200万元。", [("rate", "50%", None)]),
+    # a cap on the interest subsidy itself stays a cap
+    ("对小微企业按贷款基准利率的50%给予贴息，每家企业贷款贴息最高20万元。", [("subsidy", "50%", "20万元")]),
+])
+def test_a_loan_ceiling_is_no_award_and_no_cap(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == kinds

@@ -28,6 +28,7 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
     _cap,
     _n,
     base_before,
+    loan_ceiling,
 )
 from assistant.text.amounts import find_mentions
 
@@ -281,6 +282,8 @@ CAP_LIMIT = re.compile(rf"(?:上限|金额|额度|总额|资助|补助|补贴|�
 def _single(s: str) -> Proposal | None:
     m = CAP.search(s)
     if m and re.search("最高|最多", m[0]) or (m := CAP_LIMIT.search(s)):
+        if loan_ceiling(s, m["cap"]):
+            return None  # 贷款额度最高不超过30万元: how much may be borrowed, not an award
         p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m.groupdict().get("per") or "单个企业"})
         p.used.add(_n(m["cap"]))
         return p

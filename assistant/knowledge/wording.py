@@ -35,9 +35,19 @@ CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\
                           r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
 
 
+# 贷款额度最高不超过30万元 · 个人创业担保贷款最高额度为20万元: how much may be borrowed, not an award or its cap
+LOAN_CEILING = re.compile(rf"贷款(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?(?:最高|最多|不超过|为|提高至|提高到)[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
+
+
+def loan_ceiling(s: str, amount: str) -> bool:
+    """Whether ``amount`` is the ceiling of a loan in ``s`` (the annotation's reading: no support figure)."""
+    return any(_n(m["amt"]) == _n(amount) for m in LOAN_CEILING.finditer(s))
+
+
 def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
     # 每平方米每月最高40元…每年补贴总额最高200万元: the per-unit maximum is the amount, the cap comes after it
-    found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit]
+    found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit
+             and not loan_ceiling(s, m["cap"])]
     m = min(found, key=lambda x: x.start()) if found else None
     if m:
         p.fields["cap"] = _n(m["cap"])
