@@ -468,3 +468,14 @@ def test_a_standard_raised_from_one_amount_to_another_pays_the_new_one(tmp_path)
 def test_a_loan_ceiling_is_no_award_and_no_cap(tmp_path, body, kinds):
     drafts, _ = drafted(tmp_path, body)
     assert [(d.kind, d.rate, d.cap) for d in drafts] == kinds
+
+
+@pytest.mark.parametrize("body, kinds", [
+    # the parts of one award by who pays them are no categories of applicant
+    ("对新认定的国家级孵化器给予奖励50万元，其中省级财政30万元，区级财政20万元。", [("cap_only", "50万元")]),
+    # an applicant brought in by an equity investment is still paid by the rate
+    ("对以股权投资方式引进的产业项目，按其实际到位资金的2%给予奖励。", [("rate", None)]),
+])
+def test_readings_that_must_not_fire(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.cap) for d in drafts] == kinds

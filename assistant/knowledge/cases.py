@@ -144,12 +144,18 @@ CATEGORY_LIST = re.compile(rf"其中[，,：:]?\s*(?P<list>{CATEGORY_ITEM.replac
 def category_tiers(sent: str) -> Proposal | None:
     """An award announced, then its amount for each category after 其中 (发放住房补贴，其中本科生2万元，硕士
     研究生4万元，博士研究生6万元): one tiered rule, each category's own words its label."""
+    from assistant.text.amounts import parse_amount
+
     m = CATEGORY_LIST.search(sent)
     if not m or not re.search(AWARD, sent[: m.start()]):
         return None
     tiers = [{"label": x["label"].strip(), "amount": _n(x["amt"])} for x in re.finditer(CATEGORY_ITEM, m["list"])]
     if len({t["label"] for t in tiers}) != len(tiers) or any(re.search(r"最高|不超过|每", t["label"]) for t in tiers):
         return None
+    total = sum(parse_amount(t["amount"]) for t in tiers)
+    if any(parse_amount(_n(a)) == total for a in re.findall(AMT, sent[: m.start()])) or \
+            any(re.search(r"财政|承担|出资|负担|用于", t["label"]) for t in tiers):
+        return None  # 给予奖励50万元，其中省级财政30万元，市级财政20万元: who pays the parts of one award
     p = Proposal("tiered", sent, {"tiers": tiers})
     p.used |= {t["amount"] for t in tiers}
     return p
