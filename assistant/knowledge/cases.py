@@ -136,9 +136,9 @@ def _exception(sent: str, awards: list[Proposal]) -> Proposal | None:
     return p
 
 
-CATEGORY_ITEM = rf"(?P<label>[^，,、；。\d]{{2,12}}?)\s*(?P<amt>{AMT})"
-CATEGORY_LIST = re.compile(rf"其中[，,：:]?\s*(?P<list>{CATEGORY_ITEM.replace('?P<label>', '').replace('?P<amt>', '')}"
-                           rf"(?:[，,、；;]\s*{CATEGORY_ITEM.replace('?P<label>', '').replace('?P<amt>', '')})+)$")
+CATEGORY = r"[^，,、；。\d]{2,12}?"  # 本科生 · 硕士研究生: a category named before its amount
+CATEGORY_ITEM = re.compile(rf"(?P<label>{CATEGORY})\s*(?P<amt>{AMT})")
+CATEGORY_LIST = re.compile(rf"其中[，,：:]?\s*(?P<list>{CATEGORY}\s*{AMT}(?:[，,、；;]\s*{CATEGORY}\s*{AMT})+)$")
 
 
 def category_tiers(sent: str) -> Proposal | None:
@@ -149,7 +149,7 @@ def category_tiers(sent: str) -> Proposal | None:
     m = CATEGORY_LIST.search(sent)
     if not m or not re.search(AWARD, sent[: m.start()]):
         return None
-    tiers = [{"label": x["label"].strip(), "amount": _n(x["amt"])} for x in re.finditer(CATEGORY_ITEM, m["list"])]
+    tiers = [{"label": x["label"].strip(), "amount": _n(x["amt"])} for x in CATEGORY_ITEM.finditer(m["list"])]
     if len({t["label"] for t in tiers}) != len(tiers) or any(re.search(r"最高|不超过|每", t["label"]) for t in tiers):
         return None
     total = sum(parse_amount(t["amount"]) for t in tiers)

@@ -120,6 +120,16 @@ def _rate_pair(sent: str, pair: re.Match) -> list:
     return out if out[0].fields["rate"] != out[1].fields["rate"] else []
 
 
+def _join_previous(found: list, text: str, end: int, p: Proposal, fields: dict) -> None:
+    """A sentence that belongs to the award just stated (its cap, how it is paid): that award's quote runs on
+    to ``end`` and takes the sentence's fields and figures."""
+    prev, start, _ = found[-1]
+    prev.quote = text[start:end].strip().rstrip("。；;")
+    prev.fields |= fields
+    prev.used |= p.used
+    found[-1] = (prev, start, end)
+
+
 @dataclass
 class Unexpressed:
     clause: str
@@ -188,6 +198,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         if unit.kind != "measure":
             parent_cue = own_cue if unit.kind == "part" else parent_cue
             continue
+        parent_cue = parent_cue and bool(re.match(r"[（(\d]", unit.label))  # only its items: （一）, (1), 1.
         cued, lead_end = (True, lead.end()) if own_cue else (parent_cue, 0)
         body = unit.body.strip()
         heading = heading_of(body)
@@ -214,20 +225,13 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     and CAP_ONLY_SENTENCE.match(sent):
                 # 按交易额的10%给予扶持。扶持金额最多不超过50万元: the cap of the award just stated
                 prev.kind = "subsidy" if prev.kind == "rate" else prev.kind
-                prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
-                prev.fields |= {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业", "cap_shared": True}
-                prev.used |= p.used
-                found[-1] = (prev, found[-1][1], m.end())
-                seen = [f for f in seen if f[0] not in p.used]
-                p = None
+                _join_previous(found, unit.text, m.end(), p, {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业",
+                                                              "cap_shared": True})
+                seen, p = [f for f in seen if f[0] not in p.used], None
             if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
                     and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
                 # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid
-                prev = found[-1][0]
-                prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
-                prev.fields["years"] = p.fields["years"]
-                prev.used |= p.used
-                found[-1] = (prev, found[-1][1], m.end())
+                _join_previous(found, unit.text, m.end(), p, {"years": p.fields["years"]})
                 seen, p = [f for f in seen if f[0] not in p.used], None
             several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case

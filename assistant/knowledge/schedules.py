@@ -76,8 +76,9 @@ def paid_rest(s: str) -> Proposal | None:
     if not m or Decimal(_n(m["first"]).rstrip("%％")) + Decimal(_n(m["rest"]).rstrip("%％")) != 100:
         return None
     rates = [_n(m["first"]), _n(m["rest"])]
+    base = re.search(r"(?:不超过|拨付|预拨|发放)?(?P<base>[\u4e00-\u9fa5]{2,6}?)的\s*$", s[: m.start()])  # 资助金额的80%: of the award
     p = Proposal("schedule", s, {"years": [{"text": r, "first": i, "last": i, "rate": r} for i, r in enumerate(rates, 1)],
-                                 "base": "资助金额"})
+                                 "base": base["base"] if base else "奖励资金"})
     p.used |= set(rates)
     return p
 
