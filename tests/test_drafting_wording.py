@@ -479,3 +479,26 @@ def test_a_loan_ceiling_is_no_award_and_no_cap(tmp_path, body, kinds):
 def test_readings_that_must_not_fire(tmp_path, body, kinds):
     drafts, _ = drafted(tmp_path, body)
     assert [(d.kind, d.cap) for d in drafts] == kinds
+
+
+@pytest.mark.parametrize("body, kinds", [
+    ("对返乡创业人员，可申请最高20万元创业担保贷款，并按规定给予贴息。", []),  # the ceiling written before 贷款
+    ("对小微企业，给予最高不超过40万元的贷款贴息补助。", [("cap_only", None, "40万元")]),  # a cap on the interest subsidy
+])
+def test_a_loan_ceiling_written_before_the_loan(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == kinds
+
+
+def test_a_total_after_the_award_noun_is_the_schedules_amount(tmp_path):
+    drafts, rules = drafted(tmp_path, "对引进的创新团队，分三年每年分别给予80万元、60万元、60万元资助，共资助200万元。")
+    assert [(d.kind, d.amount, [y["amount"] for y in d.years]) for d in drafts] == [("schedule", "200万元", ["80万元", "60万元", "60万元"])]
+    assert compute(rules[0], Inputs(year=3)).amount_yuan == 600000
+
+
+def test_a_person_who_takes_a_training_is_paid_not_counted(tmp_path):
+    drafts, _ = drafted(tmp_path, "对参加职业技能培训并取得证书的，给予每人最高1200元培训补贴。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "1200元")]
+    (tmp_path / "b").mkdir()
+    drafts, _ = drafted(tmp_path / "b", "对年培训人数达到30人以上的机构，每培训1人给予1500元补贴。")  # an organisation counts
+    assert [(d.kind, d.amount) for d in drafts] == [("per_unit", "1500元")]

@@ -69,9 +69,10 @@ def _person_paid(s: str, p: Proposal) -> Proposal:
 
 
 ONE_OFF_PERSON = re.compile(r"一次性")
-PERSON_PAID = re.compile(r"(?:给予|奖励|补贴|补助|资助|最高|不超过)每[人名]")
+PERSON_PAID = re.compile(r"(?:给予|奖励|补贴|补助|资助|最高|不超过)每[人名]|每[人名](?:一次性)?给予")
 PERSON_MAX = re.compile(r"(?:最高|最多|不超过)(?:每[人名](?:每[月年])?)?[^，。；\d每]{0,6}$")
-ORG_COUNTS = re.compile(r"招用|吸纳|培训|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
+# an organisation paid per person it counts (招用, 每培训1人), not a person paid (参加培训的)
+ORG_COUNTS = re.compile(r"招用|吸纳|每培训|培训\d|培训人数|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
 
 
 def per_units(s: str) -> list[Proposal]:

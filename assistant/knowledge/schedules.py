@@ -16,7 +16,7 @@ SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
 SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
 SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
 YEARLY = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；\d]{{0,12}}?(?P<list>{AMT}(?:\s*[、和]\s*{AMT})+)"
-                    rf"(?:[，,]?[^，。；\d]{{0,4}}?(?:共|合计|累计|总计)[^，。；\d]{{0,6}}?(?P<total>{AMT}))?")
+                    rf"(?:[^，。；\d]{{0,4}}?[，,]?[^，。；\d]{{0,4}}?(?:共|合计|累计|总计)[^，。；\d]{{0,6}}?(?P<total>{AMT}))?")
 # 预拨总额不超过资助金额的80%，项目通过验收后，再拨付剩余的20%: shares of the award paid before and after a step
 PAID_REST = re.compile(rf"(?P<first>{RATE})[^。；]{{0,30}}?(?:再|其余|剩余)[^，。；\d%％]{{0,8}}?(?P<rest>{RATE})")
 STAGED_TOTAL = re.compile(rf"分(?:阶段|期|批|年度?)[^，。；\d]{{0,6}}?(?:合计|共计|累计)给予[^，。；\d]{{0,4}}?(?P<amt>{AMT})")

@@ -35,13 +35,14 @@ CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\
                           r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
 
 
-# 贷款额度最高不超过30万元 · 个人创业担保贷款最高额度为20万元: how much may be borrowed, not an award or its cap
-LOAN_CEILING = re.compile(rf"贷款(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?(?:最高|最多|不超过|为|提高至|提高到)[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
+# 贷款额度最高不超过30万元 · 创业担保贷款最高额度为20万元 · 可申请最高30万元创业担保贷款: how much may be borrowed
+LOAN_CEILING = re.compile(rf"贷款(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?(?:最高|最多|不超过|为|提高至|提高到)[^，。；\d]{{0,4}}?(?P<amt>{AMT})|"
+                          rf"(?:最高|最多|不超过|额度为?)\s*(?P<amt2>{AMT})的?(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?贷款(?!贴息|补贴|补助)")
 
 
 def loan_ceiling(s: str, amount: str) -> bool:
     """Whether ``amount`` is the ceiling of a loan in ``s`` (the annotation's reading: no support figure)."""
-    return any(_n(m["amt"]) == _n(amount) for m in LOAN_CEILING.finditer(s))
+    return any(_n(m["amt"] or m["amt2"]) == _n(amount) for m in LOAN_CEILING.finditer(s))
 
 
 def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
