@@ -475,6 +475,8 @@ def test_a_loan_ceiling_is_no_award_and_no_cap(tmp_path, body, kinds):
     ("对新认定的国家级孵化器给予奖励50万元，其中省级财政30万元，区级财政20万元。", [("cap_only", "50万元")]),
     # an applicant brought in by an equity investment is still paid by the rate
     ("对以股权投资方式引进的产业项目，按其实际到位资金的2%给予奖励。", [("rate", None)]),
+    # slices of a loan paid at a share of its interest rate: the rate is of another amount than the one sliced
+    ("单笔贷款额度不超过100万元（含）的部分按贷款利率的50%给予贴息；超过100万元不超过500万元（含）的部分按30%给予贴息。", []),
 ])
 def test_readings_that_must_not_fire(tmp_path, body, kinds):
     drafts, _ = drafted(tmp_path, body)

@@ -45,7 +45,10 @@ def slices(clause: str) -> tuple[Proposal, int, int] | None:
         i -= 1  # 单笔投资额不超过1000万元（含）的，…: the same bands, stated for a smaller amount
     start, end = sentences[i].start(), best.end()
     base = re.search(r"按(?P<base>[^，。；%％\d]{2,12}?)的?\s*\d", best[0])
-    p = Proposal("banded", "", {"unit": "元", "bands": rows, "marginal": True} | ({"base": base["base"].rstrip("的")} if base else {}))
+    first = SLICE.search(clause, start)
+    if not base or base["base"].rstrip("的") not in clause[:first.start()]:
+        return None  # 贷款额度…的部分按贷款利率的50%: the rate is of another amount than the one sliced
+    p = Proposal("banded", "", {"unit": "元", "bands": rows, "marginal": True, "base": base["base"].rstrip("的")})
     after = SENTENCE.match(clause, end)
     if after and not re.search(RATE, after[0]) and re.search(r"不超过|最高|最多", after[0]):
         _cap(after[0], p)  # 单笔奖励不超过100万元，累计奖励不超过1000万元
