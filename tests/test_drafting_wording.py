@@ -150,7 +150,8 @@ def test_a_total_paid_in_stages_is_a_schedule_of_its_total(tmp_path):
 
 def topics_of(tmp_path: Path, body: str) -> list[str]:
     from assistant.knowledge.documents import load_document
-    from assistant.knowledge.rules_draft import analyse, draft_topics
+    from assistant.knowledge.rules_draft import analyse
+    from assistant.knowledge.topics import draft_topics
 
     (tmp_path / "p.txt").write_text(HEAD + "一、" + body + "\n", encoding="utf-8")
     doc = load_document(tmp_path / "p.txt")
@@ -165,6 +166,15 @@ def topics_of(tmp_path: Path, body: str) -> list[str]:
     ("对示范基地给予服务奖励，具体标准由各区结合实际制定。", "具体标准由各区结合实际制定"),
     ("除上述补贴外，各镇街可对养老设施建设给予其他资金补贴。", "给予其他资金补贴"),
     ("对主导制定国家、行业标准的企业给予一定资助。", "给予一定资助"),
+    # a decision case by case, the ways of support without amounts, another policy's standard, more funds
+    ("对注册在本区、研发活动在外地的研发机构，实行“一事一议”的激励办法。", "一事一议"),
+    ("对带动作用突出的创业团队，视其带动效果给予奖励。", "视其带动效果给予奖励"),
+    ("评审小组可视各参评单位工作情况，设置年度鼓励奖。", "设置年度鼓励奖"),
+    ("专项资金采取无偿资助、贷款贴息的方式支持企业技术改造。", "采取无偿资助、贷款贴息的方式支持企业技术改造"),
+    ("对电子商务服务平台的激励以区级相关专项政策为准。", "以区级相关专项政策为准"),
+    ("养老护理员取得职业资格证书的，可依照相关就业政策申请技能提升补贴。", "依照相关就业政策申请技能提升补贴"),
+    ("民办养老机构享受用地、融资等国家和省级扶持政策，依照有关规定执行。", "依照有关规定执行"),
+    ("统筹各方面政策，进一步加大对生物医药产业的资金投入。", "加大对生物医药产业的资金投入"),
 ])
 def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quoted):
     assert any(quoted in q for q in topics_of(tmp_path, body))
@@ -176,6 +186,8 @@ def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quot
     "符合条件的研发收入，可按国家规定享受免征增值税的税收优惠政策。",
     "符合资助条件的，经公示，给予资助。",
     "重新评定为更高等级的，按照更高等级补贴标准给予资助。",
+    "鼓励银行加大对小微企业的信贷支持力度。",  # what a bank is asked to do, not support this text gives
+    "按照《某市专利资助办法》相关规定执行的资助项目，由原受理部门办理。",
 ])
 def test_procedure_tax_and_standards_given_elsewhere_are_no_topics(tmp_path, body):
     assert topics_of(tmp_path, body) == []
@@ -275,3 +287,220 @@ def test_the_whole_of_a_base_is_a_rate_of_100_percent(tmp_path):
 def test_a_floor_someone_else_must_pay_is_a_condition_not_a_rate(tmp_path):
     drafts, _ = drafted(tmp_path, "用人单位组织青年参加就业见习，且按不低于当地最低工资70%的标准支付见习补贴的，可按规定享受见习补贴。")
     assert [d.kind for d in drafts] == []
+
+
+@pytest.mark.parametrize("body, kind, figure, expected", [
+    # a maximum worded as a limit of the award (上限/金额…不超过), without 最高
+    ("对企业技术改造项目给予补助，单个项目补助上限原则上不超过150万元。", "cap_only", "150万元", 1500000),
+    ("按其设备投资额的一定比例给予一次性建设补贴，同一平台支持金额不超过400万元。", "cap_only", "400万元", 4000000),
+    # 分别 before one figure: the same maximum for each case
+    ("对获得市级及以上知识产权示范、优势企业认定的，分别最高奖励5万元。", "cap_only", "5万元", 50000),
+    # the person is the one paid: a set award per person, or a maximum per person
+    ("设立“某某工匠奖”，给予每人3万元奖励。", "fixed", "3万元", 30000),
+    ("对取得高级职业资格证书的技术工人，给予每人最高3000元补贴。", "cap_only", "3000元", 3000),
+    ("其他急需人才，补贴标准根据实际情况确定，最高不超过每人每月600元。", "cap_only", "600元", 600),
+])
+def test_one_award_read_as_a_set_amount_or_a_maximum(tmp_path, body, kind, figure, expected):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.amount or d.cap) for d in drafts] == [(kind, figure)]
+    assert compute(rules[0], Inputs()).amount_yuan == expected
+
+
+def test_amounts_by_category_after_qi_zhong_are_one_tiered_rule(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新引进的全日制高校毕业生发放生活补贴，其中本科生1万元，硕士研究生3万元，博士研究生5万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("本科生", "1万元"), ("硕士研究生", "3万元"), ("博士研究生", "5万元")]
+    assert compute(rules[0], Inputs(level="硕士研究生")).amount_yuan == 30000
+
+
+def test_a_maximum_with_an_exception_after_qi_zhong_is_tiered(tmp_path):
+    drafts, rules = drafted(tmp_path, "对信息化项目给予补助，单个项目的补助上限不超过200万元，其中示范企业补助上限不超过80万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("单个项目", "200万元"), ("示范企业", "80万元")]
+    assert compute(rules[0], Inputs(level="示范企业")).amount_yuan == 800000
+
+
+@pytest.mark.parametrize("body, awards", [
+    ("对引进的博士后人员，每人给予一次性科研启动经费8万元和每年5万元的生活补助。", [("cap_only", "8万元"), ("cap_only", "5万元")]),
+    ("给予高层次医疗人才最高300万元安家补贴及最高40万元科研经费补助。", [("cap_only", "300万元"), ("cap_only", "40万元")]),
+])
+def test_several_awards_of_one_sentence_are_one_rule_each(tmp_path, body, awards):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.cap) for d in drafts] == awards
+    assert all(d.cap in d.quote for d in drafts)
+    assert compute(rules[1], Inputs()).amount_yuan == Decimal(awards[1][1].removesuffix("万元")) * 10000
+
+
+def test_an_amount_for_each_year_with_its_total_is_a_schedule(tmp_path):
+    drafts, rules = drafted(tmp_path, "对首次认定的高新技术企业，在有效期内分三年每年分别补助6万元、4万元、2万元，共补助12万元。")
+    assert [(d.kind, d.amount) for d in drafts] == [("schedule", "12万元")]
+    assert [(y["first"], y["amount"]) for y in drafts[0].years] == [(1, "6万元"), (2, "4万元"), (3, "2万元")]
+    assert compute(rules[0], Inputs(year=2)).amount_yuan == 40000
+
+
+def test_an_award_paid_before_and_after_acceptance_is_a_schedule_of_shares(tmp_path):
+    drafts, rules = drafted(tmp_path, "项目计划下达后，按进度预拨资助资金，预拨总额不超过资助金额的70%，项目通过验收后，再拨付剩余的30%。")
+    assert [(d.kind, [y["rate"] for y in d.years]) for d in drafts] == [("schedule", ["70%", "30%"])]
+    assert compute(rules[0], Inputs(year=1, base=Decimal(1_000_000))).amount_yuan == 700000
+
+
+def test_how_the_award_just_stated_is_paid_stays_with_it(tmp_path):
+    drafts, rules = drafted(tmp_path, "补贴标准不超过设备合同金额的10%，补贴金额最高不超过100万元。合同完成后，一次性拨付补助金额的60%，"
+                                      "项目通过验收后，再拨付剩余的40%。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "10%", "100万元")]
+    assert [y["rate"] for y in drafts[0].years] == ["60%", "40%"] and "再拨付剩余的40%" in drafts[0].quote
+    assert compute(rules[0], Inputs(base=Decimal(5_000_000))).amount_yuan == 500000
+
+
+@pytest.mark.parametrize("body, labels, amounts", [
+    # the awards listed in the order of the cases, 分别 left out; an example in brackets names no case
+    ("首次认定为市级专精特新企业（含小巨人、单项冠军等）、创新型中小企业的，一次性补助8万元、3万元。",
+     ["市级专精特新企业", "创新型中小企业"], ["8万元", "3万元"]),
+    # cases named after 获批, each a longer name
+    ("对新获批国家级绿色工厂示范企业、省级绿色工厂示范企业、市级绿色工厂示范企业的，分别予以一次性奖励30万元、20万元、10万元。",
+     ["国家级绿色工厂示范企业", "省级绿色工厂示范企业", "市级绿色工厂示范企业"], ["30万元", "20万元", "10万元"]),
+    # 分别设 the prizes, then the prize money in their order
+    ("评比分别设一等奖一名、二等奖两名和三等奖三名，得奖金6万元、4万元、2万元。",
+     ["一等奖一名", "二等奖两名", "三等奖三名"], ["6万元", "4万元", "2万元"]),
+])
+def test_awards_listed_in_the_order_of_the_cases_are_one_tiered_rule(tmp_path, body, labels, amounts):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == list(zip(labels, amounts, strict=True))
+    assert compute(rules[0], Inputs(level=labels[1])).amount_yuan == Decimal(amounts[1].removesuffix("万元")) * 10000
+
+
+def test_items_under_a_lead_in_that_names_the_award_are_drafted(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新授权的专利，按以下标准予以一次性资助：\n（一）发明专利：企业8000元/件，个人4000元/件；\n"
+                                      "（二）实用新型：企业1000元/件，个人500元/件。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", a, "件") for a in ("8000元", "4000元", "1000元", "500元")]
+    assert compute(rules[1], Inputs(quantity=Decimal(3))).amount_yuan == 12000
+
+
+def test_a_public_funds_equity_stake_is_no_award(tmp_path):
+    drafts, _ = drafted(tmp_path, "区引导基金采用股权投资方式支持重点企业的产业化项目，财政资金所占股份比例不超过被投资企业总股本的25%。")
+    assert drafts == []
+
+
+def test_a_growth_range_asked_for_is_a_condition_of_the_awards(tmp_path):
+    drafts, rules = drafted(tmp_path, "当年销售额比上年增长10-15%或增加1亿元以上的奖励2万元，增长15-20%或增加2亿元以上的奖励4万元。")
+    assert [(d.kind, [t["threshold"] for t in d.tiers]) for d in drafts] == [("tiered_threshold", ["1亿元", "2亿元"])]
+    assert compute(rules[0], Inputs(base=Decimal(250_000_000))).amount_yuan == 40000
+
+
+def test_a_rate_for_each_period_listed_with_dun_are_two_rules_sharing_the_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "入库科技型企业首年按研发费用的2%、以后年度按研发费用增量的5%给予研发补助，但单个企业当年补助不超过20万元。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "2%", "20万元"), ("subsidy", "5%", "20万元")]
+    assert compute(rules[1], Inputs(base=Decimal(1_000_000))).amount_yuan == 50000
+
+
+def test_per_person_bands_paid_for_each_further_person_are_marginal_with_their_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "初创企业招用2人以下的按每人1500元给予补贴；招用3人以上的每增加1人给予2500元补贴，总额最高不超过2万元。")
+    assert [(d.kind, d.marginal, d.cap) for d in drafts] == [("banded", True, "2万元")]
+    assert [(b.get("low"), b.get("high"), b["amount"]) for b in drafts[0].bands] == [(None, "2", "1500元"), ("3", None, "2500元")]
+    calc = compute(rules[0], Inputs(quantity=Decimal(4)))
+    assert calc.amount_yuan == 2 * 1500 + 2 * 2500 and "逐档" in calc.trace
+    assert compute(rules[0], Inputs(quantity=Decimal(12))).amount_yuan == 20000  # 3000 + 10 × 2500, capped
+
+
+def test_bands_without_a_further_unit_pay_every_unit_at_the_bands_amount(tmp_path):
+    drafts, rules = drafted(tmp_path, "新建冷库50—200平方米（含200平方米）的，每平方米补助30元；200平方米以上的，每平方米补助50元。")
+    assert [(d.kind, d.marginal) for d in drafts] == [("banded", None)]
+    assert compute(rules[0], Inputs(quantity=Decimal(300))).amount_yuan == 15000
+
+
+def test_a_matching_ratio_is_a_rate_of_its_base(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新增养老床位，在享受市级建设补贴基础上，按市级补贴标准1:0.5的比例给予区级配套补贴。")
+    assert [(d.kind, d.rate) for d in drafts] == [("rate", "1:0.5")]
+    assert compute(rules[0], Inputs(base=Decimal(200_000))).amount_yuan == 100000
+
+
+@pytest.mark.parametrize("base, expected", [(10_000_000, 300000), (30_000_000, 500000)])
+def test_a_second_cap_over_a_wider_scope_is_kept_with_the_first(tmp_path, base, expected):
+    drafts, rules = drafted(tmp_path, "对创业投资基金，按其投资区内项目金额的3%给予奖励，对同一项目的奖励最高50万元，"
+                                      "对一家基金每年的奖励金额最高200万元。")
+    assert [(d.kind, d.rate, d.cap, d.total_cap, d.total_cap_per) for d in drafts] == [
+        ("subsidy", "3%", "50万元", "200万元", "一家基金每年")]
+    assert compute(rules[0], Inputs(base=Decimal(base))).amount_yuan == expected
+
+
+def test_a_wider_cap_below_the_first_bounds_one_award(tmp_path):
+    drafts, rules = drafted(tmp_path, "按设备投资额的10%给予补贴，单个项目最高不超过500万元，每家企业每年累计不超过300万元。")
+    assert [(d.cap, d.total_cap) for d in drafts] == [("500万元", "300万元")]
+    calc = compute(rules[0], Inputs(base=Decimal(40_000_000)))
+    assert calc.amount_yuan == 3000000 and calc.capped and "300万元" in calc.trace
+
+
+@pytest.mark.parametrize("base, expected", [(15_000_000, 400000), (50_000_000, 800000), (60_000_000, 800000)])
+def test_rates_by_slices_of_an_amount_are_one_banded_rule_with_its_caps(tmp_path, base, expected):
+    drafts, rules = drafted(tmp_path, "对股权投资机构按投资额分级给予奖励。单笔投资额在2000万元以上的，1000万元（含）以下的部分按投资额的3%给予奖励；"
+                                      "超过1000万元不超过2000万元（含）的部分按投资额的2%给予奖励；2000万元以上的部分按投资额的1%给予奖励。"
+                                      "单笔奖励不超过80万元，累计奖励不超过500万元。")
+    assert [(d.kind, d.cap, d.total_cap) for d in drafts] == [("banded", "80万元", "500万元")]
+    assert [(b.get("low"), b.get("high"), b["rate"]) for b in drafts[0].bands] == [
+        (None, "1000万元", "3%"), ("1000万元", "2000万元", "2%"), ("2000万元", None, "1%")]
+    calc = compute(rules[0], Inputs(base=Decimal(base)))
+    assert calc.amount_yuan == expected and "分段计算" in calc.trace
+
+
+def test_as_much_again_as_a_named_award_is_the_whole_of_that_base(tmp_path):
+    drafts, rules = drafted(tmp_path, "对认定的高成长企业，以其获得的市级研发后补助资金为标准，再给予相同额度资金奖励，每年最高不超过150万元。")
+    assert [(d.kind, d.rate, d.base, d.cap) for d in drafts] == [("subsidy", "相同额度", "市级研发后补助资金", "150万元")]
+    assert compute(rules[0], Inputs(base=Decimal(800_000))).amount_yuan == 800000
+    assert compute(rules[0], Inputs(base=Decimal(2_000_000))).amount_yuan == 1500000
+
+
+def test_a_standard_raised_from_one_amount_to_another_pays_the_new_one(tmp_path):
+    drafts, rules = drafted(tmp_path, "低收入残疾人生活补贴标准由每人每月70元调整为85元。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "85元", "人月")]
+    (tmp_path / "b").mkdir()
+    drafts, _ = drafted(tmp_path / "b", "一级重度残疾人护理补贴标准由每人每月95元提高到110元；二级重度残疾人护理补贴标准由每人每月75元提高到85元。")
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("一级重度残疾人", "110元"), ("二级重度残疾人", "85元")]
+
+
+@pytest.mark.parametrize("body, kinds", [
+    # how much may be borrowed is no award and no cap of one
+    ("对返乡创业人员，可申请创业担保贷款，贷款额度最高不超过25万元，按规定给予贴息。", []),
+    ("对小微企业按贷款基准利率的50%给予贴息，单户贷款额度最高不超过200万元。", [("rate", "50%", None)]),
+    # a cap on the interest subsidy itself stays a cap
+    ("对小微企业按贷款基准利率的50%给予贴息，每家企业贷款贴息最高20万元。", [("subsidy", "50%", "20万元")]),
+])
+def test_a_loan_ceiling_is_no_award_and_no_cap(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == kinds
+
+
+@pytest.mark.parametrize("body, kinds", [
+    # the parts of one award by who pays them are no categories of applicant
+    ("对新认定的国家级孵化器给予奖励50万元，其中省级财政30万元，区级财政20万元。", [("cap_only", "50万元")]),
+    # an applicant brought in by an equity investment is still paid by the rate
+    ("对以股权投资方式引进的产业项目，按其实际到位资金的2%给予奖励。", [("rate", None)]),
+    # slices of a loan paid at a share of its interest rate: the rate is of another amount than the one sliced
+    ("单笔贷款额度不超过100万元（含）的部分按贷款利率的50%给予贴息；超过100万元不超过500万元（含）的部分按30%给予贴息。", []),
+])
+def test_readings_that_must_not_fire(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.cap) for d in drafts] == kinds
+
+
+@pytest.mark.parametrize("body, kinds", [
+    ("对返乡创业人员，可申请最高20万元创业担保贷款，并按规定给予贴息。", []),  # the ceiling written before 贷款
+    ("对小微企业，给予最高不超过40万元的贷款贴息补助。", [("cap_only", None, "40万元")]),  # a cap on the interest subsidy
+])
+def test_a_loan_ceiling_written_before_the_loan(tmp_path, body, kinds):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == kinds
+
+
+def test_a_total_after_the_award_noun_is_the_schedules_amount(tmp_path):
+    drafts, rules = drafted(tmp_path, "对引进的创新团队，分三年每年分别给予80万元、60万元、60万元资助，共资助200万元。")
+    assert [(d.kind, d.amount, [y["amount"] for y in d.years]) for d in drafts] == [("schedule", "200万元", ["80万元", "60万元", "60万元"])]
+    assert compute(rules[0], Inputs(year=3)).amount_yuan == 600000
+
+
+def test_a_person_who_takes_a_training_is_paid_not_counted(tmp_path):
+    drafts, _ = drafted(tmp_path, "对参加职业技能培训并取得证书的，给予每人最高1200元培训补贴。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "1200元")]
+    (tmp_path / "b").mkdir()
+    drafts, _ = drafted(tmp_path / "b", "对年培训人数达到30人以上的机构，每培训1人给予1500元补贴。")  # an organisation counts
+    assert [(d.kind, d.amount) for d in drafts] == [("per_unit", "1500元")]

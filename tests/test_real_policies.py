@@ -49,8 +49,8 @@ def test_every_annotated_quote_is_in_the_loaded_text():
 
 
 # Floors at the measured recall on the 28 development texts (eleven of them first scored as held-out sets).
-FLOORS = {"fixed": 0.9, "cap_only": 0.7, "rate": 0.8, "per_unit": 0.85, "tiered": 0.8, "banded": 0.5,
-          "schedule": 0.5, "topic": 0.75}
+FLOORS = {"fixed": 0.97, "cap_only": 0.9, "rate": 0.89, "per_unit": 0.87, "tiered": 0.92, "banded": 0.64,
+          "schedule": 0.95, "topic": 0.95}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
@@ -61,7 +61,7 @@ def test_drafting_reads_each_kind_on_real_texts(kind):
 
 def test_drafting_recall_and_precision_on_real_texts_do_not_fall():
     recall, precision = totals(score())
-    assert recall >= 0.79 and precision >= 0.90
+    assert recall >= 0.905 and precision >= 0.94
 
 
 def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_path: Path):

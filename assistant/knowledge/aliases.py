@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.knowledge.numbering import LEAD_NUMBER
+
 HEADING_MARK = re.compile(r"【([^】]{2,16})】")
 LEAD_VERB = re.compile(r"^(?:大力|积极|进一步|全面|着力)?(?:支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导|对)")
 # The subject sits between a cue (对, 认定为…) and the award (给予, 奖励…).
@@ -146,3 +148,20 @@ def propose(heading: str | None, sentence: str) -> list[str]:
 def name_aliases(name: str) -> list[str]:
     """When the sentence proposes nothing: the rule's name (when short enough to be typed) and the award inside it."""
     return list(dict.fromkeys(([name] if len(name) <= 12 else []) + (inner_awards(name) if len(name) > 6 else [])))
+
+
+def rule_name(heading: str | None, subject: str | None, body: str) -> str:
+    """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
+    if heading and subject and subject != heading:
+        return f"{heading}：{subject}"
+    first = re.split(r"[。，；,;\n]", LEAD_NUMBER.sub("", body).strip())[0]
+    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
+
+
+def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
+    """Ten questions written the way users ask, for the reviewer to correct and extend."""
+    topic = aliases[-1] if aliases else name
+    figure = base or "投资"
+    return [f"{topic}能补贴多少？", f"{topic}有什么支持政策", f"{name}的标准是什么", f"我们在做{topic}，能申请吗",
+            f"{topic}最多能拿多少钱", f"{figure}1000万元，{topic}能补多少", f"{topic}的补贴上限是多少",
+            f"申请{topic}需要什么条件", f"{topic}是怎么支持的", f"我们企业{topic}投了500万，能拿多少"]

@@ -73,10 +73,18 @@ def within_firm_cap(rule: Rule, calc: Calculation, used: Decimal) -> Calculation
 def compute(rule: Rule, inputs: Inputs) -> Calculation:
     """Any kind of rule with what the question gives; AmountError names a missing input."""
     if rule.kind in ("subsidy", "cap_only", "threshold"):
-        return calculate(rule, inputs.base)
+        return within_total_cap(rule, calculate(rule, inputs.base))
     if not rule.reviewed:
         raise RuleError(f"规则 {rule.id} 尚未人工审核，不能用于计算；原文为：“{rule.quote}”")
-    return compute_kind(rule, inputs)
+    return within_total_cap(rule, compute_kind(rule, inputs))
+
+
+def within_total_cap(rule: Rule, calc: Calculation) -> Calculation:
+    """A second cap over a wider scope (对一家基金每年…最高300万元, 累计奖励不超过1000万元) bounds one award too."""
+    if rule.total_cap is None or calc.amount_yuan <= rule.total_cap:
+        return calc
+    trace = f"{calc.trace}；超过{rule.total_cap_per or ''}上限{format_yuan(rule.total_cap)}，按上限计"
+    return replace(calc, amount_yuan=rule.total_cap, capped=True, trace=trace)
 
 
 def rate_of(rule: Rule) -> Decimal:
@@ -134,6 +142,9 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
         if r.kind == "per_unit" and r.step is not None:
             qs = [r.step * 3 + r.step / 2]
         for q in qs:
+            if r.kind == "banded" and r.bands[0].rate is not None:  # rates by slices of an amount
+                run(f"若{r.base or '基数'}为{format_yuan(q)}", Inputs(base=q))
+                continue
             run(f"若{r.quantity or '数量'}为{plain_quantity(q)}{r.unit}", Inputs(quantity=q))
             if r.kind == "banded":
                 run(f"若{r.quantity or '数量'}为{plain_quantity(q + 1)}{r.unit}", Inputs(quantity=q + 1))

@@ -115,7 +115,71 @@ def sentence_cases(sent: str) -> Proposal | None:
             start = m.end()
     if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
         return None  # all set awards, or all maxima (珠三角地区每年最高6000元，其他地区每年最高4000元)
-    return case_tiers(sent, awards)
+    return case_tiers(sent, awards) or _exception(sent, awards)
+
+
+def _exception(sent: str, awards: list[Proposal]) -> Proposal | None:
+    """An award and, after 其中, another for one kind of applicant (单个项目补助上限不超过300万元，其中试点企业
+    补助上限不超过50万元): tiers of that kind and of the others, each named by its own words (单个项目 / 试点企业)."""
+    if len(awards) != 2 or not awards[1].quote.startswith("其中"):
+        return None
+    labels = []
+    for p in awards:
+        chunks = _case_chunks(p.quote, _award_of(p))
+        label = re.sub(r"^其中[，,]?", "", chunks[-1]) if chunks else ""
+        labels.append(re.sub(r"(?:的)?(?:补助|补贴|资助|奖励|支持)?(?:上限|金额|额度|标准)?(?:原则上)?$", "", label))
+    if any(not 2 <= len(x) <= 24 or x not in sent for x in labels) or labels[0] == labels[1]:
+        return None
+    tiers = [{"label": lab, "amount": _award_of(p)} for lab, p in zip(labels, awards, strict=True)]
+    p = Proposal("tiered", sent, {"tiers": tiers})
+    p.used |= {t["amount"] for t in tiers}
+    return p
+
+
+CATEGORY = r"[^，,、；。\d]{2,12}?"  # 本科生 · 硕士研究生: a category named before its amount
+CATEGORY_ITEM = re.compile(rf"(?P<label>{CATEGORY})\s*(?P<amt>{AMT})")
+CATEGORY_LIST = re.compile(rf"其中[，,：:]?\s*(?P<list>{CATEGORY}\s*{AMT}(?:[，,、；;]\s*{CATEGORY}\s*{AMT})+)$")
+
+
+def category_tiers(sent: str) -> Proposal | None:
+    """An award announced, then its amount for each category after 其中 (发放住房补贴，其中本科生2万元，硕士
+    研究生4万元，博士研究生6万元): one tiered rule, each category's own words its label."""
+    from assistant.text.amounts import parse_amount
+
+    m = CATEGORY_LIST.search(sent)
+    if not m or not re.search(AWARD, sent[: m.start()]):
+        return None
+    tiers = [{"label": x["label"].strip(), "amount": _n(x["amt"])} for x in CATEGORY_ITEM.finditer(m["list"])]
+    if len({t["label"] for t in tiers}) != len(tiers) or any(re.search(r"最高|不超过|每", t["label"]) for t in tiers):
+        return None
+    total = sum(parse_amount(t["amount"]) for t in tiers)
+    if any(parse_amount(_n(a)) == total for a in re.findall(AMT, sent[: m.start()])) or \
+            any(re.search(r"财政|承担|出资|负担|用于", t["label"]) for t in tiers):
+        return None  # 给予奖励50万元，其中省级财政30万元，市级财政20万元: who pays the parts of one award
+    p = Proposal("tiered", sent, {"tiers": tiers})
+    p.used |= {t["amount"] for t in tiers}
+    return p
+
+
+def award_parts(sent: str) -> list[Proposal]:
+    """Several awards of one sentence that are not cases of one award (给予…最高500万元安家补贴及最高60万元科研
+    经费补助 · 每人给予一次性科研经费10万元和每年8万元的生活补助，…的，给予20万元安家补贴): one rule each,
+    each quoting its words from the end of the award before it. [] unless every award figure is so read."""
+    from assistant.knowledge.provisions import classify, figures
+
+    out, start, begin = [], 0, 0
+    for m in re.finditer(r"[，,]|(?:及|和|以及)(?=(?:最高|最多|每年|每月|一次性)?[^，。；\d]{0,4}\d)", sent + "，"):
+        part = sent[start:m.start()]
+        p, _ = classify(part)
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+            p.quote = re.sub(r"^[，,及和以]+", "", sent[begin:m.start()]).strip()
+            out.append(p)
+            begin = m.end()
+        start = m.end()
+    awarded = [f for f, cond in figures(sent) if not cond]
+    if len(out) < 2 or sorted(awarded) != sorted(_award_of(p) for p in out):
+        return []
+    return out
 
 
 def _enumerator(sentence: str) -> str | None:
@@ -187,6 +251,7 @@ def _person_case(text: str, at: int) -> str | None:
         prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
         label = text[prev:cut - 1].strip()
     label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    label = re.sub(r"(?:的)?(?:[^，。；]{2}(?=补贴标准))?补贴标准(?:由|为)?$", "", label) or label  # 一级重度残疾人护理补贴标准由每人每月…
     return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
 
 
@@ -225,7 +290,8 @@ def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
     out, i = [], 0
     while i < len(found):
         j = i
-        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)):
+        # two rates of one sentence (…的1%、以后年度按…的3%) are that sentence's own reading, not levels
+        while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)) and found[j + 1][1] != found[j][1]:
             j += 1
         group = found[i:j + 1]
         merged = _rate_run(group, text) if j > i else None

@@ -120,8 +120,12 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
 
 
 def _banded(rule: Rule, i: Inputs) -> Calculation:
+    if rule.bands[0].rate is not None:  # rates by slices of the base
+        return _marginal(rule, i.base, rated=True)
     q, u = i.quantity, rule.unit
     _positive(rule, q, rule.quantity or "数量")
+    if rule.marginal:
+        return _marginal(rule, q, rated=False)
     band = next((b for b in rule.bands if b.holds(q)), None)
     if band is None:
         ranges = "；".join(b.describe(u) for b in rule.bands)
@@ -132,6 +136,34 @@ def _banded(rule: Rule, i: Inputs) -> Calculation:
     trace = (f"{plain_quantity(q)}{u}属于“{band.describe(u)}”一档，{plain_quantity(q)}{u} × 每{u}{format_yuan(band.amount)} = "
              f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
     return _calc(rule, amount, trace, rate=band.amount, capped=capped, selected=band.describe(u))
+
+
+def _parts(rule: Rule, total: Decimal, whole_units: bool):
+    """The part of ``total`` within each band: above the band below, up to the band's own top. Counting whole
+    units, an inclusive lower bound counts its own unit (4人以上的每增加1人: from the 4th person)."""
+    below = Decimal(0)
+    for b in rule.bands:
+        edge = below or (b.low - 1 if whole_units and b.low and b.low_inclusive else b.low or Decimal(0))
+        part = max(Decimal(0), min(total, b.high if b.high is not None else total) - edge)
+        if part:
+            yield b, part
+        below = b.high if b.high is not None else below
+
+
+def _marginal(rule: Rule, total: Decimal, rated: bool) -> Calculation:
+    """Each band pays for its part: units (招用3人以下的每人2000元，4人以上的每增加1人3000元) or, with rate bands,
+    the part of the base (500万元（含）以下的部分按4%，超过500万元…的部分按2%)."""
+    u, pieces = rule.unit, list(_parts(rule, total, whole_units=not rated))
+    raw = sum((p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
+    if rated:
+        shown = [f"{format_yuan(p)} × {format_rate(b.rate)}（{b.describe('')}的部分）" for b, p in pieces]
+        head, where = f"{rule.base or '基数'}{format_yuan(total)}，分段计算", {"base": total}
+    else:
+        shown = [f"{plain_quantity(p)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）" for b, p in pieces]
+        head, where = f"{plain_quantity(total)}{u}，逐档计算", {"selected": f"{plain_quantity(total)}{u}"}
+    amount, capped, mid = _cap(rule, raw)
+    trace = f"{head}：{' + '.join(shown) or '0'} = {format_yuan(raw)}{mid} → 可获{format_yuan(amount)}"
+    return _calc(rule, amount, trace, capped=capped, **where)
 
 
 def _range(rule: Rule, i: Inputs) -> Calculation:

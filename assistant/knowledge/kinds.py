@@ -18,6 +18,7 @@ tiered_threshold awards by thresholds of a base: 首次突破1亿元、5亿元�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -49,16 +50,19 @@ class Tier:
 
 @dataclass(frozen=True)
 class Band:
-    """Quantities from ``low`` to ``high`` (None: open), each bound inclusive or not; the amount per unit."""
+    """Quantities from ``low`` to ``high`` (None: open), each bound inclusive or not; the amount per unit,
+    or (``rate``) a rate of the part of an amount within the band (…的部分按2%)."""
 
-    amount: Decimal
-    amount_text: str
+    amount: Decimal | None
+    amount_text: str | None
     low: Decimal | None = None
     low_text: str | None = None
     low_inclusive: bool = True
     high: Decimal | None = None
     high_text: str | None = None
     high_inclusive: bool = True
+    rate: Decimal | None = None
+    rate_text: str | None = None
 
     def holds(self, q: Decimal) -> bool:
         if self.low is not None and (q < self.low or (q == self.low and not self.low_inclusive)):
@@ -127,9 +131,17 @@ def _qty(text, quote, path, rid, key) -> tuple[Decimal, str]:
     return _parsed(number, text, quote, path, rid, key)
 
 
+RATIO = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
+
+
 def policy_rate(text: str) -> Decimal:
-    """A rate as a policy writes it: 30%, 百分之三十, or 全额 (the whole of the base: 100%)."""
-    return Decimal(1) if str(text).strip() == "全额" else parse_rate(text)
+    """A rate as a policy writes it: 30%, 百分之三十, 全额 or 相同额度 (the whole of the base: 100%), or a matching
+    ratio (按1:0.5的比例配套: 0.5 for each 1 of the base, 50%)."""
+    if str(text).strip() in ("全额", "相同额度", "同等额度"):
+        return Decimal(1)
+    if m := RATIO.fullmatch(str(text).strip()):
+        return parse_rate(f"{Decimal(m[1]) * 100}%")
+    return parse_rate(text)
 
 
 def _rate(text, quote, path, rid, key) -> tuple[Decimal, str]:
@@ -199,15 +211,21 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
     if kind == "banded":
         bands = []
         for b in _list(r.get("bands"), path, rid, "bands"):
-            amount, text = _money(b.get("amount"), quote, path, rid, "每单位金额 amount")
-            low = _qty(b["low"], quote, path, rid, "下限 low") if b.get("low") not in (None, "") else (None, None)
-            high = _qty(b["high"], quote, path, rid, "上限 high") if b.get("high") not in (None, "") else (None, None)
+            rated = b.get("rate") not in (None, "")  # a rate of the part of an amount within the band
+            amount, text = (None, None) if rated else _money(b.get("amount"), quote, path, rid, "每单位金额 amount")
+            rate, rtext = _rate(b["rate"], quote, path, rid, "比例 rate") if rated else (None, None)
+            bound = _money if rated else _qty
+            low = bound(b["low"], quote, path, rid, "下限 low") if b.get("low") not in (None, "") else (None, None)
+            high = bound(b["high"], quote, path, rid, "上限 high") if b.get("high") not in (None, "") else (None, None)
             if low[0] is None and high[0] is None:
                 raise _fail(path, rid, "的每一档应至少有下限 low 或上限 high")
             bands.append(Band(amount, text, low[0], low[1], bool(b.get("low_inclusive", True)),
-                              high[0], high[1], bool(b.get("high_inclusive", True))))
+                              high[0], high[1], bool(b.get("high_inclusive", True)), rate, rtext))
+        if len({b.rate is None for b in bands}) != 1:
+            raise _fail(path, rid, "的各档应都给金额 amount，或都给比例 rate")
         _check_bands(bands, path, rid)
         out["bands"] = tuple(bands)
+        out["marginal"] = bool(r.get("marginal", False))
     if kind == "range":
         low, high = str(r.get("low") or ""), str(r.get("high") or "")
         if "%" in low + high or "％" in low + high:
@@ -252,14 +270,15 @@ def needs(rule) -> tuple[str, ...]:
     """The inputs a rule needs from the user: base (an amount), level, quantity, year."""
     kind = rule.kind
     out: list[str] = []
-    rated = kind == "tiered" and any(t.rate is not None for t in rule.tiers)
+    rated = (kind == "tiered" and any(t.rate is not None for t in rule.tiers)) or (
+        kind == "banded" and any(b.rate is not None for b in rule.bands))
     own = kind == "schedule" and (rule.amount is not None or all(y.is_amount for y in rule.years))
     if (kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold") and not own) or rated or (
             kind == "range" and rule.range_of == "rate"):
         out.append("base")
     if kind == "tiered":
         out.append("level")
-    if kind in ("per_unit", "banded"):
+    if kind == "per_unit" or (kind == "banded" and not rated):
         out.append("quantity")
     if kind == "schedule" and rule.years:
         out.append("year")
@@ -298,6 +317,9 @@ def describe(rule) -> str:
         per = f"每满{rule.step_text}{rule.unit}" if rule.step is not None else f"每{rule.unit}"
         most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""
         return f"{per}{rule.amount_text}{most}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
+    if k == "banded" and rule.bands[0].rate is not None:
+        return "；".join(f"{b.describe('')}的部分按{b.rate_text}" for b in rule.bands) + (
+            f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
         return "；".join(f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands)
     if k == "range":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.per_unit import _per_unit, _person_paid
 from assistant.knowledge.tiers import case_list, level_words
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
@@ -27,15 +28,18 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
     _cap,
     _n,
     base_before,
+    loan_ceiling,
 )
 from assistant.text.amounts import find_mentions
 
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
 FEN = re.compile(rf"分别(?:一次性)?(?:给予|奖励|补助|补贴|资助|增加)?(?P<obj>[^，。；\d]{{0,12}}?)\s*(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+# 一次性补助5万元、2万元 · 得奖金7万元、5万元、3万元: a list of awards in the order of the cases before it, 分别 left out
+AWARD_LIST = re.compile(rf"(?:给予|补助|奖励|补贴|资助|奖金)(?P<obj>[^，。；\d]{{0,6}}?)\s*(?P<list>{AMT}(?:\s*、\s*{AMT})+)")
 ITEM = r"[^\s、，。；的为对获得评定在给被成和及]{0,7}(?:等奖|星级|级|奖|类|档|人才|院士|专家)"
 LABELS = re.compile(rf"{ITEM}(?:、{ITEM})+")
 FEN_RATE = re.compile(rf"分别(?:给予|按|补助|补贴|资助|奖励)?(?P<obj>[^，。；\d]{{0,8}}?)\s*(?P<list>{RATE}(?:\s*[、和及]\s*{RATE})+)")
@@ -47,11 +51,6 @@ STAGES = re.compile(r"环节|阶段|步骤|节点")
 AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})")
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
-PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
-# 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
-PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
-SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
-QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
 RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
@@ -59,75 +58,45 @@ BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给
 BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
 FIXED = re.compile(rf"(?:给予|奖励|补助|资助)[^，。；\d]{{0,6}}?(?P<amount>{AMT})(?:的)?{AWARD}|{AWARD}(?P<amount2>{AMT})")
 THRESHOLD = re.compile(rf"(?P<base>总投资|投资额|投资)?[^，。；\d]{{0,4}}?(?:达到)?(?P<amount>{AMT})(?P<word>（含）以上|以上|及以上)")
-BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
-                  rf"(?:的[^，。；\d]{{0,12}})?，(?:每(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 
 
-def bands(clause: str) -> tuple[Proposal, int, int] | None:
-    """Per-unit amounts by bands of a quantity across the clause's sentences; (proposal, start, end)."""
-    found = list(BAND.finditer(clause))
-    if len(found) < 2 or len({m["unit"] for m in found}) != 1:
-        return None
-    rows, prev_high_inclusive = [], None
-    for m in found:
-        row: dict = {"amount": _n(m["amt"] or m["amt2"])}
-        if m["low"]:
-            row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
-            row["low_inclusive"] = prev_high_inclusive is not True if rows else True
-        elif m["word"] == "以上":
-            # Civil Code: 以上 includes the number, unless the band below already took it (（含200平方米）)
-            row |= {"low": m["high"], "low_inclusive": not (rows and rows[-1].get("high") == m["high"]
-                                                             and rows[-1].get("high_inclusive"))}
-        else:
-            row |= {"high": m["high"], "high_inclusive": True}
-        prev_high_inclusive = row.get("high_inclusive")
-        rows.append(row)
-    start, end = found[0].start(), found[-1].end()
-    p = Proposal("banded", clause[start:end], {"unit": found[0]["unit"], "bands": rows})
-    p.used |= {r["amount"] for r in rows}
-    return p, start, end
-
-
-def classify(s: str) -> tuple[Proposal | None, str]:
-    """The provision of one sentence, or None with the reason ("fund", "target", "none")."""
+def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
+    """The provision of one sentence, or None with the reason ("fund", "target", "none"). ``cued``: the
+    clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
     if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
-    if not any(c in s for c in CUES):
+    if not cued and not any(c in s for c in CUES):
         return None, "none"
-    if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
-        p = _tiered(s)
-        return (p, "") if p else (None, "none")
-    if NO_KIND.search(s):
-        return None, "none"
-    from assistant.knowledge.schedules import _schedule, _shares, _staged_total
+    from assistant.knowledge.schedules import _schedule, _shares, _staged_total, _yearly, paid_rest
 
-    for finder in (_shares, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+    if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
+        p = _yearly(s) or _tiered(s)
+        if p or len(re.findall(f"{AMT}|{RATE}", s[s.index("分别"):])) != 1:
+            return (p, "") if p else (None, "none")
+        # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
+    if NO_KIND.search(s):
+        return (p, "") if (p := paid_rest(s)) else (None, "none")
+    for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
-        if p is not None and p.kind == "per_unit" and ONE_OFF_PERSON.search(s) and p.fields["unit"] == "人" \
-                and not ORG_COUNTS.search(s) and "step" not in p.fields and "cap" not in p.fields \
-                and len(list(PER_UNIT.finditer(s))) == 1:  # 按博士每人…、硕士每人…: amounts by category
-            # 可申请一次性求职补贴，补贴标准为每人3000元: the person is the one paid, once: a set award
-            p = Proposal("fixed", s, {"amount": p.fields["amount"]}, set(p.used))
+        if p is not None and p.kind == "per_unit":
+            p = _person_paid(s, p)
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
 
 
-ONE_OFF_PERSON = re.compile(r"一次性")
-ORG_COUNTS = re.compile(r"招用|吸纳|培训|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
-
-
-# Provisions no kind expresses, whose figures a single kind would misstate: rates by slices of an
+# Provisions no kind expresses, whose figures a single kind would misstate: a public fund's equity investment
+# (采用股权投资方式支持…，财政资金所占股份比例不超过30%: a stake, not a grant), rates by slices of an
 # amount (500万元（含）以下的部分按4%), a cap on several awards together (两项合计最多不超过…的20%),
 # and how money is paid out (预拨总额不超过资助金额的80%).
-NO_KIND = re.compile(r"的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
+NO_KIND = re.compile(r"(?:采用|采取|以|通过)(?:股权|跟进)投资的?(?:方式|形式)[^，。；\d]{0,4}(?:支持|扶持|给予|投入)|的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
 
 def _tiered(s: str) -> Proposal | None:
-    m = FEN.search(s)
+    m = FEN.search(s) or AWARD_LIST.search(s)
     if not m:
         return _rate_list(s)
     amounts = [_n(a) for a in re.findall(AMT, m["list"])]
@@ -144,8 +113,8 @@ def _tiered(s: str) -> Proposal | None:
                                              "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
         p.used |= set(thresholds) | set(amounts)
         return p
-    bands = list(BAND_LIST.finditer(head))
-    if bands and (p := _band_list(s, bands[-1], amounts)):
+    listed = list(BAND_LIST.finditer(head))
+    if listed and (p := _band_list(s, listed[-1], amounts)):
         return p
     if re.search(r"每(?:人每)?(?:月|天|日)", m["obj"]):
         return None  # 每月3000元、2000元: paid by the month, for a time the list does not give
@@ -215,65 +184,6 @@ def _range(s: str) -> Proposal | None:
     return None
 
 
-def per_units(s: str) -> list[Proposal]:
-    """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
-    words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
-    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
-    found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
-    if len(found) < 2:
-        return []
-    out = []
-    for m in found:
-        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
-        sub = s[start:m.end()]
-        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
-        p = _per_unit(sub, m=own[0]) if own else None
-        if p is None or p.kind != "per_unit":
-            return []
-        out.append(p)
-    tail = s[found[-1].end():]
-    caps = [m for m in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]
-    if caps:  # 按博士每人8万元、硕士每人5万元…，每个研发机构每年最高不超过500万元: the cap of them all
-        cap = min(caps, key=lambda m: m.start())
-        end = found[-1].end() + cap.end()
-        for p, m in zip(out, found, strict=True):
-            start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
-            p.quote = s[start:end]
-            _cap(p.quote, p, per_unit=p.fields["amount"])
-        return out
-    head = s[: found[0].start()]
-    caps = [m for m in (*CAP.finditer(head), *CAP_NOT_OVER.finditer(head))]
-    if caps:  # 每个单位年资助总额不超过300万元：其中，…1000元/件…8000元/件: the cap stated before them all
-        cap = min(caps, key=lambda m: m.start())
-        for p, m in zip(out, found, strict=True):
-            p.quote = s[cap.start():m.end()]
-            _cap(p.quote, p, per_unit=p.fields["amount"])
-    return out
-
-
-def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
-    if not m:
-        return None
-    qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
-    if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
-        # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
-        return Proposal("unexpressible", s)
-    unit2 = m.groupdict().get("unit2")
-    unit = m["unit"] + (unit2 or "")
-    words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
-    p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
-    if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
-        p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
-    step = m.groupdict().get("step")
-    if step and step != "1":  # 每新入驻1家: per 家, not per full step of one
-        p.fields["step"] = step
-        p.fields["step_full"] = bool(m.groupdict().get("full"))
-    p.used.add(_n(m["amt"]))
-    _cap(s, p, per_unit=_n(m["amt"]))
-    return p
-
-
 def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
     if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)|^[^，。；]*的[，,]", s[m.end():]):
@@ -300,10 +210,10 @@ def _any_rate(s: str):
     for (营业收入增长20%以上的): the first one that is no condition, with the words before it as base."""
     for m in RATE_ANY.finditer(s):
         before, after = s[max(0, m.start() - 16):m.start()], s[m.end():m.end() + 4]
-        if RATE_CONDITION.search(before) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
+        if RATE_CONDITION.search(re.sub(rf"{NUM}\s*[%％]?{DASH}$", "", before)) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
             continue
         lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
-        return m, (lead["base"] if lead else "")
+        return m, (lead["base"] if lead else "")  # 增长14-16%: the end of a range asked for is a condition too
     return None
 
 
@@ -312,7 +222,7 @@ def _rated(s: str) -> Proposal | None:
     if not m:
         found = _any_rate(s)
         if not found:
-            return _whole(s)
+            return _whole(s) or _ratio(s)
         m, lead = found
         base = lead.strip("按照对的 ") or None
         p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
@@ -332,22 +242,49 @@ def _rated(s: str) -> Proposal | None:
     return p
 
 
+# 根据市级建设补贴床位标准按1:0.5的比例给予区级配套: a matching ratio of the base named before it
+RATIO_OF = re.compile(r"按(?:照)?(?P<base>[^，。；\d按]{0,20}?)(?P<rate>1\s*[:：]\s*\d+(?:\.\d+)?)的?比例")
+
+
+def _ratio(s: str) -> Proposal | None:
+    m = RATIO_OF.search(s)
+    if not m:
+        return None
+    base = re.sub(r"标准$", "", m["base"].strip("的 ")) or None
+    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+    p.used.add(_n(m["rate"]))
+    _cap(s, p)
+    p.kind = "subsidy" if "cap" in p.fields else "rate"
+    return p
+
+
 def _whole(s: str) -> Proposal | None:
-    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid."""
+    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid; 以…获得的
+    补助资金为标准，再给予相同额度资金奖励: as much again as the amount named as the standard."""
     m = WHOLE.search(s)
     if not m:
         return None
+    standard = re.search(r"以(?:该企业|其)?(?:[^，。；]{0,60}?获得的)?(?P<base>[^，。；的]{2,20}?)为标准", s[: m.start()])
     base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
-    words = re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
-    p = Proposal("rate", s, {"rate": "全额", "base": words or None})
-    p.used.add("全额")
+    words = standard["base"] if standard else re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
+    p = Proposal("rate", s, {"rate": m[0], "base": words or None})
+    p.used.add(m[0])
+    _cap(s, p)
+    p.kind = "subsidy" if "cap" in p.fields else "rate"
     return p
+
+
+# 补助上限原则上不超过200万元 · 同一平台支持金额不超过500万元: the award's maximum, without 最高
+CAP_LIMIT = re.compile(rf"(?:上限|金额|额度|总额|资助|补助|补贴|奖励|支持)[^，。；\d]{{0,6}}?不(?:超过|高于)\s*(?P<cap>{AMT})"
+                       r"(?!\s*(?:[（(]含[）)])?\s*(?:的|以))")
 
 
 def _single(s: str) -> Proposal | None:
     m = CAP.search(s)
-    if m and re.search("最高|最多", m[0]):
-        p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m["per"] or "单个企业"})
+    if m and re.search("最高|最多", m[0]) or (m := CAP_LIMIT.search(s)):
+        if loan_ceiling(s, m["cap"]):
+            return None  # 贷款额度最高不超过30万元: how much may be borrowed, not an award
+        p = Proposal("cap_only", s, {"cap": _n(m["cap"]), "cap_per": m.groupdict().get("per") or "单个企业"})
         p.used.add(_n(m["cap"]))
         return p
     m = FIXED.search(s)
@@ -379,8 +316,9 @@ def figures(s: str) -> list[tuple[str, bool]]:
         cond = bool(CONDITION_AFTER.match(s[m.end :])) or bool(re.search(r"(?:达到|超过|不低于)$", s[max(0, m.start - 3) : m.start])
                                                                and re.match(r"^[^，。；]{0,4}的(?:企业|项目)", s[m.end :]))
         out.append((_n(m.text), cond))
-    out += [("全额", False) for _ in WHOLE.finditer(s)]  # 全额补贴给…: the whole of the base, a rate of 100%
+    out += [(m[0], False) for m in WHOLE.finditer(s)]  # 全额补贴给…, 相同额度: the whole of the base, a rate of 100%
+    out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio
     return out
 
 
-WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)")
+WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)|(?:相同|同等)额度(?=[^，。；\d]{0,4}(?:奖励|补贴|补助|资助|配套))")

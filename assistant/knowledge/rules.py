@@ -60,6 +60,9 @@ class Rule:
     cap: Decimal | None = None
     cap_text: str | None = None
     cap_per: str | None = None
+    total_cap: Decimal | None = None  # a second cap over a wider scope (每年, 累计); it also bounds one award
+    total_cap_text: str | None = None
+    total_cap_per: str | None = None
     threshold: Decimal | None = None
     threshold_text: str | None = None
     inclusive: bool = True
@@ -89,6 +92,7 @@ class Rule:
     max_quantity: Decimal | None = None  # per_unit: at most this many units are paid for
     max_quantity_text: str | None = None
     bands: tuple[Band, ...] = ()
+    marginal: bool = False  # banded: each band pays for the units within it (每增加1人…), not all units at one band's amount
     low: Decimal | None = None
     low_text: str | None = None
     high: Decimal | None = None
@@ -225,6 +229,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     quote = citation.quote
     rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, policy_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
+    total_cap, total_cap_text = _figure(rid, "总上限 total_cap", r.get("total_cap"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
     need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),
             "min_rate": (rate,)}.get(kind, ())
@@ -252,6 +257,9 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         cap=cap,
         cap_text=cap_text,
         cap_per=r.get("cap_per"),
+        total_cap=total_cap,
+        total_cap_text=total_cap_text,
+        total_cap_per=r.get("total_cap_per"),
         threshold=threshold,
         threshold_text=threshold_text,
         inclusive=boundary not in EXCLUSIVE + EXCLUSIVE_WORDS,

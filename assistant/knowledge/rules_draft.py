@@ -13,11 +13,13 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
-from assistant.knowledge.aliases import heading_of, name_aliases, propose, subjects
+from assistant.knowledge.aliases import heading_of, name_aliases, propose, propose_examples, rule_name, subjects
 from assistant.knowledge.documents import Document
-from assistant.knowledge.numbering import LEAD_NUMBER as LEAD_NUMBER_RE
-from assistant.knowledge.provisions import AMT, NUM, Proposal, _n
+from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
+from assistant.knowledge.schedules import PAID_REST
+from assistant.knowledge.topics import draft_topics  # noqa: F401  (re-exported: drafting's figure-less support)
+from assistant.knowledge.wording import SENTENCE
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
@@ -36,6 +38,8 @@ class DraftRule:
     rate: str | None = None
     cap: str | None = None
     cap_per: str | None = None
+    total_cap: str | None = None  # a second cap over a wider scope (每年, 累计): 累计奖励不超过1000万元
+    total_cap_per: str | None = None
     threshold: str | None = None
     boundary: str | None = None
     amount: str | None = None
@@ -48,6 +52,7 @@ class DraftRule:
     step_full: bool | None = None
     max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
     bands: list[dict] = field(default_factory=list)
+    marginal: bool | None = None  # banded: each band pays for the units within it (每增加1人…)
     low: str | None = None
     high: str | None = None
     years: list[dict] = field(default_factory=list)
@@ -60,7 +65,7 @@ class DraftRule:
 
     def figures(self) -> list[str]:
         """Every figure the draft states (for review and for measuring drafting)."""
-        out = [v for v in (self.rate, self.cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
         for row in (*self.tiers, *self.bands, *self.years):
             out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))
@@ -68,23 +73,6 @@ class DraftRule:
     def to_yaml_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
         return {**d, "reviewed": False}
-
-
-def _name(heading: str | None, subject: str | None, body: str) -> str:
-    """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
-    if heading and subject and subject != heading:
-        return f"{heading}：{subject}"
-    first = re.split(r"[。，；,;\n]", LEAD_NUMBER_RE.sub("", body).strip())[0]
-    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
-
-
-def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:
-    """Ten questions written the way users ask, for the reviewer to correct and extend."""
-    topic = aliases[-1] if aliases else name
-    figure = base or "投资"
-    return [f"{topic}能补贴多少？", f"{topic}有什么支持政策", f"{name}的标准是什么", f"我们在做{topic}，能申请吗",
-            f"{topic}最多能拿多少钱", f"{figure}1000万元，{topic}能补多少", f"{topic}的补贴上限是多少",
-            f"申请{topic}需要什么条件", f"{topic}是怎么支持的", f"我们企业{topic}投了500万，能拿多少"]
 
 
 def _input_examples(d: DraftRule) -> list[str]:
@@ -109,11 +97,37 @@ def _base_key(base: str | None) -> str | None:
 
 
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
+LEAD_IN = re.compile(r"^[^\n]*(?:以下|下列)标准[^\n：:]{0,12}[：:]\s*$", re.M)
 ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
+# 2022年度按研发费用存量的1%、以后年度按上一年度增量的3%给予研发补助，但…不超过10万元: a rate for each period
+RATE_PAIR = re.compile(rf"(?P<first>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})、(?P<second>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})")
 CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
-SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
            "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
+
+
+def _rate_pair(sent: str, pair: re.Match) -> list:
+    """Two rates listed with 、 that share the award and its cap: one rule each, both quoting the sentence."""
+    from assistant.knowledge.provisions import classify
+
+    out = []
+    for keep in ("first", "second"):
+        p = classify(sent[: pair.start()] + pair[keep] + sent[pair.end():])[0]
+        if p is None or p.kind not in ("rate", "subsidy"):
+            return []
+        p.quote = sent
+        out.append(p)
+    return out if out[0].fields["rate"] != out[1].fields["rate"] else []
+
+
+def _join_previous(found: list, text: str, end: int, p: Proposal, fields: dict) -> None:
+    """A sentence that belongs to the award just stated (its cap, how it is paid): that award's quote runs on
+    to ``end`` and takes the sentence's fields and figures."""
+    prev, start, _ = found[-1]
+    prev.quote = text[start:end].strip().rstrip("。；;")
+    prev.fields |= fields
+    prev.used |= p.used
+    found[-1] = (prev, start, end)
 
 
 @dataclass
@@ -147,7 +161,9 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
-    if p.kind in ("per_unit", "banded"):
+    if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
+        d.base_key = re.sub(r"\W", "_", rid)
+    elif p.kind in ("per_unit", "banded"):
         d.quantity = f"数量（{d.unit}）"
         d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]
@@ -158,6 +174,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
     from assistant.knowledge.cases import (
+        award_parts,
+        category_tiers,
         level_tiers,
         merge_runs,
         person_tiers,
@@ -166,17 +184,26 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.provisions import bands, classify, figures, per_units
+    from assistant.knowledge.per_unit import bands, per_units
+    from assistant.knowledge.provisions import classify, figures
+    from assistant.knowledge.slices import slices
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
+    parent_cue = False  # a part's lead-in (一、…按以下标准予以资助：) holds for the items under it
     for unit in doc.units:
+        # 按以下标准予以一次性资助：（一）发明专利：企业1万元/件…: the lead-in's award word holds for its items
+        lead = LEAD_IN.search(unit.text)
+        own_cue = bool(lead and any(c in lead[0] for c in CUES))
         if unit.kind != "measure":
+            parent_cue = own_cue if unit.kind == "part" else parent_cue
             continue
+        parent_cue = parent_cue and bool(re.match(r"[（(\d]", unit.label))  # only its items: （一）, (1), 1.
+        cued, lead_end = (True, lead.end()) if own_cue else (parent_cue, 0)
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text)
+        banded = bands(unit.text) or slices(unit.text)
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
             if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
@@ -189,7 +216,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             seen = figures(sent)
             if not seen:
                 continue
-            p, why = classify(sent)
+            p, why = classify(sent, cued=cued and m.start() >= lead_end)
             if p is None and found and set_award(found[-1][0]) and (bare := BARE_AWARD.search(sent)):
                 # 超过5000万美元的，给予50万元: the next case of the award just stated, its noun left out
                 p = Proposal("cap_only", sent, {"cap": _n(bare["amt"]), "cap_per": "单个企业"}, {_n(bare["amt"])})
@@ -198,25 +225,32 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     and CAP_ONLY_SENTENCE.match(sent):
                 # 按交易额的10%给予扶持。扶持金额最多不超过50万元: the cap of the award just stated
                 prev.kind = "subsidy" if prev.kind == "rate" else prev.kind
-                prev.quote = unit.text[found[-1][1]:m.end()].strip().rstrip("。；;")
-                prev.fields |= {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业", "cap_shared": True}
-                prev.used |= p.used
-                found[-1] = (prev, found[-1][1], m.end())
-                seen = [f for f in seen if f[0] not in p.used]
-                p = None
+                _join_previous(found, unit.text, m.end(), p, {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业",
+                                                              "cap_shared": True})
+                seen, p = [f for f in seen if f[0] not in p.used], None
+            if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
+                    and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
+                # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid
+                _join_previous(found, unit.text, m.end(), p, {"years": p.fields["years"]})
+                seen, p = [f for f in seen if f[0] not in p.used], None
+            several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
-                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or p
+                p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or category_tiers(sent) or p
+                several = award_parts(sent) if p is None or set_award(p) else []
             elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
                 p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
-            several = per_units(sent) if p is not None and p.kind == "per_unit" else []
+                several = award_parts(sent) if p.kind == "cap_only" else []
+            several = several or (per_units(sent) if p is not None and p.kind == "per_unit" else [])
             if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
                 # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
                 first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
                 if first is not None and second is not None and first.kind in ("rate", "subsidy") and second.kind in ("rate", "subsidy"):
                     several = [first, second]
+            elif p is not None and p.kind in ("rate", "subsidy") and (pair := RATE_PAIR.search(sent)):
+                several = _rate_pair(sent, pair)
             for q in several or ([p] if p else []):
                 found.append((q, m.start(), m.end()))
             used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
@@ -232,7 +266,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             subject = next(iter(subjects(p.quote)), None)
-            label = _name(heading, subject if len(found) > 1 or not heading else None, body)
+            label = rule_name(heading, subject if len(found) > 1 or not heading else None, body)
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(heading, p.quote) or name_aliases(label)
             drafts.append(d)
@@ -256,58 +290,10 @@ def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
             continue
         body = unit.body.strip()
         heading = heading_of(body)
-        name = _name(heading, None, body)
+        name = rule_name(heading, None, body)
         aliases = propose(heading, body) or name_aliases(name)
         out.append({"clause": unit.label, "name": name, "aliases": aliases,
                     "examples": propose_examples(name, aliases, None)})
-    return out
-
-
-TOPIC_SUPPORT = re.compile(r"奖励|补贴|补助|资助|扶持|支持|配套|优惠|贴息|经费|免收|减免|政策")
-# Support whose figures the text leaves to someone or something else: a decision case by case, a standard to be
-# set, a general amount (一定/相应/适当), another document (《…》, 按规定), more support later (加大…力度).
-TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|具体情况|[由另][^，。；]{0,16}制定|根据[^，。；]{0,8}需要制定|"
-                          r"一定(?:额度|比例|数额|的)?(?:奖励|补贴|补助|资助|扶持|支持)|"
-                          r"相应(?:的)?(?:奖励|补贴|补助|资助|扶持|支持|政策)|适当(?:奖励|补贴|补助|资助)|更大(?:扶持|支持)|更加优惠|"
-                          r"其他资金(?:补贴|支持)|"
-                          r"(?:按(?:照)?|参照|根据)[^，。；]{0,40}(?:规定|办法|标准|通知|目录|》)[^，。；]{0,20}(?:给予|予以|享受|申请[^，。；]{0,10}(?:补贴|资助|奖励))|"
-                          r"纳入《[^》]{2,40}》|享受(?:相关|有关)[^，。；]{0,10}政策|"
-                          r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
-                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
-TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
-TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
-# A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
-# support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
-TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
-                       r"资格|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行")
-STANDARD_ELSEWHERE = re.compile(r"按(?:照)?[^，。；]{0,12}标准")
-STANDARD_OPEN = re.compile(r"参照|《|另行|制定|目录|相关标准")
-
-
-def draft_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
-    """Support the text gives without a figure (一事一议, 另行制定, 给予一定资助, 按…规定给予支持): one
-    topic per sentence, with its quote, so a question about it is answered from the text."""
-    from assistant.knowledge.provisions import figures
-
-    out = []
-    with_rules = {d.clause for d in drafts}
-    for unit in doc.units:
-        if unit.kind != "measure":
-            continue
-        for m in SENTENCE.finditer(unit.text):
-            sent = m.group(0).strip().rstrip("。；;")
-            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent):
-                continue
-            if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
-                continue  # 按较高标准享受补贴: a standard the text gives elsewhere, not support without figures
-            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
-                    and figures(unit.text[m.end():m.end() + 80]):
-                continue  # the figures follow: this sentence leads into them
-            heading = heading_of(unit.body)
-            name = _name(heading, next(iter(subjects(sent)), None), sent)
-            aliases = propose(heading, sent) or name_aliases(name)
-            out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
-                        "examples": propose_examples(name, aliases, None)})
     return out
 
 

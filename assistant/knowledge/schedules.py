@@ -15,6 +15,10 @@ YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:�
 SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
 SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
 SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
+YEARLY = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；\d]{{0,12}}?(?P<list>{AMT}(?:\s*[、和]\s*{AMT})+)"
+                    rf"(?:[^，。；\d]{{0,4}}?[，,]?[^，。；\d]{{0,4}}?(?:共|合计|累计|总计)[^，。；\d]{{0,6}}?(?P<total>{AMT}))?")
+# 预拨总额不超过资助金额的80%，项目通过验收后，再拨付剩余的20%: shares of the award paid before and after a step
+PAID_REST = re.compile(rf"(?P<first>{RATE})[^。；]{{0,30}}?(?:再|其余|剩余)[^，。；\d%％]{{0,8}}?(?P<rest>{RATE})")
 STAGED_TOTAL = re.compile(rf"分(?:阶段|期|批|年度?)[^，。；\d]{{0,6}}?(?:合计|共计|累计)给予[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
 
 
@@ -43,6 +47,39 @@ def _shares(s: str) -> Proposal | None:
     award = _award_amount(s[: m.start()] + s[m.end():])
     p = Proposal("schedule", s, {"years": years} | ({"amount": award} if award else {"base": "奖励资金"}))
     p.used |= set(rates) | ({award} if award else set())
+    return p
+
+
+def _yearly(s: str) -> Proposal | None:
+    """分三年每年分别补助10万元、5万元、5万元，共补助20万元: an amount for each year (or stage) in order, with
+    the total when the text states it (and it adds up)."""
+    from assistant.text.amounts import parse_amount
+
+    m = YEARLY.search(s)
+    if not m:
+        return None
+    amounts = [_n(a) for a in re.findall(AMT, m["list"])]
+    if _cn_year(m["n"]) != len(amounts):
+        return None
+    total = _n(m["total"]) if m["total"] else None
+    if total and sum(parse_amount(a) for a in amounts) != parse_amount(total):
+        return None
+    years = [{"text": a, "first": i, "last": i, "amount": a} for i, a in enumerate(amounts, 1)]
+    p = Proposal("schedule", s, {"years": years} | ({"amount": total} if total else {}))
+    p.used |= set(amounts) | ({total} if total else set())
+    return p
+
+
+def paid_rest(s: str) -> Proposal | None:
+    """An award paid in two shares that add up to the whole, the rest after a step (验收后再拨付剩余的20%)."""
+    m = PAID_REST.search(s)
+    if not m or Decimal(_n(m["first"]).rstrip("%％")) + Decimal(_n(m["rest"]).rstrip("%％")) != 100:
+        return None
+    rates = [_n(m["first"]), _n(m["rest"])]
+    base = re.search(r"(?:不超过|拨付|预拨|发放)?(?P<base>[\u4e00-\u9fa5]{2,6}?)的\s*$", s[: m.start()])  # 资助金额的80%: of the award
+    p = Proposal("schedule", s, {"years": [{"text": r, "first": i, "last": i, "rate": r} for i, r in enumerate(rates, 1)],
+                                 "base": base["base"] if base else "奖励资金"})
+    p.used |= set(rates)
     return p
 
 

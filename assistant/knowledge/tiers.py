@@ -16,7 +16,7 @@ from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
 QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,12}[”\"」]){2,}")
-LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|获|对|被|为|按照|按|在|的)")
+LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|获批|获|对|被|为|按照|按|在|的|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
 
@@ -34,14 +34,23 @@ def _clean_items(items: list[str]) -> list[str] | None:
         last = TAIL.sub("", last) or last
     last = re.sub(r"[两二三四五]级$", "", last) or last  # 省、市两级 → 市
     items[-1] = last
-    if any(not x or len(x) > 10 for x in items) or len(set(items)) != len(items):
+    if any(not x or len(x) > 12 for x in items) or len(set(items)) != len(items):
         return None
     return items
 
 
 def case_list(head: str, n: int, tail: str = "") -> list[str] | None:
     """The ``n`` cases named in ``head`` (the words before the award list), or in ``tail`` after it:
-    the last ``n`` items of the nearest comma-free stretch that has as many."""
+    the last ``n`` items of the nearest comma-free stretch that has as many. An example in brackets
+    (独角兽、瞪羚等) names no case, unless the case is named with it (街道（镇）级)."""
+    plain = [re.sub(r"[（(][^（()）]*[）)]", "", x) for x in (head, tail)]
+    names = _cases(*plain, n)
+    if names and all(x in head + tail for x in names):
+        return names
+    return _cases(head, tail, n)
+
+
+def _cases(head: str, tail: str, n: int) -> list[str] | None:
     for side, text in enumerate((head, tail)):
         text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[）)]", "", text)  # the item's own number
         quoted = list(QUOTED.finditer(text))

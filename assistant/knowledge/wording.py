@@ -13,6 +13,7 @@ AMT = rf"{NUM}\s*(?:万|亿)?元"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
 UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|床|张|辆|台|套|块|场|吨|件|项|户|名"
+SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")  # a sentence or a clause ended by ；
 DASH = r"\s*[—\-－~～至到]\s*"
 CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
 CAP = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d最]{{0,5}}?(?=每年|最高|补贴|贴息|支持|奖励)(?:每年)?|每年)?[^，。；]{{0,10}}?最(?:高|多)[^，。；\d]{{0,6}}?(?:不超过)?(?P<cap>{AMT})")
@@ -34,14 +35,38 @@ CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\
                           r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
 
 
+# 贷款额度最高不超过30万元 · 创业担保贷款最高额度为20万元 · 可申请最高30万元创业担保贷款: how much may be borrowed
+LOAN_CEILING = re.compile(rf"贷款(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?(?:最高|最多|不超过|为|提高至|提高到)[^，。；\d]{{0,4}}?(?P<amt>{AMT})|"
+                          rf"(?:最高|最多|不超过|额度为?)\s*(?P<amt2>{AMT})的?(?:(?!贴息|补贴|补助|奖励|资助)[^，。；\d]){{0,8}}?贷款(?!贴息|补贴|补助)")
+
+
+def loan_ceiling(s: str, amount: str) -> bool:
+    """Whether ``amount`` is the ceiling of a loan in ``s`` (the annotation's reading: no support figure)."""
+    return any(_n(m["amt"] or m["amt2"]) == _n(amount) for m in LOAN_CEILING.finditer(s))
+
+
 def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
     # 每平方米每月最高40元…每年补贴总额最高200万元: the per-unit maximum is the amount, the cap comes after it
-    found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit]
+    found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit
+             and not loan_ceiling(s, m["cap"])]
     m = min(found, key=lambda x: x.start()) if found else None
     if m:
         p.fields["cap"] = _n(m["cap"])
         p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
         p.used.add(_n(m["cap"]))
+        # …对同一项目的奖励最高100万元，对一家基金每年的奖励金额最高300万元 · 单笔…，累计奖励不超过1000万元:
+        # a second cap over a wider scope (a year, all awards together)
+        later = [x for x in found if x.start() >= m.end() and _n(x["cap"]) != p.fields["cap"]
+                 and WIDER.search(s[m.end():x.start("cap")])]
+        if later:
+            t = min(later, key=lambda x: x.start())
+            scope = s[max(s.rfind(c, 0, t.start("cap")) for c in "，,；;") + 1:t.start("cap")]
+            scope = re.sub(r"(?:的)?(?:奖励|补贴|资助|补助|扶持)?(?:金额|额度|资金|总额)?(?:最高|最多)?(?:不超过)?$", "", scope)
+            p.fields["total_cap"], p.fields["total_cap_per"] = _n(t["cap"]), re.sub(r"^对", "", scope) or "累计"
+            p.used.add(_n(t["cap"]))
+
+
+WIDER = re.compile(r"每年|年度|当年|累计|合计|总额")
 
 
 AWARD_VERB = re.compile(r"(?:给予|奖励|补助|资助|补贴|扶持|支持)[^，。；\d]{0,14}$")

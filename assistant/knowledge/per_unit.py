@@ -1,0 +1,136 @@
+"""Amounts per unit (每平方米20元, 2000元/人, 每新引进1家企业…给予1万元), for ``provisions.classify``:
+several in one sentence with their shared cap, a cap on the counted units, a per-person amount that is
+a set award or a maximum when the person is the one paid, and per-unit amounts by bands of a quantity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.knowledge.wording import AMT, CAP, CAP_NOT_OVER, CNQ, DASH, NUM, UNITS, Proposal, _cap, _n
+
+PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+# 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
+PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
+SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
+RAISED = re.compile(rf"\s*(?:调整为|调整到|提高到|提高至|提高为|上调至|上调为|上调到)\s*(?P<amt>{AMT})")
+QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
+# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
+BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
+                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
+                  rf"[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
+BAND_CAP = re.compile(r"^[^。；]*")
+
+
+def bands(clause: str) -> tuple[Proposal, int, int] | None:
+    """Per-unit amounts by bands of a quantity across the clause's sentences, with the cap that follows them;
+    (proposal, start, end). A band paid for each further unit (4人以上的每增加1人给予3000元) makes the bands
+    marginal: each pays for the units within it."""
+    found = list(BAND.finditer(clause))
+    if len(found) < 2 or len({m["unit"] for m in found}) != 1:
+        return None
+    rows, prev_high_inclusive = [], None
+    for m in found:
+        row: dict = {"amount": _n(m["amt"] or m["amt2"])}
+        if m["low"]:
+            row |= {"low": m["low"], "high": m["high"], "high_inclusive": bool(m["inc"]) or "含" in m[0]}
+            row["low_inclusive"] = prev_high_inclusive is not True if rows else True
+        elif m["word"] == "以上":
+            # Civil Code: 以上 includes the number, unless the band below already took it (（含200平方米）)
+            row |= {"low": m["high"], "low_inclusive": not (rows and rows[-1].get("high") == m["high"]
+                                                             and rows[-1].get("high_inclusive"))}
+        else:
+            row |= {"high": m["high"], "high_inclusive": True}
+        prev_high_inclusive = row.get("high_inclusive")
+        rows.append(row)
+    start, end = found[0].start(), found[-1].end()
+    fields = {"unit": found[0]["unit"], "bands": rows} | ({"marginal": True} if any(m["more"] for m in found) else {})
+    p = Proposal("banded", clause[start:end], fields)
+    p.used |= {r["amount"] for r in rows}
+    tail = BAND_CAP.match(clause[end:])[0]
+    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):  # …，总额最高不超过3万元
+        end += min(c.end() for c in cap)
+        p.quote = clause[start:end]
+        _cap(p.quote, p)
+    return p, start, end
+
+
+def _person_paid(s: str, p: Proposal) -> Proposal:
+    """A per-person amount where the person is the one paid, not counted by an organisation: a set award
+    (可申请一次性求职补贴，补贴标准为每人3000元 · 设立…奖，给予每人2万元奖励), or a maximum per person
+    (给予每人最高5000元补贴 · 最高不超过每人每月800元)."""
+    if not (ONE_OFF_PERSON.search(s) or PERSON_PAID.search(s)) or ORG_COUNTS.search(s) or "step" in p.fields \
+            or "cap" in p.fields or len(list(PER_UNIT.finditer(s))) != 1:  # 按博士每人…、硕士每人…: amounts by category
+        return p
+    amount = p.fields["amount"]
+    if PERSON_MAX.search(s[: s.find(amount)]):
+        return Proposal("cap_only", s, {"cap": amount, "cap_per": "每" + p.fields["unit"]}, set(p.used))
+    return Proposal("fixed", s, {"amount": amount}, set(p.used)) if p.fields["unit"] == "人" else p
+
+
+ONE_OFF_PERSON = re.compile(r"一次性")
+PERSON_PAID = re.compile(r"(?:给予|奖励|补贴|补助|资助|最高|不超过)每[人名]|每[人名](?:一次性)?给予")
+PERSON_MAX = re.compile(r"(?:最高|最多|不超过)(?:每[人名](?:每[月年])?)?[^，。；\d每]{0,6}$")
+# an organisation paid per person it counts (招用, 每培训1人), not a person paid (参加培训的)
+ORG_COUNTS = re.compile(r"招用|吸纳|每培训|培训\d|培训人数|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
+
+
+def per_units(s: str) -> list[Proposal]:
+    """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
+    words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
+    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
+    found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
+    if len(found) < 2:
+        return []
+    out = []
+    for m in found:
+        start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+        sub = s[start:m.end()]
+        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
+        p = _per_unit(sub, m=own[0]) if own else None
+        if p is None or p.kind != "per_unit":
+            return []
+        out.append(p)
+    tail = s[found[-1].end():]
+    caps = [m for m in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]
+    if caps:  # 按博士每人8万元、硕士每人5万元…，每个研发机构每年最高不超过500万元: the cap of them all
+        cap = min(caps, key=lambda m: m.start())
+        end = found[-1].end() + cap.end()
+        for p, m in zip(out, found, strict=True):
+            start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
+            p.quote = s[start:end]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
+        return out
+    head = s[: found[0].start()]
+    caps = [m for m in (*CAP.finditer(head), *CAP_NOT_OVER.finditer(head))]
+    if caps:  # 每个单位年资助总额不超过300万元：其中，…1000元/件…8000元/件: the cap stated before them all
+        cap = min(caps, key=lambda m: m.start())
+        for p, m in zip(out, found, strict=True):
+            p.quote = s[cap.start():m.end()]
+            _cap(p.quote, p, per_unit=p.fields["amount"])
+    return out
+
+
+def _per_unit(s: str, m=None) -> Proposal | None:
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
+    if not m:
+        return None
+    qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
+    if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
+        # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
+        return Proposal("unexpressible", s)
+    unit2 = m.groupdict().get("unit2")
+    unit = m["unit"] + (unit2 or "")
+    words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
+    if raised := RAISED.match(s, m.end()):  # 由每人每月80元调整为90元: the standard now in force is the new one
+        m = raised
+    p = Proposal("per_unit", s, {"amount": _n(m["amt"]), "unit": unit, "unit_words": words})
+    if qty_caps:  # 补贴面积不超过500平方米: paid for at most that many units
+        p.fields["max_quantity"] = re.search(NUM, qty_caps[0][0])[0]
+    step = m.groupdict().get("step")
+    if step and step != "1":  # 每新入驻1家: per 家, not per full step of one
+        p.fields["step"] = step
+        p.fields["step_full"] = bool(m.groupdict().get("full"))
+    p.used.add(_n(m["amt"]))
+    _cap(s, p, per_unit=_n(m["amt"]))
+    return p
