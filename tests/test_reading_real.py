@@ -104,3 +104,18 @@ def test_a_quoted_name_is_typed_without_its_quotes_and_a_lead_in_holds_its_items
     answer = bot.ask("我们是天河的餐饮企业，今年第一次达标入规，营业额刚好500万，首达标支持有多少？")
     assert [(c.rule_id, c.amount_yuan) for c in answer.calculations] == [
         ("guangdong-guangzhou-tianhe-smallbiz-2025.r2", D("50000"))]
+
+
+def test_a_share_of_an_interest_rate_is_never_computed_on_the_principal(tmp_path):
+    """"按贷款基准利率的50%给予贴息" pays half the interest: a 300万 loan is not a 150万 award."""
+    from dataclasses import replace as _replace
+
+    from assistant.knowledge.calculator import compute
+    from assistant.knowledge.types import Inputs
+
+    (tmp_path / "p.txt").write_text("某省创业担保贷款贴息办法\n一、对贷款额度在200万元以下的，财政部门按照贷款基准利率的50%给予贴息。\n",
+                                    encoding="utf-8")
+    draft_rule_file(Knowledge.load(tmp_path).docs["p"])
+    rules = [_replace(r, reviewed=True) for r in Knowledge.load(tmp_path).rules if r.doc_id == "p"]
+    assert rules and all(r.base != "贷款本金" and r.base_key != "loan_principal" for r in rules)
+    assert compute(rules[0], Inputs(base=D("43500") * 2)).amount_yuan == D("43500")  # half the interest given

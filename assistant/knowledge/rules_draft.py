@@ -141,6 +141,9 @@ class Unexpressed:
         return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{' '.join(self.sentence.split())[:50]}”）"
 
 
+RATE_OF_RATE = re.compile(r"利率[^，。；;%％]{0,24}的\s*\d+(?:\.\d+)?\s*[%％]")  # a share of an interest rate
+
+
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     f = dict(p.fields)
     f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
@@ -148,9 +151,12 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     for key, value in f.items():
         setattr(d, key, value)
     if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range"):
-        if d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
+        if (d.base is None or "利率" in d.base) and p.kind in ("subsidy", "rate") and RATE_OF_RATE.search(p.quote):
+            # "按贷款基准利率的50%给予贴息": a share of the interest, never of the principal
+            d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
+        elif d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
             d.base = "贷款本金"
-        if p.kind in ("subsidy", "rate"):
+        if p.kind in ("subsidy", "rate") and d.base_key is None:
             # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
             d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
         elif p.kind != "range" or "%" in (d.low or "") + (d.high or ""):

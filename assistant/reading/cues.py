@@ -118,6 +118,9 @@ class BaseWords:
         no base at all; None when the amount is no change."""
         if not CHANGE_BEFORE.search(text[max(0, m.start - 16) : m.start]):
             return None
+        sentence = text[max(text.rfind(p, 0, m.start) for p in "。；;！!？?\n") + 1 : m.start].lower()
+        if self.last_cue(sentence, non_base=True) == frozenset():
+            return frozenset()  # the change of a figure that is never a base (营业收入比前年多了1500万)
         return frozenset(k for term, keys in self.cues if any(w in term for w in CHANGE_BASE) for k in keys)
 
     def last_cue(self, part: str, *, non_base: bool) -> frozenset[str] | None:
