@@ -7,6 +7,7 @@ quote, the user's own figures, or the date asked about, so ``verify`` can check 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from assistant.answering.answer import Answer
 from assistant.answering.composer import Composer, dedupe, out_of_scope_answer, unique, verdict_first
@@ -21,6 +22,8 @@ from assistant.errors import PolicyError
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.types import Calculation, Verdict
 from assistant.reading.plan import Plan
+
+MONEY_ASK = re.compile(r"多少钱|能拿多少|能补多少|补多少|拿多少|补贴多少|算算|帮我算|how much", re.I)  # asks for a sum
 
 
 def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
@@ -72,6 +75,14 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         found = render_passages(plan, c, retriever, notices)
         if not found and not notices:
             return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)
+    if ((kind in ("overview", "scope", "passages") and plan.facts.date) or (kind == "overview" and plan.yes_no)) and not calcs \
+            and not any(v.criterion.startswith("申请时间") for v in verdicts):
+        render_validity_verdicts(plan, c, verdicts, lead=plan.yes_no)  # "2026年还有这个补贴吗": the year asked about
+    if MONEY_ASK.search(plan.text) and not calcs and kind in ("overview", "scope", "passages") and not follow:
+        # "帮我算算补贴", "营收5亿能拿多少": which measure, and its own figure
+        follow.append("Which measure do you mean, and what is its own figure (the investment, premium or loan "
+                      "principal)?" if plan.lang == "en" else "请问您想申请哪一项支持措施？请提供该措施计算所依据的金额"
+                      "（如项目投资额、保费或贷款本金），以便计算。")
     if not c.head and not c.lines and kind != "passages":  # nothing of its kind to say: the passages asked about
         if not render_passages(plan, c, retriever, notices) and not notices:
             return Answer(answer=out_of_scope_answer(kb, "unrelated", plan.lang), in_scope=False)

@@ -15,7 +15,7 @@ from assistant.text.lexicon import Lexicon
 TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
 # "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万": a change of a figure, not the figure
-CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|又投了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
+CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
 CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
 
 

@@ -40,7 +40,8 @@ LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
 MONTH_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
-YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply", re.I)
+YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply|"
+                          r"还有(?:这个|这项|该)?(?:补贴|政策|支持|措施)|还(?:有效|在执行|执行)", re.I)
 SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
 # "我们是清华的一个高校实验室", "我单位是事业单位", "我们是一个行业协会": what the asker says it is.
 APPLICANT_BEFORE = re.compile(rf"(我们|我方|我单位|本单位|我们单位|我|we are|we're)\s*(是|为|系|属于|就是|are)\s*{_W}{{0,9}}$|(我们|本单位|我单位|我)\s*$", re.I)

@@ -44,7 +44,7 @@ FORMS: dict[str, re.Pattern[str]] = {
         r"符合条件吗|符合吗|符不符合|是否符合|够条件吗|够不够条件|有资格吗|有没有资格|够格吗|能不能拿|能拿到吗|能拿吗|能报吗|"
         r"能不能|可不可以|行不行|能否|可以吗|能吗|是否可以|有份吗|沾得上|\beligible\b|qualify|can we apply|can we get|"
         r"are we able|is it possible|^\s*(?:can|could|may|do|does|is|are|would)\b[^?]*\b(?:apply|eligible|qualify|claim|get)\b", re.I),
-    "figure": re.compile(r"多少|几|比例|上限|标准|怎么算|如何计算|计算|算一下|门槛|最高|最多|金额|能补|能拿|可获|补贴额|封顶|"
+    "figure": re.compile(r"多少|几|比例|上限|标准|怎么算|如何计算|计算|算一下|算算|帮我算|门槛|最高|最多|金额|能补|能拿|可获|补贴额|封顶|"
                          r"how much|what amount|\bcap\b|maximum|\brate\b|percent", re.I),
     "wording": re.compile(r"原文|原话|内容|怎么写|怎么规定|如何规定|写的什么|写了什么|写的是|说了什么|说的什么|讲了什么|讲的什么|讲的是|"
                           r"具体规定|规定了什么|全文|条文|怎么说|说的啥|讲啥|写啥|original|wording|verbatim|text of|say\b|says\b", re.I),
@@ -194,7 +194,7 @@ class Reader:
         if m.kind != "amount" or m.value is None:
             return
         before = text[max(0, m.start - 8) : m.start]
-        clause = re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 40) : m.start])[-1]
+        clause = re.split(r"[，,。；;！!？?\n]|\.\s", text[max(0, m.start - 40) : m.start])[-1]  # English ends at ". "
         if CLAIM_WORDS.search(before) or OUTCOME_BEFORE.search(before) or POLICY_FIGURE.search(clause):
             r.claims.append(m)
             return

@@ -22,6 +22,9 @@ FIRM_WORDS = re.compile(r"我们公司|我司|本公司|企业|单位|我们厂|
 FIRM_BEFORE = re.compile(r"(我们是|我司是|我们|我司|注册在|注册地|公司在|企业在|registered in)\s*$", re.I)
 
 
+OF_IT = re.compile(r"(?:政策|资金|机制|办法)?(?:(?:的|中的|里的|里)[\u4e00-\u9fff]{0,4}|，|,)?")  # "…专项资金的贷款贴息": that policy's measure
+
+
 class ScopeJudge:
     """Judges a reading against the corpus: its documents' regions, the words of its targets and its text."""
 
@@ -119,8 +122,9 @@ class ScopeJudge:
         for t in self.targets:
             for alias in t.aliases:
                 for m in re.finditer(re.escape(alias.lower()), low):
-                    if not any(a <= m.start() and m.end() <= b for a, b in spans):
-                        return None  # a measure of the corpus is named too: answer about it
+                    if not any(a <= m.start() and m.end() <= b for a, b in spans) \
+                            and not any(OF_IT.fullmatch(low[b : m.start()]) for _, b in spans if b <= m.start()):
+                        return None  # a measure of the corpus is named too, not as the other policy's: answer about it
         return hit
 
     def _other_policies(self) -> list[tuple[str, tuple[str, ...]]]:

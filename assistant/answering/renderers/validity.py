@@ -27,8 +27,9 @@ def render_validity(c: Composer, kb: Knowledge, verdict_said: bool = False) -> N
         c.add_quote(cit)
 
 
-def render_validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -> None:
-    """The day asked about ("2025年1月2号还能申报吗", today by default) judged against each document's period."""
+def render_validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict], lead: bool = True) -> None:
+    """The day asked about ("2025年1月2号还能申报吗", today by default) judged against each document's period;
+    ``lead``: the answer opens with it."""
 
     for doc in c.kb.docs.values():
         rule = next((r for r in c.kb.rules if r.doc_id == doc.doc_id and r.reviewed
@@ -48,7 +49,8 @@ def render_validity_verdicts(plan: Plan, c: Composer, verdicts: list[Verdict]) -
             short = f"**不能**：截至{day_text(on)}，本措施已不在有效期内，不能再按本措施申报。"
         else:
             short = "**需确认**：原文未写明有效期。"
-        c.head.insert(0, short)  # the text's own words follow once, in the next sentence
+        if lead:
+            c.head.insert(0, short)  # the text's own words follow once, in the next sentence
 
 
 def validity_notice(c: Composer, kb: Knowledge, verdicts: list[Verdict], glue: bool = True) -> None:
