@@ -96,8 +96,8 @@ def score(folder: Path = FIXTURES) -> dict:
     per_kind = {k: Counter() for k in (*KINDS, "other", "threshold")}
     details, missing_quotes = [], []
     for stem, note in notes.items():
-        if note.get("split") != "dev":
-            continue
+        if folder == FIXTURES and note.get("split") != "dev":
+            continue  # another folder is a held-out set: every text of it is scored
         try:
             doc = load_document(folder / f"{stem}.txt")
         except CorpusError as exc:  # refused by add: nothing drafted

@@ -119,3 +119,18 @@ def test_a_share_of_an_interest_rate_is_never_computed_on_the_principal(tmp_path
     rules = [_replace(r, reviewed=True) for r in Knowledge.load(tmp_path).rules if r.doc_id == "p"]
     assert rules and all(r.base != "贷款本金" and r.base_key != "loan_principal" for r in rules)
     assert compute(rules[0], Inputs(base=D("43500") * 2)).amount_yuan == D("43500")  # half the interest given
+
+
+def test_a_draft_that_would_not_load_is_listed_not_written(tmp_path):
+    """A drafted figure not found verbatim in its quote ("１０ 亿元" read as 10亿元) would make the accepted
+    file refuse to load, and with it every document: it is listed as not expressed instead."""
+    from assistant.knowledge.rules_draft import DraftRule, _loadable, rules_path
+
+    (tmp_path / "p.txt").write_text("某市服务券办法\n一、营业收入１０ 亿元至２０ 亿元的企业，给予20万至50万元服务券。\n", encoding="utf-8")
+    doc = Knowledge.load(tmp_path).docs["p"]
+    quote = "营业收入１０ 亿元至２０ 亿元的企业，给予20万至50万元服务券"
+    good = DraftRule("p.r1", "一、", "range", "服务券", quote, low="20万", high="50万元")
+    bad = DraftRule("p.r2", "一、", "range", "服务券", quote, low="10亿元", high="20亿元")
+    kept, left = _loadable(doc, [good, bad], [], rules_path(doc))
+    assert [d.id for d in kept] == ["p.r1"]
+    assert len(left) == 1 and "未通过规则校验" in left[0].line()

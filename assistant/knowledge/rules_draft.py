@@ -103,7 +103,8 @@ ALTERNATIVE = re.compile(r"[，,]\s*或(?=按|给予)")
 RATE_PAIR = re.compile(rf"(?P<first>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})、(?P<second>[^，。；、]{{0,12}}?按[^，。；、]{{0,20}}?{RATE})")
 CAP_ONLY_SENTENCE = re.compile(r"^(?:[^，。；\d]{0,8}?(?:金额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,8}?(?:最高|最多|不超过)")
 REASONS = {"fund": "资金或基金规模，不是对申请人的支持", "target": "发展目标，不是对申请人的支持",
-           "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理"}
+           "condition": "申请条件（门槛），不是支持数额", "none": "未能识别为已支持的规则类型，请人工处理",
+           "invalid": "起草结果未通过规则校验，未写入，请人工补写"}
 
 
 def _rate_pair(sent: str, pair: re.Match) -> list:
@@ -329,6 +330,24 @@ def _has_reviewed(path: Path) -> bool:
     return any(isinstance(r, dict) and bool(r.get("reviewed", default)) for r in data.get("rules") or [])
 
 
+def _loadable(doc: Document, drafts: list[DraftRule], left: list, path: Path) -> tuple[list[DraftRule], list]:
+    """Only drafts that load once accepted are written: one that would not (a figure not found verbatim in
+    its quote) is listed with what was not expressed, so accepting the file never breaks the knowledge base."""
+    from assistant.knowledge.rules import _conditions as parse_conditions
+    from assistant.knowledge.rules import _rule
+
+    conditions = parse_conditions(_conditions(doc), doc, path)
+    kept = []
+    for d in drafts:
+        try:
+            _rule({**d.to_yaml_dict(), "reviewed": True}, doc, conditions, path, True)
+        except RuleError:
+            left = [*left, Unexpressed(d.clause, "", d.quote, "invalid")]
+            continue
+        kept.append(d)
+    return kept, left
+
+
 def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[DraftRule]]:
     path = rules_path(doc)
     if path.exists() and not force:
@@ -345,6 +364,7 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
     for d in drafts:
         if d.kind in ("tiered", "per_unit", "banded"):
             d.examples = _input_examples(d)
+    drafts, left = _loadable(doc, drafts, left, path)
     header = (f"# 由 `python -m assistant rules draft` 自动起草，共 {len(drafts)} 条，全部未审核（reviewed: false）。\n"
               "# 请逐条对照原文核对 kind/base/rate/cap/cap_per/threshold，确认无误后把 reviewed 改为 true。\n"
               "# aliases（问题中对该措施的叫法）和 examples（按用户口吻写的示例问题，至少10条）是自动提议的，请一并审核修改。\n"
