@@ -134,3 +134,10 @@ def test_a_draft_that_would_not_load_is_listed_not_written(tmp_path):
     kept, left = _loadable(doc, [good, bad], [], rules_path(doc))
     assert [d.id for d in kept] == ["p.r1"]
     assert len(left) == 1 and "未通过规则校验" in left[0].line()
+
+
+def test_a_word_of_its_own_is_no_mistyped_name():
+    from assistant.reading.targets import typo_of
+
+    assert typo_of("我们是民营企业", "民口企业") is None  # 民营企业 is a word: not a mistyped 民口企业
+    assert typo_of("场景试验室投资1200万", "场景实验室") == "场景试验室"  # one mistyped character in a name

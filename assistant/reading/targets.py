@@ -350,9 +350,16 @@ def typo_of(low: str, alias: str) -> str | None:
         return None
     for i in range(len(low) - n + 1):
         wrong = [j for j, (x, y) in enumerate(zip(low[i : i + n], alias, strict=True)) if x != y]
-        if len(wrong) == 1 and 0 < wrong[0] < n - 1:
+        if len(wrong) == 1 and 0 < wrong[0] < n - 1 and not _is_word(low[i : i + n]):
             return low[i : i + n]
     return None
+
+
+def _is_word(span: str) -> bool:
+    """A word of the dictionary in its own right (民营企业 beside the alias 民口企业): no mistyped name."""
+    from assistant.knowledge.aliases import _tokenizer
+
+    return bool(getattr(_tokenizer(), "FREQ", {}).get(span))
 
 
 def _cos(a: list[float], b: list[float]) -> float:
