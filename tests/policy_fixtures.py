@@ -67,26 +67,35 @@ def write_pdf_policy(folder: Path) -> Path:
     return path
 
 
-def drafted_assistant(tmp: Path, stem: str, text: str, today: str):
-    """An assistant over a copy of the corpus plus ``text`` added with ``add`` and its rules accepted as drafted
-    (aliases included), as a new user brings a real policy."""
+def drafted_corpus(tmp: Path, sources: list[Path], today: str):
+    """Settings over a copy of the corpus plus each text of ``sources`` added with ``add`` and its rules accepted
+    as drafted (aliases included), as a new user brings real policies."""
     import shutil
 
     from assistant.knowledge.base import Knowledge
     from assistant.knowledge.ingest import add_document
     from assistant.knowledge.rules_draft import draft_rule_file
-    from assistant.service import Assistant
     from assistant.settings import Settings
 
     from .conftest import CORPUS
 
     corpus = tmp / "corpus"
     shutil.copytree(CORPUS, corpus)
-    src = tmp / f"{stem}.txt"
-    src.write_text(text, encoding="utf-8")
     settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx", today=today,
                                  answer_log=tmp / "answers.jsonl")
-    add_document(settings, src)
-    path, _ = draft_rule_file(Knowledge.load(corpus).docs[stem])
-    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
-    return Assistant(settings)
+    for src in sources:
+        add_document(settings, src)
+    docs = Knowledge.load(corpus).docs
+    for src in sources:
+        path, _ = draft_rule_file(docs[src.stem])
+        path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    return settings
+
+
+def drafted_assistant(tmp: Path, stem: str, text: str, today: str):
+    """An assistant over the corpus plus ``text`` (file ``stem``), its rules accepted as drafted."""
+    from assistant.service import Assistant
+
+    src = tmp / f"{stem}.txt"
+    src.write_text(text, encoding="utf-8")
+    return Assistant(drafted_corpus(tmp, [src], today))

@@ -3,16 +3,12 @@ below it, never another place's; and a subject a document of the corpus supports
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from assistant.knowledge.base import Knowledge
-from assistant.knowledge.ingest import add_document
-from assistant.knowledge.rules_draft import draft_rule_file
 from assistant.reading.places import Places
-from assistant.settings import Settings
 from bench.real_drafting_eval import FIXTURES
+
+from .policy_fixtures import drafted_corpus
 
 STEMS = ["guangdong-province-graduate-employment-2026", "guangdong-guangzhou-internship-base-2019",
          "guangdong-guangzhou-tianhe-smallbiz-2025", "guangdong-dongguan-patent-funding-2017",
@@ -23,20 +19,8 @@ STEMS = ["guangdong-province-graduate-employment-2026", "guangdong-guangzhou-int
 def several(tmp_path_factory):
     from assistant.service import Assistant
 
-    from .conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("places")
-    corpus = tmp / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx",
-                                 answer_log=tmp / "answers.jsonl", today="2024-06-01")
-    for stem in STEMS:
-        add_document(settings, FIXTURES / f"{stem}.txt")
-    docs = Knowledge.load(corpus).docs
-    for stem in STEMS:
-        path, _ = draft_rule_file(docs[stem])
-        path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
-    return Assistant(settings)
+    return Assistant(drafted_corpus(tmp_path_factory.mktemp("places"), [FIXTURES / f"{s}.txt" for s in STEMS],
+                                    "2024-06-01"))
 
 
 def test_each_document_is_placed_by_its_own_title_region_or_text(several):

@@ -4,18 +4,17 @@ its head words, and a word the whole document is about names none of its measure
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal as D
 
 import pytest
 
 from assistant.knowledge.base import Knowledge
-from assistant.knowledge.ingest import add_document
 from assistant.knowledge.rules_draft import draft_rule_file
 from assistant.reading.places import Places
 from assistant.reading.targets import _document_words, targets_of
-from assistant.settings import Settings
 from bench.real_drafting_eval import FIXTURES
+
+from .policy_fixtures import drafted_corpus
 
 STEMS = ["guangdong-dongguan-robot-special-fund-2016", "guangdong-guangzhou-tianhe-smallbiz-2025",
          "guangdong-dongguan-patent-funding-2017", "chongqing-wushan-trademark-patent-awards-2020",
@@ -24,20 +23,7 @@ STEMS = ["guangdong-dongguan-robot-special-fund-2016", "guangdong-guangzhou-tian
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    from .conftest import CORPUS
-
-    tmp = tmp_path_factory.mktemp("real-reading")
-    corpus = tmp / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp / "idx",
-                                 answer_log=tmp / "answers.jsonl", today="2016-06-01")
-    for stem in STEMS:
-        add_document(settings, FIXTURES / f"{stem}.txt")
-    docs = Knowledge.load(corpus).docs
-    for stem in STEMS:
-        path, _ = draft_rule_file(docs[stem])
-        path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
-    return settings
+    return drafted_corpus(tmp_path_factory.mktemp("real-reading"), [FIXTURES / f"{s}.txt" for s in STEMS], "2016-06-01")
 
 
 @pytest.fixture(scope="module")

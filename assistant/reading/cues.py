@@ -1,4 +1,4 @@
-"""The words that say what a figure of a message is: the base of a measure (平台建设投资, a measure's own
+"""The words that say what a figure of a message is: the base of a measure (a rule book's base terms, a measure's own
 机器人购置额 and its head 购置额), a figure that is never a base (注册资本, 营业收入), a change of a figure (比前年多了),
 and the items and totals of a list (一期600万、二期700万，两期总投资1300万).
 """
@@ -42,7 +42,7 @@ class BaseWords:
 
     def totals(self, text: str, mentions: list[Mention]) -> tuple[set[int], dict[int, frozenset[str] | None]]:
         """Itemised lists closed by a total: the items (by id), never computed on their own, and each
-        total's base, by the words that head the list ("平台建设投资情况：设备…合计…")."""
+        total's base, by the words that head the list ("设备投资情况：主机…合计…")."""
         money = [m for m in mentions if m.kind == "amount" and m.value is not None]
         items: set[int] = set()
         totals: dict[int, frozenset[str] | None] = {}
@@ -92,7 +92,7 @@ class BaseWords:
 
     def role(self, text: str, m: Mention) -> frozenset[str] | None:
         """The base an amount is, by the nearest base word before it in its own clause, else by the
-        words right after it ("1200万的平台建设投资", "80万的区级奖励"), else by a base word of an
+        words right after it ("1200万的设备投资", "80万的区级奖励"), else by a base word of an
         earlier clause of the same sentence. An empty set: a figure that is never a base."""
         start = m.start
         cut = max(max(text.rfind(p, 0, start) for p in "。；;！!？?\n"), text.rfind(". ", 0, start))  # English ends at ". "
@@ -137,7 +137,7 @@ OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年
 
 
 def specific_first(r) -> None:
-    """"项目总投资1200万，其中场景实验室投资400万": of the figures of one base, those its own words name (场景实验室投资)
+    """"项目总投资1200万，其中设备购置投资400万": of the figures of one base, those its own words name (设备购置投资)
     are the base, not those a word shared by several bases names (总投资)."""
     for key, values in list(r.role_amounts.items()):
         own = [m.value for m, keys in r.items if keys == frozenset({key})]
