@@ -66,8 +66,20 @@ def _unquoted(aliases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+TIER_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{3,}")  # a level named in 3+ characters (四星级, 金奖一名)
+
+
+def _tier_names(rule: Rule) -> tuple[str, ...]:
+    """The levels of a measure paid by level (五星级…一星级, 金奖/银奖) name it as its aliases do: a question
+    about "四星级" is about that measure. Levels many documents share (国家级, 市级) are dropped with the
+    other common aliases."""
+    names = [w for t in rule.tiers if t.label for w in (t.label, *t.words)]
+    return tuple(w for w in names if TIER_NAME.fullmatch(w) and not any(c.isdigit() for c in w))
+
+
 def targets_of(kb: Knowledge) -> list[Target]:
-    out = [Target(r.id, r.doc_id, r.clause, r.name, r, _unquoted(r.aliases), r.hints, r.examples) for r in kb.rules]
+    out = [Target(r.id, r.doc_id, r.clause, r.name, r, _unquoted((*r.aliases, *_tier_names(r))), r.hints, r.examples)
+           for r in kb.rules]
     out += [Target(f"{t.doc_id}:{t.clause}", t.doc_id, t.clause, t.name, None, _unquoted(t.aliases), (), t.examples)
             for t in kb.rules.topics]
     return out

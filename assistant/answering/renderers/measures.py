@@ -20,6 +20,9 @@ SEVERAL_FIRMS = re.compile(r"[两二三四五几多]家(?:子公司|公司|企�
                            r"(?:[A-ZＡ-Ｚ甲乙丙]|一家|另一家)(?:公司|企业|子公司)[^。？?！!]{1,40}(?:[A-ZＡ-Ｚ甲乙丙]|另一家)(?:公司|企业|子公司)"
                            r"|(?:two|three|several) (?:companies|firms|subsidiaries|legal entities)", re.I)
 
+# how much is asked (not only whether): "能拿多少", "金额", "how much"
+SUM_ASKED = re.compile(r"多少|几[十百千万]|金额|数额|怎么算|如何计算|算一下|算算|帮我算|how much|what amount", re.I)
+
 
 def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
     en = c.lang == "en"
@@ -50,6 +53,12 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
                           f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
+    elif rule.kind == "cap_only" and plan.yes_no and not SUM_ASKED.search(plan.text) and base is None:
+        # "可以申请那个1万元的补贴吗": whether is asked, not how much; the conditions answer it, the text's figure is quoted
+        figure = f"{rule.cap_per or ''}最高不超过{format_yuan(rule.cap)}" if rule.upper else f"给予{format_yuan(rule.cap)}"
+        c.head.append(f"**{rule.name}** (clause {rule.clause}): the text sets {figure}; whether you can apply depends on "
+                      f"the conditions below.{c.cite(rule.citation)}" if en else
+                      f"**{rule.name}**（{where}{clause}）：原文规定{figure}；能否申请，取决于原文所列条件。{c.cite(rule.citation)}")
     else:
         calc = calculate(rule, base)
         if per_enterprise(rule) and calc.base_yuan is not None and not SEVERAL_FIRMS.search(plan.text):

@@ -1,0 +1,52 @@
+"""Questions about an added text whose awards are paid by level, or asked about with "can we apply": a level
+the question names (四星级) chooses the measure paid by that level, and a question asking whether, not how much,
+is answered with the conditions, never with a computed award."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from .policy_fixtures import drafted_assistant
+
+TEXT = """某市养老服务发展扶持办法
+
+第一条 为促进本市养老服务业发展，制定本办法。本办法适用于在本市登记注册的养老服务机构。
+第二条 星级评定补贴。养老服务机构被评定为星级且评定证书在有效期内的，被评为五星级的给予10万元，四星级的给予5万元，三星级的给予3万元。
+第三条 规模提升奖励。对首次纳入规模以上服务业统计的养老服务企业，给予一次性奖励8万元。
+第四条 人才培训补贴。对开展护理员岗前培训的机构，按培训费用的50%给予补贴，单个机构每年最高不超过20万元。
+第五条 本办法自2024年1月1日起施行，有效期3年。
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return drafted_assistant(tmp_path_factory.mktemp("levels"), "some-city-elderly-levels-2024", TEXT, "2024-06-01")
+
+
+def _calcs(answer):
+    return [(c.rule_id.rsplit(".", 1)[0], c.amount_yuan) for c in answer.calculations]
+
+
+@pytest.mark.parametrize("q, want", [
+    ("我们机构去年被评为四星级，证书还有效，能拿多少补贴？", D("50000")),
+    ("三星级的养老机构补贴多少钱", D("30000")),
+])
+def test_a_level_the_question_names_chooses_the_measure_paid_by_level(bot, q, want):
+    answer = bot.ask(q)
+    assert _calcs(answer) == [("some-city-elderly-levels-2024", want)]
+    assert any(c.clause == "第二条" for c in answer.citations)
+
+
+def test_whether_one_can_apply_is_answered_with_the_conditions_not_a_computed_award(bot):
+    answer = bot.ask("我们今年首次纳入规上统计了，可以申请那个8万元的一次性奖励吗？")
+    assert answer.calculations == []
+    assert any(c.clause == "第三条" for c in answer.citations)
+    assert "8万元" in answer.answer  # the text's figure is quoted, as the text states it
+    # asked how much, the same award is what the text sets
+    assert _calcs(bot.ask("规模提升奖励能拿多少？")) == [("some-city-elderly-levels-2024", D("80000"))]
+
+
+def test_an_adverb_between_can_and_apply_still_asks_whether(bot):
+    assert bot.ask("去年拿过规模提升奖励，今年还能再申请吗？").calculations == []
