@@ -16,7 +16,8 @@ TEXT = """某市养老服务发展扶持办法
 第二条 星级评定补贴。养老服务机构被评定为星级且评定证书在有效期内的，被评为五星级的给予10万元，四星级的给予5万元，三星级的给予3万元。
 第三条 规模提升奖励。对首次纳入规模以上服务业统计的养老服务企业，给予一次性奖励8万元。
 第四条 人才培训补贴。对开展护理员岗前培训的机构，按培训费用的50%给予补贴，单个机构每年最高不超过20万元。
-第五条 本办法自2024年1月1日起施行，有效期3年。
+第五条 护理补贴调整标准。一级护理对象护理补贴标准由每人每月200元调整为300元；二级护理对象护理补贴标准由每人每月100元调整为150元。
+第六条 本办法自2024年1月1日起施行，有效期3年。
 """
 
 
@@ -50,3 +51,18 @@ def test_whether_one_can_apply_is_answered_with_the_conditions_not_a_computed_aw
 
 def test_an_adverb_between_can_and_apply_still_asks_whether(bot):
     assert bot.ask("去年拿过规模提升奖励，今年还能再申请吗？").calculations == []
+
+
+@pytest.mark.parametrize("q, want", [
+    ("我家老人是一级护理对象，护理补贴一个月多少？领一整年是多少钱？", D("3600")),  # one person, twelve months
+    ("我们院里有4名二级护理对象，半年的护理补贴一共多少？", D("3600")),  # 4 × 6 months × 150
+    ("二级护理对象的护理补贴每月多少？", D("150")),  # no period: the monthly figure itself
+])
+def test_a_measure_paid_per_person_per_month_is_times_persons_and_months(bot, q, want):
+    assert _calcs(bot.ask(q)) == [("some-city-elderly-levels-2024", want)]
+
+
+def test_groups_of_several_counts_are_not_summed_on_a_guess(bot):
+    # "20位…另外5位…": two groups, perhaps at two rates; never one of the counts times the period
+    got = _calcs(bot.ask("院里有20位一级护理对象，另外5位二级护理对象，上半年护理补贴能领多少？"))
+    assert not any(a in (D("36000"), D("4500"), D("6000"), D("9000")) for _, a in got)

@@ -103,7 +103,32 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
         # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
         values += _numbers(PEOPLE.finditer(text))
     values = list(dict.fromkeys(values))
+    if not values and PER_MONTH.fullmatch(rule.unit or ""):
+        return _person_months(text)
     return values[0] if len(values) == 1 else None
+
+
+# a measure paid per person (or household) per month: its quantity is persons × months
+PER_MONTH = re.compile(r"[人户名位]\s*[·/]?\s*月")
+MONTHS = re.compile(rf"({CN_NUMBER})\s*个\s*月")
+YEARS = ((re.compile(r"(?<![每第])(?:一整年|整年|全年|一年)"), 12), (re.compile(r"(?<![每第])(?:上半年|下半年|半年)"), 6))
+COUNTED = re.compile(rf"({CN_NUMBER})\s*(?:个|户|位|名|人)(?!\s*月)")  # persons, or anything counted
+
+
+def _person_months(text: str) -> Decimal | None:
+    """"一级重度残疾人…领一整年" → 1 person × 12 months; "招了3个硕士…一年一共" → 3 × 12. The months are said
+    (N个月, 一年, 半年); the persons counted once (no count: the one person asked about). Several different
+    periods or counts of anything: None, asked for rather than guessed."""
+    months = set(_numbers(MONTHS.finditer(text)))
+    months |= {Decimal(n) for pattern, n in YEARS if pattern.search(text)}
+    if len(months) > 1:  # "一个月多少？领一整年是多少": one month is the rate itself, the period is asked
+        months.discard(Decimal(1))
+    if len(months) != 1:
+        return None
+    persons = set(_numbers(COUNTED.finditer(text)))
+    if len(persons) > 1:  # "25个…老人，另外2个…，还有3个…": groups, each with its own rate perhaps
+        return None
+    return (persons.pop() if persons else Decimal(1)) * months.pop()
 
 
 PEOPLE = re.compile(rf"({CN_NUMBER})\s*(?:个|名|位)\s*[\u4e00-\u9fa5]{{0,4}}?(?:员|生|者|人|才|工|士|师)(?![\u4e00-\u9fa5]?(?:费|资|金|额|数|率|补|奖))")
@@ -142,7 +167,7 @@ def read_inputs(rule: Rule, texts: list[str], base: Decimal | None = None) -> In
     for text in texts:
         if "level" in want and level is None:
             level = read_level(rule, text)
-        if "quantity" in want and quantity is None:
+        if ("quantity" in want or (rule.kind == "tiered" and rule.unit)) and quantity is None:  # 每人月 of a level
             quantity = read_quantity(rule, text)
         if "year" in want and year is None:
             year = read_year(text)
