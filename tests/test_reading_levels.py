@@ -17,7 +17,8 @@ TEXT = """某市养老服务发展扶持办法
 第三条 规模提升奖励。对首次纳入规模以上服务业统计的养老服务企业，给予一次性奖励8万元。
 第四条 人才培训补贴。对开展护理员岗前培训的机构，按培训费用的50%给予补贴，单个机构每年最高不超过20万元。
 第五条 护理补贴调整标准。一级护理对象护理补贴标准由每人每月200元调整为300元；二级护理对象护理补贴标准由每人每月100元调整为150元。
-第六条 本办法自2024年1月1日起施行，有效期3年。
+第六条 高学历人才补贴。对新引进的全日制本科生、硕士研究生、博士研究生，分别给予2万元、4万元、6万元住房补贴。
+第七条 本办法自2024年1月1日起施行，有效期3年。
 """
 
 
@@ -66,3 +67,10 @@ def test_groups_of_several_counts_are_not_summed_on_a_guess(bot):
     # "20位…另外5位…": two groups, perhaps at two rates; never one of the counts times the period
     got = _calcs(bot.ask("院里有20位一级护理对象，另外5位二级护理对象，上半年护理补贴能领多少？"))
     assert not any(a in (D("36000"), D("4500"), D("6000"), D("9000")) for _, a in got)
+
+
+def test_a_level_named_in_words_of_its_own_chooses_it_and_two_named_choose_none(bot):
+    # 硕士 tells 硕士研究生 apart from 本科生 and 博士研究生
+    assert _calcs(bot.ask("我今年硕士毕业刚被引进，高学历人才补贴是多少？")) == [("some-city-elderly-levels-2024", D("40000"))]
+    # "按本科还是博士算": two levels named, so neither is taken
+    assert _calcs(bot.ask("高学历人才补贴我该按本科还是博士算？能拿多少？")) == []

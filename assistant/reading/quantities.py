@@ -43,7 +43,33 @@ def _levels_found(rule: Rule, text: str) -> set[str]:
                 taken.append((start, end))
                 found.add(label)
             start = text.find(word, end)
+    if not found:  # "硕士毕业" for 硕士研究生, "二级重度残疾" for 二级重度残疾人, "银奖" for 银奖二名
+        for label, (words, others) in _distinct_words(rule).items():
+            # named by a word of its own, and by no word of another level ("按海外还是省外算": neither)
+            if any(w in text for w in words) and not any(w in text for w in others):
+                found.add(label)
     return found
+
+
+COUNTED_WORD = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[名个家位项件次]?$")
+
+
+def _distinct_words(rule: Rule) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each level's words (of two characters or more) that no other level's label has: what tells it apart
+    when a question names it in words of its own (硕士 of 本科生/硕士研究生/博士研究生); and the words of the
+    other levels that its own label lacks."""
+    from assistant.knowledge.aliases import _tokenizer
+
+    labels = [t.label for t in rule.tiers if t.label]
+    tokens = {x: [w for w in _tokenizer().lcut(x) if len(w) >= 2 and not COUNTED_WORD.fullmatch(w)] for x in labels}
+    out = {}
+    for label in labels:
+        others = [x for x in labels if x != label]
+        words = tuple(w for w in tokens[label] if not any(w in x for x in others))
+        # another level's words, and their first two characters (本科 of 本科生): naming it makes the level unsure
+        theirs = tuple(dict.fromkeys(v for x in others for w in tokens[x] for v in (w, w[:2]) if v not in label))
+        out[label] = (words, theirs)
+    return out
 
 
 def read_level(rule: Rule, text: str) -> str | None:
