@@ -18,7 +18,8 @@ TEXT = """某市养老服务发展扶持办法
 第四条 人才培训补贴。对开展护理员岗前培训的机构，按培训费用的50%给予补贴，单个机构每年最高不超过20万元。
 第五条 护理补贴调整标准。一级护理对象护理补贴标准由每人每月200元调整为300元；二级护理对象护理补贴标准由每人每月100元调整为150元。
 第六条 高学历人才补贴。对新引进的全日制本科生、硕士研究生、博士研究生，分别给予2万元、4万元、6万元住房补贴。
-第七条 本办法自2024年1月1日起施行，有效期3年。
+第七条 示范基地补贴。养老服务机构连续两年每年接收实习护理员超过50人、留用率达到60%以上的，可认定为示范基地，按每人200元给予补贴，每年最高不超过5万元。
+第八条 本办法自2024年1月1日起施行，有效期3年。
 """
 
 
@@ -74,3 +75,12 @@ def test_a_level_named_in_words_of_its_own_chooses_it_and_two_named_choose_none(
     assert _calcs(bot.ask("我今年硕士毕业刚被引进，高学历人才补贴是多少？")) == [("some-city-elderly-levels-2024", D("40000"))]
     # "按本科还是博士算": two levels named, so neither is taken
     assert _calcs(bot.ask("高学历人才补贴我该按本科还是博士算？能拿多少？")) == []
+
+
+def test_a_yes_no_question_about_a_per_person_award_computes_nothing_on_the_rate(bot):
+    # "能评…拿那个200元一个人的补贴吗": whether; "200元一个人" is the rate per person, not a count of one
+    answer = bot.ask("我们连续两年每年接收60个实习护理员，留用率只有55%，能评示范基地拿那个200元一个人的补贴吗？")
+    assert answer.calculations == []
+    assert any(c.clause == "第七条" for c in answer.citations)
+    # asked how much, with the count: the count times the rate
+    assert _calcs(bot.ask("示范基地补贴，今年接收了80个实习护理员，能拿多少？")) == [("some-city-elderly-levels-2024", D("16000"))]

@@ -124,7 +124,8 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
     if set(words) & FIRMS:  # firms and bodies are counted with any of their classifiers: 推荐1个 / 推荐了14家
         words += sorted(FIRMS - set(words))
     for word in words:
-        values += _numbers(re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text))
+        values += _numbers(m for m in re.finditer(rf"({CN_NUMBER})\s*(?:个)?{re.escape(word)}", text)
+                           if not PER_AFTER_MONEY.search(text[: m.start()]))
     if not values and "人" in rule.unit_words:
         # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
         values += _numbers(PEOPLE.finditer(text))
@@ -157,6 +158,7 @@ def _person_months(text: str) -> Decimal | None:
     return (persons.pop() if persons else Decimal(1)) * months.pop()
 
 
+PER_AFTER_MONEY = re.compile(r"(?:元|块|块钱|万)\s*$")  # "200元一个人" is the rate per person, not a count of one
 PEOPLE = re.compile(rf"({CN_NUMBER})\s*(?:个|名|位)\s*[\u4e00-\u9fa5]{{0,4}}?(?:员|生|者|人|才|工|士|师)(?![\u4e00-\u9fa5]?(?:费|资|金|额|数|率|补|奖))")
 
 

@@ -9,9 +9,9 @@ from assistant.answering.composer import EN, Composer, checklist, clause_name, t
 from assistant.answering.kind_answers import render_kind
 from assistant.knowledge.calculator import calculate, check_threshold, per_enterprise, within_firm_cap
 from assistant.knowledge.eligibility import check_eligibility
-from assistant.knowledge.kinds import EXTRA_KINDS
+from assistant.knowledge.kinds import EXTRA_KINDS, describe
 from assistant.knowledge.rules import Rule
-from assistant.knowledge.types import Facts
+from assistant.knowledge.types import Facts, Inputs
 from assistant.reading.plan import Plan
 from assistant.text.formats import format_rate, format_yuan
 
@@ -42,7 +42,14 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
         c.add_quote(rule.citation)
         return
-    if rule.kind in EXTRA_KINDS:  # what the user's facts select, or what is missing (kind_answers)
+    whether = plan.yes_no and not SUM_ASKED.search(plan.text) and base is None or isinstance(base, Inputs) \
+        and plan.yes_no and not SUM_ASKED.search(plan.text) and base.base is None
+    if rule.kind in EXTRA_KINDS and whether:
+        # "60个见习生，能评示范基地拿那个补贴吗": whether is asked; the conditions answer it, not a computed award
+        c.head.append(f"**{rule.name}** (clause {rule.clause}): {describe(rule)}; whether you can apply depends on the "
+                      f"conditions below.{c.cite(rule.citation)}" if en else
+                      f"**{rule.name}**（{where}{clause}）：{describe(rule)}；能否申请，取决于原文所列条件。{c.cite(rule.citation)}")
+    elif rule.kind in EXTRA_KINDS:  # what the user's facts select, or what is missing (kind_answers)
         render_kind(rule, base, c, calcs, follow, f"{where}{clause}")
     elif rule.kind == "subsidy" and base is None:
         if en:
@@ -53,7 +60,7 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
                           f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
-    elif rule.kind == "cap_only" and plan.yes_no and not SUM_ASKED.search(plan.text) and base is None:
+    elif rule.kind == "cap_only" and whether:
         # "可以申请那个1万元的补贴吗": whether is asked, not how much; the conditions answer it, the text's figure is quoted
         figure = f"{rule.cap_per or ''}最高不超过{format_yuan(rule.cap)}" if rule.upper else f"给予{format_yuan(rule.cap)}"
         c.head.append(f"**{rule.name}** (clause {rule.clause}): the text sets {figure}; whether you can apply depends on "
