@@ -40,14 +40,48 @@ def _tokenizer():
     return new_tokenizer()
 
 
+# An item of a materials list or a step of the procedure (其他材料, 营业执照副本, 申请表, 审核时间) names no support.
+PROCEDURE = re.compile(r"材料|复印件|副本|原件|凭证|执照|证明|申请表|申报表|登记表|审批表|委托书|回执|截止|工作日|"
+                       r"办理|受理|填报|填写|提交|报送|审核|程序|流程|界面|系统")
+
+
+def edges(text: str) -> set[int]:
+    """The offsets where jieba's words of ``text`` start and end."""
+    out, at = {0}, 0
+    for w in _tokenizer().lcut(text):
+        at += len(w)
+        out.add(at)
+    return out
+
+
+def whole(text: str, start: int, end: int, cut: set[int] | None = None) -> bool:
+    """``text[start:end]`` is whole words: it neither starts nor ends inside a word (新型 → 型研发机构 is not)."""
+    cut = edges(text) if cut is None else cut
+    return start in cut and end in cut
+
+
+def aligned(word: str, text: str) -> bool:
+    """``word``, where it occurs in ``text``, occurs there as whole words at least once."""
+    at, cut = text.find(word), None
+    if at < 0:
+        return True  # composed from pieces, each cut at a word's edge
+    while at >= 0:
+        cut = edges(text) if cut is None else cut
+        if whole(text, at, at + len(word), cut):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def heading_of(body: str) -> str | None:
-    """The clause's own short heading: 【落户奖】, or a first phrase short enough to be one."""
+    """The clause's own short heading: 【落户奖】, or a first phrase short enough to be one (never an item of a
+    materials list: 人社部门要求的其他材料)."""
     m = HEADING_MARK.search(body[:24])
     if m:
         return m[1]
     first = re.split(r"[。：:\n]", body.strip(), maxsplit=1)[0].strip()
     core = LEAD_VERB.sub("", first)
-    if 2 <= len(first) <= 16 and not BAD.search(first) and len(core) >= 2:
+    if 2 <= len(first) <= 16 and not BAD.search(first) and len(core) >= 2 and not PROCEDURE.search(first):
         return first
     return None
 
@@ -72,22 +106,23 @@ def subjects(sentence: str) -> list[str]:
     text = re.sub(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[、.．])", "", LEAD_NUMBER.sub("", sentence.strip()))
     award = AWARD.search(text)
     head = text[: award.start()] if award and award.start() > 2 else text
-    cues = list(CUE.finditer(head))
+    cut = edges(head)
+    cues = [c for c in CUE.finditer(head) if c.end() in cut]  # the subject starts at a word: not after 对 of 对象
     phrase = head[cues[-1].end():] if cues else re.split(r"[，,]", head)[0]
     phrase = re.split(r"[，,；;]", phrase)[0]
     phrase = FIGURE.sub("", BRACKETS.sub("", phrase)).strip().rstrip("的 ")
     if CONDITION.search(phrase):
         return []  # a condition (年交易额达到…以上), not a name
-    parts = [QUALIFIER.sub("", p).strip() for p in phrase.split("的") if p]
+    parts = [_strip(QUALIFIER, p).strip() for p in phrase.split("的") if p]
     while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1])):
         parts.pop()  # 在北京证券交易所上市的企业: the words before 的企业
     if not parts or not parts[-1]:
         return []
-    last = LEVELS.sub("", parts[-1]) or parts[-1]
+    last = _strip(LEVELS, parts[-1]) or parts[-1]
     out = []
     if "、" in last or "等" in last:
         items, _, tail = last.partition("等")
-        items = [QUALIFIER.sub("", x) for x in items.split("、")]
+        items = [_strip(QUALIFIER, x) for x in items.split("、")]
         out += items + [_short(items[-1])]
         if tail:
             out.append(tail)
@@ -96,11 +131,40 @@ def subjects(sentence: str) -> list[str]:
         if last != out[-1] and len(last) <= 12:
             out.insert(0, last)
     out += [GENERIC.sub("", x) for x in out if len(GENERIC.sub("", x)) >= 4]
-    return [x for x in dict.fromkeys(x.strip() for x in out) if 2 <= len(x) <= 12 and not BAD.search(x)]
+    return [x for x in dict.fromkeys(x.strip() for x in out) if 2 <= len(x) <= 12 and not BAD.search(x) and is_name(x)
+            and aligned(x, text)]
+
+
+def _strip(prefix: re.Pattern, phrase: str) -> str:
+    """``phrase`` without the words ``prefix`` matches at its start, only where they end at a word's edge
+    (在职 keeps its 在, 新型 its 新, 区域 its 区)."""
+    m = prefix.match(phrase)
+    if not m or not m.end():
+        return phrase
+    cut = edges(phrase)
+    end = max((e for e in cut if e <= m.end()), default=0)
+    return phrase[end:]
+
+
+# A name is a noun phrase: never a bare verb or function word, nor one that starts or ends with one (符合, 申报界面中,
+# 一线服务人员可以, 各部门及), nor a clause with a preposition inside (财政在当地财政).
+NOT_NAME_WORDS = {"符合", "其中", "有关", "相关", "方面", "申报", "申请", "提交", "办理", "认定", "标准", "数量", "规定",
+                  "政府", "企业", "单位", "项目", "机构", "认证", "以上", "以下", "其他", "上述", "除上述", "为准"}
+NAME_EDGE = re.compile(r"^(?:和|及|与|或|并|其(?!他)|除|须|由|予以|符合|按|以|在|对|向|从|将|把|被|可|应)|"
+                       r"(?:和|及|与|或|并|各|予以|可以|应当|为准|中|内|里|时|等|的|了|给予|进行|在|超过|突破|达到)$|^每")
+INSIDE = {"在", "对", "向", "由", "从", "将", "把", "被", "按", "按照"}
+
+
+def is_name(word: str) -> bool:
+    if word in NOT_NAME_WORDS or NAME_EDGE.search(word) or PROCEDURE.search(word):
+        return False
+    words = _tokenizer().lcut(word)
+    return not any(w in INSIDE for w in words[1:-1])
 
 
 # The award's own name where the sentence gives one: 核拨经费补贴, 给予生活费补贴, 给予用人单位留用补贴.
-AWARD_NAME = re.compile(r"(?:给予|核拨|发放|拨付|享受|获得|给|予以)(?:用人单位|企业|单位|机构|基地|个人|其|每人|一次性)?"
+AWARD_NAME = re.compile(r"(?:给予|核拨|发放|拨付|享受|获得|给|予以)(?:用人单位|企业|单位|机构|基地|个人|其|每人|一次性|"
+                        r"[\u4e00-\u9fa5]{2,6}(?:机构|企业|单位|园区|平台))?"
                         r"([\u4e00-\u9fa5]{2,6}?(?:补贴|补助|资助|奖励|贴息|奖))")
 NOT_NAME = re.compile(r"^(?:一次性|一定|相应|适当|资金|财政|专项|最高|不超过|分别|奖励|补贴|资助|补助|的|和|或|及|并)")
 
@@ -147,15 +211,30 @@ def propose(heading: str | None, sentence: str) -> list[str]:
 
 def name_aliases(name: str) -> list[str]:
     """When the sentence proposes nothing: the rule's name (when short enough to be typed) and the award inside it."""
-    return list(dict.fromkeys(([name] if len(name) <= 12 else []) + (inner_awards(name) if len(name) > 6 else [])))
+    out = ([name] if len(name) <= 12 else []) + (inner_awards(name) if len(name) > 6 else [])
+    return [x for x in dict.fromkeys(out) if is_name(x) and len(x) >= 2]
 
 
-def rule_name(heading: str | None, subject: str | None, body: str) -> str:
+def rule_name(heading: str | None, subject: str | None, body: str, quote: str = "") -> str:
     """A rule's short name: its clause's heading and, where the clause has several rules, the subject."""
     if heading and subject and subject != heading:
         return f"{heading}：{subject}"
-    first = re.split(r"[。，；,;\n]", LEAD_NUMBER.sub("", body).strip())[0]
-    return heading or subject or re.sub(r"^(?:对于?|被|在)", "", first)[:20]
+    first = re.sub(r"^(?:对于?|被|在)", "", re.split(r"[。，；,;\n]", LEAD_NUMBER.sub("", body).strip())[0])
+    if PROCEDURE.search(first) and quote:  # an item of a materials list glued before the provision: its own words
+        return rule_name(heading, subject, quote)
+    return heading or subject or _words_upto(first, 20)
+
+
+def _words_upto(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's edge (never 新增床位50张以)."""
+    if len(text) <= limit:
+        return text
+    out = ""
+    for w in _tokenizer().lcut(text):
+        if len(out + w) > limit:
+            break
+        out += w
+    return out or text[:limit]
 
 
 def propose_examples(name: str, aliases: list[str], base: str | None) -> list[str]:

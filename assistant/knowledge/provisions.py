@@ -203,6 +203,27 @@ def _min_rate(s: str) -> Proposal | None:
 RATE_ANY = re.compile(rf"(?P<rate>{RATE})")
 RATE_CONDITION = re.compile(r"(?:增长|增幅|增加|提高|下降|占比?|比重|达到|超过|高于|低于|不低于|不少于)[^，。；%\d]{0,4}$")
 BASE_LEAD = re.compile(r"(?:按(?:照)?其?|给予其?)(?P<base>[^，。；%\d按给]{2,16}?)(?:的|给予)?(?:最高)?\s*$")
+# …期间实际发生的场地租金总额的50%予以租金补贴: with no 按, the words right before "的50%" name the base
+BASE_OF_RATE = re.compile(r"(?P<base>[^，。；、%％\d的（）()]{2,16})的\s*$")
+BASE_LEAD_WORDS = re.compile(r"^.*(?:不高于|不超过|最高为|最高|原则上|为|是|中)")
+
+
+def _base_of_rate(window: str) -> str:
+    """The whole words right before "的50%" (不高于产品订货合同的20% → 产品订货合同), cut at a word's edge."""
+    from assistant.knowledge.aliases import _tokenizer
+
+    m = BASE_OF_RATE.search(window)
+    if not m:
+        return ""
+    words = re.sub(r"^其(?!他)", "", BASE_LEAD_WORDS.sub("", m["base"]))
+    edges, at = set(), 0
+    for w in _tokenizer().lcut(window[: m.end("base")]):
+        at += len(w)
+        edges.add(at)
+    start = m.end("base") - len(words)
+    while words and start not in edges:  # a word cut in half (端智能装备) loses its piece
+        words, start = words[1:], start + 1
+    return words if len(words) >= 2 else ""
 
 
 def _any_rate(s: str):
@@ -213,7 +234,7 @@ def _any_rate(s: str):
         if RATE_CONDITION.search(re.sub(rf"{NUM}\s*[%％]?{DASH}$", "", before)) or re.search(r"不低于[^，。；%\d]{0,12}$", before) or re.match(r"^\s*(?:（含）|\(含\))?(?:及)?(?:以上|以下|的(?:企业|项目|单位))", after):
             continue
         lead = BASE_LEAD.search(s[max(0, m.start() - 24):m.start()])
-        return m, (lead["base"] if lead else "")  # 增长14-16%: the end of a range asked for is a condition too
+        return m, (lead["base"] if lead else _base_of_rate(s[max(0, m.start() - 24):m.start()]))  # 增长14-16%: the end of a range asked for is a condition too
     return None
 
 
@@ -230,6 +251,8 @@ def _rated(s: str) -> Proposal | None:
         _cap(s, p)
         if "cap" in p.fields:
             p.kind = "subsidy"
+        elif base and not BASE_LEAD.search(s[max(0, m.start() - 24):m.start()]):
+            p.fields["base_shown"] = True  # read without 按 and paid without a cap: named, never computed on
         return p
     base = m["base"].strip("按照对的 ") or None
     if base is None and (b := BASE_BEFORE.search(s)):
@@ -244,14 +267,16 @@ def _rated(s: str) -> Proposal | None:
 
 # 根据市级建设补贴床位标准按1:0.5的比例给予区级配套: a matching ratio of the base named before it
 RATIO_OF = re.compile(r"按(?:照)?(?P<base>[^，。；\d按]{0,20}?)(?P<rate>1\s*[:：]\s*\d+(?:\.\d+)?)的?比例")
+RATIO_BASE = re.compile(r"(?:根据|依据|以)(?P<base>[^，。；\d按]{2,20}?)\s*$")  # 根据市级建设补贴床位标准按1:0.5…
 
 
 def _ratio(s: str) -> Proposal | None:
     m = RATIO_OF.search(s)
     if not m:
         return None
-    base = re.sub(r"标准$", "", m["base"].strip("的 ")) or None
-    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})
+    words = m["base"].strip("的 ") or ((b := RATIO_BASE.search(s[: m.start()])) and b["base"]) or ""
+    base = re.sub(r"标准$", "", words.strip("的 ")) or None
+    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base} | ({"base_shown": True} if not m["base"].strip("的 ") else {}))
     p.used.add(_n(m["rate"]))
     _cap(s, p)
     p.kind = "subsidy" if "cap" in p.fields else "rate"

@@ -13,12 +13,19 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import RuleError
-from assistant.knowledge.aliases import heading_of, name_aliases, propose, propose_examples, rule_name, subjects
+from assistant.knowledge.aliases import (
+    heading_of,
+    name_aliases,
+    propose,
+    propose_examples,
+    rule_name,
+    subjects,
+)
 from assistant.knowledge.documents import Document
 from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
 from assistant.knowledge.schedules import PAID_REST
-from assistant.knowledge.topics import draft_topics  # noqa: F401  (re-exported: drafting's figure-less support)
+from assistant.knowledge.topics import draft_topics, find_topics  # noqa: F401  (re-exported: figure-less support)
 from assistant.knowledge.wording import SENTENCE
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
@@ -73,6 +80,15 @@ class DraftRule:
     def to_yaml_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
         return {**d, "reviewed": False}
+
+
+UNNAMED_BASE = "原文规定的基数"  # a rate whose base the text does not name where the drafter could read it
+
+
+def _rated(d: DraftRule) -> bool:
+    """The rule pays a share of a base (its answer names the base)."""
+    return d.kind in ("subsidy", "rate", "min_rate") or "%" in (d.low or "") + (d.high or "") or any(
+        "rate" in row for row in (*d.tiers, *d.bands, *d.years))
 
 
 def _input_examples(d: DraftRule) -> list[str]:
@@ -148,6 +164,7 @@ RATE_OF_RATE = re.compile(r"利率[^，。；;%％]{0,24}的\s*\d+(?:\.\d+)?\s*[
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     f = dict(p.fields)
     f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
+    shown = f.pop("base_shown", False) and p.kind == "rate"  # a base to name in answers, not to compute on
     d = DraftRule(rid, clause, p.kind, name, p.quote)
     for key, value in f.items():
         setattr(d, key, value)
@@ -157,7 +174,9 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
         elif d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
             d.base = "贷款本金"
-        if p.kind in ("subsidy", "rate") and d.base_key is None:
+        if shown:
+            d.base_key = _base_key(p.quote)  # as if no base were named: the same amounts tie to it
+        elif p.kind in ("subsidy", "rate") and d.base_key is None:
             # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
             d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
         elif p.kind != "range" or "%" in (d.low or "") + (d.high or ""):
@@ -174,6 +193,7 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
         d.quantity = f"数量（{d.unit}）"
         d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]
+    d.base_terms = [d.base] if d.base and not shown else []
     return d
 
 
@@ -273,35 +293,20 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             subject = next(iter(subjects(p.quote)), None)
-            label = rule_name(heading, subject if len(found) > 1 or not heading else None, body)
+            label = rule_name(heading, subject if len(found) > 1 or not heading else None, body, p.quote)
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(heading, p.quote) or name_aliases(label)
             drafts.append(d)
     for d in drafts:
-        d.base_terms = [d.base] if d.base else []
         d.examples = propose_examples(d.name, d.aliases, d.base)
+        if d.base is None and _rated(d):
+            d.base = UNNAMED_BASE  # shown as "按原文规定的基数的50%", never "None"; not a word a question uses
     return drafts, left
 
 
 def find_provisions(doc: Document) -> list[DraftRule]:
     """Each numeric provision of each clause, as a draft rule of the kind that expresses it."""
     return analyse(doc)[0]
-
-
-def find_topics(doc: Document, drafts: list[DraftRule]) -> list[dict]:
-    """Measures without figures, so questions about them still find them (proposed names)."""
-    with_rules = {d.clause for d in drafts}
-    out = []
-    for unit in doc.units:
-        if unit.kind != "measure" or unit.label in with_rules:
-            continue
-        body = unit.body.strip()
-        heading = heading_of(body)
-        name = rule_name(heading, None, body)
-        aliases = propose(heading, body) or name_aliases(name)
-        out.append({"clause": unit.label, "name": name, "aliases": aliases,
-                    "examples": propose_examples(name, aliases, None)})
-    return out
 
 
 def _conditions(doc: Document) -> dict:

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.knowledge.aliases import heading_of, name_aliases, propose, propose_examples, rule_name, subjects
+from assistant.knowledge.aliases import (
+    PROCEDURE,
+    heading_of,
+    is_name,
+    name_aliases,
+    propose,
+    propose_examples,
+    rule_name,
+    subjects,
+)
 from assistant.knowledge.provisions import figures
 from assistant.knowledge.wording import SENTENCE
 
@@ -30,7 +39,9 @@ TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
 # A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
 # support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
 TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
-                       r"资格(?!证)|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行(?!$)")
+                       r"资格(?!证)|公示|税收优惠|免征|免税|增值税|关税|申报指南|操作|细则|解释|程序|执行(?!$)|"
+                       # procedure, materials, deadlines and forms: how to apply, not support without figures
+                       r"材料|复印件|申请表|申报表|登记表|填写|填报|截止|受理范围|审核时间|申报时间|界面|系统|提交|报送")
 STANDARD_ELSEWHERE = re.compile(r"按(?:照)?[^，。；]{0,12}标准")
 STANDARD_OPEN = re.compile(r"参照|《|另行|制定|目录|相关标准")
 
@@ -54,7 +65,25 @@ def draft_topics(doc, drafts: list) -> list[dict]:
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)
             name = rule_name(heading, next(iter(subjects(sent)), None), sent)
-            aliases = propose(heading, sent) or name_aliases(name)
+            aliases = [a for a in propose(heading, sent) if is_name(a)] or name_aliases(name)  # never 符合, 申报界面中
             out.append({"clause": unit.label, "name": name, "quote": sent, "aliases": aliases,
                         "examples": propose_examples(name, aliases, None)})
+    return out
+
+
+def find_topics(doc, drafts: list) -> list[dict]:
+    """Measures without figures, so questions about them still find them (proposed names)."""
+    with_rules = {d.clause for d in drafts}
+    out = []
+    for unit in doc.units:
+        if unit.kind != "measure" or unit.label in with_rules:
+            continue
+        body = unit.body.strip()
+        if not (TOPIC_SUPPORT.search(body) or TOPIC_STRONG.search(body)) or PROCEDURE.search(re.split(r"[。；;\n]", body)[0]):
+            continue  # procedure, materials, deadlines, forms: how to apply, no support of its own
+        heading = heading_of(body)
+        name = rule_name(heading, None, body)
+        aliases = [a for a in propose(heading, body) if is_name(a)] or name_aliases(name)
+        out.append({"clause": unit.label, "name": name, "aliases": aliases,
+                    "examples": propose_examples(name, aliases, None)})
     return out
