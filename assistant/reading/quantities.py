@@ -130,32 +130,44 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
         # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
         values += _numbers(PEOPLE.finditer(text))
     values = list(dict.fromkeys(values))
-    if not values and PER_MONTH.fullmatch(rule.unit or ""):
-        return _person_months(text)
+    if not values and PER_PERIOD.fullmatch(rule.unit or ""):  # per person per month or day: persons × periods, or nothing
+        return _per_period(rule, text)
     return values[0] if len(values) == 1 else None
 
 
-# a measure paid per person (or household) per month: its quantity is persons × months
-PER_MONTH = re.compile(r"[人户名位]\s*[·/]?\s*月")
+# a measure paid per person (household, vehicle…) per month or day: its quantity is persons × periods
+PER_PERIOD = re.compile(r"(?P<what>[^月天日·/\s]{1,3})\s*[·/]?\s*(?P<period>月|天|日)")
 MONTHS = re.compile(rf"({CN_NUMBER})\s*个\s*月")
 YEARS = ((re.compile(r"(?<![每第])(?:一整年|整年|全年|一年)"), 12), (re.compile(r"(?<![每第])(?:上半年|下半年|半年)"), 6))
-COUNTED = re.compile(rf"({CN_NUMBER})\s*(?:个|户|位|名|人)(?!\s*月)")  # persons, or anything counted
+DAYS = re.compile(rf"({CN_NUMBER})\s*(?:个)?(?:天|日)(?!期)")
+NOT_COUNTED_AFTER = r"(?!\s*(?:月|天|日|工作日|小时|周|年))"
 
 
-def _person_months(text: str) -> Decimal | None:
-    """"一级重度残疾人…领一整年" → 1 person × 12 months; "招了3个硕士…一年一共" → 3 × 12. The months are said
-    (N个月, 一年, 半年); the persons counted once (no count: the one person asked about). Several different
-    periods or counts of anything: None, asked for rather than guessed."""
-    months = set(_numbers(MONTHS.finditer(text)))
-    months |= {Decimal(n) for pattern, n in YEARS if pattern.search(text)}
-    if len(months) > 1:  # "一个月多少？领一整年是多少": one month is the rate itself, the period is asked
-        months.discard(Decimal(1))
-    if len(months) != 1:
+def _periods(text: str, period: str) -> set[Decimal]:
+    if period == "月":
+        out = set(_numbers(MONTHS.finditer(text)))
+        return out | {Decimal(n) for pattern, n in YEARS if pattern.search(text)}
+    # "救援3天" yes; "3月5日" is a date, not five days
+    return set(_numbers(m for m in DAYS.finditer(text) if not re.search(r"月\s*$", text[: m.start()])))
+
+
+def _per_period(rule: Rule, text: str) -> Decimal | None:
+    """"一级重度残疾人…领一整年" → 1 person × 12 months; "招了3个硕士…一年一共" → 3 × 12; "12名队员…3天" →
+    12 × 3 (per person per day). The periods are said (N个月, 一年, 半年, N天); what is paid for is counted once
+    (no count: the one person asked about). Several different periods or counts: None, asked for, not guessed."""
+    m = PER_PERIOD.fullmatch(rule.unit or "")
+    if not m:
         return None
-    persons = set(_numbers(COUNTED.finditer(text)))
-    if len(persons) > 1:  # "25个…老人，另外2个…，还有3个…": groups, each with its own rate perhaps
+    periods = _periods(text, m["period"])
+    if len(periods) > 1:  # "一个月多少？领一整年是多少": one period is the rate itself, the longer one is asked
+        periods.discard(Decimal(1))
+    if len(periods) != 1:
         return None
-    return (persons.pop() if persons else Decimal(1)) * months.pop()
+    counted = re.compile(rf"({CN_NUMBER})\s*(?:个|户|位|名|人|{re.escape(m['what'])}){NOT_COUNTED_AFTER}")
+    counts = set(_numbers(c for c in counted.finditer(text) if not PER_AFTER_MONEY.search(text[: c.start()])))
+    if len(counts) > 1:  # "25个…老人，另外2个…，还有3个…": groups, each with its own rate perhaps
+        return None
+    return (counts.pop() if counts else Decimal(1)) * periods.pop()
 
 
 PER_AFTER_MONEY = re.compile(r"(?:元|块|块钱|万)\s*$")  # "200元一个人" is the rate per person, not a count of one
