@@ -68,3 +68,17 @@ def test_a_procedure_clause_gives_no_topic(tmp_path):
                                      "三、对重大招商项目，按照一事一议原则给予支持。")
     assert [t["clause"] for t in topics] == ["三、"]
     assert all(a not in ("符合", "申报界面中") for t in topics for a in t["aliases"])
+
+
+def test_an_items_own_heading_names_the_award_under_it_and_a_list_item_names_nothing(tmp_path):
+    drafts, _, _ = drafted(tmp_path, "第十三条 支持平台建设升级：\n"
+                                     "（一）创建补贴。新组建平台经认定后，按其设备投资额的一定比例给予一次性补贴，同一平台支持金额不超过500万元。\n"
+                                     "（二）运营补贴。自授牌次年度起，按其年度服务性收入的一定比例给予补贴，年度最高支持金额不超过200万元。")
+    by_cap = {d.cap: d for d in drafts}
+    assert "创建补贴" in by_cap["500万元"].aliases and "运营补贴" not in by_cap["500万元"].aliases
+    assert "运营补贴" in by_cap["200万元"].aliases and "创建补贴" not in by_cap["200万元"].aliases
+    # an eligibility list item ("（2）本市户籍的居民；") is no heading of the awards that follow on other lines
+    (tmp_path / "list").mkdir()
+    drafts, _, _ = drafted(tmp_path / "list", "第二条 申请人须符合以下条件之一：\n（1）本市企业；\n（2）本市户籍的居民；\n"
+                                     "资助额度：国内发明专利获得授权后每件资助12000元。")
+    assert all("本市户籍的居民" not in d.aliases and "居民" not in d.name for d in drafts)

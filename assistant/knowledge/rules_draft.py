@@ -26,7 +26,7 @@ from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
 from assistant.knowledge.schedules import PAID_REST
 from assistant.knowledge.topics import draft_topics, find_topics  # noqa: F401  (re-exported: figure-less support)
-from assistant.knowledge.wording import SENTENCE
+from assistant.knowledge.wording import ITEM_HEAD, SENTENCE
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
@@ -231,8 +231,14 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         heading = heading_of(body)
         found: list = []
         banded = bands(unit.text) or slices(unit.text)
+        item_head, item_heads = None, {}  # （一）创建补贴。新组建…: an item's own heading names the awards under it
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
+            if m.start() == 0 or unit.text[m.start() - 1] == "\n":  # a new line: a new item, with no heading yet
+                item_head = None
+            if (h := ITEM_HEAD.fullmatch(sent)) and m.group(0).endswith("。") and unit.text[m.end():m.end() + 1] not in ("\n", ""):
+                item_head = h["head"]  # "（一）创建补贴。" with its text after it on the same line
+                continue
             if banded and banded[1] <= m.start() + len(m.group(0)) and m.start() <= banded[2]:
                 if banded[0] not in [f[0] for f in found]:
                     found.append((banded[0], banded[1], banded[2]))
@@ -280,6 +286,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 several = _rate_pair(sent, pair)
             for q in several or ([p] if p else []):
                 found.append((q, m.start(), m.end()))
+                if item_head:
+                    item_heads[id(q)] = item_head
             used = set().union(*(q.used for q in several)) if several else (p.used if p else set())
             for f, cond in seen:
                 if f in used:
@@ -293,9 +301,10 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             subject = next(iter(subjects(p.quote)), None)
-            label = rule_name(heading, subject if len(found) > 1 or not heading else None, body, p.quote)
+            head = item_heads.get(id(p)) or heading
+            label = rule_name(head, subject if len(found) > 1 or not head else None, body, p.quote)
             d = _draft(p, rid, unit.label, label)
-            d.aliases = propose(heading, p.quote) or name_aliases(label)
+            d.aliases = propose(head, p.quote) or name_aliases(label)
             drafts.append(d)
     for d in drafts:
         d.examples = propose_examples(d.name, d.aliases, d.base)

@@ -13,6 +13,8 @@ AMT = rf"{NUM}\s*(?:万|亿)?元"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
 UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|天|日|床|张|辆|台|套|块|场|吨|件|项|户|名"
+# an item's heading sentence on its own: "（一）创建补贴", "2.运营补贴"
+ITEM_HEAD = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])\s*(?P<head>[^，,。；;：:\d（()）]{2,12})")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")  # a sentence or a clause ended by ；
 DASH = r"\s*[—\-－~～至到]\s*"
 CONDITION_AFTER = re.compile(r"^\s*(?:（含）)?(?:及以上|以上|以下|以内)")
