@@ -92,15 +92,16 @@ def test_a_quoted_name_is_typed_without_its_quotes_and_a_lead_in_holds_its_items
         ("guangdong-guangzhou-tianhe-smallbiz-2025.r2", D("50000"))]
 
 
-def test_a_share_of_an_interest_rate_is_never_computed_on_the_principal(tmp_path):
+@pytest.mark.parametrize("wording", ["财政部门按照贷款基准利率的50%给予贴息",
+                                     "财政部门给予最高不超过贷款基准利率（不含利率上浮部分）50%的贴息"])
+def test_a_share_of_an_interest_rate_is_never_computed_on_the_principal(tmp_path, wording):
     """"按贷款基准利率的50%给予贴息" pays half the interest: a 300万 loan is not a 150万 award."""
     from dataclasses import replace as _replace
 
     from assistant.knowledge.calculator import compute
     from assistant.knowledge.types import Inputs
 
-    (tmp_path / "p.txt").write_text("某省创业担保贷款贴息办法\n一、对贷款额度在200万元以下的，财政部门按照贷款基准利率的50%给予贴息。\n",
-                                    encoding="utf-8")
+    (tmp_path / "p.txt").write_text(f"某省创业担保贷款贴息办法\n一、对贷款额度在200万元以下的，{wording}。\n", encoding="utf-8")
     draft_rule_file(Knowledge.load(tmp_path).docs["p"])
     rules = [_replace(r, reviewed=True) for r in Knowledge.load(tmp_path).rules if r.doc_id == "p"]
     assert rules and all(r.base != "贷款本金" and r.base_key != "loan_principal" for r in rules)

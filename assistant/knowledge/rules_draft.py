@@ -158,7 +158,8 @@ class Unexpressed:
         return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{' '.join(self.sentence.split())[:50]}”）"
 
 
-RATE_OF_RATE = re.compile(r"利率[^，。；;%％]{0,24}的\s*\d+(?:\.\d+)?\s*[%％]")  # a share of an interest rate
+# a share of an interest rate: 贷款基准利率的50%, 基准利率（不含利率上浮部分）50% (a benchmark rate is never 50%)
+RATE_OF_RATE = re.compile(r"(?:利率[^，。；;%％]{0,24}的|基准利率[^，。；;%％\d]{0,24}?)\s*\d+(?:\.\d+)?\s*[%％]")
 
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
