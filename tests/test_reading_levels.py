@@ -19,7 +19,8 @@ TEXT = """某市养老服务发展扶持办法
 第五条 护理补贴调整标准。一级护理对象护理补贴标准由每人每月200元调整为300元；二级护理对象护理补贴标准由每人每月100元调整为150元。
 第六条 高学历人才补贴。对新引进的全日制本科生、硕士研究生、博士研究生，分别给予2万元、4万元、6万元住房补贴。
 第七条 示范基地补贴。养老服务机构连续两年每年接收实习护理员超过50人、留用率达到60%以上的，可认定为示范基地，按每人200元给予补贴，每年最高不超过5万元。
-第八条 本办法自2024年1月1日起施行，有效期3年。
+第八条 研发平台补助。首次认定为国家级、市级工程研究中心的，分别一次性补助100万元、50万元。同一机构在不同年度被认定为不同级别的，实行差额补助。
+第九条 本办法自2024年1月1日起施行，有效期3年。
 """
 
 
@@ -84,3 +85,10 @@ def test_a_yes_no_question_about_a_per_person_award_computes_nothing_on_the_rate
     assert any(c.clause == "第七条" for c in answer.citations)
     # asked how much, with the count: the count times the rate
     assert _calcs(bot.ask("示范基地补贴，今年接收了80个实习护理员，能拿多少？")) == [("some-city-elderly-levels-2024", D("16000"))]
+
+
+def test_an_upgrade_in_a_clause_that_pays_the_difference_gets_the_difference(bot):
+    q = "我们的工程研究中心前年被认定为市级，当时补了五十万元；今年升为国家级了，研发平台补助这次还能补多少？"
+    assert _calcs(bot.ask(q)) == [("some-city-elderly-levels-2024", D("500000"))]  # 100万 − 50万 received
+    assert _calcs(bot.ask("我们的工程研究中心今年被认定为国家级，研发平台补助能拿多少？")) == \
+        [("some-city-elderly-levels-2024", D("1000000"))]

@@ -94,6 +94,11 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
         trace = (f"{name}为{tier.label}，{per}：{plain_quantity(i.quantity)}{rule.unit} × {format_yuan(tier.amount)} = "
                  f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
         return _calc(rule, amount, trace, rate=tier.amount, capped=capped, selected=tier.label)
+    held = next((t for t in rule.tiers if i.held in (t.label, *t.words)), None) if i.held else None
+    if held is not None and held.amount is not None and tier.amount is not None:  # 差额补助: the difference only
+        amount = max(tier.amount - held.amount, Decimal(0))
+        return _calc(rule, amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)}；已按{held.label}获"
+                     f"{format_yuan(held.amount)}，差额补助 → 可获{format_yuan(amount)}", selected=tier.label)
     at = rule.quote.find(tier.amount_text or "")
     lead = "最高可获" if at > 0 and any(w in rule.quote[max(0, at - 6):at] for w in ("最高", "不超过", "最多")) else "可获"
     return _calc(rule, tier.amount, f"{name}为{tier.label}，对应{format_yuan(tier.amount)} → {lead}{format_yuan(tier.amount)}",

@@ -100,6 +100,7 @@ class Inputs:
     level: str | None = None
     quantity: Decimal | None = None
     year: int | None = None
+    held: str | None = None  # a lower level already awarded: only the difference is paid (差额补助)
 
 
 def _plain(d: Decimal) -> str:

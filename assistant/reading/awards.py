@@ -34,6 +34,26 @@ def levels_granted(kb: Knowledge, rule, levels: list[str]) -> list[str]:
     return []
 
 
+DIFFERENCE = re.compile(r"差额|补差")
+RECEIVED = re.compile(r"(?:拿|补|领|获|奖|给)(?:了|过)|已(?:经)?(?:获|拿|领|享受)|当时")
+
+
+def upgrade(kb: Knowledge, rule, levels: list[str], text: str) -> tuple[str, str] | None:
+    """Two levels of one award named, the lower one already received ("前年认定为市级，当时补了50万；今年升成
+    国家级"), in a clause that pays the difference (差额补助, 补差): (the higher level, the one held)."""
+    try:
+        clause = kb.docs[rule.doc_id].unit(rule.clause).text
+    except KeyError:
+        return None
+    if len(levels) != 2 or not DIFFERENCE.search(clause) or not RECEIVED.search(text):
+        return None
+    amounts = {t.label: t.amount for t in rule.tiers}
+    if any(amounts.get(lv) is None for lv in levels):
+        return None
+    high, low = sorted(levels, key=lambda lv: -amounts[lv])
+    return high, low
+
+
 def grade_by_count(plan: Plan, numeric: list[Target], r: Reading) -> list[Target]:
     """Parallel items that differ by a count each requires ("服务本区企业300家以上…给予15万元；…150家以上…8万元"):
     the item the question's count reaches, the highest; none when it reaches none; asked back when the

@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
-from assistant.reading.awards import grade_by_count, levels_granted, one_of_siblings
+from assistant.reading.awards import grade_by_count, levels_granted, one_of_siblings, upgrade
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
@@ -273,6 +273,9 @@ class Router:
                 texts = [r.text, *(prev.text for prev, _ in reversed(earlier))]
                 inputs = read_inputs(rule, texts, money)
                 levels = read_levels(rule, r.text) if "level" in needs(rule) and inputs.level is None else []
+                if len(levels) > 1 and (pair := upgrade(self.kb, rule, levels, r.text)):
+                    plan.tasks.append((rule, dataclasses.replace(inputs, level=pair[0], held=pair[1])))  # 差额补助
+                    continue
                 if len(levels) > 1:
                     for level in levels_granted(self.kb, rule, levels):  # "同时被评为省级和市级"
                         plan.tasks.append((rule, dataclasses.replace(inputs, level=level)))
