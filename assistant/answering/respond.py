@@ -46,6 +46,8 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
             except PolicyError as exc:  # e.g. an amount the calculator refuses: say so, ask again
                 c.lines.append(f"⚠️ {exc}")
                 follow.append("请提供正确的人民币金额，以便计算。")
+        for rule in plan.same:  # the same award in another document: cited beside it, never added to it
+            c.lines.append(f"\n{c.doc_name(rule.doc_id)}{rule.clause}有相同规定{c.cite(rule.citation)}，按上述金额计算一次。")
         if len({rule.doc_id for rule, _ in plan.tasks}) > 1:
             c.lines.append("\n以上措施分别出自不同文件，各自独立适用，数额以各文件为准，请勿合并计算。")
         if plan.yes_no:

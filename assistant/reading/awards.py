@@ -127,3 +127,25 @@ def _content_words(text: str) -> set[str]:
 
     return {w for w in keyword_tokens(text) if len(w) >= 2 and w[:3] not in ("amt", "pct") and w[:2] not in ("y1", "y2")
             and w not in GENERIC and not w.isdigit()}
+
+
+def _same_award(a, b) -> bool:
+    """One award restated in two documents (a policy package and one of its parts): the same kind, figures and base."""
+    return a.doc_id != b.doc_id and (a.kind, a.rate, a.cap, a.amount, a.base, a.unit) == (b.kind, b.rate, b.cap, b.amount, b.base, b.unit) \
+        and [(t.label, t.amount, t.rate) for t in a.tiers] == [(t.label, t.amount, t.rate) for t in b.tiers]
+
+
+def once_each(plan: Plan) -> None:
+    """The same award of two documents, asked about with the same figure, is computed once, from the document
+    the question scores highest on; the other document is cited beside it (``plan.same``), never added to it."""
+    kept: list = []
+    for rule, given in plan.tasks:
+        i = next((i for i, (k, g) in enumerate(kept) if g == given and _same_award(k, rule)), None)
+        if i is None:
+            kept.append((rule, given))
+            continue
+        twin = kept[i][0]
+        if plan.scores.get(rule.id, 0.0) > plan.scores.get(twin.id, 0.0):
+            kept[i], rule = (rule, given), twin
+        plan.same.append(rule)
+    plan.tasks = kept

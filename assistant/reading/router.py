@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
-from assistant.reading.awards import grade_by_count, levels_granted, one_of_siblings, upgrade
+from assistant.reading.awards import grade_by_count, levels_granted, once_each, one_of_siblings, upgrade
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
@@ -76,6 +76,8 @@ class Router:
             lead = owners.pop() if len(owners) == 1 else None if owners else self.scorer.lead_document(plan.text, plan.docs)
             if lead is not None and len(self.kb.docs) > 1:
                 plan.docs = {lead}
+        if plan.kind == "measures" and len({r.doc_id for r, _ in plan.tasks}) > 1:
+            once_each(plan)
         return plan
 
     def _route(self, text: str, history: list[dict] | None = None) -> Plan:
