@@ -20,7 +20,8 @@ TEXT = """某市养老服务发展扶持办法
 第六条 高学历人才补贴。对新引进的全日制本科生、硕士研究生、博士研究生，分别给予2万元、4万元、6万元住房补贴。
 第七条 示范基地补贴。养老服务机构连续两年每年接收实习护理员超过50人、留用率达到60%以上的，可认定为示范基地，按每人200元给予补贴，每年最高不超过5万元。
 第八条 研发平台补助。首次认定为国家级、市级工程研究中心的，分别一次性补助100万元、50万元。同一机构在不同年度被认定为不同级别的，实行差额补助。
-第九条 本办法自2024年1月1日起施行，有效期3年。
+第九条 孵化载体建设。被授予省外荣誉称号的孵化载体，给予每家30万元一次性支持；被评定为国家级、省级、市级孵化载体的，分别给予每家80万元、30万元、20万元一次性支持。不同级别叠加支持。
+第十条 本办法自2024年1月1日起施行，有效期3年。
 """
 
 
@@ -92,3 +93,10 @@ def test_an_upgrade_in_a_clause_that_pays_the_difference_gets_the_difference(bot
     assert _calcs(bot.ask(q)) == [("some-city-elderly-levels-2024", D("500000"))]  # 100万 − 50万 received
     assert _calcs(bot.ask("我们的工程研究中心今年被认定为国家级，研发平台补助能拿多少？")) == \
         [("some-city-elderly-levels-2024", D("1000000"))]
+
+
+def test_two_levels_held_at_once_of_an_award_that_adds_them_up(bot):
+    # "同时被评为省级和市级": two levels of the tiered award (叠加), not the sibling award nor two measures side by side
+    answer = bot.ask("我们的孵化器同时被评为省级和市级孵化载体，孵化载体建设支持一共能拿多少？")
+    assert sorted(a for _, a in _calcs(answer)) == [D("200000"), D("300000")]
+    assert all(c.selected in ("省级", "市级") for c in answer.calculations)

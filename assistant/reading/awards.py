@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from assistant.knowledge.base import Knowledge
 from assistant.reading.plan import Plan
-from assistant.reading.quantities import TIER_COUNT
+from assistant.reading.quantities import TIER_COUNT, read_levels
 from assistant.reading.reader import Reading
 from assistant.reading.targets import Target
 from assistant.reading.topic import BOTH, EACH
@@ -87,8 +87,9 @@ def one_of_siblings(picked: list[Target], r: Reading, plan: Plan, kb: Knowledge 
     every award listed as the answer's figures. "分别/各" asks for each."""
     first = picked[0]
     siblings = [t for t in picked if t.clause == first.clause]
-    if len(siblings) < 2 or EACH.search(r.text) or BOTH.search(r.text):
-        return picked
+    levels_joined = any(t.rule.kind == "tiered" and len(read_levels(t.rule, r.text)) > 1 for t in siblings)
+    if len(siblings) < 2 or ((EACH.search(r.text) or BOTH.search(r.text)) and not levels_joined):
+        return picked  # "分别/各" asks for each; "同时被评为省级和市级" joins two levels of one of them
     words = _content_words(r.text)
     overlap = {t.key: len(words & _content_words(" ".join((_sentence(t, siblings, kb), t.rule.name, t.rule.base or ""))))
                for t in siblings}

@@ -161,7 +161,9 @@ class Router:
         named = sorted((t for t in self.targets if t.numeric and scores.get(f"lex:{t.key}", 0) >= HINT
                         and scores.get(t.key, 0) >= scores[f"lex:{t.key}"] - DOC / 2),
                        key=lambda t: -scores[t.key])
-        if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)):
+        levels_joined = any(t.rule.kind == "tiered" and len(read_levels(t.rule, text)) > 1 for t in named[:3])
+        if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)) \
+                and not levels_joined:  # "同时被评为省级和市级": two levels of one award, not two measures
             # "平台补贴和保费补贴的比例分别是多少": each measure the question names, side by side
             plan.kind, plan.tasks = "measures", [(t.rule, None) for t in named[:3]]
             return plan
