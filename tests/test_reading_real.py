@@ -131,3 +131,11 @@ def test_a_word_of_its_own_is_no_mistyped_name():
     # 行 makes 行业 with its neighbour and does not sound like 企: another word, not a slip (a 协会 is no 企业)
     assert typo_of("有个市级智能制造行业协会要落户", "智能制造企业") is None
     assert typo_of("平抬建设投资800万", "平台建设") == "平抬建设"  # 抬 sounds like 台: a slip of the keyboard
+
+
+def test_a_figure_of_a_shared_base_picks_no_measure_the_question_does_not_name(bot):
+    """"智能工厂改造…投资额4000万": the factory measure's base; the 功能平台 measure (its base 平台投资额, a shared
+    kind of base) is not named, so nothing is computed for it."""
+    answer = bot.ask("我们在临港做智能工厂改造，符合智能制造试点示范专项标准，投资额4000万，临港能给多少？")
+    names = [bot.understander.kb.rules.get(c.rule_id).name for c in answer.calculations]
+    assert names and not any("功能平台" in n for n in names)

@@ -19,7 +19,8 @@ PART = """某新区智能制造配套政策
 
 一、鼓励企业开展智能装备融资租赁服务，对承租企业按租赁标的物总额的5%一次性给予扶持，最高500万元。
 二、对新建智能工厂的，按投资额的10%给予补贴，最高1000万元。
-三、本政策自2024年1月1日起施行。
+三、对功能平台落户的，按平台投资额的20%给予补贴，最高5000万元。
+四、本政策自2024年1月1日起施行。
 """
 
 
@@ -46,3 +47,4 @@ def test_the_same_award_of_two_documents_is_computed_once_and_the_other_cited(bo
 def test_two_different_awards_of_two_documents_are_both_computed(bot):
     answer = bot.ask("融资租赁标的物总额1.2亿，另外新建智能工厂投资额3000万，分别能拿多少？")
     assert sorted(c.amount_yuan for c in answer.calculations) == [D("3000000"), D("5000000")]
+

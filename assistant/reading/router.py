@@ -25,7 +25,7 @@ from assistant.reading.plan import Plan
 from assistant.reading.quantities import read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
-from assistant.reading.targets import CLOSE, DOC, HINT, Target, TargetScorer, _found, typo_of
+from assistant.reading.targets import ALIAS, CLOSE, DOC, HINT, Target, TargetScorer, _found, typo_of
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
 from assistant.text.normalize import normalize_question
 
@@ -244,7 +244,11 @@ class Router:
         best = scores.get(numeric[0].key, 0.0)
         picked: list[Target] = []
         for t in numeric:
-            role_hit = t.rule.base_key in r.roles
+            # a figure of a shared base (投资额) picks another measure only when the question also names it or its
+            # base in full ("平台建设投资1000万"): "智能工厂…投资额4000万" is no 功能平台's 平台投资额
+            role = scores.get(f"role:{t.key}", 0.0)
+            role_hit = t.rule.base_key in r.roles and (role >= ALIAS or scores.get(f"lex:{t.key}", 0.0) - role >= HINT
+                                                       or bool(t.rule.base and t.rule.base in r.text))
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)

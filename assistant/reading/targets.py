@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.knowledge.aliases import _tokenizer
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.rules import Rule
 from assistant.reading.reader import Reading, clause_number
+from assistant.reading.typos import _typo, typo_of
 
 log = logging.getLogger(__name__)
 
@@ -164,8 +164,11 @@ class TargetScorer:
                     s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and (t.rule.base_key in r.roles or (t.rule.currency and t.rule.base_key in r.foreign_roles)):
-                # a base of the measure's own ("机器人购置额480万") names it as an alias would
-                role = ALIAS if t.rule.base_key == re.sub(r"\W", "_", t.rule.id) else ROLE
+                # a base of the measure's own ("机器人购置额480万", "购置额480万") names it as an alias would; one of
+                # a shared kind named only by its head words ("投资额" of 平台投资额) leans towards it as shared bases do
+                own = t.rule.base_key == re.sub(r"\W", "_", t.rule.id) and bool(t.rule.base) and (
+                    t.rule.base in r.text or not _shared_kind(t.rule.base))
+                role = ALIAS if own else ROLE
                 s += role
                 scores[f"role:{t.key}"] = role
             if r.clause_refs and clause_number(t.clause) in r.clause_refs and t.clause.startswith(("（", "第")):
@@ -341,53 +344,19 @@ class TargetScorer:
         return False
 
 
+def _shared_kind(base: str) -> bool:
+    """A base of a kind many measures share (投资额, 贷款本金), whatever its own words."""
+    from assistant.knowledge.rules_draft import _base_key
+
+    return _base_key(base) is not None
+
+
 def _found(low: str, word: str) -> bool:
     if not word:
         return False
     if word.isascii():
         return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?:e?s)?(?![a-z0-9])", low) is not None  # "labs"
     return word in low
-
-
-def _typo(low: str, alias: str) -> bool:
-    """``alias`` (4+ Chinese characters) occurs in ``low`` with exactly one character replaced."""
-    return typo_of(low, alias) is not None
-
-
-def typo_of(low: str, alias: str) -> str | None:
-    """The span of ``low`` that is ``alias`` with exactly one character replaced, or None. The replaced
-    character is inside the alias: a different first or last character is another word's edge ("的孵化器"
-    is not a mistyped "和孵化器")."""
-    n = len(alias)
-    if n < 4 or alias.isascii():
-        return None
-    for i in range(len(low) - n + 1):
-        wrong = [j for j, (x, y) in enumerate(zip(low[i : i + n], alias, strict=True)) if x != y]
-        if len(wrong) == 1 and 0 < wrong[0] < n - 1 and not _is_word(low[i : i + n]) \
-                and not _another_word(low[i : i + n], alias, wrong[0]):
-            return low[i : i + n]
-    return None
-
-
-def _another_word(span: str, alias: str, at: int) -> bool:
-    """The typed character makes a word of its own with its neighbours, and does not sound like the one
-    meant: another word, no slip of the keyboard ("智能制造行业" is not "智能制造企业"; "场景试验室" still is
-    "场景实验室", 试 and 实 sounding alike)."""
-    from pypinyin import lazy_pinyin
-
-    if lazy_pinyin(span[at]) == lazy_pinyin(alias[at]):
-        return False
-    start = 0
-    for word in _tokenizer().lcut(span):
-        if start <= at < start + len(word):
-            return len(word) >= 2 and _is_word(word)
-        start += len(word)
-    return False
-
-
-def _is_word(span: str) -> bool:
-    """A word of the dictionary in its own right (民营企业 beside the alias 民口企业): no mistyped name."""
-    return bool(getattr(_tokenizer(), "FREQ", {}).get(span))
 
 
 def _cos(a: list[float], b: list[float]) -> float:
