@@ -13,14 +13,16 @@ PACKAGE = """某新区产业配套政策
 
 第一条 为促进产业发展，制定本政策。
 第二条 创新金融服务。支持企业通过融资租赁取得生产设备，对承租企业按租赁标的物总额的5%一次性给予扶持，最高500万元。
-第三条 本政策自2024年1月1日起施行。
+第三条 房租补贴。对新落户企业按房租的30%给予房租补贴，最高20万元。
+第四条 本政策自2024年1月1日起施行。
 """
 PART = """某新区智能制造配套政策
 
 一、鼓励企业开展智能装备融资租赁服务，对承租企业按租赁标的物总额的5%一次性给予扶持，最高500万元。
 二、对新建智能工厂的，按投资额的10%给予补贴，最高1000万元。
 三、对功能平台落户的，按平台投资额的20%给予补贴，最高5000万元。
-四、本政策自2024年1月1日起施行。
+四、租金补贴。对入驻孵化载体的企业，按场地租金总额的50%予以租金补贴，每年不超过5万元。
+五、本政策自2024年1月1日起施行。
 """
 
 
@@ -48,3 +50,12 @@ def test_two_different_awards_of_two_documents_are_both_computed(bot):
     answer = bot.ask("融资租赁标的物总额1.2亿，另外新建智能工厂投资额3000万，分别能拿多少？")
     assert sorted(c.amount_yuan for c in answer.calculations) == [D("3000000"), D("5000000")]
 
+
+
+def test_a_figure_tied_to_another_documents_own_base_is_a_lone_figure_here(bot):
+    # "房租14万" reads as the other text's 实际房租; asked about the 租金补贴 of this one, it is the lone figure given,
+    # taken as its base and said so
+    answer = bot.ask("我们入驻了孵化载体，一年场地房租14万，租金补贴每年最多补多少？")
+    assert [(c.rule_id.rsplit(".", 1)[0], c.amount_yuan) for c in answer.calculations] == [
+        ("some-area-smart-manufacturing-2024", D("50000"))]
+    assert "按您所说的" in answer.answer

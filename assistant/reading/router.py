@@ -46,6 +46,7 @@ class Router:
         self.scope = ScopeJudge(kb, self.targets)
         self.places = Places(kb)
         self._cache: dict[str, tuple[Reading, dict[str, float]]] = {}
+        self._own_keys = {x.base_key: x.doc_id for x in kb.rules if x.base_key == re.sub(r"\W", "_", x.id)}  # own bases
 
     # ------------------------------------------------------------------ one message
 
@@ -261,6 +262,10 @@ class Router:
                 extra = [t for t in numeric if t.rule.base_key == key]
                 picked += extra[:1]
         unbound = [m.value for m in r.unbound] if r.amounts else ([roles["__unbound__"]] if "__unbound__" in roles else [])
+        # a figure tied only to the own base of a measure of a document not asked about ("房租14万" by another
+        # text's 房租补贴) is tied to nothing here: as any lone figure, it may be the base, and the answer says so
+        asked = {t.doc_id for t in picked}
+        unbound += [v for k, v in r.roles.items() if self._own_keys.get(k, "") not in ("", *asked) and v not in unbound]
         for t in picked:
             rule = t.rule
             key = rule.base_key or ""
