@@ -82,3 +82,10 @@ def test_an_items_own_heading_names_the_award_under_it_and_a_list_item_names_not
     drafts, _, _ = drafted(tmp_path / "list", "第二条 申请人须符合以下条件之一：\n（1）本市企业；\n（2）本市户籍的居民；\n"
                                      "资助额度：国内发明专利获得授权后每件资助12000元。")
     assert all("本市户籍的居民" not in d.aliases and "居民" not in d.name for d in drafts)
+
+
+def test_a_clause_whose_first_sentence_grants_an_award_names_the_figures_after_it(tmp_path):
+    drafts, _, _ = drafted(tmp_path, "第六条 对列入风险补贴计划的项目，给予推广资金风险补贴。补贴标准原则上不超过产品订货合同金额的10%，"
+                                     "补贴金额最高不超过200万元。订货合同完成后，一次性拨付补助金额的80%，项目通过验收后，再拨付剩余的20%。")
+    rated = [d for d in drafts if d.rate == "10%"]
+    assert rated and "风险补贴" in rated[0].aliases and "风险补贴" in rated[0].name

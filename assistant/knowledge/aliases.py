@@ -86,6 +86,20 @@ def heading_of(body: str) -> str | None:
     return None
 
 
+# a clause's first sentence granting an award it names, its figures in the next sentences:
+# "对列入风险补贴计划的项目，给予推广资金风险补贴。补贴标准原则上不超过…的10%"
+LEAD_AWARD = re.compile(r"给予[^，。；:：\d]{0,8}?(?P<obj>[\u4e00-\u9fa5]{2,6}(?:补贴|奖励|资助|补助|补偿|救助))$")
+
+
+def lead_award(body: str) -> str | None:
+    """The award a clause's figure-less first sentence grants (风险补贴), which names the awards stated after it."""
+    first = re.split(r"[。；;\n]", body.strip(), maxsplit=1)[0].strip()
+    if re.search(r"\d", first):
+        return None
+    m = LEAD_AWARD.search(first)
+    return m["obj"] if m else None
+
+
 def _short(phrase: str) -> str:
     """A long subject cut to its last words (深圳证券交易所主板上市 → 主板上市)."""
     if len(phrase) <= 9:

@@ -15,6 +15,7 @@ import yaml
 from assistant.errors import RuleError
 from assistant.knowledge.aliases import (
     heading_of,
+    lead_award,
     name_aliases,
     propose,
     propose_examples,
@@ -302,7 +303,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         for p in found:
             rid = f"{doc.doc_id}.r{len(drafts) + 1}"
             subject = next(iter(subjects(p.quote)), None)
-            head = item_heads.get(id(p)) or heading
+            head = item_heads.get(id(p)) or lead_award(body) or heading
             label = rule_name(head, subject if len(found) > 1 or not head else None, body, p.quote)
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(head, p.quote) or name_aliases(label)
