@@ -128,9 +128,10 @@ def test_a_word_of_its_own_is_no_mistyped_name():
 
     assert typo_of("我们是民营企业", "民口企业") is None  # 民营企业 is a word: not a mistyped 民口企业
     assert typo_of("场景试验室投资1200万", "场景实验室") == "场景试验室"  # one mistyped character in a name
-    # 行 makes 行业 with its neighbour and does not sound like 企: another word, not a slip (a 协会 is no 企业)
+    # "智能制造行业" is part of 智能制造|行业协会: its 行 belongs to another word, not a slip (a 协会 is no 企业)
     assert typo_of("有个市级智能制造行业协会要落户", "智能制造企业") is None
-    assert typo_of("平抬建设投资800万", "平台建设") == "平抬建设"  # 抬 sounds like 台: a slip of the keyboard
+    assert typo_of("平抬建设投资800万", "平台建设") == "平抬建设"  # a slip of the keyboard
+    assert typo_of("小批次测试花了1,450万", "小批量测试") == "小批次测试"  # a word for a word, still the same name
 
 
 def test_a_figure_of_a_shared_base_picks_no_measure_the_question_does_not_name(bot):
