@@ -5,6 +5,7 @@ beside 民口企业) nor part of a longer word ("智能制造行业协会" holds
 from __future__ import annotations
 
 from assistant.knowledge.aliases import _tokenizer
+from assistant.knowledge.aliases import edges as word_edges
 
 
 def _typo(low: str, alias: str) -> bool:
@@ -24,19 +25,10 @@ def typo_of(low: str, alias: str) -> str | None:
     for i in range(len(low) - n + 1):
         wrong = [j for j, (x, y) in enumerate(zip(low[i : i + n], alias, strict=True)) if x != y]
         if len(wrong) == 1 and 0 < wrong[0] < n - 1 and not _is_word(low[i : i + n]):
-            edges = edges if edges is not None else _edges(low)
+            edges = edges if edges is not None else word_edges(low)
             if i in edges and i + n in edges:
                 return low[i : i + n]
     return None
-
-
-def _edges(text: str) -> set[int]:
-    """Where the words of ``text`` begin and end."""
-    out, at = {0}, 0
-    for word in _tokenizer().lcut(text):
-        at += len(word)
-        out.add(at)
-    return out
 
 
 def _is_word(span: str) -> bool:
