@@ -207,3 +207,15 @@ def test_a_claimed_cap_with_spaces_is_still_a_claim(bot):
 def test_the_service_award_has_no_figure_even_after_a_platform_question(bot):
     answer = ask(bot, "那服务奖励呢？我们去年服务收入800万", "面向中小企业的测试平台建设投资1000万能补多少？")
     assert calcs(answer) == [] and "一定服务奖励" in answer.answer
+
+
+@pytest.mark.parametrize("follow_up", ["能补多少？上限是多少？", "这个最多能拿多少钱，我们想知道一下"])
+def test_a_follow_up_with_no_words_of_its_own_asks_about_the_measure_before(bot, follow_up):
+    answer = ask(bot, follow_up, "我们的场景实验室投资额3000万")
+    assert answer.in_scope
+    assert calcs(answer) == [("scenario_lab", D("30000000"), D("9000000"))]
+
+
+def test_a_follow_up_about_something_else_is_not_taken_for_the_measure(bot):
+    answer = ask(bot, "北京今天限行尾号是多少", "场景实验室投资800万能补多少")
+    assert answer.calculations == []

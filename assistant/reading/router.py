@@ -105,7 +105,10 @@ class Router:
         chosen = self.scorer.by_role(self.scorer.chosen(scores), scores)
         forms = reading.forms
         last_topic = self.topic.last(earlier)
-        follow_on = isinstance(last_topic, list) and (reading.elliptic or (len(text) <= 10 and forms & {"figure", "yes_no"})
+        # no words of its own (no measure, no figure, no word of the corpus): "能补多少？上限是多少？" after a measure
+        bare = not reading.amounts and not any(k.startswith("lex:") and v >= HINT for k, v in scores.items()) \
+            and len(text) <= 24 and self.scope.corpus_words(text) < 1 and AWARD_ASK.search(text) is not None
+        follow_on = isinstance(last_topic, list) and (reading.elliptic or ((bare or len(text) <= 10) and forms & {"figure", "yes_no"})
                                                       or bool(ANSWER_ONLY.fullmatch(text)))
         if reading.ordinal is not None and earlier:  # "第二个呢？": an item an earlier message listed
             item = self.topic.pick(earlier, reading.ordinal)
@@ -356,6 +359,8 @@ def _bare(key: str) -> str:
     return key.split(":", 1)[1] if key.startswith(("lex:", "sem:", "role:")) else key
 
 
+# asks about the award itself (not "限行尾号是多少"): what a message with no words of its own asks of the measure before
+AWARD_ASK = re.compile(r"补|拿|奖|贴|上限|封顶|最多|最高|申请|享受|how much|\bcap\b|maximum", re.I)
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
 
 
