@@ -86,7 +86,7 @@ class BaseWords:
                 listed.append(p)
                 if total >= t.value:
                     break
-            if len(listed) >= 2 and total == t.value:
+            if len(listed) >= 2 and total == t.value and not _counted(text, len(listed) + 1):
                 items.update(id(p) for p in listed)
                 totals[id(t)] = self.role(text, t)
 
@@ -163,3 +163,14 @@ def _heads(term: str) -> list[str]:
             if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
                 out.append(tail)
     return out
+
+
+COUNT_SAID = re.compile(r"([0-9一二两三四五六七八九十]+)\s*(?:笔|份|张|个|项|次|单)")
+
+
+def _counted(text: str, n: int) -> bool:
+    """The message says how many figures it lists ("保费三笔：150万、250万、400万"): as many as there are, each is
+    an item, and the last is not their total, even when it happens to equal the sum of the others."""
+    from assistant.reading.reader import clause_number
+
+    return any((int(m[1]) if m[1].isdigit() else clause_number(m[1])) == n for m in COUNT_SAID.finditer(text))
