@@ -165,12 +165,11 @@ def _heads(term: str) -> list[str]:
     return out
 
 
-COUNT_SAID = re.compile(r"([0-9一二两三四五六七八九十]+)\s*(?:笔|份|张|个|项|次|单)")
+COUNT_SAID = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:笔|份|张|个|项|次|单)")
+SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 
 
 def _counted(text: str, n: int) -> bool:
     """The message says how many figures it lists ("保费三笔：150万、250万、400万"): as many as there are, each is
     an item, and the last is not their total, even when it happens to equal the sum of the others."""
-    from assistant.reading.reader import clause_number
-
-    return any((int(m[1]) if m[1].isdigit() else clause_number(m[1])) == n for m in COUNT_SAID.finditer(text))
+    return any((int(m[1]) if m[1].isdigit() else SMALL.get(m[1])) == n for m in COUNT_SAID.finditer(text))
