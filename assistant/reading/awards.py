@@ -81,14 +81,18 @@ def grade_by_count(plan: Plan, numeric: list[Target], r: Reading) -> list[Target
     return [max(reached, key=lambda x: x[0])[1], *rest]
 
 
+def levels_joined(targets: list[Target], text: str) -> bool:
+    """"同时被评为省级和市级": the question joins two levels of one tiered award, not two awards."""
+    return any(t.rule.kind == "tiered" and len(read_levels(t.rule, text)) > 1 for t in targets)
+
+
 def one_of_siblings(picked: list[Target], r: Reading, plan: Plan, kb: Knowledge | None = None) -> list[Target]:
     """Several awards of one clause (发明专利/实用新型, 孵化载体/港澳青年企业): the one whose own sentence the
     question's words are in; when the words do not tell them apart, the question is asked back, never
     every award listed as the answer's figures. "分别/各" asks for each."""
     first = picked[0]
     siblings = [t for t in picked if t.clause == first.clause]
-    levels_joined = any(t.rule.kind == "tiered" and len(read_levels(t.rule, r.text)) > 1 for t in siblings)
-    if len(siblings) < 2 or ((EACH.search(r.text) or BOTH.search(r.text)) and not levels_joined):
+    if len(siblings) < 2 or ((EACH.search(r.text) or BOTH.search(r.text)) and not levels_joined(siblings, r.text)):
         return picked  # "分别/各" asks for each; "同时被评为省级和市级" joins two levels of one of them
     words = _content_words(r.text)
     overlap = {t.key: len(words & _content_words(" ".join((_sentence(t, siblings, kb), t.rule.name, t.rule.base or ""))))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from assistant.knowledge.rules import RuleBook
 from assistant.text.amounts import Mention
 from assistant.text.lexicon import Lexicon
+from assistant.text.numerals import int_value
 
 TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
@@ -166,10 +167,9 @@ def _heads(term: str) -> list[str]:
 
 
 COUNT_SAID = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:笔|份|张|个|项|次|单)")
-SMALL = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
 
 
 def _counted(text: str, n: int) -> bool:
     """The message says how many figures it lists ("保费三笔：150万、250万、400万"): as many as there are, each is
     an item, and the last is not their total, even when it happens to equal the sum of the others."""
-    return any((int(m[1]) if m[1].isdigit() else SMALL.get(m[1])) == n for m in COUNT_SAID.finditer(text))
+    return any(int_value(m[1]) == n for m in COUNT_SAID.finditer(text))

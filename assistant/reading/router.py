@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
-from assistant.reading.awards import grade_by_count, levels_granted, once_each, one_of_siblings, upgrade
+from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
@@ -165,9 +165,8 @@ class Router:
         named = sorted((t for t in self.targets if t.numeric and scores.get(f"lex:{t.key}", 0) >= HINT
                         and scores.get(t.key, 0) >= scores[f"lex:{t.key}"] - DOC / 2),
                        key=lambda t: -scores[t.key])
-        levels_joined = any(t.rule.kind == "tiered" and len(read_levels(t.rule, text)) > 1 for t in named[:3])
         if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)) \
-                and not levels_joined:  # "同时被评为省级和市级": two levels of one award, not two measures
+                and not levels_joined(named[:3], text):  # "同时被评为省级和市级": two levels of one award, not two measures
             # "平台补贴和保费补贴的比例分别是多少": each measure the question names, side by side
             plan.kind, plan.tasks = "measures", [(t.rule, None) for t in named[:3]]
             return plan
@@ -249,7 +248,7 @@ class Router:
         picked: list[Target] = []
         for t in numeric:
             # a figure of a shared base (投资额) picks another measure only when the question also names it or its
-            # base in full ("平台建设投资1000万"): "智能工厂…投资额4000万" is no 功能平台's 平台投资额
+            # base in full ("设备购置投资1000万"): "智能工厂…投资额4000万" is no 功能平台's 平台投资额
             role = scores.get(f"role:{t.key}", 0.0)
             role_hit = t.rule.base_key in r.roles and (role >= ALIAS or scores.get(f"lex:{t.key}", 0.0) - role >= HINT
                                                        or bool(t.rule.base and t.rule.base in r.text))

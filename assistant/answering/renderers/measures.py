@@ -42,8 +42,8 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{'达到' if v.met else '未达到'}{rule.name}**：{v.detail}。{c.cite(rule.citation)}")
         c.add_quote(rule.citation)
         return
-    whether = plan.yes_no and not SUM_ASKED.search(plan.text) and base is None or isinstance(base, Inputs) \
-        and plan.yes_no and not SUM_ASKED.search(plan.text) and base.base is None
+    given = base.base if isinstance(base, Inputs) else base  # the amount asked about, of either form
+    whether = plan.yes_no and not SUM_ASKED.search(plan.text) and given is None
     if rule.kind in EXTRA_KINDS and whether:
         # "60个见习生，能评示范基地拿那个补贴吗": whether is asked; the conditions answer it, not a computed award
         c.head.append(f"**{rule.name}** (clause {rule.clause}): {describe(rule)}; whether you can apply depends on the "
