@@ -105,11 +105,14 @@ def test_a_mistyped_measure_name_is_confirmed_in_the_answer(bot):
 
 
 def test_a_per_enterprise_cap_bounds_the_sum_of_the_firms_items(bot):
+    # a total asked: once on the sum; each asked: each item within what the cap leaves
     answer = ask(bot, "我们公司买了两批新产品，分别投保，保费一笔1200万、一笔1000万，一共能补多少")
-    assert calcs(answer) == [("insurance_premium", D("12000000"), D("6000000")),
-                             ("insurance_premium", D("10000000"), D("4000000"))]
-    assert sum(c.amount_yuan for c in answer.calculations) == D("10000000")
-    assert "同一企业已计600万元" in answer.calculations[1].trace
+    assert calcs(answer) == [("insurance_premium", D("22000000"), D("10000000"))]
+    assert "超过单个企业上限1,000万元" in answer.calculations[0].trace
+    each = ask(bot, "我们公司买了两批新产品，保费一笔1200万、一笔1000万，各能补多少")
+    assert calcs(each) == [("insurance_premium", D("12000000"), D("6000000")),
+                           ("insurance_premium", D("10000000"), D("4000000"))]
+    assert "同一企业已计600万元" in each.calculations[1].trace
 
 
 def test_a_per_project_cap_applies_to_each_project(bot):
@@ -129,7 +132,7 @@ def test_a_per_project_cap_applies_to_each_project(bot):
      [("scenario_lab", D("50000000"), D("10000000"))]),
     ("平台建设投资1000万，能补多少", "改成2000万呢？", [("platform_construction", D("20000000"), D("5000000"))]),
     ("同一家公司两份保单，采购新产品的保费分别是300万和500万", "合起来能补多少",
-     [("insurance_premium", D("3000000"), D("1500000")), ("insurance_premium", D("5000000"), D("2500000"))]),
+     [("insurance_premium", D("8000000"), D("4000000"))]),
 ])
 def test_follow_ups_refer_to_items_and_replace_the_figure(bot, earlier, question, expected):
     assert calcs(ask(bot, question, earlier)) == expected

@@ -14,7 +14,7 @@ from assistant.answering.composer import Composer, dedupe, out_of_scope_answer, 
 from assistant.answering.renderers.clarify import render_clarify
 from assistant.answering.renderers.document import render_meta, render_wording
 from assistant.answering.renderers.matching import render_match
-from assistant.answering.renderers.measures import render_measure
+from assistant.answering.renderers.measures import firm_totals, render_measure
 from assistant.answering.renderers.passages import render_passages
 from assistant.answering.renderers.scope import firm_checks, render_overview, render_procedure, render_scope
 from assistant.answering.renderers.validity import render_validity, render_validity_verdicts, validity_notice
@@ -40,9 +40,10 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     notices: list[str] = []
     kind = plan.kind
     if kind == "measures":
-        for rule, base in plan.tasks:
+        tasks, joined = firm_totals(plan)
+        for rule, base in tasks:
             try:
-                render_measure(rule, base, plan, c, calcs, verdicts, follow)
+                render_measure(rule, base, plan, c, calcs, verdicts, follow, joined.get(rule.id))
             except PolicyError as exc:  # e.g. an amount the calculator refuses: say so, ask again
                 c.lines.append(f"⚠️ {exc}")
                 follow.append("请提供正确的人民币金额，以便计算。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from assistant.answering.composer import EN, Composer, checklist, clause_name, trace_en, yuan_en
@@ -13,6 +14,7 @@ from assistant.knowledge.kinds import EXTRA_KINDS, describe
 from assistant.knowledge.rules import Rule
 from assistant.knowledge.types import Facts, Inputs
 from assistant.reading.plan import Plan
+from assistant.reading.topic import EACH
 from assistant.text.formats import format_rate, format_yuan
 
 # The items of a message belong to several firms, each with a cap of its own.
@@ -20,11 +22,38 @@ SEVERAL_FIRMS = re.compile(r"[两二三四五几多]家(?:子公司|公司|企�
                            r"(?:[A-ZＡ-Ｚ甲乙丙]|一家|另一家)(?:公司|企业|子公司)[^。？?！!]{1,40}(?:[A-ZＡ-Ｚ甲乙丙]|另一家)(?:公司|企业|子公司)"
                            r"|(?:two|three|several) (?:companies|firms|subsidiaries|legal entities)", re.I)
 
+# a total is asked of several items ("一共能补多少", "合起来"), even where each was bought apart (分别投保)
+TOTAL_ASKED = re.compile(r"一共|合计|总共|加起来|合起来|总计|共计|总额|in total|altogether|combined", re.I)
+
 # how much is asked (not only whether): "能拿多少", "金额", "how much"
 SUM_ASKED = re.compile(r"多少|几[十百千万]|金额|数额|怎么算|如何计算|算一下|算算|帮我算|how much|what amount", re.I)
 
 
-def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
+def firm_totals(plan: Plan) -> tuple[list, dict[str, list[Decimal]]]:
+    """The plan's tasks with one firm's several items of a rule whose cap is per enterprise joined into
+    one, on their sum ("同一家企业两笔保费900万和1600万，最多能补多少": the firm's cap bounds the sum), and
+    the items joined by rule id. Items asked about each (分别/各) stay apart, each within what the cap
+    leaves, unless a total is asked too; items of several firms (两家子公司) are never joined."""
+    tasks = list(plan.tasks)
+    if (EACH.search(plan.text) and not TOTAL_ASKED.search(plan.text)) or SEVERAL_FIRMS.search(plan.text):
+        return tasks, {}
+    items: dict[str, list[Decimal]] = {}
+    for rule, base in tasks:
+        if per_enterprise(rule) and rule.kind == "subsidy" and isinstance(base, Decimal):
+            items.setdefault(rule.id, []).append(base)
+    items = {k: v for k, v in items.items() if len(v) > 1}
+    out, done = [], set()
+    for rule, base in tasks:
+        if rule.id in items and isinstance(base, Decimal):
+            if rule.id not in done:
+                done.add(rule.id)
+                out.append((rule, sum(items[rule.id], Decimal(0))))
+            continue
+        out.append((rule, base))
+    return out, items
+
+
+def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow, items=None) -> None:
     en = c.lang == "en"
     clause = clause_name(rule.clause)
     where = f"{c.doc_name(rule.doc_id)}" if len(c.kb.docs) > 1 else ""
@@ -68,6 +97,9 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
                       f"**{rule.name}**（{where}{clause}）：原文规定{figure}；能否申请，取决于原文所列条件。{c.cite(rule.citation)}")
     else:
         calc = calculate(rule, base)
+        if items:  # one firm's items under one cap: computed once on their sum, the items shown
+            calc = replace(calc, trace=f"同一企业各项合计{' + '.join(format_yuan(i) for i in items)} = "
+                                       f"{format_yuan(calc.base_yuan)}；{calc.trace}")
         if per_enterprise(rule) and calc.base_yuan is not None and not SEVERAL_FIRMS.search(plan.text):
             # one cap for all of one firm's items; firms of their own ("两家子公司…A公司…B公司") each have theirs
             used = c.firm_used.get(rule.id, Decimal(0))
