@@ -143,6 +143,8 @@ def test_follow_ups_refer_to_items_and_replace_the_figure(bot, earlier, question
     "我们是区里的事业单位（大数据中心），建创新体验中心能申请吗",
     "我们是一个行业协会（社会组织），想搭个面向中小企业的测试平台，能申请建设补贴吗",
     "北京注册的个体工商户，做软件开发的，能享受这个措施吗？",
+    "北京大学某课题组想申请小批量验证补贴可以吗",
+    "市里一家研究所打算建创新体验中心，能补吗",
 ])
 def test_who_is_asking_is_checked_against_who_the_policy_supports(bot, question):
     assert met(ask(bot, question), "属于工业或软件和信息服务业企业") is False
@@ -150,6 +152,8 @@ def test_who_is_asking_is_checked_against_who_the_policy_supports(bot, question)
 
 def test_working_with_a_university_says_nothing_of_who_the_firm_is(bot):
     answer = ask(bot, "我们和清华大学合作建了场景实验室，投资1000万能补多少")
+    assert met(answer, "属于工业或软件和信息服务业企业") is None
+    answer = ask(bot, "我们跟北京大学联合建的平台能申请吗")
     assert met(answer, "属于工业或软件和信息服务业企业") is None
 
 
@@ -162,20 +166,29 @@ def test_a_platform_for_internal_use_is_not_a_third_party_platform(bot):
     ("去年失业保险交了40万，稳岗返还能返多少", "人力资源和社会保障部门"),
     ("研发费用加计扣除比例是多少？我们今年研发投入2000万", "税务部门"),
     ("中关村的房租补贴，一年房租300万能补多少", "经济和信息化部门"),
+    ("Does Beijing give subsidies for hiring fresh college graduates?", "人力资源和社会保障部门"),
 ])
 def test_another_policys_subject_is_out_of_scope_with_where_to_ask(bot, question, where):
     answer = ask(bot, question)
     assert answer.in_scope is False and calcs(answer) == [] and where in answer.answer
 
 
-@pytest.mark.parametrize("question", ["深圳的算力补贴怎么申请？我们在深圳租算力花了500万", "上海的智算券能补多少？"])
+@pytest.mark.parametrize("question", ["深圳的算力补贴怎么申请？我们在深圳租算力花了500万", "上海的智算券能补多少？",
+                                      "杭州数字经济企业的贷款贴息比例多少"])
 def test_another_regions_policy_is_out_of_scope(bot, question):
     assert ask(bot, question).in_scope is False
 
 
-def test_the_firms_own_place_is_not_the_region_asked_about(bot):
-    answer = ask(bot, "深圳企业能申请北京的平台补贴吗")
+@pytest.mark.parametrize("question", ["深圳企业能申请北京的平台补贴吗", "我们是杭州的企业，贷款贴息比例多少"])
+def test_the_firms_own_place_is_not_the_region_asked_about(bot, question):
+    answer = ask(bot, question)
     assert answer.in_scope is True and met(answer, "在北京市注册经营") is False
+
+
+def test_a_firm_asking_its_award_without_naming_the_measure_is_asked_which(bot):
+    answer = ask(bot, "我们投资了一个项目，能补多少？")
+    assert answer.in_scope is True and calcs(answer) == [] and answer.follow_up
+    assert ask(bot, "我们家孩子上学能补多少").in_scope is False
 
 
 def test_a_project_date_is_not_the_application_date(tmp_path):

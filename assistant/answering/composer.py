@@ -121,7 +121,7 @@ def clause_name(clause: str | None) -> str | None:
 
 def out_of_scope_answer(kb: Knowledge, reason: str = "", lang: str = "zh") -> str:
     titles = "、".join(f"《{d.meta.title}》" for d in kb.docs.values())
-    if lang == "en":
+    if lang == "en" and not reason.startswith("other:"):
         return EN["out"].format(titles=titles)
     why = OUT_REASON.get(reason, "")
     if reason == "chit_chat":  # a greeting or thanks: answer it kindly and say what can be asked

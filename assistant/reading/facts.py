@@ -46,6 +46,10 @@ SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|
 # "我们是清华的一个高校实验室", "我单位是事业单位", "我们是一个行业协会": what the asker says it is.
 APPLICANT_BEFORE = re.compile(rf"(我们|我方|我单位|本单位|我们单位|我|we are|we're)\s*(是|为|系|属于|就是|are)\s*{_W}{{0,9}}$|(我们|本单位|我单位|我)\s*$", re.I)
 APPLICANT_AFTER = re.compile(r"^\s*(性质|身份|名义)")
+# the applicant word heads its clause's subject ("北京大学某课题组想申请…"): the clause starts at most a place
+# before it, with no one it works with (和/与/给/帮…), and its verb follows within a few characters
+SUBJECT_BEFORE = re.compile(r"(?:^|[，,。；;？?！!\n])\s*[^，,。；;？?！!\n和与跟同给为帮对向替]{0,6}$")
+SUBJECT_AFTER = re.compile(r"^(?:(?!公司|企业|厂|集团)[^，,。；;？?！!\n的和与跟]){0,8}?(?:想|要|能|可以|可否|能否|是否|申请|拟|打算|准备|计划)")
 POLICY_PHRASE = re.compile(r"工业和软件信息服务业|工业和软件和信息服务业")
 
 
@@ -154,7 +158,9 @@ def _applicant(text: str, lex: Lexicon) -> Evidence | None:
         if NEGATION.search(before[-4:]) or re.search(r"不是\S{0,6}$", before):
             continue
         opening = re.fullmatch(r"\s*[^，,。；;？?！!]{0,10}的\s*", text[:start]) is not None  # "北京注册的个体工商户，…"
-        if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]) or opening or start == 0:
+        subject = SUBJECT_BEFORE.search(text[max(0, start - 8) : start] if start >= 8 else "\n" + text[:start]) \
+            and SUBJECT_AFTER.match(text[end:])
+        if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]) or opening or start == 0 or subject:
             return Evidence("applicant", kind, text[max(0, start - 4) : end + 2])
     return None
 

@@ -16,8 +16,11 @@ GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本
                     "进行 开展 相关 方面 方式 有关 规定 实施 工作 市级 国家 部门 推动 加快 推进 鼓励 提供".split())
 POLICY_WORDS = re.compile(r"补贴|补助|资助|扶持|奖励|政策|措施|文件|支持|申请|申报|贴息|条款|第.{1,3}条|"
                           r"subsid|polic|support|grant|measure|clause|apply|eligib", re.I)
-POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|措施|办法|资助|奖励|扶持|方案|规定|"
+POLICY_AFTER = re.compile(r"^(?:市|省|区|这边|那边|地区|当地)?[^，,。；;？?]{0,16}?(政策|补贴|补助|贴息|措施|办法|资助|奖励|扶持|方案|规定|"
                           r"通知|意见|细则|计划|文件|subsid|polic)", re.I)
+FIRM_ACTS = re.compile(r"申请|能|可以|可否|拿|享受|想|要|获得|领|做|建|投|买|采购")  # a firm doing, not a place's policy
+HOW_MUCH = re.compile(r"(?:补|拿|奖|领|给)多少|多少(?:补贴|奖励|钱)|how much", re.I)
+FIRM_OWN = re.compile(r"我们|我司|我公司|本公司|我单位|我厂|\b(?:we|our)\b", re.I)
 FIRM_WORDS = re.compile(r"我们公司|我司|本公司|企业|单位|我们厂|our company|our firm|enterprise", re.I)
 FIRM_BEFORE = re.compile(r"(我们是|我司是|我们|我司|注册在|注册地|公司在|企业在|registered in)\s*$", re.I)
 
@@ -70,18 +73,21 @@ class ScopeJudge:
         low = r.text.lower()
         if any(w in low for w in self.domain) or self.about_policy(r.text) or self.corpus_words(r.text) >= 2:
             return False
+        if HOW_MUCH.search(r.text) and FIRM_OWN.search(r.text) and self.corpus_words(r.text, generic=True) > 0:
+            return False  # "我们投资了一个项目，能补多少": a firm asks its award without naming which; asked back
         plan.out_reason = "unrelated"
         return True
 
-    def corpus_words(self, text: str) -> float:
-        """How many distinct content words of the question occur in the corpus text itself."""
+    def corpus_words(self, text: str, generic: bool = False) -> float:
+        """How many distinct content words of the question occur in the corpus text itself (with
+        ``generic``, also the words every support policy uses: 项目, 投资)."""
         if self._vocabulary is None:
             self._vocabulary = {w for d in self.kb.docs.values() for w in keyword_tokens(d.text) if len(w) >= 2}
             # words of a document's own title name the whole document, not something specific in it
             titles = " ".join(f"{d.meta.title} {getattr(d.meta, 'short_title', '') or ''}" for d in self.kb.docs.values())
             self._vocabulary -= set(keyword_tokens(titles))
         words = {w for w in keyword_tokens(text) if len(w) >= 2 and w in self._vocabulary
-                 and not w.startswith(("amt", "pct", "y2", "y1")) and w not in GENERIC}
+                 and not w.startswith(("amt", "pct", "y2", "y1")) and (generic or w not in GENERIC)}
         # 高新 inside 高新技术 counts once; two-character words (技术, 条件) are too common to count fully
         return sum(1.0 if len(w) >= 3 else 0.5 for w in words if not any(w != o and w in o for o in words))
 
@@ -102,8 +108,9 @@ class ScopeJudge:
                 if not policy or FIRM_BEFORE.search(before):
                     continue
                 between = after[: policy.start(1)]
-                if any(h in between for h in home) or re.search(r"企业|公司|单位|工厂|注册", between):
-                    continue  # the firm's place, then this corpus's policy
+                if any(h in between for h in home) or re.search(r"注册", between) or (
+                        re.search(r"企业|公司|单位|工厂", between) and FIRM_ACTS.search(between)):
+                    continue  # the firm's place, then this corpus's policy ("深圳企业能申请…"), not "杭州企业的贴息"
                 return region
         return None
 
