@@ -5,6 +5,7 @@ ones, and must be drafted as the kind that expresses it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,33 @@ def test_a_rent_reduction_by_a_range_of_full_width_rates_is_a_range_of_rates(tmp
     drafts, _ = drafted(tmp_path, "对承租公共租赁住房的困难家庭，按照家庭收入情况给予租金减免，租金缴交比例为市场租金的20％－60％。")
     assert [(d.kind, d.low, d.high) for d in drafts] == [("range", "20％", "60％")]
     assert drafts[0].base_key  # a range of rates asks for its base, as 20%-60% does
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the unit written after the amount (元每人每天), and a maximum per person and day beside it
+    ("救援队员伙食费按照80元每人每天标准给予定额补助。", [("per_unit", "80元", "人天")]),
+    ("住宿费据实补助，但不超过每人每天200元。", [("cap_only", "200元", None)]),
+    ("伙食费按照80元每人每天标准给予定额补助，住宿费按实际发生金额但不超过每人每天200元给予补助。",
+     [("per_unit", "80元", "人天"), ("cap_only", "200元", None)]),
+    # a maximum per person and day written with slashes, for each group of persons
+    ("特困人员护理救助标准不超过200元/人/日，其他人员护理救助标准不超过100元/人/日。",
+     [("cap_only", "200元", None), ("cap_only", "100元", None)]),
+    # a standard per unit set at some length before its amount
+    ("市财政对新建养老机构每张床位补贴标准提高到8000元，改扩建每张床位补贴标准提高到5000元。",
+     [("per_unit", "8000元", "张"), ("per_unit", "5000元", "张")]),
+    # a standard per person and month named without an award word; a recognition threshold is none
+    ("全区城乡最低生活保障标准为每人每月1100元。", [("per_unit", "1100元", "人月")]),
+    ("低收入家庭认定标准为每人每月1650元。", []),
+    # a floor the computed subsidy is raised to is no award of its own
+    ("按公式计算每户每月补贴不足150元的，按照150元/月发放。", []),
+])
+def test_per_person_and_per_unit_standards(tmp_path: Path, body, expected):
+    drafts, _ = drafted(tmp_path, body)
+    assert [(d.kind, d.amount or d.cap, d.unit) for d in drafts] == expected
+
+
+def test_a_per_person_standard_for_each_case_after_fen_bie_is_a_per_unit_rule_per_case(tmp_path: Path):
+    drafts, rules = drafted(tmp_path, "每接收1名本区户籍老年人，按照其自理、失能的状况，区财政给予运营补贴标准分别为每人每月300元、500元。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "300元", "人月"), ("per_unit", "500元", "人月")]
+    assert drafts[0].name.endswith("（自理）") and drafts[1].name.endswith("（失能）")
+    assert compute(rules[1], Inputs(quantity=Decimal(24))).amount_yuan == 12000  # 2 residents × 12 months

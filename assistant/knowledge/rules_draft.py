@@ -190,6 +190,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             subject = next(iter(subjects(p.quote)), None)
             head = item_heads.get(id(p)) or lead_award(body) or heading
             label = rule_name(head, subject if len(found) > 1 or not head else None, body, p.quote)
+            if case := p.fields.pop("case", None):  # one of several cases of a per-unit list: its name says which
+                label = f"{label}（{case}）"
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(head, p.quote) or name_aliases(label)
             drafts.append(d)
