@@ -79,3 +79,12 @@ def test_a_per_person_standard_for_each_case_after_fen_bie_is_a_per_unit_rule_pe
     assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "300元", "人月"), ("per_unit", "500元", "人月")]
     assert drafts[0].name.endswith("（自理）") and drafts[1].name.endswith("（失能）")
     assert compute(rules[1], Inputs(quantity=Decimal(24))).amount_yuan == 12000  # 2 residents × 12 months
+
+
+@pytest.mark.parametrize("base, expected", [(200_000, 1000), (2_000_000, 4000), (30_000, 0)])
+def test_a_rate_of_the_whole_amount_for_each_band_it_falls_in_is_one_banded_rule(tmp_path: Path, base, expected):
+    drafts, rules = drafted(tmp_path, "对救援队伍自带设备给予损耗补助。单台设备购买原值≥5万元，小于100万元的，损耗补助率为0.5%；"
+                                      "单台设备购买原值≥100万元的，损耗补助率为0.2%。")
+    assert [(d.kind, d.base, d.marginal) for d in drafts] == [("banded", "单台设备购买原值", None)]
+    assert [(b.get("low"), b.get("high"), b["rate"]) for b in drafts[0].bands] == [("5万元", "100万元", "0.5%"), ("100万元", None, "0.2%")]
+    assert compute(rules[0], Inputs(base=Decimal(base))).amount_yuan == expected

@@ -100,7 +100,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     )
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
-    from assistant.knowledge.slices import slices
+    from assistant.knowledge.slices import rate_bands, slices
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
@@ -117,7 +117,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text) or slices(unit.text)
+        banded = bands(unit.text) or slices(unit.text) or rate_bands(unit.text)
         item_head, item_heads = None, {}  # （一）创建补贴。新组建…: an item's own heading names the awards under it
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
