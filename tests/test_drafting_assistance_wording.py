@@ -26,6 +26,9 @@ from tests.test_drafting_wording import drafted, topics_of
     ("从2024年起，上述专业的毕业生在本区养老机构就业满3年的，区财政给予一次性就业奖励。", "给予一次性就业奖励"),
     # money support named beside a tax rule
     ("参与社区养老服务的社会组织，可按照有关规定享受财政补贴、税收优惠等政策。", "享受财政补贴、税收优惠等政策"),
+    # a named allowance paid with no amount in the sentence, even where figures follow in the clause
+    ("为本区90周岁以上老人发放长寿生活补贴，并逐步扩大补贴范围。", "发放长寿生活补贴"),
+    ("给予困难残疾人家庭实施无障碍改造一次性补贴，每年改造不少于100户。对新建床位每张补贴5000元。", "无障碍改造一次性补贴"),
 ])
 def test_assistance_without_a_figure_is_a_topic(tmp_path: Path, body, quoted):
     assert any(quoted in q for q in topics_of(tmp_path, body))
@@ -34,6 +37,7 @@ def test_assistance_without_a_figure_is_a_topic(tmp_path: Path, body, quoted):
 @pytest.mark.parametrize("body", [
     "对上述补贴标准，各区可在本办法规定范围内适当提高。",  # figures stated elsewhere
     "养老机构提供的养护服务，按国家规定享受免征增值税的税收优惠政策。",  # a tax rule, no money paid by the text
+    "对新入驻企业给予一次性补贴，补贴标准为每家5万元。",  # the allowance's amount is in the sentence: a rule, no topic
 ])
 def test_standards_elsewhere_and_tax_rules_stay_no_topics(tmp_path: Path, body):
     assert topics_of(tmp_path, body) == []
@@ -88,3 +92,9 @@ def test_a_rate_of_the_whole_amount_for_each_band_it_falls_in_is_one_banded_rule
     assert [(d.kind, d.base, d.marginal) for d in drafts] == [("banded", "单台设备购买原值", None)]
     assert [(b.get("low"), b.get("high"), b["rate"]) for b in drafts[0].bands] == [("5万元", "100万元", "0.5%"), ("100万元", None, "0.2%")]
     assert compute(rules[0], Inputs(base=Decimal(base))).amount_yuan == expected
+
+
+def test_per_person_standards_by_category_are_tiers_named_by_the_persons(tmp_path: Path):
+    drafts, _ = drafted(tmp_path, "成年受助人员基本饮食标准为每人每月700元；未成年受助人员基本饮食标准为每人每月850元。")
+    assert [(d.kind, d.unit) for d in drafts] == [("tiered", "人月")]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("成年受助人员", "700元"), ("未成年受助人员", "850元")]

@@ -36,7 +36,9 @@ TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|
                           r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
                           r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
 TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
-TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}")
+# a named allowance paid with no amount anywhere in the sentence: 为高龄老人发放高龄生活补贴，并… · 给予…一次性补贴，每年…
+NAMED_ALLOWANCE = r"(?:发放|给予)[^，。；\d]{0,20}?(?:一次性|生活|运营|护理)(?:补贴|补助|津贴)(?=[，,])"
+TOPIC_OPEN = re.compile(f"{TOPIC_STRONG.pattern}|{TOPIC_WEAK.pattern}|{NAMED_ALLOWANCE}")
 # A list's lead-in, figures given elsewhere in the text (上述, 比照, a standard of its own), a rule about other
 # support (不重复享受), a step of the procedure (公示, 申报指南, 操作细则, 办理程序), or a tax rule (no support paid by this text).
 TOPIC_NOT = re.compile(r"[：:]$|(?<!除)上述(?!规定)(?![^，。；]{0,6}(?:毕业生|人员|人才))|以下标准|下列标准|比照|不重复|同时符合|同一项目|不予|取消|降级|只能|仅对|不再|"
@@ -65,8 +67,8 @@ def draft_topics(doc, drafts: list) -> list[dict]:
                 continue
             if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
                 continue  # 按较高标准享受补贴: a standard the text gives elsewhere, not support without figures
-            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and m.end() < len(unit.text.rstrip()) - 1 \
-                    and figures(unit.text[m.end():m.end() + 80]):
+            if unit.label in with_rules and not TOPIC_STRONG.search(sent) and not re.search(NAMED_ALLOWANCE, sent) \
+                    and m.end() < len(unit.text.rstrip()) - 1 and figures(unit.text[m.end():m.end() + 80]):
                 continue  # the figures follow: this sentence leads into them
             heading = heading_of(unit.body)
             name = rule_name(heading, next(iter(subjects(sent)), None), sent)
