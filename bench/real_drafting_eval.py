@@ -61,7 +61,7 @@ def mapped_kind(d) -> str:
     if d.kind in ("subsidy", "rate"):
         return "rate"
     if d.kind == "range":
-        return "rate" if "%" in (d.low or "") + (d.high or "") else "range"
+        return "rate" if re.search("[%％]", (d.low or "") + (d.high or "")) else "range"  # 10％－70％ too
     if d.kind == "tiered_threshold":
         return "banded"
     if d.kind == "cap_only":

@@ -125,8 +125,8 @@ def _per_unit(rule: Rule, i: Inputs) -> Calculation:
 
 
 def _banded(rule: Rule, i: Inputs) -> Calculation:
-    if rule.bands[0].rate is not None:  # rates by slices of the base
-        return _marginal(rule, i.base, rated=True)
+    if rule.bands[0].rate is not None:  # rates by slices of the base, or the whole base at its band's rate
+        return _marginal(rule, i.base, rated=True) if rule.marginal else _band_rate(rule, i.base)
     q, u = i.quantity, rule.unit
     _positive(rule, q, rule.quantity or "数量")
     if rule.marginal:
@@ -141,6 +141,19 @@ def _banded(rule: Rule, i: Inputs) -> Calculation:
     trace = (f"{plain_quantity(q)}{u}属于“{band.describe(u)}”一档，{plain_quantity(q)}{u} × 每{u}{format_yuan(band.amount)} = "
              f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
     return _calc(rule, amount, trace, rate=band.amount, capped=capped, selected=band.describe(u))
+
+
+def _band_rate(rule: Rule, base: Decimal) -> Calculation:
+    """The whole base at the rate of the band it falls in (原值≥1万元，小于50万元的，补助率为0.3%)."""
+    band = next((b for b in rule.bands if b.holds(base)), None)
+    if band is None:
+        ranges = "；".join(b.describe("") for b in rule.bands)
+        return _calc(rule, Decimal(0), f"{format_yuan(base)}不在原文规定的任何一档（{ranges}）内 → 原文未规定补助", base=base)
+    raw = base * band.rate
+    amount, capped, mid = _cap(rule, raw)
+    trace = (f"{rule.base or '基数'}{format_yuan(base)}属于“{band.describe('')}”一档，{format_yuan(base)} × {format_rate(band.rate)} = "
+             f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
+    return _calc(rule, amount, trace, base=base, rate=band.rate, capped=capped, selected=band.describe(""))
 
 
 def _parts(rule: Rule, total: Decimal, whole_units: bool):

@@ -318,7 +318,8 @@ def describe(rule) -> str:
         most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""
         return f"{per}{rule.amount_text}{most}" + (f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded" and rule.bands[0].rate is not None:
-        return "；".join(f"{b.describe('')}的部分按{b.rate_text}" for b in rule.bands) + (
+        part = "的部分" if rule.marginal else "的"  # slices of the amount, or the whole amount at its band's rate
+        return "；".join(f"{b.describe('')}{part}按{b.rate_text}" for b in rule.bands) + (
             f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
         return "；".join(f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands)

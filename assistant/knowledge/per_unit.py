@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.tiers import case_list
 from assistant.knowledge.wording import AMT, CAP, CAP_NOT_OVER, CNQ, DASH, NUM, UNITS, Proposal, _cap, _n
 
 PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 # 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
 PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?P<step>\d+)(?P<unit>家|个|人|项|件|名)(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
-SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*/\s*(?P<unit>{UNITS}|家|个)(?:\s*/\s*(?P<unit2>{UNITS}))?")
+# 2000元/人 · 300元/人/天 · 100元每人每天: the unit written after the amount
+SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*(?:[/／]|每)\s*(?P<unit>{UNITS}|家|个)(?:\s*(?:[/／]|每)\s*(?P<unit2>{UNITS}))?")
+# 每张床位补贴标准统一提高到10000元: a standard per unit, named and set at some length before its amount
+PER_STANDARD = re.compile(rf"每(?P<unit>{UNITS})(?P<gap>[^，。；\d]{{0,8}}?标准[^，。；\d]{{0,6}}?(?:为|提高到|提高至|调整为|调整到|上调至|上调为))\s*(?P<amt>{AMT})")
 RAISED = re.compile(rf"\s*(?:调整为|调整到|提高到|提高至|提高为|上调至|上调为|上调到)\s*(?P<amt>{AMT})")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
 # 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
@@ -60,7 +64,7 @@ def _person_paid(s: str, p: Proposal) -> Proposal:
     (可申请一次性求职补贴，补贴标准为每人3000元 · 设立…奖，给予每人2万元奖励), or a maximum per person
     (给予每人最高5000元补贴 · 最高不超过每人每月800元)."""
     if not (ONE_OFF_PERSON.search(s) or PERSON_PAID.search(s)) or ORG_COUNTS.search(s) or "step" in p.fields \
-            or "cap" in p.fields or len(list(PER_UNIT.finditer(s))) != 1:  # 按博士每人…、硕士每人…: amounts by category
+            or "cap" in p.fields or len([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)]) != 1:  # 按博士每人…、硕士每人…: by category
         return p
     amount = p.fields["amount"]
     if PERSON_MAX.search(s[: s.find(amount)]):
@@ -69,16 +73,47 @@ def _person_paid(s: str, p: Proposal) -> Proposal:
 
 
 ONE_OFF_PERSON = re.compile(r"一次性")
-PERSON_PAID = re.compile(r"(?:给予|奖励|补贴|补助|资助|最高|不超过)每[人名]|每[人名](?:一次性)?给予")
-PERSON_MAX = re.compile(r"(?:最高|最多|不超过)(?:每[人名](?:每[月年])?)?[^，。；\d每]{0,6}$")
+# …给予每人…, 最高每人…, 不超过240元/人/日: the person is the one paid (a maximum per person and day too)
+PERSON_PAID = re.compile(rf"(?:给予|奖励|补贴|补助|资助|最高|不超过)每[人名]|每[人名](?:一次性)?给予|(?:最高|最多|不超过)\s*{AMT}\s*[/／][人名]")
+PERSON_MAX = re.compile(r"(?:最高|最多|不超过)(?:每[人名](?:每[月年天日])?)?[^，。；\d每]{0,6}$")
 # an organisation paid per person it counts (招用, 每培训1人), not a person paid (参加培训的)
 ORG_COUNTS = re.compile(r"招用|吸纳|每培训|培训\d|培训人数|引进|带动|每家|每个(?:单位|企业|机构)|单位|企业|机构")
+
+
+# 按其自理、失能的状况，补贴标准分别提高到每人每月300元、500元: a per-unit standard for each case named before the list
+PER_UNIT_LIST = re.compile(rf"分别(?:为|给予|提高到|提高至|调整为|按)?\s*每(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?\s*"
+                           rf"(?P<list>{AMT}(?:\s*[、和及]\s*{AMT})+)")
+CASE_WORDS = re.compile(r"^其?(?:身体)?|(?:的)?(?:身体)?(?:状况|情况)$")
+
+
+def case_units(s: str) -> list[Proposal]:
+    """A per-unit amount for each case of a list after 分别 (每人每月300元、500元 for 自理、失能): one per-unit rule
+    per case, since one organisation counts units of several cases at once (residents of each condition); the
+    case is named in the rule's name. [] unless every amount has its case."""
+    m = PER_UNIT_LIST.search(s)
+    if not m or m["unit"] in ("月", "天", "日"):
+        return []  # 分别给予每月3000元、2000元: a person's monthly pay, for a time the list does not give
+    amounts = [_n(a) for a in re.findall(AMT, m["list"])]
+    names = case_list(s[: m.start()], len(amounts), s[m.end():])
+    if not names:
+        return []
+    names = [CASE_WORDS.sub("", x) or x for x in names]
+    unit2 = m["unit2"]
+    words = [m["unit"] + (unit2 or "")] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
+    out = []
+    for name, amount in zip(names, amounts, strict=True):
+        p = Proposal("per_unit", s, {"amount": amount, "unit": words[0], "unit_words": words, "case": name}, {amount})
+        _cap(s, p, per_unit=amount)
+        out.append(p)
+    return out
 
 
 def per_units(s: str) -> list[Proposal]:
     """Every per-unit amount of a sentence that states several, one rule each, each quoting its own
     words (…每件资助3000元（…职务发明每件资助1000元…），获得授权后每件再资助12000元); [] for one or none."""
-    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)], key=lambda m: m.start())
+    if cases := case_units(s):
+        return cases
+    found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s), *PER_STANDARD.finditer(s)], key=lambda m: m.start())
     found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
     if len(found) < 2:
         return []
@@ -86,9 +121,10 @@ def per_units(s: str) -> list[Proposal]:
     for m in found:
         start = max(s.rfind(c, 0, m.start()) for c in "，,；;（(、") + 1
         sub = s[start:m.end()]
-        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub)) if x.end() == len(sub)]
+        own = [x for x in (*PER_UNIT.finditer(sub), *SLASH_UNIT.finditer(sub), *PER_STANDARD.finditer(sub)) if x.end() == len(sub)]
         p = _per_unit(sub, m=own[0]) if own else None
-        if p is None or p.kind != "per_unit":
+        p = _person_paid(sub, p) if p is not None and p.kind == "per_unit" else p
+        if p is None or p.kind not in ("per_unit", "cap_only"):  # 但不超过每人每天150元: a maximum per person
             return []
         out.append(p)
     tail = s[found[-1].end():]
@@ -112,7 +148,7 @@ def per_units(s: str) -> list[Proposal]:
 
 
 def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_COUNT.search(s)
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s)
     if not m:
         return None
     qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]

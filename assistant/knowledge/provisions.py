@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.knowledge.per_unit import _per_unit, _person_paid
+from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
 from assistant.knowledge.tiers import case_list, level_words
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
@@ -32,7 +32,10 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
 )
 from assistant.text.amounts import find_mentions
 
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴", "奖补", "减免")
+# 最低生活保障标准为每人每月1200元 · 基本饮食标准为每人每月800元: a standard paid per person and period, named
+# without an award word; a recognition threshold (认定标准, 准入标准) is no payment
+STANDARD_PAID = re.compile(r"(?<!认定)(?<!准入)(?<!收入)标准(?:统一)?(?:为|是|提高到|提高至|调整为)?每人每(?:月|年|天|日)")
 FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
@@ -67,16 +70,16 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
         return None, "fund"
     if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
-    if not cued and not any(c in s for c in CUES):
+    if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s):
         return None, "none"
     from assistant.knowledge.schedules import _schedule, _shares, _staged_total, _yearly, paid_rest
 
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
-        p = _yearly(s) or _tiered(s)
+        p = _yearly(s) or _tiered(s) or next(iter(case_units(s)), None)
         if p or len(re.findall(f"{AMT}|{RATE}", s[s.index("分别"):])) != 1:
             return (p, "") if p else (None, "none")
         # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
-    if NO_KIND.search(s):
+    if NO_KIND.search(s) or FLOOR.search(s):
         return (p, "") if (p := paid_rest(s)) else (None, "none")
     for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
         p = finder(s)
@@ -93,6 +96,9 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
 # and how money is paid out (预拨总额不超过资助金额的80%).
 NO_KIND = re.compile(r"(?:采用|采取|以|通过)(?:股权|跟进)投资的?(?:方式|形式)[^，。；\d]{0,4}(?:支持|扶持|给予|投入)|的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
+
+# 计算所得不足200元的，按200元发放: a floor the result is raised to, not an award of its own
+FLOOR = re.compile(rf"不足\s*(?P<floor>{AMT})的?[，,]?\s*(?:均)?按(?:照)?\s*(?P=floor)")
 
 
 def _tiered(s: str) -> Proposal | None:

@@ -7,7 +7,7 @@ refuses unreviewed rules until a person checks the figures and flips the flag.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -23,95 +23,19 @@ from assistant.knowledge.aliases import (
     subjects,
 )
 from assistant.knowledge.documents import Document
+from assistant.knowledge.draft_rule import (  # noqa: F401  (DraftRule, _base_key re-exported: readers and tests use them)
+    UNNAMED_BASE,
+    DraftRule,
+    _base_key,
+    _draft,
+    _input_examples,
+    _rated,
+)
 from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
 from assistant.knowledge.schedules import PAID_REST
 from assistant.knowledge.topics import draft_topics, find_topics  # noqa: F401  (re-exported: figure-less support)
 from assistant.knowledge.wording import ITEM_HEAD, SENTENCE
-
-BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
-             ("总投资", "total_investment"), ("测试", "test_investment"),
-             ("项目投资", "project_investment"), ("投资", "project_investment"))
-
-
-@dataclass
-class DraftRule:
-    id: str
-    clause: str
-    kind: str
-    name: str
-    quote: str
-    base: str | None = None
-    base_key: str | None = None
-    rate: str | None = None
-    cap: str | None = None
-    cap_per: str | None = None
-    total_cap: str | None = None  # a second cap over a wider scope (每年, 累计): 累计奖励不超过1000万元
-    total_cap_per: str | None = None
-    threshold: str | None = None
-    boundary: str | None = None
-    amount: str | None = None
-    tiers: list[dict] = field(default_factory=list)
-    level: str | None = None
-    unit: str | None = None
-    unit_words: list[str] = field(default_factory=list)
-    quantity: str | None = None
-    step: str | None = None
-    step_full: bool | None = None
-    max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
-    bands: list[dict] = field(default_factory=list)
-    marginal: bool | None = None  # banded: each band pays for the units within it (每增加1人…)
-    low: str | None = None
-    high: str | None = None
-    years: list[dict] = field(default_factory=list)
-    input_key: str | None = None
-    currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
-    conditions: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
-    base_terms: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-
-    def figures(self) -> list[str]:
-        """Every figure the draft states (for review and for measuring drafting)."""
-        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
-        for row in (*self.tiers, *self.bands, *self.years):
-            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
-        return sorted(set(out))
-
-    def to_yaml_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
-        return {**d, "reviewed": False}
-
-
-UNNAMED_BASE = "原文规定的基数"  # a rate whose base the text does not name where the drafter could read it
-
-
-def _rated(d: DraftRule) -> bool:
-    """The rule pays a share of a base (its answer names the base)."""
-    return d.kind in ("subsidy", "rate", "min_rate") or "%" in (d.low or "") + (d.high or "") or any(
-        "rate" in row for row in (*d.tiers, *d.bands, *d.years))
-
-
-def _input_examples(d: DraftRule) -> list[str]:
-    """Example questions that give the rule's input (a level, a quantity) as users would."""
-    topic = d.aliases[-1] if d.aliases else d.name
-    if d.kind == "tiered":
-        labels = [t["label"] for t in d.tiers]
-        return [f"{topic}{lab}的能拿多少" for lab in labels] + [f"{topic}奖励标准是多少", f"我们是{labels[-1]}，奖励多少",
-                f"{topic}有什么奖励", f"{labels[0]}{topic}奖励多少钱", f"{topic}怎么奖励", f"{topic}分几档",
-                f"认定为{labels[0]}给多少", f"{topic}最多奖励多少"][: 10 - len(labels)]
-    u = d.unit
-    return [f"{topic}100{u}能拿多少", f"{topic}奖励标准是多少", f"{topic}每{u}补多少", f"我们有50{u}，{topic}能补多少",
-            f"{topic}有什么补贴", f"{topic}怎么计算", f"{topic}最多补多少", f"{topic}200{u}奖励多少",
-            f"{topic}按什么标准补", f"申请{topic}需要什么条件"]
-
-
-def _base_key(base: str | None) -> str | None:
-    for cue, key in BASE_KEYS:
-        if base and cue in base:
-            return key
-    return None
-
 
 BARE_AWARD = re.compile(rf"^[^，。；\d]{{0,12}}?{NUM}\s*(?:万|亿)?(?:美元|元)?[^，。；\d]{{0,8}}，(?:给予|奖励)\s*(?P<amt>{AMT})$")
 LEAD_IN = re.compile(r"^[^\n]*(?:以下|下列)标准[^\n：:]{0,12}[：:]\s*$", re.M)
@@ -159,45 +83,6 @@ class Unexpressed:
         return f"{self.clause} {self.figure}：{REASONS[self.reason]}（“{' '.join(self.sentence.split())[:50]}”）"
 
 
-# a share of an interest rate: 贷款基准利率的50%, 基准利率（不含利率上浮部分）50% (a benchmark rate is never 50%)
-RATE_OF_RATE = re.compile(r"(?:利率[^，。；;%％]{0,24}的|基准利率[^，。；;%％\d]{0,24}?)\s*\d+(?:\.\d+)?\s*[%％]")
-
-
-def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
-    f = dict(p.fields)
-    f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
-    shown = f.pop("base_shown", False) and p.kind == "rate"  # a base to name in answers, not to compute on
-    d = DraftRule(rid, clause, p.kind, name, p.quote)
-    for key, value in f.items():
-        setattr(d, key, value)
-    if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range"):
-        if (d.base is None or "利率" in d.base) and p.kind in ("subsidy", "rate") and RATE_OF_RATE.search(p.quote):
-            # "按贷款基准利率的50%给予贴息": a share of the interest, never of the principal
-            d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
-        elif d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
-            d.base = "贷款本金"
-        if shown:
-            d.base_key = _base_key(p.quote)  # as if no base were named: the same amounts tie to it
-        elif p.kind in ("subsidy", "rate") and d.base_key is None:
-            # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
-            d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
-        elif p.kind != "range" or "%" in (d.low or "") + (d.high or ""):
-            # its own profile field: another document's "投资" is not this rule's base
-            d.base_key = re.sub(r"\W", "_", rid)
-    if p.kind == "tiered":
-        if any("rate" in t for t in d.tiers):  # rates by level: the base is this rule's own profile field
-            d.base_key = re.sub(r"\W", "_", rid)
-        d.level = "级别"
-        d.input_key = re.sub(r"\W", "_", rid) + "_level"
-    if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
-        d.base_key = re.sub(r"\W", "_", rid)
-    elif p.kind in ("per_unit", "banded"):
-        d.quantity = f"数量（{d.unit}）"
-        d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
-        d.unit_words = d.unit_words or [d.unit]
-    d.base_terms = [d.base] if d.base and not shown else []
-    return d
-
 
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
@@ -215,7 +100,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     )
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
-    from assistant.knowledge.slices import slices
+    from assistant.knowledge.slices import rate_bands, slices
 
     drafts: list[DraftRule] = []
     left: list[Unexpressed] = []
@@ -232,7 +117,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text) or slices(unit.text)
+        banded = bands(unit.text) or slices(unit.text) or rate_bands(unit.text)
         item_head, item_heads = None, {}  # （一）创建补贴。新组建…: an item's own heading names the awards under it
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
@@ -305,6 +190,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             subject = next(iter(subjects(p.quote)), None)
             head = item_heads.get(id(p)) or lead_award(body) or heading
             label = rule_name(head, subject if len(found) > 1 or not head else None, body, p.quote)
+            if case := p.fields.pop("case", None):  # one of several cases of a per-unit list: its name says which
+                label = f"{label}（{case}）"
             d = _draft(p, rid, unit.label, label)
             d.aliases = propose(head, p.quote) or name_aliases(label)
             drafts.append(d)

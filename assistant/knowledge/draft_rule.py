@@ -1,0 +1,135 @@
+"""A drafted rule: its fields as a rule file states them, and how a proposal found in a sentence becomes one
+(its base, the key its base is asked by, its level or quantity input), for ``rules_draft``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
+             ("总投资", "total_investment"), ("测试", "test_investment"),
+             ("项目投资", "project_investment"), ("投资", "project_investment"))
+
+
+@dataclass
+class DraftRule:
+    id: str
+    clause: str
+    kind: str
+    name: str
+    quote: str
+    base: str | None = None
+    base_key: str | None = None
+    rate: str | None = None
+    cap: str | None = None
+    cap_per: str | None = None
+    total_cap: str | None = None  # a second cap over a wider scope (每年, 累计): 累计奖励不超过1000万元
+    total_cap_per: str | None = None
+    threshold: str | None = None
+    boundary: str | None = None
+    amount: str | None = None
+    tiers: list[dict] = field(default_factory=list)
+    level: str | None = None
+    unit: str | None = None
+    unit_words: list[str] = field(default_factory=list)
+    quantity: str | None = None
+    step: str | None = None
+    step_full: bool | None = None
+    max_quantity: str | None = None  # per_unit: at most this many units are paid for (补贴面积不超过500平方米)
+    bands: list[dict] = field(default_factory=list)
+    marginal: bool | None = None  # banded: each band pays for the units within it (每增加1人…)
+    low: str | None = None
+    high: str | None = None
+    years: list[dict] = field(default_factory=list)
+    input_key: str | None = None
+    currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
+    conditions: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # proposed: how questions name it (review them)
+    base_terms: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def figures(self) -> list[str]:
+        """Every figure the draft states (for review and for measuring drafting)."""
+        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        for row in (*self.tiers, *self.bands, *self.years):
+            out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
+        return sorted(set(out))
+
+    def to_yaml_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
+        return {**d, "reviewed": False}
+
+
+UNNAMED_BASE = "原文规定的基数"  # a rate whose base the text does not name where the drafter could read it
+
+
+def _percent(d: DraftRule) -> bool:
+    """A range of rates (3%-15%, 10％－70％ as full-width texts print it), not of amounts."""
+    return bool(re.search("[%％]", (d.low or "") + (d.high or "")))
+
+
+def _rated(d: DraftRule) -> bool:
+    """The rule pays a share of a base (its answer names the base)."""
+    return d.kind in ("subsidy", "rate", "min_rate") or _percent(d) or any(
+        "rate" in row for row in (*d.tiers, *d.bands, *d.years))
+
+
+def _input_examples(d: DraftRule) -> list[str]:
+    """Example questions that give the rule's input (a level, a quantity) as users would."""
+    topic = d.aliases[-1] if d.aliases else d.name
+    if d.kind == "tiered":
+        labels = [t["label"] for t in d.tiers]
+        return [f"{topic}{lab}的能拿多少" for lab in labels] + [f"{topic}奖励标准是多少", f"我们是{labels[-1]}，奖励多少",
+                f"{topic}有什么奖励", f"{labels[0]}{topic}奖励多少钱", f"{topic}怎么奖励", f"{topic}分几档",
+                f"认定为{labels[0]}给多少", f"{topic}最多奖励多少"][: 10 - len(labels)]
+    u = d.unit
+    return [f"{topic}100{u}能拿多少", f"{topic}奖励标准是多少", f"{topic}每{u}补多少", f"我们有50{u}，{topic}能补多少",
+            f"{topic}有什么补贴", f"{topic}怎么计算", f"{topic}最多补多少", f"{topic}200{u}奖励多少",
+            f"{topic}按什么标准补", f"申请{topic}需要什么条件"]
+
+
+def _base_key(base: str | None) -> str | None:
+    for cue, key in BASE_KEYS:
+        if base and cue in base:
+            return key
+    return None
+
+
+# a share of an interest rate: 贷款基准利率的50%, 基准利率（不含利率上浮部分）50% (a benchmark rate is never 50%)
+RATE_OF_RATE = re.compile(r"(?:利率[^，。；;%％]{0,24}的|基准利率[^，。；;%％\d]{0,24}?)\s*\d+(?:\.\d+)?\s*[%％]")
+
+
+def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
+    f = dict(p.fields)
+    f.pop("cap_shared", None)  # how the cap was found (in the next sentence), not a field of the rule
+    shown = f.pop("base_shown", False) and p.kind == "rate"  # a base to name in answers, not to compute on
+    d = DraftRule(rid, clause, p.kind, name, p.quote)
+    for key, value in f.items():
+        setattr(d, key, value)
+    if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range"):
+        if (d.base is None or "利率" in d.base) and p.kind in ("subsidy", "rate") and RATE_OF_RATE.search(p.quote):
+            # "按贷款基准利率的50%给予贴息": a share of the interest, never of the principal
+            d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
+        elif d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
+            d.base = "贷款本金"
+        if shown:
+            d.base_key = _base_key(p.quote)  # as if no base were named: the same amounts tie to it
+        elif p.kind in ("subsidy", "rate") and d.base_key is None:
+            # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
+            d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
+        elif p.kind != "range" or _percent(d):
+            # its own profile field: another document's "投资" is not this rule's base
+            d.base_key = re.sub(r"\W", "_", rid)
+    if p.kind == "tiered":
+        if any("rate" in t for t in d.tiers):  # rates by level: the base is this rule's own profile field
+            d.base_key = re.sub(r"\W", "_", rid)
+        d.level = "级别"
+        d.input_key = re.sub(r"\W", "_", rid) + "_level"
+    if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
+        d.base_key = re.sub(r"\W", "_", rid)
+    elif p.kind in ("per_unit", "banded"):
+        d.quantity = f"数量（{d.unit}）"
+        d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
+        d.unit_words = d.unit_words or [d.unit]
+    d.base_terms = [d.base] if d.base and not shown else []
+    return d
