@@ -84,12 +84,16 @@ def test_level_awards_across_sentences_of_a_real_text_are_one_tiered_rule(tmp_pa
     ("对新评定为国家5A级、4A级旅游景区的，分别给予100万元、50万元奖励", ["旅游景区"]),
     ("对新认定为中华老字号的企业，给予企业20万元奖励", ["中华老字号"]),
     ("对新认定的国家级、省级、市级科技企业孵化器，分别给予100万元、50万元、20万元奖励", ["科技企业孵化器"]),
+    # the holder of what is paid for is no name of it; a granted title is named without 认定
+    ("对首次获得“中国驰名商标”认定的商标权人，一次性奖励30万元/件", ["中国驰名商标"]),
+    ("对获得地理标志证明商标的商标权人，给予一次性奖励5万元/件", ["地理标志证明商标"]),
 ])
 def test_a_rule_is_named_by_its_own_subject_not_a_fragment(sentence, names):
     from assistant.knowledge.aliases import propose
 
     got = propose(None, sentence)
     assert all(n in got for n in names), got
+    assert not any(a.endswith(("权人", "认定")) for a in got), got
     assert not any(ch in a for a in got for ch in "，、0123456789（") and not any(a.startswith("对") for a in got)
 
 
@@ -148,6 +152,23 @@ def test_questions_reach_drafted_rules_by_their_own_words(county_bot, question, 
     answer = county_bot.ask(question).to_dict()
     assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [(rule, amount)]
     assert "最高" not in answer["answer"].split("\n")[0]
+
+
+MARKS = """某县知识产权奖励办法
+第一条 对首次获得“中国驰名商标”认定的商标权人，给予一次性奖励30万元/件。
+第二条 对获得地理标志证明商标的商标权人，给予一次性奖励5万元/件。
+第三条 对获得普通商标注册的商标权人，给予一次性补助0.1万元/件。
+"""
+
+
+def test_measures_named_side_by_side_each_count_only_their_own_items(tmp_path):
+    from .policy_fixtures import drafted_assistant
+
+    bot = drafted_assistant(tmp_path, "marks-2025", MARKS, "2025-06-01")
+    answer = bot.ask("我们的商标被认定为中国驰名商标了，另外还有3件地理标志证明商标，这两项分别奖励多少？").to_dict()
+    # the 3 items are the geographical marks': never 3 × the well-known mark's 30万
+    assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [("marks-2025.r2", "150000")]
+    assert "每件30万元" in answer["answer"]
 
 
 @pytest.mark.slow

@@ -23,6 +23,9 @@ AWARD = re.compile(r"给予|奖励|补贴|补助|资助|扶持|支持|配套|分
 # What is taken off the subject: qualifiers, a generic head, figures with their units, brackets.
 QUALIFIER = re.compile(r"^(?:新|首次|初次|当年|本区|本市|我市|我区|区内|市内|依法|经认定|经|符合条件|上一年度|年度|在)+的?")
 GENERIC = re.compile(r"(?:企业|单位|机构|项目|主体|公司|人员)$")
+HOLDER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:权人|权利人|持有人|所有人|申请人|获得者)")  # who holds what is paid for
+# what was granted, not its name: 获得“中国驰名商标”认定的 → 中国驰名商标
+GRANTED = re.compile(r"(?<=.{4})(?:认定|称号|资格)$")
 UNIT = r"(?:万|亿|千)?(?:美元|元|亩|平方米|人次|件|家|个|人|名|年|月|[%％])"
 FIGURE = re.compile(rf"\d[\d,.]*\s*(?:[—\-－~至到]\s*\d[\d,.]*\s*)?{UNIT}(?:（含）|\(含\))?(?:及?以上|以下|以内|内)?")
 BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|“|”|《[^》]*》")
@@ -128,11 +131,12 @@ def subjects(sentence: str) -> list[str]:
     if CONDITION.search(phrase):
         return []  # a condition (年交易额达到…以上), not a name
     parts = [_strip(QUALIFIER, p).strip() for p in phrase.split("的") if p]
-    while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1])):
+    while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1]) or HOLDER.fullmatch(parts[-1])):
         parts.pop()  # 在北京证券交易所上市的企业: the words before 的企业
     if not parts or not parts[-1]:
         return []
     last = _strip(LEVELS, parts[-1]) or parts[-1]
+    last = GRANTED.sub("", last)
     out = []
     if "、" in last or "等" in last:
         items, _, tail = last.partition("等")
@@ -166,12 +170,15 @@ NOT_NAME_WORDS = {"符合", "其中", "有关", "相关", "方面", "申报", "�
                   "政府", "企业", "单位", "项目", "机构", "认证", "以上", "以下", "其他", "上述", "除上述", "为准"}
 NAME_EDGE = re.compile(r"^(?:和|及|与|或|并|其(?!他)|除|须|由|予以|符合|按|以|在|对|向|从|将|把|被|可|应)|"
                        r"(?:和|及|与|或|并|各|予以|可以|应当|为准|中|内|里|时|等|的|了|给予|进行|在|超过|突破|达到)$|^每")
+MODIFIERS = {"证明", "凭证", "执照", "材料"}  # procedure words that may qualify a noun after them
 INSIDE = {"在", "对", "向", "由", "从", "将", "把", "被", "按", "按照"}
 
 
 def is_name(word: str) -> bool:
-    if word in NOT_NAME_WORDS or NAME_EDGE.search(word) or PROCEDURE.search(word):
+    if word in NOT_NAME_WORDS or NAME_EDGE.search(word):
         return False
+    if any(m.end() == len(word) or m[0] not in MODIFIERS for m in PROCEDURE.finditer(word)):
+        return False  # 营业执照复印件 is a paper; 地理标志证明商标 a name
     words = _tokenizer().lcut(word)
     return not any(w in INSIDE for w in words[1:-1])
 

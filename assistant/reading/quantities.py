@@ -214,3 +214,13 @@ def read_inputs(rule: Rule, texts: list[str], base: Decimal | None = None) -> In
         if "base" in want and base is None:
             base = read_base(rule, text)
     return Inputs(base=base if "base" in want else None, level=level, quantity=quantity, year=year)
+
+
+SEGMENT = re.compile(r"[，,。；;！!？?\n]|另外|还有|以及|此外")
+
+
+def named_inputs(rule: Rule, aliases, text: str) -> Inputs:
+    """The inputs of a measure named beside others ("驰名商标…，另外还有2件地理标志证明商标"): read only from
+    the parts of the message that name it, never from another measure's part."""
+    parts = [p for p in SEGMENT.split(text) if any(a and a in p for a in aliases)]
+    return read_inputs(rule, ["，".join(parts)]) if parts else Inputs()

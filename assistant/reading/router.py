@@ -22,7 +22,7 @@ from assistant.reading.awards import grade_by_count, levels_granted, levels_join
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
-from assistant.reading.quantities import read_inputs, read_levels
+from assistant.reading.quantities import named_inputs, read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
 from assistant.reading.targets import ALIAS, CLOSE, DOC, HINT, Target, TargetScorer, _found, typo_of
@@ -168,7 +168,8 @@ class Router:
         if numeric and len(named) > 1 and not reading.amounts and (EACH.search(text) or BOTH.search(text)) \
                 and not levels_joined(named[:3], text):  # "同时被评为省级和市级": two levels of one award, not two measures
             # "平台补贴和保费补贴的比例分别是多少": each measure the question names, side by side
-            plan.kind, plan.tasks = "measures", [(t.rule, None) for t in named[:3]]
+            plan.kind, plan.tasks = "measures", [(t.rule, named_inputs(t.rule, t.aliases, text) if t.rule.kind in EXTRA_KINDS
+                                                  else None) for t in named[:3]]
             return plan
         if chosen and self.scorer.tie(chosen, scores, reading) and not plan.carried:
             plan.kind, plan.candidates = "clarify", chosen[:3]
