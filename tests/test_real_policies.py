@@ -171,6 +171,33 @@ def test_measures_named_side_by_side_each_count_only_their_own_items(tmp_path):
     assert "每件30万元" in answer["answer"]
 
 
+PATENTS = """某县专利资助办法
+第一条 国际专利授权资助。对获得国外发明专利授权的，予以一次性资助1万元/件。
+第二条 国内专利授权资助。对获得国内发明专利授权的，予以一次性资助0.5万元/件。
+"""
+
+
+@pytest.mark.parametrize("question, amount", [
+    # the award word is the asker's own (奖励 for 资助); things counted with 个 and named by the rule's words
+    ("我们有3个不同的发明在日本拿到了专利授权，国际专利授权奖励一共多少", "30000"),
+    ("两项发明专利在美国授权了，国际专利授权补贴能拿多少", "20000"),
+])
+def test_a_measure_is_named_whatever_award_word_and_its_items_counted_whatever_classifier(tmp_path, question, amount):
+    from .policy_fixtures import drafted_assistant
+
+    bot = drafted_assistant(tmp_path, "patents-2025", PATENTS, "2025-06-01")
+    answer = bot.ask(question).to_dict()
+    assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [("patents-2025.r1", amount)]
+
+
+def test_a_count_of_something_else_is_no_count_of_the_items(tmp_path):
+    from .policy_fixtures import drafted_assistant
+
+    bot = drafted_assistant(tmp_path, "patents-2025", PATENTS, "2025-06-01")
+    answer = bot.ask("同一个申请在三个地方都拿到发明专利授权了，国际专利授权资助总共多少钱").to_dict()
+    assert answer["calculations"] == [] and "每件1万元" in answer["answer"]
+
+
 @pytest.mark.slow
 def test_the_app_shows_a_drafted_set_award_as_a_set_amount(county_bot, tmp_path):
     from assistant.web.state import WebApp

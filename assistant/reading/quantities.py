@@ -129,6 +129,11 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
     if not values and "人" in rule.unit_words:
         # people are counted with a classifier and who they are: "8个见习学员", "3名硕士", "12位员工"
         values += _numbers(PEOPLE.finditer(text))
+    if not values and rule.unit in ITEMS:
+        # items counted with another classifier and named by the rule's own words: "3个发明…专利授权", "两项专利"
+        heads = _head_words(rule)
+        values += _numbers(m for m in ITEM_COUNT.finditer(text) if any(h in COUNTED_END.split(m[2])[0] for h in heads)
+                           and not PER_AFTER_MONEY.search(text[: m.start()]))
     values = list(dict.fromkeys(values))
     if not values and PER_PERIOD.fullmatch(rule.unit or ""):  # per person per month or day: persons × periods, or nothing
         return _per_period(rule, text)
@@ -168,6 +173,21 @@ def _per_period(rule: Rule, text: str) -> Decimal | None:
     if len(counts) > 1:  # "25个…老人，另外2个…，还有3个…": groups, each with its own rate perhaps
         return None
     return (counts.pop() if counts else Decimal(1)) * periods.pop()
+
+
+ITEMS = {"件", "项", "个", "份", "套", "台"}  # classifiers of things, one for another when the thing is named
+ITEM_COUNT = re.compile(rf"({CN_NUMBER})\s*(?:个|项|件|份|套|台|只)\s*([^，,。；;？?！!\d]{{1,10}})")
+
+COUNTED_END = re.compile(r"[在拿获都已被了得是有和及与]")  # the counted noun phrase ends before its verb: "三个地方都拿到…"
+
+
+def _head_words(rule: Rule) -> set[str]:
+    """The words (2+ characters) of the rule's name and aliases that name the thing it pays for."""
+    from assistant.search.retrieval import _tokenizer
+
+    cut = _tokenizer()
+    return {w for a in (rule.name, *rule.aliases) for w in cut.lcut_for_search(a)
+            if len(w) >= 2 and w not in ("资助", "奖励", "补贴", "补助", "授权", "认定", "支持", "国内", "国际")}
 
 
 PER_AFTER_MONEY = re.compile(r"(?:元|块|块钱|万)\s*$")  # "200元一个人" is the rate per person, not a count of one

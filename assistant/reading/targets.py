@@ -162,6 +162,9 @@ class TargetScorer:
                 typos = [a for a in t.aliases if _typo(low, a) and not self.own_word(t, typo_of(low, a))]
                 if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good
                     s += ALIAS - 0.5 + (min(1.0, max(len(a) for a in typos) / 8) if t.rule else 0.0)
+                elif cores := [c for c in map(_core, t.aliases) if c and _found(low, c.lower())]:
+                    # the award word is the asker's choice: "国际专利授权奖励" names the 国际专利授权资助
+                    s += ALIAS - 0.5 + min(1.0, max(len(c) for c in cores) / 8)
             s += HINT * min(2, sum(1 for h in t.hints if _found(low, h.lower())))
             if t.rule and (t.rule.base_key in r.roles or (t.rule.currency and t.rule.base_key in r.foreign_roles)):
                 # a base of the measure's own ("机器人购置额480万", "购置额480万") names it as an alias would; one of
@@ -349,6 +352,15 @@ def _shared_kind(base: str) -> bool:
     from assistant.knowledge.rules_draft import _base_key
 
     return _base_key(base) is not None
+
+
+AWARD_WORD = re.compile(r"(?:资助|奖励|补贴|补助|奖补|扶持|支持)$")
+
+
+def _core(alias: str) -> str | None:
+    """An alias without the award word it ends with, when what is left names something (4+ characters)."""
+    core = AWARD_WORD.sub("", alias)
+    return core if core != alias and len(core) >= 4 and not core.isascii() else None
 
 
 def _found(low: str, word: str) -> bool:
