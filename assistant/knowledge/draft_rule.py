@@ -41,6 +41,10 @@ class DraftRule:
     low: str | None = None
     high: str | None = None
     years: list[dict] = field(default_factory=list)
+    multiple: str | None = None  # N个月 / N倍 of the standard named by ``base``
+    standard: str | None = None  # that standard's amount, where a sentence of the document states it
+    standard_quote: str | None = None
+    standard_clause: str | None = None
     input_key: str | None = None
     currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
     conditions: list[str] = field(default_factory=list)
@@ -50,7 +54,8 @@ class DraftRule:
 
     def figures(self) -> list[str]:
         """Every figure the draft states (for review and for measuring drafting)."""
-        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step,
+                           self.multiple) if v]
         for row in (*self.tiers, *self.bands, *self.years):
             out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))
@@ -125,6 +130,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
+    if p.kind == "multiple":  # the standard's amount, when the user gives it: this rule's own field
+        d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
         d.base_key = re.sub(r"\W", "_", rid)
     elif p.kind in ("per_unit", "banded"):

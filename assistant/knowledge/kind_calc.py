@@ -258,5 +258,19 @@ def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
     return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
 
 
-KIND = {"fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
+def _multiple(rule: Rule, i: Inputs) -> Calculation:
+    """N months or N times of a standard: its amount as the document states it, else as the user gives it."""
+    stated = rule.standard is not None
+    s = rule.standard if stated else i.base
+    per = "每月" if rule.unit == "月" else ""
+    source = f"原文{rule.standard_citation.clause or ''}规定" if stated and rule.standard_citation else "按您提供的"
+    raw = s * rule.multiple
+    amount, capped, mid = _cap(rule, raw)
+    lead = f"{rule.cap_per or ''}{'最高可获' if rule.upper or capped else '可获'}"
+    trace = (f"{source}{rule.base}{per}{format_yuan(s)} × {plain_quantity(rule.multiple)}（{rule.multiple_text}）= "
+             f"{format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}")
+    return _calc(rule, amount, trace, base=s, capped=capped)
+
+
+KIND = {"multiple": _multiple, "fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
         "rate": _rate, "min_rate": _min_rate, "schedule": _schedule, "tiered_threshold": _tiered_threshold}

@@ -99,6 +99,11 @@ class Rule:
     high_text: str | None = None
     range_of: str | None = None  # "rate" (of a base) | "amount"
     years: tuple[YearRate, ...] = ()
+    multiple: Decimal | None = None  # multiple: N (N个月, N倍) of the standard named by ``base``
+    multiple_text: str | None = None
+    standard: Decimal | None = None  # that standard's amount where the document states it (else the user gives it)
+    standard_text: str | None = None
+    standard_citation: Citation | None = None
     input_key: str | None = None  # the profile field giving a level or quantity (matching)
     currency: str | None = None  # tiered_threshold: thresholds and base in this foreign currency (美元), never converted
     reviewed_by: str | None = None
@@ -111,9 +116,11 @@ class Rule:
     @property
     def upper(self) -> bool:
         """Whether the quote states its amount as an upper bound (最高/不超过), not as a set award."""
-        text = self.cap_text or self.amount_text or ""
+        text = self.cap_text or self.amount_text or self.multiple_text or ""
         at = self.quote.find(text) if text else -1
-        return at < 0 or any(w in self.quote[max(0, at - 8) : at] for w in ("最高", "不超过", "上限", "以内"))
+        # a multiple of a named standard: the bound stands before the standard's name (最高不超过本市…标准的2倍)
+        reach = 8 + (len(self.base or "") + 2 if self.kind == "multiple" else 0)
+        return at < 0 or any(w in self.quote[max(0, at - reach) : at] for w in ("最高", "不超过", "上限", "以内"))
 
 
 @dataclass(frozen=True)
@@ -236,6 +243,10 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     if any(v is None for v in need):
         raise RuleError(f"规则文件 {path.name} 中规则 {rid}（{kind}）缺少比例、上限或门槛数值")
     extra = load_extra(kind, r, quote, rid, path) if kind in EXTRA_KINDS else {}
+    if kind == "multiple" and r.get("standard") not in (None, ""):  # the standard's amount, stated elsewhere
+        cit = _cite(doc, r.get("standard_quote"), str(r.get("standard_clause") or ""), f"规则 {rid} 的标准 standard", path)
+        extra["standard"], extra["standard_text"] = _figure(rid, "标准 standard", r.get("standard"), cit.quote, path, parse_amount)
+        extra["standard_citation"] = cit
     boundary = r.get("boundary")
     if kind == "threshold":
         if boundary not in INCLUSIVE + EXCLUSIVE or boundary not in quote:
