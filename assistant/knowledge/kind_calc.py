@@ -200,21 +200,28 @@ def _range(rule: Rule, i: Inputs) -> Calculation:
     return _calc(rule, amount, trace, base=b, rate=rule.high, capped=capped, low=low)
 
 
+def _counted(rule: Rule, b: Decimal, product: str) -> str:
+    """``product`` (the base counted × the rate) with what the text says of a ceiling on the base."""
+    _, note = rule.counted(b)
+    return f"{note}{product}" if note.endswith("；") else f"{product}{note}"
+
+
 def _rate(rule: Rule, i: Inputs) -> Calculation:
-    b = i.base
+    b, _ = rule.counted(i.base)
     raw = b * rule.rate
     amount, capped, mid = _cap(rule, raw)
     lead = "最高可获" if rule.upper or capped or "不超过" in rule.quote else "可获"
-    return _calc(rule, amount, f"{format_yuan(b)} × {format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}",
-                 base=b, rate=rule.rate, capped=capped)
+    head = _counted(rule, i.base, f"{format_yuan(b)} × {format_rate(rule.rate)} = {format_yuan(raw)}")
+    return _calc(rule, amount, f"{head}{mid} → {lead}{format_yuan(amount)}", base=i.base, rate=rule.rate, capped=capped)
 
 
 def _min_rate(rule: Rule, i: Inputs) -> Calculation:
-    b = i.base
+    b, _ = rule.counted(i.base)
     raw = b * rule.rate
     amount, capped, mid = _cap(rule, raw)
     lead = "可获" if capped else "至少可获"
-    trace = f"{format_yuan(b)} × 不低于{format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}"
+    head = _counted(rule, i.base, f"{format_yuan(b)} × 不低于{format_rate(rule.rate)} = {format_yuan(raw)}")
+    trace = f"{head}{mid} → {lead}{format_yuan(amount)}"
     return _calc(rule, amount, trace, base=b, rate=rule.rate, capped=capped, low=amount)
 
 

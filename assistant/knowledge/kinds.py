@@ -350,7 +350,8 @@ def describe(rule) -> str:
     if k in ("rate", "min_rate"):
         word = "不低于" if k == "min_rate" else ""
         cap = f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else ""
-        return f"按{rule.base}的{word}{rule.rate_text}{cap}"
+        ceiling = f"，{rule.max_base_of or rule.base}最高按{rule.max_base_text}计" if rule.max_base is not None else ""
+        return f"按{rule.base}的{word}{rule.rate_text}{ceiling}{cap}"
     if k == "multiple":
         word = "最高不超过" if rule.upper else "按"
         known = f"（原文规定该标准为{rule.standard_text}）" if rule.standard is not None else "（该标准的金额原文未写明）"

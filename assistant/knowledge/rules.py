@@ -63,6 +63,9 @@ class Rule:
     total_cap: Decimal | None = None  # a second cap over a wider scope (每年, 累计); it also bounds one award
     total_cap_text: str | None = None
     total_cap_per: str | None = None
+    max_base: Decimal | None = None  # rate kinds: the base is counted up to this (rate × min(base, max_base))
+    max_base_text: str | None = None
+    max_base_of: str | None = None  # what the ceiling bounds when not the base itself (the loan of an interest)
     threshold: Decimal | None = None
     threshold_text: str | None = None
     inclusive: bool = True
@@ -112,6 +115,16 @@ class Rule:
     @property
     def quote(self) -> str:
         return self.citation.quote
+
+    def counted(self, base: Decimal) -> tuple[Decimal, str]:
+        """The part of ``base`` the rate is paid on, and what the trace says of it (贷款超过200万元的，按200万元计)."""
+        if self.max_base is None:
+            return base, ""
+        if self.max_base_of:  # it bounds the loan the base (its interest) is computed on: said, not applied
+            return base, f"（原文规定{self.max_base_of}最高按{self.max_base_text}计，{self.base or '基数'}应按此计算）"
+        if base > self.max_base:
+            return self.max_base, f"{self.base or '基数'}超过原文规定的{self.max_base_text}，按{self.max_base_text}计；"
+        return base, ""
 
     @property
     def upper(self) -> bool:
@@ -237,6 +250,7 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, policy_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
     total_cap, total_cap_text = _figure(rid, "总上限 total_cap", r.get("total_cap"), quote, path, parse_amount)
+    max_base, max_base_text = _figure(rid, "基数上限 max_base", r.get("max_base"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
     need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),
             "min_rate": (rate,)}.get(kind, ())
@@ -271,6 +285,9 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         total_cap=total_cap,
         total_cap_text=total_cap_text,
         total_cap_per=r.get("total_cap_per"),
+        max_base=max_base,
+        max_base_text=max_base_text,
+        max_base_of=r.get("max_base_of"),
         threshold=threshold,
         threshold_text=threshold_text,
         inclusive=boundary not in EXCLUSIVE + EXCLUSIVE_WORDS,
