@@ -10,7 +10,8 @@ not an award). A figure-less support (一事一议, 另行制定, 给予一定�
 
 The project's kinds are compared under the annotation's names: a rate with a cap (subsidy), a rate and
 a range of rates are ``rate``; a set award (cap_only without 最高/不超过 in the quote, or fixed) is
-``fixed``; awards by thresholds of an amount (tiered_threshold) are ``banded``. Provisions annotated
+``fixed``; awards by thresholds of an amount (tiered_threshold) are ``banded``; N months or N times of a standard
+(multiple) is ``cap_only`` when the quote bounds it (不超过本市12个月…标准) and ``rate`` of the standard otherwise. Provisions annotated
 ``other`` (no kind expresses them) are not counted for recall; a rule drafted on one is wrong.
 
     python bench/real_drafting_eval.py [--details]
@@ -64,6 +65,9 @@ def mapped_kind(d) -> str:
         return "rate" if re.search("[%％]", (d.low or "") + (d.high or "")) else "range"  # 10％－70％ too
     if d.kind == "tiered_threshold":
         return "banded"
+    if d.kind == "multiple":
+        at = d.quote.find(d.multiple or "")
+        return "cap_only" if re.search("最高|不超过|上限|以内", d.quote[max(0, at - 10 - len(d.base or "")):at]) else "rate"
     if d.kind == "cap_only":
         at = d.quote.find(d.cap or "")
         return "cap_only" if at < 0 or re.search("最高|不超过|上限|以内", d.quote[max(0, at - 8):at]) else "fixed"

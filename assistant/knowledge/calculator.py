@@ -39,10 +39,12 @@ def calculate(rule: Rule, base: Decimal | None = None) -> Calculation:
         raise AmountError(f"计算{rule.name}需要{rule.base}金额，例如“1200万元”")
     if base <= 0:
         raise AmountError(f"{rule.base}应为大于0的金额，实际为{format_yuan(base)}")
-    raw = base * rate_of(rule)
+    counted, note = rule.counted(base)
+    raw = counted * rate_of(rule)
     capped = raw > rule.cap
     amount = rule.cap if capped else raw
-    head = f"{format_yuan(base)} × {format_rate(rule.rate)} = {format_yuan(raw)}"
+    head = f"{format_yuan(counted)} × {format_rate(rule.rate)} = {format_yuan(raw)}"
+    head = f"{note}{head}" if note.endswith("；") else f"{head}{note}"
     if capped:
         mid = f"超过{rule.cap_per}上限{format_yuan(rule.cap)}，按上限计"
     elif raw == rule.cap:

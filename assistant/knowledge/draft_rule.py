@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.knowledge.wording import base_ceiling
+
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
              ("项目投资", "project_investment"), ("投资", "project_investment"))
@@ -41,6 +43,12 @@ class DraftRule:
     low: str | None = None
     high: str | None = None
     years: list[dict] = field(default_factory=list)
+    max_base: str | None = None  # the most of the base the rate is paid on (贷款额度在200万元以下的)
+    max_base_of: str | None = None  # what that ceiling bounds when it is not the base itself (the loan of an interest)
+    multiple: str | None = None  # N个月 / N倍 of the standard named by ``base``
+    standard: str | None = None  # that standard's amount, where a sentence of the document states it
+    standard_quote: str | None = None
+    standard_clause: str | None = None
     input_key: str | None = None
     currency: str | None = None  # thresholds in another currency (美元), compared in it, never converted
     conditions: list[str] = field(default_factory=list)
@@ -50,7 +58,8 @@ class DraftRule:
 
     def figures(self) -> list[str]:
         """Every figure the draft states (for review and for measuring drafting)."""
-        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step) if v]
+        out = [v for v in (self.rate, self.cap, self.total_cap, self.threshold, self.amount, self.low, self.high, self.step,
+                           self.multiple, self.max_base) if v]
         for row in (*self.tiers, *self.bands, *self.years):
             out += [str(row[k]) for k in ("label", "amount", "threshold", "low", "high", "text", "rate", "cap") if row.get(k)]
         return sorted(set(out))
@@ -97,6 +106,8 @@ def _base_key(base: str | None) -> str | None:
 
 # a share of an interest rate: 贷款基准利率的50%, 基准利率（不含利率上浮部分）50% (a benchmark rate is never 50%)
 RATE_OF_RATE = re.compile(r"(?:利率[^，。；;%％]{0,24}的|基准利率[^，。；;%％\d]{0,24}?)\s*\d+(?:\.\d+)?\s*[%％]")
+# a share of the interest itself: 可享受50%贷款利息的贴息 · 给予50%贴息 (按贷款额的2%给予贴息 is a rate of the loan)
+SHARE_OF_INTEREST = re.compile(r"(?<![的\d.])\d+(?:\.\d+)?\s*[%％]\s*的?(?:贷款)?(?:利息|贴息)")
 
 
 def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
@@ -110,6 +121,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
         if (d.base is None or "利率" in d.base) and p.kind in ("subsidy", "rate") and RATE_OF_RATE.search(p.quote):
             # "按贷款基准利率的50%给予贴息": a share of the interest, never of the principal
             d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
+        elif d.base is None and p.kind in ("subsidy", "rate") and SHARE_OF_INTEREST.search(p.quote):
+            d.base, d.base_key = "贷款利息", re.sub(r"\W", "_", rid)
         elif d.base is None and p.kind in ("subsidy", "rate") and _base_key(p.quote) == "loan_principal":
             d.base = "贷款本金"
         if shown:
@@ -125,6 +138,11 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = re.sub(r"\W", "_", rid)
         d.level = "级别"
         d.input_key = re.sub(r"\W", "_", rid) + "_level"
+    if p.kind in ("subsidy", "rate", "min_rate") and (ceiling := base_ceiling(p.quote)):
+        d.max_base = ceiling  # the base is counted up to it; of an interest, it bounds the loan the interest is on
+        d.max_base_of = "贷款本金" if d.base and "利息" in d.base else None
+    if p.kind == "multiple":  # the standard's amount, when the user gives it: this rule's own field
+        d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
         d.base_key = re.sub(r"\W", "_", rid)
     elif p.kind in ("per_unit", "banded"):

@@ -200,21 +200,28 @@ def _range(rule: Rule, i: Inputs) -> Calculation:
     return _calc(rule, amount, trace, base=b, rate=rule.high, capped=capped, low=low)
 
 
+def _counted(rule: Rule, b: Decimal, product: str) -> str:
+    """``product`` (the base counted × the rate) with what the text says of a ceiling on the base."""
+    _, note = rule.counted(b)
+    return f"{note}{product}" if note.endswith("；") else f"{product}{note}"
+
+
 def _rate(rule: Rule, i: Inputs) -> Calculation:
-    b = i.base
+    b, _ = rule.counted(i.base)
     raw = b * rule.rate
     amount, capped, mid = _cap(rule, raw)
     lead = "最高可获" if rule.upper or capped or "不超过" in rule.quote else "可获"
-    return _calc(rule, amount, f"{format_yuan(b)} × {format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}",
-                 base=b, rate=rule.rate, capped=capped)
+    head = _counted(rule, i.base, f"{format_yuan(b)} × {format_rate(rule.rate)} = {format_yuan(raw)}")
+    return _calc(rule, amount, f"{head}{mid} → {lead}{format_yuan(amount)}", base=i.base, rate=rule.rate, capped=capped)
 
 
 def _min_rate(rule: Rule, i: Inputs) -> Calculation:
-    b = i.base
+    b, _ = rule.counted(i.base)
     raw = b * rule.rate
     amount, capped, mid = _cap(rule, raw)
     lead = "可获" if capped else "至少可获"
-    trace = f"{format_yuan(b)} × 不低于{format_rate(rule.rate)} = {format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}"
+    head = _counted(rule, i.base, f"{format_yuan(b)} × 不低于{format_rate(rule.rate)} = {format_yuan(raw)}")
+    trace = f"{head}{mid} → {lead}{format_yuan(amount)}"
     return _calc(rule, amount, trace, base=b, rate=rule.rate, capped=capped, low=amount)
 
 
@@ -258,5 +265,19 @@ def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
     return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
 
 
-KIND = {"fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
+def _multiple(rule: Rule, i: Inputs) -> Calculation:
+    """N months or N times of a standard: its amount as the document states it, else as the user gives it."""
+    stated = rule.standard is not None
+    s = rule.standard if stated else i.base
+    per = "每月" if rule.unit == "月" else ""
+    source = f"原文{rule.standard_citation.clause or ''}规定" if stated and rule.standard_citation else "按您提供的"
+    raw = s * rule.multiple
+    amount, capped, mid = _cap(rule, raw)
+    lead = f"{rule.cap_per or ''}{'最高可获' if rule.upper or capped else '可获'}"
+    trace = (f"{source}{rule.base}{per}{format_yuan(s)} × {plain_quantity(rule.multiple)}（{rule.multiple_text}）= "
+             f"{format_yuan(raw)}{mid} → {lead}{format_yuan(amount)}")
+    return _calc(rule, amount, trace, base=s, capped=capped)
+
+
+KIND = {"multiple": _multiple, "fixed": _fixed, "tiered": _tiered, "per_unit": _per_unit, "banded": _banded, "range": _range,
         "rate": _rate, "min_rate": _min_rate, "schedule": _schedule, "tiered_threshold": _tiered_threshold}

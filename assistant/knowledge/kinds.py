@@ -14,6 +14,8 @@ rate             base × rate (按实际投资额的10%), optionally capped
 min_rate         a floor: 不低于10%, optionally capped
 schedule         rates by year of support: 前两年100%、后三年50%, optionally capped per year
 tiered_threshold awards by thresholds of a base: 首次突破1亿元、5亿元的，分别奖励30万元、100万元
+multiple         N months or N times of a standard: 人均不超过本市12个月最低生活保障标准 (the standard's
+                 amount from the document where it states it, else from the user; never assumed)
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 from assistant.errors import AmountError, RuleError
 from assistant.text.amounts import parse_amount, parse_rate
 
-EXTRA_KINDS = ("fixed", "tiered", "per_unit", "banded", "range", "rate", "min_rate", "schedule", "tiered_threshold")
+EXTRA_KINDS = ("fixed", "tiered", "per_unit", "banded", "range", "rate", "min_rate", "schedule", "tiered_threshold",
+               "multiple")
 # Boundary words of a threshold tier; 突破 reads as 超过 (more than the number).
 INCLUSIVE_WORDS = ("（含）以上", "及以上", "以上", "达到", "不低于", "不少于", "（含）", "(含)")
 EXCLUSIVE_WORDS = ("突破", "超过", "高于")
@@ -96,6 +99,14 @@ def number(text) -> Decimal:
         return Decimal(s) if s.replace(".", "", 1).isdigit() else parse_amount(s + "元")
     except (AmountError, ArithmeticError):
         raise AmountError(f"无法识别数量“{text}”") from None
+
+
+def times(text) -> Decimal:
+    """The N of a multiple as written: 12个月, 两个月, 15倍, 1.6倍."""
+    s = re.sub(r"(?:个月|倍)$", "", str(text).strip())
+    if not s or s == str(text).strip():
+        raise AmountError(f"无法识别倍数“{text}”（应写作“12个月”或“1.5倍”）")
+    return number(s)
 
 
 def foreign_amount(text: str, currency: str) -> Decimal:
@@ -236,6 +247,12 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
             raise _fail(path, rid, "的范围下限应小于上限")
         out.update(low=lo, low_text=lo_t, high=hi, high_text=hi_t, range_of="rate" if "%" in low + high or "％" in low + high
                    else "amount")
+    if kind == "multiple":
+        out["multiple"], out["multiple_text"] = _parsed(times, r.get("multiple"), quote, path, rid, "倍数 multiple")
+        if not str(r.get("base") or "").strip():
+            raise _fail(path, rid, "缺少所依据的标准 base（如 本市最低生活保障标准）")
+        if str(r.get("unit") or "").strip():
+            out["unit"] = str(r["unit"]).strip()
     if kind == "schedule":
         years = []
         if r.get("amount") not in (None, ""):  # the award paid in stages or shares (分阶段合计给予500万元)
@@ -282,6 +299,8 @@ def needs(rule) -> tuple[str, ...]:
         out.append("quantity")
     if kind == "schedule" and rule.years:
         out.append("year")
+    if kind == "multiple" and rule.standard is None:  # the standard's amount, from the user
+        out.append("base")
     return tuple(out)
 
 
@@ -298,6 +317,9 @@ def ask(rule, what: str) -> str:
         return f"请说明{name}（单位：{rule.unit}），例如“100{rule.unit}”"
     if what == "year":
         return f"请说明是享受支持的第几年（如“第3年”），原文规定：{'、'.join(f'{y.text}{y.rate_text}' for y in rule.years)}"
+    if rule.kind == "multiple":
+        per = "每月" if rule.unit == "月" else ""
+        return f"原文按{rule.base}的{rule.multiple_text}计算，但未写明该标准的金额：请提供{rule.base}{per}的金额（如“{per}1300元”）"
     return f"请提供{rule.base or '计算基数'}金额（如“1200万元”）"
 
 
@@ -328,7 +350,13 @@ def describe(rule) -> str:
     if k in ("rate", "min_rate"):
         word = "不低于" if k == "min_rate" else ""
         cap = f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else ""
-        return f"按{rule.base}的{word}{rule.rate_text}{cap}"
+        ceiling = f"，{rule.max_base_of or rule.base}最高按{rule.max_base_text}计" if rule.max_base is not None else ""
+        return f"按{rule.base}的{word}{rule.rate_text}{ceiling}{cap}"
+    if k == "multiple":
+        word = "最高不超过" if rule.upper else "按"
+        known = f"（原文规定该标准为{rule.standard_text}）" if rule.standard is not None else "（该标准的金额原文未写明）"
+        return f"{rule.cap_per or ''}{word}{rule.base}的{rule.multiple_text}{known}" + (
+            f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "schedule":
         cap = f"，{rule.cap_per or '每年'}最高不超过{rule.cap_text}" if rule.cap is not None else ""
         steps = "、".join(y.rate_text if y.text == y.rate_text else f"{y.text}{y.rate_text}" for y in rule.years)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.multiples import figures as multiple_figures
+from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
 from assistant.knowledge.tiers import case_list, level_words
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
@@ -81,7 +83,8 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
         # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
     if NO_KIND.search(s) or FLOOR.search(s):
         return (p, "") if (p := paid_rest(s)) else (None, "none")
-    for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, _per_unit, _min_rate, _rated, _single, _threshold):
+    for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, multiple, _per_unit, _min_rate, _rated, _single,
+                   _threshold):
         p = finder(s)
         if p is not None and p.kind == "per_unit":
             p = _person_paid(s, p)
@@ -349,6 +352,7 @@ def figures(s: str) -> list[tuple[str, bool]]:
         out.append((_n(m.text), cond))
     out += [(m[0], False) for m in WHOLE.finditer(s)]  # 全额补贴给…, 相同额度: the whole of the base, a rate of 100%
     out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio
+    out += multiple_figures(s)  # 12个月…标准, 标准15倍: a multiple of a standard
     return out
 
 

@@ -63,6 +63,9 @@ class Rule:
     total_cap: Decimal | None = None  # a second cap over a wider scope (每年, 累计); it also bounds one award
     total_cap_text: str | None = None
     total_cap_per: str | None = None
+    max_base: Decimal | None = None  # rate kinds: the base is counted up to this (rate × min(base, max_base))
+    max_base_text: str | None = None
+    max_base_of: str | None = None  # what the ceiling bounds when not the base itself (the loan of an interest)
     threshold: Decimal | None = None
     threshold_text: str | None = None
     inclusive: bool = True
@@ -99,6 +102,11 @@ class Rule:
     high_text: str | None = None
     range_of: str | None = None  # "rate" (of a base) | "amount"
     years: tuple[YearRate, ...] = ()
+    multiple: Decimal | None = None  # multiple: N (N个月, N倍) of the standard named by ``base``
+    multiple_text: str | None = None
+    standard: Decimal | None = None  # that standard's amount where the document states it (else the user gives it)
+    standard_text: str | None = None
+    standard_citation: Citation | None = None
     input_key: str | None = None  # the profile field giving a level or quantity (matching)
     currency: str | None = None  # tiered_threshold: thresholds and base in this foreign currency (美元), never converted
     reviewed_by: str | None = None
@@ -108,12 +116,24 @@ class Rule:
     def quote(self) -> str:
         return self.citation.quote
 
+    def counted(self, base: Decimal) -> tuple[Decimal, str]:
+        """The part of ``base`` the rate is paid on, and what the trace says of it (贷款超过200万元的，按200万元计)."""
+        if self.max_base is None:
+            return base, ""
+        if self.max_base_of:  # it bounds the loan the base (its interest) is computed on: said, not applied
+            return base, f"（原文规定{self.max_base_of}最高按{self.max_base_text}计，{self.base or '基数'}应按此计算）"
+        if base > self.max_base:
+            return self.max_base, f"{self.base or '基数'}超过原文规定的{self.max_base_text}，按{self.max_base_text}计；"
+        return base, ""
+
     @property
     def upper(self) -> bool:
         """Whether the quote states its amount as an upper bound (最高/不超过), not as a set award."""
-        text = self.cap_text or self.amount_text or ""
+        text = self.cap_text or self.amount_text or self.multiple_text or ""
         at = self.quote.find(text) if text else -1
-        return at < 0 or any(w in self.quote[max(0, at - 8) : at] for w in ("最高", "不超过", "上限", "以内"))
+        # a multiple of a named standard: the bound stands before the standard's name (最高不超过本市…标准的2倍)
+        reach = 8 + (len(self.base or "") + 2 if self.kind == "multiple" else 0)
+        return at < 0 or any(w in self.quote[max(0, at - reach) : at] for w in ("最高", "不超过", "上限", "以内"))
 
 
 @dataclass(frozen=True)
@@ -230,12 +250,17 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
     rate, rate_text = _figure(rid, "比例 rate", r.get("rate"), quote, path, policy_rate)
     cap, cap_text = _figure(rid, "上限 cap", r.get("cap"), quote, path, parse_amount)
     total_cap, total_cap_text = _figure(rid, "总上限 total_cap", r.get("total_cap"), quote, path, parse_amount)
+    max_base, max_base_text = _figure(rid, "基数上限 max_base", r.get("max_base"), quote, path, parse_amount)
     threshold, threshold_text = _figure(rid, "门槛 threshold", r.get("threshold"), quote, path, parse_amount)
     need = {"subsidy": (rate, cap), "cap_only": (cap,), "threshold": (threshold,), "rate": (rate,),
             "min_rate": (rate,)}.get(kind, ())
     if any(v is None for v in need):
         raise RuleError(f"规则文件 {path.name} 中规则 {rid}（{kind}）缺少比例、上限或门槛数值")
     extra = load_extra(kind, r, quote, rid, path) if kind in EXTRA_KINDS else {}
+    if kind == "multiple" and r.get("standard") not in (None, ""):  # the standard's amount, stated elsewhere
+        cit = _cite(doc, r.get("standard_quote"), str(r.get("standard_clause") or ""), f"规则 {rid} 的标准 standard", path)
+        extra["standard"], extra["standard_text"] = _figure(rid, "标准 standard", r.get("standard"), cit.quote, path, parse_amount)
+        extra["standard_citation"] = cit
     boundary = r.get("boundary")
     if kind == "threshold":
         if boundary not in INCLUSIVE + EXCLUSIVE or boundary not in quote:
@@ -260,6 +285,9 @@ def _rule(r: dict, doc: Document, conditions: dict[str, Condition], path: Path, 
         total_cap=total_cap,
         total_cap_text=total_cap_text,
         total_cap_per=r.get("total_cap_per"),
+        max_base=max_base,
+        max_base_text=max_base_text,
+        max_base_of=r.get("max_base_of"),
         threshold=threshold,
         threshold_text=threshold_text,
         inclusive=boundary not in EXCLUSIVE + EXCLUSIVE_WORDS,

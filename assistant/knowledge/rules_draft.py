@@ -98,6 +98,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
+    from assistant.knowledge.multiples import attach_standard
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
     from assistant.knowledge.slices import rate_bands, slices
@@ -193,6 +194,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if case := p.fields.pop("case", None):  # one of several cases of a per-unit list: its name says which
                 label = f"{label}（{case}）"
             d = _draft(p, rid, unit.label, label)
+            if d.kind == "multiple":
+                attach_standard(doc, d)
             d.aliases = propose(head, p.quote) or name_aliases(label)
             drafts.append(d)
     for d in drafts:

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from assistant.knowledge.wording import AMT, RATE, Proposal, _award_amount, _cap, _n
 
-YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:至([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE})")
+# 前两年100% · 第三至五年50% · 第二、三年补贴50% · 前两年给予全额补贴: a rate for a span of support years
+YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:(至|到|、|和)([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE}|全额)")
 SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
 SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
 SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
@@ -99,15 +100,17 @@ def _schedule(s: str) -> Proposal | None:
         return None
     years, last = [], 0
     for m in found:
-        n, to = _cn_year(m[2]), _cn_year(m[3]) if m[3] else None
-        if n is None:
+        n, to = _cn_year(m[2]), _cn_year(m[4]) if m[4] else None
+        if n is None or (m[3] in ("、", "和") and to != n + 1):  # 第二、三年: two years in a row, not a list of others
             return None
         first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
         text = m[0][: m[0].index("年") + 1]
-        years.append({"text": text, "first": first, "last": end, "rate": _n(m[4])})
+        years.append({"text": text, "first": first, "last": end, "rate": _n(m[5])})
         last = end
-    base = re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
-    p = Proposal("schedule", s, {"years": years, "base": base["base"] if base else None})
+    base = (re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
+            or re.search(r"给予(?P<base>[^，、；%\d]{2,8}?)全额", s))  # 给予租金全额补贴: the rent, all of it
+    words = re.sub(r"(?:给予|予以)[^，、；。]*$", "", base["base"]) if base else ""  # 按其办公用房租金给予补贴: the rent
+    p = Proposal("schedule", s, {"years": years, "base": words or None})
     p.used |= {y["rate"] for y in years}
     _cap(s, p)
     return p

@@ -47,6 +47,21 @@ def loan_ceiling(s: str, amount: str) -> bool:
     return any(_n(m["amt"] or m["amt2"]) == _n(amount) for m in LOAN_CEILING.finditer(s))
 
 
+# 贴息贷款最高不超过200万元 · 贷款额度在200万元以下（含200万元）的 · 贷款额超过5000万元的，按5000万元计算: the most of
+# the base a rate is paid on (the award is rate × min(base, ceiling)), not a cap on the award
+BASE_CEILING = re.compile(rf"(?:贷款|借款)(?:额度|金额|本金|额)?在?\s*(?P<amt>{AMT})\s*以(?:下|内)|"
+                          rf"超过\s*(?P<amt2>{AMT})的?(?:部分)?[，,]?\s*(?:均)?(?:按|以)\s*(?P<amt3>{AMT})(?:计算|计)")
+
+
+def base_ceiling(s: str) -> str | None:
+    """The ceiling of the base a rate of ``s`` is paid on (a loan's counted amount), or None."""
+    for m in BASE_CEILING.finditer(s):
+        if m["amt"] or _n(m["amt2"]) == _n(m["amt3"]):
+            return _n(m["amt"] or m["amt2"])
+    found = {_n(m["amt"] or m["amt2"]) for m in LOAN_CEILING.finditer(s)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
     # 每平方米每月最高40元…每年补贴总额最高200万元: the per-unit maximum is the amount, the cap comes after it
     found = [m for m in (*CAP.finditer(s), *CAP_NOT_OVER.finditer(s)) if _n(m["cap"]) != per_unit

@@ -1,0 +1,36 @@
+"""Rates that change by year of support, written as real texts write them: 第二、三年 (two years in a row named with
+、), 全额 for the whole of the base, the base named before 给予. One schedule rule, computed year by year.
+Sentences written for these tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.knowledge.calculator import compute
+from assistant.knowledge.types import Inputs
+from tests.test_drafting_wording import drafted
+
+
+@pytest.mark.parametrize("year, expected", [(1, 600000), (2, 300000), (3, 300000), (4, 0)])
+def test_years_named_with_a_pause_mark_share_their_rate(tmp_path: Path, year, expected):
+    drafts, rules = drafted(tmp_path, "对新落户的区域总部，按其办公用房租金给予补贴，第一年补贴100%，第二、三年补贴50%。")
+    assert [(d.kind, d.base) for d in drafts] == [("schedule", "办公用房租金")]
+    assert [(y["text"], y["first"], y["last"], y["rate"]) for y in drafts[0].years] == [
+        ("第一年", 1, 1, "100%"), ("第二、三年", 2, 3, "50%")]
+    assert compute(rules[0], Inputs(base=Decimal(600000), year=year)).amount_yuan == expected
+
+
+def test_the_whole_of_the_base_for_the_first_years(tmp_path: Path):
+    drafts, rules = drafted(tmp_path, "对入驻孵化基地的初创企业，前两年给予租金全额补贴，后三年给予50%补贴。")
+    assert [(d.kind, d.base) for d in drafts] == [("schedule", "租金")]
+    assert [(y["first"], y["last"], y["rate"]) for y in drafts[0].years] == [(1, 2, "全额"), (3, 5, "50%")]
+    assert compute(rules[0], Inputs(base=Decimal(80000), year=2)).amount_yuan == 80000
+    assert compute(rules[0], Inputs(base=Decimal(80000), year=5)).amount_yuan == 40000
+
+
+def test_years_listed_out_of_order_are_not_read_as_a_span(tmp_path: Path):
+    drafts, _ = drafted(tmp_path, "对引进的研发机构，第一年补贴其租金的100%，第二、四年补贴50%。")
+    assert not [d for d in drafts if d.kind == "schedule" and any(y["last"] == 4 for y in d.years)]
