@@ -223,6 +223,30 @@ def test_a_firm_of_a_region_with_documents_is_answered_from_them_only(corpus_cop
     assert "rd_first_use" not in [c.rule_id for c in bot.ask(f"我们辽宁的装备企业，{question}").calculations]
 
 
+ELDER = """某市加快发展养老服务业实施意见
+一、支持养老机构建设。对新建养老机构，市财政给予每张床位补贴10000元。
+二、支持养老机构融资。民办养老机构贷款用于新建、改扩建养老床位的，贴息贷款最高不超过200万元，可享受50%贷款利息的一次性贴息。
+三、支持社区居家养老服务。对社区养老服务中心，每年给予运营补助最高5万元。
+四、鼓励养老机构参加责任保险。民办养老机构参加养老机构责任险的，市财政补助保费的80%。
+"""
+
+
+def test_a_question_about_one_documents_subject_is_answered_from_it(corpus_copy, tmp_path):
+    """No place named: "养老院…床位…贴息" is the elderly-care text's, never Beijing's loan interest."""
+    from assistant.service import Assistant
+
+    settings = Settings.from_env(corpus_dir=corpus_copy, embedding="hash", index_dir=tmp_path / "idx",
+                                 answer_log=tmp_path / "answers.jsonl", today="2023-06-01")
+    (tmp_path / "elder-care-2025.txt").write_text(ELDER, encoding="utf-8")
+    add_document(settings, tmp_path / "elder-care-2025.txt")
+    bot = Assistant(settings)
+    answer = bot.ask("我们民办养老院贷款150万元新建养老床位，养老机构的贴息能贴多少？")
+    assert "loan_interest" not in [c.rule_id for c in answer.calculations]
+    assert all(c.doc_id == "elder-care-2025" for c in answer.citations[:1])
+    beijing = bot.ask("固定资产投资贷款本金5000万元，贷款贴息能拿多少？")
+    assert [c.rule_id for c in beijing.calculations] == ["loan_interest"]
+
+
 def test_a_typo_is_inside_a_name_not_at_its_edge():
     from assistant.reading.targets import typo_of
 

@@ -65,8 +65,9 @@ OUT_REASON = {
 class Composer:
     """Builds an Answer; citations are numbered in order of first use: [1] [2] …"""
 
-    def __init__(self, kb: Knowledge, on: dt.date, lang: str = "zh"):
+    def __init__(self, kb: Knowledge, on: dt.date, lang: str = "zh", many: bool | None = None):
         self.kb, self.on, self.lang = kb, on, lang
+        self.many = len(kb.docs) > 1 if many is None else many  # the corpus has several documents: name them
         self.citations: list[Citation] = []
         self.lines: list[str] = []
         self.head: list[str] = []  # the answer itself: shown first
@@ -90,7 +91,7 @@ class Composer:
         if key in self.quoted:
             return None
         self.quoted.add(key)
-        parts = (self.doc_name(c.doc_id) if len(self.kb.docs) > 1 else None, c.section, clause_name(c.clause))
+        parts = (self.doc_name(c.doc_id) if self.many else None, c.section, clause_name(c.clause))
         where = " · ".join(x for x in parts if x)
         return f"> {self.cite(c)} “{c.quote}”（{where}）"
 

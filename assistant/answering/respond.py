@@ -27,13 +27,14 @@ MONEY_ASK = re.compile(r"多少钱|能拿多少|能补多少|补多少|拿多少
 
 
 def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
+    many = len(kb.docs) > 1
     if plan.docs and set(plan.docs) < set(kb.docs) and all(r.doc_id in plan.docs for r, _ in plan.tasks) \
             and all(d in plan.docs for d, _ in plan.clauses) and all(t.doc_id in plan.docs for t in plan.candidates):
         kb = kb.only(plan.docs)  # the places the question names: only their documents are answered from
     if plan.kind == "out_of_scope":
         return Answer(answer=out_of_scope_answer(kb, plan.out_reason, plan.lang), in_scope=False,
                       small_talk=plan.out_reason == "chit_chat")
-    c = Composer(kb, on, plan.lang)
+    c = Composer(kb, on, plan.lang, many)
     calcs: list[Calculation] = []
     verdicts: list[Verdict] = []
     follow: list[str] = list(plan.follow_up)

@@ -25,7 +25,7 @@ from assistant.reading.plan import Plan
 from assistant.reading.quantities import named_inputs, read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
-from assistant.reading.targets import ALIAS, CLOSE, DOC, HINT, Target, TargetScorer, _found, typo_of
+from assistant.reading.targets import ALIAS, CLOSE, DOC, HINT, SUBJECT, Target, TargetScorer, _found, typo_of
 from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
 from assistant.text.normalize import normalize_question
 
@@ -99,6 +99,10 @@ class Router:
 
         # the places named (this message's, else the conversation's) narrow the documents answered from
         plan.docs = self.places.allowed([text, *(prev.text for prev, _ in reversed(earlier))], plan.facts.registered_in)
+        if plan.docs is None and len(self.kb.docs) > 1 and not earlier:
+            # no place named: a question clearly about one document's subject ("养老院…贴息") is answered from it
+            lead = self.scorer.lead_document(text, lead=SUBJECT)
+            plan.docs = {lead} if lead else None
         if plan.docs is not None:
             scores = {k: v for k, v in scores.items() if self.scorer.doc_of.get(_bare(k), "") in plan.docs}
             plan.scores = scores

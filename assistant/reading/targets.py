@@ -33,6 +33,7 @@ SEMANTIC_MAX = 2.5  # the clear winner among example questions
 SEMANTIC_FLOOR = 0.84  # e5 similarities below this say nothing (calibrated on the tune questions)
 SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
 LEAD = 1.25  # a document whose words score this many times the next one's is the one the question is about
+SUBJECT = 2.0  # … this many times: the question is about that document's subject, whatever another's alias it uses
 CHOSEN = 3.0  # a target with this many points is what the question is about
 CLOSE = 0.75  # two targets within this many points are a tie: ask which one
 TITLE_QUOTED = re.compile(r"《[^》]{6,80}》")
@@ -208,7 +209,7 @@ class TargetScorer:
         for key in [k for k in scores if k in self.doc_of]:
             scores[key] -= DOC * (1.0 - about.get(self.doc_of[key], 0.0) / top)
 
-    def lead_document(self, text: str, docs: set[str] | None = None) -> str | None:
+    def lead_document(self, text: str, docs: set[str] | None = None, lead: float = LEAD) -> str | None:
         """The one document the question's words are clearly most about (LEAD times the next one's score),
         among ``docs``; None with one document, or none clearly ahead."""
         if self._doc_scores is None:
@@ -221,7 +222,7 @@ class TargetScorer:
         ranked = sorted(((v, d) for d, v in about.items() if docs is None or d in docs), reverse=True)
         if not ranked or ranked[0][0] <= 0:
             return None
-        if len(ranked) > 1 and ranked[0][0] < LEAD * ranked[1][0]:
+        if len(ranked) > 1 and ranked[0][0] < lead * ranked[1][0]:
             return None
         return ranked[0][1]
 

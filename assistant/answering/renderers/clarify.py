@@ -15,7 +15,7 @@ def render_clarify(plan: Plan, c: Composer, follow: list[str]) -> None:
                   else "您的问题可能涉及以下几项，请说明是哪一项：")
     for t in cands:
         unit = c.kb.docs[t.doc_id].unit(t.clause)
-        doc = c.doc_name(t.doc_id) if len(c.kb.docs) > 1 else ""
+        doc = c.doc_name(t.doc_id) if c.many else ""
         cit = t.rule.citation if t.rule else c.kb.docs[t.doc_id].unit_citation(unit)
         c.lines.append(f"- {doc}{clause_name(t.clause)} {t.name}{c.cite(cit)}")
     follow.append("请问您咨询的是哪一项支持措施？" + ("（金额将按该项的计算基数核算）" if plan.amounts else ""))

@@ -10,7 +10,7 @@ def render_wording(plan: Plan, c: Composer) -> None:
     for doc_id, label in plan.clauses:
         doc = c.kb.docs[doc_id]
         unit = doc.unit(label)
-        c.head.append(f"{c.doc_name(doc_id) if len(c.kb.docs) > 1 else ''}{clause_name(label)}原文如下：")
+        c.head.append(f"{c.doc_name(doc_id) if c.many else ''}{clause_name(label)}原文如下：")
         c.add_quote(doc.unit_citation(unit))
 
 

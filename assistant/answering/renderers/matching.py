@@ -23,7 +23,7 @@ def render_match(plan: Plan, c: Composer, calcs, verdicts, follow) -> None:
     c.lines.append("|---|---|---|---|")
     for m in match_profile(c.kb, profile, c.on):
         ref = c.cite(m.rule.citation)
-        where = (c.doc_name(m.rule.doc_id) if len(c.kb.docs) > 1 else "") + (clause_name(m.rule.clause) or "")
+        where = (c.doc_name(m.rule.doc_id) if c.many else "") + (clause_name(m.rule.clause) or "")
         if m.calculation:
             calcs.append(m.calculation)
             amount = format_yuan(m.calculation.amount_yuan)

@@ -56,7 +56,7 @@ def firm_totals(plan: Plan) -> tuple[list, dict[str, list[Decimal]]]:
 def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, follow, items=None) -> None:
     en = c.lang == "en"
     clause = clause_name(rule.clause)
-    where = f"{c.doc_name(rule.doc_id)}" if len(c.kb.docs) > 1 else ""
+    where = f"{c.doc_name(rule.doc_id)}" if c.many else ""
     if not rule.reviewed:
         c.head.append(f"{where}{clause}有相关数额，但相应规则尚未人工审核，暂不计算，请以原文为准。{c.cite(rule.citation)}")
         c.add_quote(rule.citation)
