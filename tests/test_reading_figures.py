@@ -38,6 +38,17 @@ def test_an_addition_is_no_base_and_the_new_total_is(bot):
     assert calcs(answer) == [("small_batch", D("13000000"), D("3900000"))]
 
 
+@pytest.mark.parametrize("question", ["再加400万投资呢，总共1000万", "又加了400万投资，总共1000万", "再加400万呢"])
+def test_an_addition_to_the_earlier_base_gives_the_new_total(bot, question):
+    answer = ask(bot, question, "小批量测试投资额600万能补多少？")
+    assert calcs(answer) == [("small_batch", D("10000000"), D("3000000"))]
+
+
+def test_the_change_of_a_figure_that_is_never_a_base_adds_nothing(bot):
+    answer = ask(bot, "营业收入比去年多了400万呢", "小批量测试投资额600万能补多少？")
+    assert calcs(answer) == [("small_batch", D("6000000"), D("1800000"))]
+
+
 def test_a_bare_figure_after_a_never_a_base_word_is_never_computed_on(bot):
     assert calcs(ask(bot, "我们是流动资金贷款，5000万", "我想问一下贷款贴息")) == []
 

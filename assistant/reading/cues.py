@@ -15,8 +15,8 @@ from assistant.text.numerals import int_value
 
 TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
-# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万": a change of a figure, not the figure
-CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
+# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万", "再加400万": a change of a figure, not the figure
+CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|(?:再|又|另|还)加(?:了|上)?|(?<![参增追])加了|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
 CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
 
 
@@ -113,6 +113,14 @@ class BaseWords:
         # clause has no words of its own ("我们是流动资金贷款，5000万", not "…租金80万，投资额950万")
         bare = not re.search(r"[\u4e00-\u9fffA-Za-z]{2,}", window[comma + 1 :])
         return self.last_cue(window, non_base=bare)
+
+    def added(self, text: str, m: Mention) -> bool:
+        """An amount added to a base figure ("再加400万投资", "又追加了400万"), not the change of a figure that
+        is never a base (营业收入比前年多了1500万)."""
+        if not CHANGE_BEFORE.search(text[max(0, m.start - 16) : m.start]):
+            return False
+        sentence = text[max(text.rfind(p, 0, m.start) for p in "。；;！!？?\n") + 1 : m.start].lower()
+        return self.last_cue(sentence, non_base=True) != frozenset()
 
     def change(self, text: str, m: Mention) -> frozenset[str] | None:
         """A change of a figure (比…多了, 增加了): the base of a measure paid on an increase (上一年度增量), or

@@ -41,6 +41,7 @@ class Plan:
     assumed: dict[str, Decimal] = field(default_factory=dict)  # rule id -> a figure no words tied to its base, taken as it
     docs: set[str] | None = None  # the documents the question's places allow (None: every document)
     read_as: tuple[str, str] | None = None  # (what the user typed, the measure's name it was read as): "保废补贴"
+    added: dict[str, tuple[Decimal, list[Decimal]]] = field(default_factory=dict)  # base key -> (earlier, added)
     same: list[Rule] = field(default_factory=list)  # the same award in another document: cited, not computed again
 
     @property

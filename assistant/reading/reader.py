@@ -111,6 +111,7 @@ class Reading:
     unbound: list[Mention] = field(default_factory=list)  # amounts no words tie to a base
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
     attributes: list[Mention] = field(default_factory=list)  # figures about the firm (注册资本), never a base
+    added: list[Mention] = field(default_factory=list)  # amounts added to a base figure said before ("再加400万")
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
     foreign: list[Mention] = field(default_factory=list)  # amounts in another currency (500万美元)
     foreign_roles: set[str] = field(default_factory=set)  # the bases those amounts are (for rules in that currency only)
@@ -219,6 +220,8 @@ class Reader:
             keys = frozenset()
         if keys is not None and not keys:
             r.attributes.append(m)  # 注册资本2000万: about the firm, never a base
+            if self.words.added(text, m):
+                r.added.append(m)
             return
         r.amounts.append(m)
         r.items.append((m, keys))

@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from assistant.knowledge.base import Knowledge
@@ -244,6 +245,11 @@ class Router:
                 if not r.amounts and len(prev.unbound) == 1 and prev.unbound[0].value is not None:
                     roles.setdefault("__unbound__", prev.unbound[0].value)
                     break
+        if r.added and not r.amounts:  # "再加400万投资呢": the earlier base with what is added, shown as such
+            extra = [m.value for m in r.added]
+            for key in [k for k in roles if not k.startswith("__")]:
+                plan.added[key] = (roles[key], extra)
+                roles[key] = roles[key] + sum(extra, Decimal(0))
         plan.roles = {k: v for k, v in roles.items() if not k.startswith("__")}
         listed: dict[str, list] = {}  # "分别能补多少" after a message that gave several figures of one base
         for prev, _ in ([] if r.amounts else reversed(earlier)):

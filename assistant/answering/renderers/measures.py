@@ -115,6 +115,9 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             if rule.kind == "cap_only" and rule.upper and rule.rate is None:  # a cap, not what this firm gets
                 figure = f"原文未规定补贴比例，{rule.cap_per or ''}支持金额最高不超过{format_yuan(calc.amount_yuan)}"
             c.head.append(f"**{rule.name}：{figure}**（{where}{clause}）{c.cite(rule.citation)}")
+        if (was := plan.added.get(rule.base_key or "")) and calc.base_yuan == was[0] + sum(was[1], Decimal(0)):
+            c.lines.append(f"按原{rule.base}{format_yuan(was[0])}加上新增的"
+                           f"{'、'.join(format_yuan(x) for x in was[1])}，合计{format_yuan(calc.base_yuan)}计算。")
         if plan.assumed.get(rule.id) == base and calc.base_yuan is not None:
             c.lines.append(f"Taken as the {rule.base} you gave: {format_yuan(base)}." if en
                            else f"按您所说的{rule.base}{format_yuan(base)}计算。")
