@@ -119,6 +119,8 @@ def test_a_per_project_cap_applies_to_each_project(bot):
     answer = ask(bot, "两个体验中心，一个投资1800万，另一个4500万，分别能补多少")
     assert calcs(answer) == [("scenario_lab", D("18000000"), D("5400000")),
                              ("scenario_lab", D("45000000"), D("10000000"))]
+    same = ask(bot, "场景实验室A投资额3400万，场景实验室B投资额3400万，两个独立项目，分别补多少")
+    assert calcs(same) == [("scenario_lab", D("34000000"), D("10000000"))] * 2
 
 
 @pytest.mark.parametrize("earlier, question, expected", [

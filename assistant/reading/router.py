@@ -318,7 +318,7 @@ class Router:
                 if EACH.search(r.text) and len(picked) == 1 and not r.bad_amounts:
                     # "一个投资1800万，另一个4500万，分别…": the unnamed figures of the list are of the same base
                     values = [m.value for m, keys in r.items if (keys is None and _parallel(r.text, m)) or key in (keys or ())]
-                for value in dict.fromkeys(values):  # "A项目贷款2亿，B项目贷款8亿": each
+                for value in _items(values, r.text):  # "A项目贷款2亿，B项目贷款8亿": each
                     plan.tasks.append((rule, value))
                 continue
             if len(listed.get(key, ())) > 1 and rule.kind != "cap_only":
@@ -328,7 +328,7 @@ class Router:
             base = None
             if rule.kind != "cap_only" and t is picked[0] and len(unbound) > 1 and EACH.search(r.text) \
                     and len(picked) == 1 and not r.bad_amounts:
-                for value in dict.fromkeys(unbound):  # "两个平台，一个1200万一个1800万，分别能补多少"
+                for value in _items(unbound, r.text):  # "两个平台，一个1200万一个1800万，分别能补多少"
                     plan.tasks.append((rule, value))
                 continue
             if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
@@ -379,3 +379,9 @@ def _parallel(text: str, m) -> bool:
     says so; any other unnamed figure may belong to a measure the question names in words we do not know."""
     start = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n") + 1
     return PARALLEL.search(text[start : m.start]) is not None
+
+
+def _items(values: list, text: str) -> list:
+    """The figures of the items asked about: a figure said again is one item ("投资1000万…这1000万"), unless each
+    item is asked about ("A、B两个实验室各3400万，分别补多少": two items of the same figure)."""
+    return list(values) if EACH.search(text) else list(dict.fromkeys(values))
