@@ -190,6 +190,18 @@ def test_a_measure_is_named_whatever_award_word_and_its_items_counted_whatever_c
     assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [("patents-2025.r1", amount)]
 
 
+def test_quotation_marks_do_not_hide_a_name(tmp_path):
+    from .policy_fixtures import drafted_assistant
+
+    text = ('某市工业互联网发展措施\n一、支持平台建设。对新入选的国家级“双跨"工业互联网平台，给予一次性800万元奖励。\n'
+            '二、支持专业平台。对新入选的国家级特色专业型工业互联网平台，给予一次性100万元奖励。\n')
+    bot = drafted_assistant(tmp_path, "platforms-2025", text, "2025-06-01")
+    answer = bot.ask("我们刚入选国家级“双跨”工业互联网平台，营收12亿，能拿多少奖励？").to_dict()
+    assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [("platforms-2025.r1", "8000000")]
+    scores = bot.understander.scorer.score(bot.understander.reader.read("“双跨”工业互联网平台奖励多少"))
+    assert scores["lex:platforms-2025.r1"] > scores["lex:platforms-2025.r2"]  # the alias as printed, 双跨"…
+
+
 def test_a_count_of_something_else_is_no_count_of_the_items(tmp_path):
     from .policy_fixtures import drafted_assistant
 

@@ -153,6 +153,7 @@ class TargetScorer:
     def score(self, r: Reading, docs: set[str] | None = None) -> dict[str, float]:
         """Points per target key (plus "lex:"/"sem:" parts); ``docs`` narrows the clause search."""
         low = TITLE_QUOTED.sub(" ", r.text).lower()  # a policy's title quoted back names the document, not a measure
+        low = QUOTES.sub("", low)  # “双跨”工业互联网平台 names the alias 双跨"工业互联网平台 as printed
         scores: dict[str, float] = {}
         for t in self.targets:
             s = 0.0
@@ -364,7 +365,11 @@ def _core(alias: str) -> str | None:
     return core if core != alias and len(core) >= 4 and not core.isascii() else None
 
 
+QUOTES = re.compile(r"[“”\"「」『』‘’]")
+
+
 def _found(low: str, word: str) -> bool:
+    word = QUOTES.sub("", word)
     if not word:
         return False
     if word.isascii():
