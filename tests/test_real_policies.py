@@ -210,6 +210,13 @@ def test_a_count_of_something_else_is_no_count_of_the_items(tmp_path):
     assert answer["calculations"] == [] and "每件1万元" in answer["answer"]
 
 
+def test_an_unreadable_figure_no_set_award_needs_is_noted_not_asked_for(county_bot):
+    answer = county_bot.ask("我们在主板上市了，前前后后花了2000多万，有什么奖励？").to_dict()
+    assert [(c["rule_id"], c["amount_yuan"]) for c in answer["calculations"]] == [("county-2025.r1", "3000000")]
+    assert "⚠️" not in answer["answer"] and "“2000多万”不是该项支持的计算依据" in answer["answer"]
+    assert not any("正确的人民币金额" in f for f in answer["follow_up"])
+
+
 @pytest.mark.slow
 def test_the_app_shows_a_drafted_set_award_as_a_set_amount(county_bot, tmp_path):
     from assistant.web.state import WebApp

@@ -20,6 +20,7 @@ from assistant.answering.renderers.scope import firm_checks, render_overview, re
 from assistant.answering.renderers.validity import render_validity, render_validity_verdicts, validity_notice
 from assistant.errors import PolicyError
 from assistant.knowledge.base import Knowledge
+from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Calculation, Verdict
 from assistant.reading.plan import Plan
 
@@ -103,9 +104,18 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
         firm_checks(plan, c, verdicts, follow)  # the firm's own facts, checked even when the measure has no conditions
     if kind not in ("validity", "meta", "wording", "out_of_scope"):
         validity_notice(c, kb, verdicts, glue=kind == "measures")
-    if plan.bad_amounts:  # the figure that could not be read is what the answer is about
+    if plan.bad_amounts and kind == "measures" and plan.tasks and not any(_takes_amount(r) for r, _ in plan.tasks):
+        # "改造投了2000多万，奖励是多少" of a set award: no amount is computed on, so none is asked for
+        said = "、".join(f"“{x}”" for bad in plan.bad_amounts for x in re.findall(r"“([^”]+)”", bad)[:1])
+        c.lines.append(f"\n说明：您提到的{said or '金额'}不是该项支持的计算依据，未用于计算，不影响以上结果。")
+    elif plan.bad_amounts:  # the figure that could not be read is what the answer is about
         c.head[:0] = [f"⚠️ {bad}。" for bad in plan.bad_amounts]
         follow.insert(0, "请提供正确的人民币金额（如“1200万元”“2.5亿元”），以便计算。")
     text = c.text()  # renumbers the citations
     return Answer(answer=text, citations=c.citations, calculations=calcs,
                   eligibility=dedupe(verdicts), follow_up=unique(follow), notices=notices)
+
+
+def _takes_amount(rule) -> bool:
+    """Whether the rule computes on, or compares, an amount the user gives (a set award or a tier does not)."""
+    return rule.kind in ("subsidy", "threshold") or (rule.kind in EXTRA_KINDS and "base" in needs(rule))
