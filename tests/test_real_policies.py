@@ -272,3 +272,17 @@ def test_a_typo_is_inside_a_name_not_at_its_edge():
     assert typo_of("场景试验室投资800万", "场景实验室") == "场景试验室"
     assert typo_of("平抬建设投资", "平台建设") == "平抬建设"
     assert typo_of("我们入驻南沙的孵化器", "和孵化器") is None  # 的 is the edge of another word
+
+
+def test_a_short_alias_is_common_only_as_a_word_of_many_documents():
+    """人工 (labour) is no common word because many texts say 人工智能; 企业 is one."""
+    from types import SimpleNamespace
+
+    from assistant.reading.targets import Target, _without_common_aliases
+
+    texts = {"a": "支持人工智能企业发展。", "b": "人工智能产业企业奖励。", "c": "发展人工智能，企业给予补助。",
+             "d": "救援人工补助按300元/日计算，企业参与。"}
+    kb = SimpleNamespace(docs={d: SimpleNamespace(text=t, units=[]) for d, t in texts.items()})
+    targets = [Target(f"{d}.r1", d, "一、", "x", None, ("人工", "企业") if d == "d" else ("奖励",), (), ()) for d in texts]
+    kept = {t.doc_id: t.aliases for t in _without_common_aliases(targets, kb)}
+    assert "人工" in kept["d"] and "企业" not in kept["d"]

@@ -98,8 +98,12 @@ def _without_common_aliases(targets: list[Target], kb: Knowledge) -> list[Target
     if len(owners) < limit:
         return targets
     texts = [kb.docs[d].text.lower() for d in owners if d in kb.docs]
+    from assistant.search.retrieval import _tokenizer
+
+    words = [set(_tokenizer().lcut(x)) for x in texts]  # a two-character alias counts as a word (人工 in 人工智能: no)
     common = {a for t in targets for a in t.aliases
-              if sum(1 for x in texts if a.lower() in x) >= limit}
+              if sum(1 for x, w in zip(texts, words, strict=True) if (a.lower() in w if len(a) <= 2 else a.lower() in x))
+              >= limit}
     own = _document_words(targets, kb)
     if not common and not own:
         return targets
