@@ -286,3 +286,12 @@ def test_a_short_alias_is_common_only_as_a_word_of_many_documents():
     targets = [Target(f"{d}.r1", d, "一、", "x", None, ("人工", "企业") if d == "d" else ("奖励",), (), ()) for d in texts]
     kept = {t.doc_id: t.aliases for t in _without_common_aliases(targets, kb)}
     assert "人工" in kept["d"] and "企业" not in kept["d"]
+
+
+def test_a_cap_per_person_and_day_is_quoted_never_computed_as_the_sum(tmp_path):
+    from .policy_fixtures import drafted_assistant
+
+    text = "某市应急救援费用补偿标准\n第一条 住宿补助。应急救援队伍参加救援的，住宿费按照实际发生金额给予补偿，但不超过每人每天120元。\n"
+    bot = drafted_assistant(tmp_path, "rescue-2025", text, "2025-06-01")
+    answer = bot.ask("我们救援队参加救援，20个人4天，住宿补助能补多少？").to_dict()
+    assert answer["calculations"] == [] and "不超过120元" in answer["answer"].split("\n")[0]

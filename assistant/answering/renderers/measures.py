@@ -25,6 +25,9 @@ SEVERAL_FIRMS = re.compile(r"[两二三四五几多]家(?:子公司|公司|企�
 # a total is asked of several items ("一共能补多少", "合起来"), even where each was bought apart (分别投保)
 TOTAL_ASKED = re.compile(r"一共|合计|总共|加起来|合起来|总计|共计|总额|in total|altogether|combined", re.I)
 
+# a cap per unit (每人天, 每人每月, 每件): a bound on each unit, never the firm's sum
+PER_UNIT_CAP = re.compile(r"^每(?!个企业|家|个项目|个平台|项)")
+
 # how much is asked (not only whether): "能拿多少", "金额", "how much"
 SUM_ASKED = re.compile(r"多少|几[十百千万]|金额|数额|怎么算|如何计算|算一下|算算|帮我算|how much|what amount", re.I)
 
@@ -89,12 +92,14 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
                           f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
-    elif rule.kind == "cap_only" and whether:
+    elif rule.kind == "cap_only" and (whether or (rule.upper and rule.rate is None and PER_UNIT_CAP.match(rule.cap_per or ""))):
+        # "住宿费…每人天最高不超过150元": a bound per person and day is no sum for this firm; quoted, never computed
         # "可以申请那个1万元的补贴吗": whether is asked, not how much; the conditions answer it, the text's figure is quoted
         figure = f"{rule.cap_per or ''}最高不超过{format_yuan(rule.cap)}" if rule.upper else f"给予{format_yuan(rule.cap)}"
-        c.head.append(f"**{rule.name}** (clause {rule.clause}): the text sets {figure}; whether you can apply depends on "
-                      f"the conditions below.{c.cite(rule.citation)}" if en else
-                      f"**{rule.name}**（{where}{clause}）：原文规定{figure}；能否申请，取决于原文所列条件。{c.cite(rule.citation)}")
+        tail = ("whether you can apply depends on the conditions below", "能否申请，取决于原文所列条件") if whether else \
+            ("the amount is what is actually spent, within that bound per unit", "按实际发生额核定，每个单位不超过该标准")
+        c.head.append(f"**{rule.name}** (clause {rule.clause}): the text sets {figure}; {tail[0]}.{c.cite(rule.citation)}"
+                      if en else f"**{rule.name}**（{where}{clause}）：原文规定{figure}；{tail[1]}。{c.cite(rule.citation)}")
     else:
         calc = calculate(rule, base)
         if items:  # one firm's items under one cap: computed once on their sum, the items shown
