@@ -49,6 +49,15 @@ def test_the_change_of_a_figure_that_is_never_a_base_adds_nothing(bot):
     assert calcs(answer) == [("small_batch", D("6000000"), D("1800000"))]
 
 
+def test_an_award_already_received_is_never_the_base(bot):
+    assert calcs(ask(bot, "平台补贴已经拿了500万，续建还能再拿多少")) == []
+
+
+def test_a_lone_figure_beside_a_figure_tied_to_another_base_is_asked_about(bot):
+    answer = ask(bot, "项目2021年立项，研发投入2400万，场景实验室建设投资额1800万，能补多少")
+    assert calcs(answer) == [] and any("多个金额" in f for f in answer.follow_up)
+
+
 def test_a_bare_figure_after_a_never_a_base_word_is_never_computed_on(bot):
     assert calcs(ask(bot, "我们是流动资金贷款，5000万", "我想问一下贷款贴息")) == []
 

@@ -331,10 +331,13 @@ class Router:
                 for value in _items(unbound, r.text):  # "两个平台，一个1200万一个1800万，分别能补多少"
                     plan.tasks.append((rule, value))
                 continue
-            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
+            # another figure of the message is tied to a base of its own: the lone figure may be either, so ask
+            rival = r.amounts and any(k != key and v not in unbound for k, v in r.roles.items()) \
+                and not any(p.rule.base_key in r.roles for p in picked)
+            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts and not rival:
                 base = unbound[0]  # one figure and one measure: the figure is its base, and the answer says so
                 plan.assumed[rule.id] = base
-            elif rule.kind != "cap_only" and t is picked[0] and len(unbound) > 1:
+            elif rule.kind != "cap_only" and t is picked[0] and (len(unbound) > 1 or (unbound and rival)):
                 plan.follow_up.append(f"您提到了多个金额，请说明哪一个是{rule.base}。")
             if base is None:
                 base = roles.get(key)  # an earlier figure for the same base
