@@ -58,6 +58,14 @@ def test_a_lone_figure_beside_a_figure_tied_to_another_base_is_asked_about(bot):
     assert calcs(answer) == [] and any("多个金额" in f for f in answer.follow_up)
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("在库项目贷款总额3亿元，其中固定资产投资贷款2亿元，流动资金贷款1亿元，贴息多少", [("loan_interest", D("200000000"), D("4000000"))]),
+    ("项目总投资5000万，其中场景实验室投资额3000万，能补多少", [("scenario_lab", D("30000000"), D("9000000"))]),
+])
+def test_a_part_after_qizhong_is_the_base_not_the_whole(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected
+
+
 def test_a_bare_figure_after_a_never_a_base_word_is_never_computed_on(bot):
     assert calcs(ask(bot, "我们是流动资金贷款，5000万", "我想问一下贷款贴息")) == []
 

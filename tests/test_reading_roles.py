@@ -190,6 +190,7 @@ def test_the_firms_own_place_is_not_the_region_asked_about(bot, question):
 def test_a_firm_asking_its_award_without_naming_the_measure_is_asked_which(bot):
     answer = ask(bot, "我们投资了一个项目，能补多少？")
     assert answer.in_scope is True and calcs(answer) == [] and answer.follow_up
+    assert ask(bot, "能补多少钱？").follow_up and ask(bot, "能补多少钱？").in_scope is True
     assert ask(bot, "我们家孩子上学能补多少").in_scope is False
 
 

@@ -73,8 +73,9 @@ class ScopeJudge:
         low = r.text.lower()
         if any(w in low for w in self.domain) or self.about_policy(r.text) or self.corpus_words(r.text) >= 2:
             return False
-        if HOW_MUCH.search(r.text) and FIRM_OWN.search(r.text) and self.corpus_words(r.text, generic=True) > 0:
-            return False  # "我们投资了一个项目，能补多少": a firm asks its award without naming which; asked back
+        if HOW_MUCH.search(r.text) and ((FIRM_OWN.search(r.text) and self.corpus_words(r.text, generic=True) > 0)
+                                        or len(re.sub(r"[\W_]", "", r.text)) <= 6):
+            return False  # "我们投资了一个项目，能补多少", "能补多少钱？": the award asked without naming which; asked back
         plan.out_reason = "unrelated"
         return True
 
