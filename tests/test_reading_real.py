@@ -11,7 +11,8 @@ import pytest
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.rules_draft import draft_rule_file
 from assistant.reading.places import Places
-from assistant.reading.targets import _document_words, targets_of
+from assistant.reading.shared_aliases import _document_words
+from assistant.reading.targets import targets_of
 from bench.real_drafting_eval import FIXTURES
 
 from .policy_fixtures import drafted_corpus

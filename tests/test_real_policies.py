@@ -279,7 +279,8 @@ def test_a_short_alias_is_common_only_as_a_word_of_many_documents():
     """人工 (labour) is no common word because many texts say 人工智能; 企业 is one."""
     from types import SimpleNamespace
 
-    from assistant.reading.targets import Target, _without_common_aliases
+    from assistant.reading.shared_aliases import _without_common_aliases
+    from assistant.reading.targets import Target
 
     texts = {"a": "支持人工智能企业发展。", "b": "人工智能产业企业奖励。", "c": "发展人工智能，企业给予补助。",
              "d": "救援人工补助按300元/日计算，企业参与。"}

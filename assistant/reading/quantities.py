@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from assistant.errors import AmountError
 from assistant.knowledge.kinds import needs, number
@@ -131,7 +132,7 @@ def read_quantity(rule: Rule, text: str) -> Decimal | None:
         values += _numbers(PEOPLE.finditer(text))
     if not values and rule.unit in ITEMS:
         # items counted with another classifier and named by the rule's own words: "3个发明…专利授权", "两项专利"
-        heads = _head_words(rule)
+        heads = _head_words(rule.name, rule.aliases)
         values += _numbers(m for m in ITEM_COUNT.finditer(text) if any(h in COUNTED_END.split(m[2])[0] for h in heads)
                            and not PER_AFTER_MONEY.search(text[: m.start()]))
     values = list(dict.fromkeys(values))
@@ -181,13 +182,14 @@ ITEM_COUNT = re.compile(rf"({CN_NUMBER})\s*(?:个|项|件|份|套|台|只)\s*([^
 COUNTED_END = re.compile(r"[在拿获都已被了得是有和及与]")  # the counted noun phrase ends before its verb: "三个地方都拿到…"
 
 
-def _head_words(rule: Rule) -> set[str]:
-    """The words (2+ characters) of the rule's name and aliases that name the thing it pays for."""
+@lru_cache(maxsize=1024)
+def _head_words(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """The words (2+ characters) of a rule's name and aliases that name the thing it pays for."""
     from assistant.search.retrieval import _tokenizer
 
     cut = _tokenizer()
-    return {w for a in (rule.name, *rule.aliases) for w in cut.lcut_for_search(a)
-            if len(w) >= 2 and w not in ("资助", "奖励", "补贴", "补助", "授权", "认定", "支持", "国内", "国际")}
+    return frozenset(w for a in (name, *aliases) for w in cut.lcut_for_search(a)
+            if len(w) >= 2 and w not in ("资助", "奖励", "补贴", "补助", "授权", "认定", "支持", "国内", "国际"))
 
 
 PER_AFTER_MONEY = re.compile(r"(?:元|块|块钱|万)\s*$")  # "200元一个人" is the rate per person, not a count of one

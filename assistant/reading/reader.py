@@ -223,7 +223,7 @@ class Reader:
             if self.words.added(text, m):
                 r.added.append(m)
             return
-        if keys and r.items and r.items[-1][1] == keys and PART_AFTER.search(text[r.items[-1][0].end : m.start]):
+        if keys and r.items and r.items[-1][1] == keys and "其中" in text[r.items[-1][0].end : m.start]:
             whole = r.items.pop()[0]  # "贷款总额3亿元，其中固定资产投资贷款2亿元": the part is the base, not the whole
             r.amounts.remove(whole)
             r.attributes.append(whole)
@@ -252,8 +252,6 @@ class Reader:
                 out.append(n)
         return out
 
-
-PART_AFTER = re.compile(r"其中")  # what follows 其中 is a part of the figure before it
 
 RANGE_JOIN = re.compile(r"^\s*(到|至|~|～|-|－|—|–|或|或者|to|or)\s*$", re.I)
 

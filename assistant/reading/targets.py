@@ -6,7 +6,6 @@ and the hybrid search over the clause text.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -19,6 +18,7 @@ from pathlib import Path
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.rules import Rule
 from assistant.reading.reader import Reading, clause_number
+from assistant.reading.shared_aliases import _without_common_aliases
 from assistant.reading.typos import _typo, typo_of
 
 log = logging.getLogger(__name__)
@@ -87,57 +87,6 @@ def targets_of(kb: Knowledge) -> list[Target]:
     return out
 
 
-COMMON_SHARE = 0.25  # an alias found in this share of the documents with measures (3 at least) names none of them
-
-
-def _without_common_aliases(targets: list[Target], kb: Knowledge) -> list[Target]:
-    """Aliases many documents share (企业, 符合, 服务, 材料, 省级) name no one measure: drafted from a clause's
-    words, they would route any question with them; they are dropped. With one document nothing is."""
-    owners = sorted({t.doc_id for t in targets})
-    limit = max(3, math.ceil(COMMON_SHARE * len(owners)))
-    if len(owners) < limit:
-        return targets
-    texts = [kb.docs[d].text.lower() for d in owners if d in kb.docs]
-    from assistant.search.retrieval import _tokenizer
-
-    words = [set(_tokenizer().lcut(x)) for x in texts]  # a two-character alias counts as a word (人工 in 人工智能: no)
-    common = {a for t in targets for a in t.aliases
-              if sum(1 for x, w in zip(texts, words, strict=True) if (a.lower() in w if len(a) <= 2 else a.lower() in x))
-              >= limit}
-    own = _document_words(targets, kb)
-    if not common and not own:
-        return targets
-    out = []
-    for t in targets:
-        kept = [a for a in t.aliases if a not in common]
-        named = [a for a in kept if (t.doc_id, a) not in own]
-        if named:  # a word of the whole document only leans towards a measure with a name of its own, as a hint
-            t = dataclasses.replace(t, aliases=tuple(named), hints=(*t.hints, *(a for a in kept if a not in named)))
-        else:
-            t = dataclasses.replace(t, aliases=tuple(kept))
-        out.append(t)
-    return out
-
-
-OWN_SHARE = 1 / 3  # an alias in this share of its own document's measures (4 at least) is the document's subject
-
-
-def _document_words(targets: list[Target], kb: Knowledge) -> set[tuple[str, str]]:
-    """(document, alias) pairs where the alias is what the whole document is about (智能制造 in a text on
-    smart manufacturing): found in a third of its measures and at least four, it names none of them alone."""
-    out: set[tuple[str, str]] = set()
-    for d in {t.doc_id for t in targets}:
-        doc = kb.docs.get(d)
-        if doc is None:
-            continue
-        measures = [u.text.lower() for u in doc.units if u.kind == "measure"]
-        limit = max(4, math.ceil(OWN_SHARE * len(measures)))
-        for a in {a for t in targets if t.doc_id == d for a in t.aliases}:
-            if sum(1 for m in measures if a.lower() in m) >= limit:
-                out.add((d, a))
-    return out
-
-
 class TargetScorer:
     """Scores every target of one Knowledge for a reading. ``embed`` gives e5 vectors (None: no
     semantic signal, e.g. the hash test embedder); ``search`` gives hybrid-search passages."""
@@ -149,6 +98,7 @@ class TargetScorer:
         self.targets = _without_common_aliases(targets_of(kb), kb)
         self.doc_of = {t.key: t.doc_id for t in self.targets}  # target key -> its document
         self._doc_scores = doc_scores if len(kb.docs) > 1 else None  # one document: nothing to weigh
+        self._about: tuple[str, dict[str, float]] | None = None  # the last question's document scores
         self._embed = embed
         self._search = search
         self._vector_cache = vector_cache  # example vectors persisted across processes (a JSON file)
@@ -200,7 +150,7 @@ class TargetScorer:
         if self._doc_scores is None or not scores:
             return
         try:
-            about = self._doc_scores(text)
+            about = self.about(text)
         except Exception:
             log.exception("文档相关度计算失败，本轮不按文档加权")
             return
@@ -214,13 +164,20 @@ class TargetScorer:
         for key in [k for k in scores if k in self.doc_of]:
             scores[key] -= DOC * (1.0 - about.get(self.doc_of[key], 0.0) / top)
 
+    def about(self, text: str) -> dict[str, float]:
+        """How much the question's words are about each document, once per question (weighing and the lead
+        document both ask)."""
+        if self._about is None or self._about[0] != text:
+            self._about = (text, self._doc_scores(text))
+        return self._about[1]
+
     def lead_document(self, text: str, docs: set[str] | None = None, lead: float = LEAD) -> str | None:
         """The one document the question's words are clearly most about (LEAD times the next one's score),
         among ``docs``; None with one document, or none clearly ahead."""
         if self._doc_scores is None:
             return None
         try:
-            about = self._doc_scores(text)
+            about = self.about(text)
         except Exception:
             log.exception("文档相关度计算失败")
             return None
