@@ -18,6 +18,7 @@ import yaml
 from assistant.errors import CorpusError
 from assistant.knowledge.extract import SUFFIXES, read_text  # noqa: F401  (re-exported)
 from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
+from assistant.knowledge.unflatten import breaks
 
 # Leftovers of Word → text conversion that are not part of the published text.
 ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
@@ -107,8 +108,9 @@ class Document:
 
 
 def clean(raw: str) -> tuple[str, array]:
-    """Drop conversion artifacts; return the text and, per kept character, its raw offset (4 bytes a
-    character: a list of ints cost 36, a third of a 10,000-document build's memory)."""
+    """Drop conversion artifacts and break a run-together page into its paragraphs (``unflatten``);
+    return the text and, per character, its raw offset (4 bytes a character: a list of ints cost 36, a
+    third of a 10,000-document build's memory)."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     kept: list[str] = []
     offsets = array("i")
@@ -119,7 +121,21 @@ def clean(raw: str) -> tuple[str, array]:
         pos = m.end()
     kept.append(raw[pos:])
     offsets.extend(range(pos, len(raw)))
-    return "".join(kept), offsets
+    text = "".join(kept)
+    cuts = breaks(text)
+    if not cuts:
+        return text, offsets
+    # a run-together page: its paragraphs on lines of their own again, each break standing for the raw
+    # offset of the paragraph it opens
+    parts, moved, prev = [], array("i"), 0
+    for c in cuts:
+        parts += [text[prev:c], "\n"]
+        moved.extend(offsets[prev:c])
+        moved.append(offsets[c])
+        prev = c
+    parts.append(text[prev:])
+    moved.extend(offsets[prev:])
+    return "".join(parts), moved
 
 
 def _date(value, name: str, key: str) -> dt.date | None:

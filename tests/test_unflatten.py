@@ -1,0 +1,61 @@
+"""A page crawled without its paragraph breaks (addressee, signature, title and every numbered clause run
+on in one line) is read as the document it was: each numbered clause on its own, cited by its number,
+quoted verbatim, and mapped back to the raw file; a text written with its own line breaks is unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.knowledge.documents import clean, load_document
+from assistant.knowledge.unflatten import breaks
+
+BATCH5 = Path(__file__).parent / "fixtures" / "real_policies_batch5"
+FIRST_POLICY = Path(__file__).resolve().parents[1] / "corpus" / "beijing-new-infra-2022.txt"
+
+RUN_ON = ("某县人民政府关于印发《某县支持企业发展若干措施》的通知\n"
+          "各乡镇人民政府，县级各部门：《某县支持企业发展若干措施》已经县政府常务会议审议通过，现印发给你们，"
+          "请认真贯彻执行。某县人民政府2023年3月1日某县支持企业发展若干措施一、加大创新支持1.对首次认定为高新技术企业的，"
+          "给予20万元奖励，已享受同类奖励的企业按差额补足，奖励资金由县财政统筹安排。2.对新建中试平台的，按总投资额的10%、最高给予300万元支持，其中设备投资须达到1.5亿元。"
+          "二、加大人才支持3.对新引进的博士研究生，每人给予5万元安家补贴。4.对入选省级以上人才计划的，"
+          "按省级标准的50%给予配套奖励；补贴标准为：一、二类人才分别给予10万元、5万元。5.本措施自2023年4月1日起施行，有效期3年。")
+
+
+def test_a_run_on_page_is_read_clause_by_clause_and_quotes_stay_verbatim(tmp_path: Path):
+    path = tmp_path / "run-on.txt"
+    path.write_text(RUN_ON, encoding="utf-8")
+    doc = load_document(path)
+    labels = [u.label for u in doc.measures]
+    assert labels == ["1.", "2.", "3.", "4.", "5."]
+    clause = doc.unit("2.")
+    assert clause.text == "2.对新建中试平台的，按总投资额的10%、最高给予300万元支持，其中设备投资须达到1.5亿元。"
+    assert clause.section.startswith("一、加大创新支持")
+    assert doc.unit("4.").text.endswith("一、二类人才分别给予10万元、5万元。")  # 一、 inside a sentence is no heading
+    start = doc.raw_offset(clause.start)
+    assert doc.raw_text[start : start + len(clause.text)] == clause.text
+    assert doc.meta.title == "某县人民政府关于印发《某县支持企业发展若干措施》的通知"
+    assert doc.meta.valid_from.isoformat() == "2023-04-01"
+    assert doc.text.replace("\n", "") == RUN_ON.replace("\n", "")
+
+
+def test_addressee_and_signature_are_lines_of_their_own():
+    text, _ = clean(RUN_ON)
+    lines = text.split("\n")
+    assert "各乡镇人民政府，县级各部门：" in lines
+    assert "某县人民政府" in lines and "2023年3月1日" in lines
+
+
+def test_real_run_on_pages_are_split_at_every_numbered_clause():
+    tech = load_document(BATCH5 / "sichuan-guangan-tech-innovation-2021.txt")
+    assert [u.label for u in tech.measures] == [f"{n}." for n in range(1, 25)]
+    assert tech.unit("12.").text == "12.对首次创建为高新技术企业的，给予20万元支持。"
+    commerce = load_document(BATCH5 / "sichuan-guangan-commerce-services-2015.txt")
+    labels = [u.label for u in commerce.measures]
+    assert labels[0] == "（一）" and labels[-1] == "（二十）" and len(labels) == 20
+    assert commerce.meta.title == "关于印发广安市促进商贸服务业发展二十条措施的通知"
+
+
+def test_a_text_with_its_own_paragraphs_is_left_as_written():
+    text = FIRST_POLICY.read_text(encoding="utf-8")
+    assert breaks(text) == []
+    short = "一、总则。二、支持。三、附则。"  # short lines are paragraphs as written
+    assert breaks(short) == []
