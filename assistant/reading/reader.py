@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from assistant.knowledge.aliases import edges, whole
 from assistant.knowledge.rules import Condition, RuleBook
 from assistant.knowledge.types import Facts
 from assistant.reading.cues import BaseWords, specific_first
@@ -156,6 +157,23 @@ def foreign_message(m: Mention) -> str:
     return f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问"
 
 
+# Questions about the document itself: a cue there must be words of its own (字号 is no 文号 in 中华老字号).
+DOCUMENT_FORMS = frozenset({"issuer", "doc_number", "published", "title", "basis"})
+
+
+def _forms(text: str) -> set[str]:
+    forms, cut = set(), None
+    for name, rx in FORMS.items():
+        for m in rx.finditer(text):
+            if name in DOCUMENT_FORMS:
+                cut = edges(text) if cut is None else cut
+                if not whole(text, m.start(), m.end(), cut):
+                    continue
+            forms.add(name)
+            break
+    return forms
+
+
 class Reader:
     """Reads messages against one rule book and lexicon."""
 
@@ -176,7 +194,7 @@ class Reader:
         for a, b in sorted(set(ranged.values())):
             r.bad_amounts.append(f"“{text[a:b]}”是一个金额范围，无法按范围计算，请提供确切金额")
         r.facts, r.evidence = read_facts(text, self.lexicon, self.flags)
-        r.forms = {name for name, rx in FORMS.items() if rx.search(text)}
+        r.forms = _forms(text)
         r.clause_refs = self._clause_refs(text)
         low = text.lower()
         for kind, words in self.lexicon.subjects.items():
