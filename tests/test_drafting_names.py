@@ -89,3 +89,12 @@ def test_a_clause_whose_first_sentence_grants_an_award_names_the_figures_after_i
                                      "补贴金额最高不超过200万元。订货合同完成后，一次性拨付补助金额的80%，项目通过验收后，再拨付剩余的20%。")
     rated = [d for d in drafts if d.rate == "10%"]
     assert rated and "风险补贴" in rated[0].aliases and "风险补贴" in rated[0].name
+
+
+def test_the_subject_of_a_title_granted_is_named_without_the_verb_of_granting():
+    """创建为/获批/授予 open the subject like 认定为: a question says 认定为 or 评上, never the text's verb."""
+    from assistant.knowledge.aliases import subjects
+
+    assert subjects("3.对首次创建为省级专精特新企业的，给予10万元支持")[0] == "专精特新企业"
+    assert subjects("（五）对新获批国家级技能大师工作室的，给予30万元奖励")[0] == "技能大师工作室"
+    assert subjects("（七）本地企业首次被授予“浙江老字号”的，奖励5万元")[0] == "浙江老字号"

@@ -4,6 +4,7 @@ about the document (字号 in 中华老字号) does not turn it into one."""
 
 from __future__ import annotations
 
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,14 @@ def test_a_clause_of_a_run_on_page_is_cited_by_its_own_number(bot):
     a = bot.ask("广安的企业首次创建为高新技术企业，能拿多少支持？")
     assert _figures(a) == [("sichuan-guangan-tech-innovation-2021", "200000")]
     assert [c.clause for c in a.citations][:1] == ["12."]
+
+
+def test_a_base_named_without_its_sum_word_is_still_the_base(tmp_path):
+    """年仓储配送费用总额 is named "仓储配送费用一共…" by a user: the base, computed on; 经济贡献 beside it is not."""
+    from .policy_fixtures import drafted_assistant
+
+    text = ("某市现代物流业扶持办法\n一、对入驻物流园区满一年、年度纳税达到500万元以上的企业，可按照年仓储配送费用总额的4%给予企业补贴，"
+            "每年补贴额度不超过80万元。\n二、本办法自2023年1月1日起施行，有效期至2025年12月31日。\n")
+    bot = drafted_assistant(tmp_path, "mock-logistics", text, "2023-06-01")
+    a = bot.ask("我们入驻物流园区两年了，年度纳税600万元，今年仓储配送费用一共1,500万元，能补多少？")
+    assert [(c.base_yuan, c.amount_yuan) for c in a.calculations] == [(D("15000000"), D("600000"))]

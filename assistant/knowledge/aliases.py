@@ -17,7 +17,7 @@ from assistant.knowledge.numbering import LEAD_NUMBER
 HEADING_MARK = re.compile(r"【([^】]{2,16})】")
 LEAD_VERB = re.compile(r"^(?:大力|积极|进一步|全面|着力)?(?:支持|鼓励|加大|加强|推动|促进|推进|提高|提升|加快|做好|实施|开展|完善|引导|对)")
 # The subject sits between a cue (对, 认定为…) and the award (给予, 奖励…).
-CUE = re.compile(r"(?:对于?|被|获得|获评|认定为|评定为|评为|列入|通过|成为|入选|新建|新设立|引进|设立)")
+CUE = re.compile(r"(?:对于?|被|获得|获评|认定为|评定为|评为|列入|通过|成为|入选|新建|新设立|引进|设立|创建为|获批为?|批准为|命名为|授予)")
 AWARD = re.compile(r"给予|奖励|补贴|补助|资助|扶持|支持|配套|分别|按照?|每|一次性")
 
 # What is taken off the subject: qualifiers, a generic head, figures with their units, brackets.

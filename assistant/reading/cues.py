@@ -156,6 +156,9 @@ def specific_first(r) -> None:
             r.items = [(m, keys if not keys or keys == frozenset({key}) else keys - {key}) for m, keys in r.items]
 
 
+SUM_WORD = re.compile(r"(?<=..)(?:总额|总计|合计|数额)$")
+
+
 def _heads(term: str) -> list[str]:
     """The shorter names of a base: without its leading 项目/企业/年度…, and each ending of it that starts
     at a word and keeps three characters at least (机器人购置额 → 购置额; 研发费用存量 → 费用存量)."""
@@ -163,15 +166,19 @@ def _heads(term: str) -> list[str]:
     head = OWN_BASE_HEAD.sub("", term)
     if head != term and len(head) >= 3:
         out.append(head)
-    if len(head) > 3:
-        from assistant.knowledge.aliases import _tokenizer
+    bare = SUM_WORD.sub("", head)  # 年货物物流运输费用总额: "物流运输费用一共1600万" says it without 总额
+    for whole in dict.fromkeys((head, bare)):
+        if whole != head and len(whole) >= 3:
+            out.append(whole)
+        if len(whole) > 3:
+            from assistant.knowledge.aliases import _tokenizer
 
-        words = [w for w in _tokenizer().lcut(head) if w.strip()]
-        for i in range(1, len(words)):
-            tail = "".join(words[i:])
-            if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
-                out.append(tail)
-    return out
+            words = [w for w in _tokenizer().lcut(whole) if w.strip()]
+            for i in range(1, len(words)):
+                tail = "".join(words[i:])
+                if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
+                    out.append(tail)
+    return list(dict.fromkeys(out))
 
 
 COUNT_SAID = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:笔|份|张|个|项|次|单)")
