@@ -119,7 +119,7 @@ def test_a_draft_that_would_not_load_is_listed_not_written(tmp_path):
     quote = "营业收入１０ 亿元至２０ 亿元的企业，给予20万至50万元服务券"
     good = DraftRule("p.r1", "一、", "range", "服务券", quote, low="20万", high="50万元")
     bad = DraftRule("p.r2", "一、", "range", "服务券", quote, low="10亿元", high="20亿元")
-    kept, left = _loadable(doc, [good, bad], [], rules_path(doc))
+    kept, left = _loadable(doc, [good, bad], [], rules_path(doc), {})
     assert [d.id for d in kept] == ["p.r1"]
     assert len(left) == 1 and "未通过规则校验" in left[0].line()
 

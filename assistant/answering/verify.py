@@ -242,6 +242,7 @@ class Turn:
                 out |= {y.rate for y in r.years}  # a schedule's yearly rates
             elif role == "threshold":
                 out.add(r.threshold)
+                out |= {c.threshold for c in r.conditions if c.kind == "minimum"}  # 注册资本在1000万元（含）以上
             elif role == "raw":
                 out |= {c.base_yuan * c.rate for c in calcs if c.base_yuan is not None and c.rate is not None}
             elif role == "base":

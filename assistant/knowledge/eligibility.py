@@ -46,6 +46,11 @@ def check_condition(cond: Condition, facts: Facts, on: dt.date, valid: tuple[dt.
         if value is None:
             return verdict(None, f"尚不清楚：{cond.ask}")
         return verdict(bool(value), ("已满足：" if value else "不满足：") + cond.criterion)
+    if cond.kind == "minimum":  # the reader compared the firm's figure with the threshold (facts.flag)
+        value = facts.flag(cond.fact or "")
+        if value is None:
+            return verdict(None, f"尚不清楚：{cond.ask}")
+        return verdict(bool(value), ("已满足：" if value else "不满足：") + cond.criterion)
     if cond.kind == "validity":
         return validity_verdict(cond, on, valid)
     return verdict(None, cond.detail or "原文未规定具体标准")

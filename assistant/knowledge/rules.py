@@ -19,7 +19,7 @@ from assistant.knowledge.kinds import EXCLUSIVE_WORDS, EXTRA_KINDS, Band, Tier, 
 from assistant.text.amounts import normalize_digits, parse_amount
 
 KINDS = ("subsidy", "cap_only", "threshold", *EXTRA_KINDS)
-CONDITION_KINDS = ("region", "industry", "flag", "validity", "open")
+CONDITION_KINDS = ("region", "industry", "flag", "validity", "open", "minimum")
 # Civil Code art. 1259: 以上、以下、以内、不超过 include the number; 超过、不满、以外 exclude it.
 INCLUSIVE = ("（含）以上", "以上", "及以上", "以下", "以内", "不超过", "不少于", "不低于", "达到")
 EXCLUSIVE = ("超过", "不满", "以外", "低于", "高于")
@@ -39,6 +39,8 @@ class Condition:
     negative_terms: tuple[str, ...] = ()  # words that state the fact is false ("只给集团内部用" for 对外服务)
     answers: tuple[str, ...] = ()  # quick replies a user would give when asked ("已入库", "未入库"), each read as the fact
     sectors: tuple[str, ...] = ()  # industry sections (corpus/lexicon.yaml) an industry condition covers
+    threshold: Decimal | None = None  # minimum: the figure the firm's ``terms`` figure must reach
+    inclusive: bool = True  # minimum: 以上/（含）以上/达到 count the threshold itself; 超过 does not
 
     @property
     def clause(self) -> str | None:
@@ -206,19 +208,29 @@ def _conditions(data: dict, doc: Document, path: Path) -> dict[str, Condition]:
             raise RuleError(f"规则文件 {path.name} 中条件 {cid} 的 kind 应为 {'、'.join(CONDITION_KINDS)} 之一")
         if c["kind"] == "flag" and not c.get("fact"):
             raise RuleError(f"规则文件 {path.name} 中条件 {cid} 缺少 fact（对应的企业情况字段）")
+        threshold = None
+        if c["kind"] == "minimum":
+            try:
+                threshold = parse_amount(str(c.get("threshold") or ""))
+            except AmountError:
+                raise RuleError(f"规则文件 {path.name} 中条件 {cid} 的 threshold 应为金额（如“1000万元”）") from None
+            if not c.get("terms"):
+                raise RuleError(f"规则文件 {path.name} 中条件 {cid} 缺少 terms（问题中说这个数额的词）")
         out[cid] = Condition(
             id=cid,
             kind=c["kind"],
             criterion=str(c.get("criterion") or cid),
             citation=_cite(doc, c.get("quote"), str(c.get("clause")), f"条件 {cid}", path),
             ask=str(c.get("ask") or ""),
-            fact=c.get("fact"),
+            fact=c.get("fact") or (cid if c["kind"] == "minimum" else None),
             region=c.get("region"),
             detail=str(c.get("detail") or ""),
             terms=_words(c.get("terms"), f"条件 {cid} 的 terms", path),
             negative_terms=_words(c.get("negative_terms"), f"条件 {cid} 的 negative_terms", path),
             answers=tuple(str(a) for a in c.get("answers") or ()),
             sectors=_words(c.get("sectors"), f"条件 {cid} 的 sectors", path),
+            threshold=threshold,
+            inclusive=c.get("inclusive", True) is not False,
         )
     return out
 

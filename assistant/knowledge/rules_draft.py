@@ -31,6 +31,7 @@ from assistant.knowledge.draft_rule import (  # noqa: F401  (DraftRule, _base_ke
     _input_examples,
     _rated,
 )
+from assistant.knowledge.minimums import minimum_conditions
 from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
 from assistant.knowledge.rules import rules_path
 from assistant.knowledge.schedules import PAID_REST
@@ -236,13 +237,13 @@ def _has_reviewed(path: Path) -> bool:
     return any(isinstance(r, dict) and bool(r.get("reviewed", default)) for r in data.get("rules") or [])
 
 
-def _loadable(doc: Document, drafts: list[DraftRule], left: list, path: Path) -> tuple[list[DraftRule], list]:
+def _loadable(doc: Document, drafts: list[DraftRule], left: list, path: Path, raw: dict) -> tuple[list[DraftRule], list]:
     """Only drafts that load once accepted are written: one that would not (a figure not found verbatim in
     its quote) is listed with what was not expressed, so accepting the file never breaks the knowledge base."""
     from assistant.knowledge.rules import _conditions as parse_conditions
     from assistant.knowledge.rules import _rule
 
-    conditions = parse_conditions(_conditions(doc), doc, path)
+    conditions = parse_conditions(raw, doc, path)
     kept = []
     for d in drafts:
         try:
@@ -267,10 +268,16 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
     for d in drafts:
         if d.kind != "threshold":
             d.conditions = list(conditions)
+    for d in drafts:  # the minimum figures an award requires (注册资本在1000万元（含）以上): its conditions
+        own = minimum_conditions(d.id, d.kind, d.clause, d.quote)
+        conditions.update(own)
+        d.conditions = [*d.conditions, *own]
+        if own and not d.aliases:  # "对年度研发投入达到300万元以上的企业，给予…": named by the figure it requires
+            d.aliases = list(dict.fromkeys(t for c in own.values() for t in c["terms"] if len(t) >= 3))[:3]
     for d in drafts:
         if d.kind in ("tiered", "per_unit", "banded"):
             d.examples = _input_examples(d)
-    drafts, left = _loadable(doc, drafts, left, path)
+    drafts, left = _loadable(doc, drafts, left, path, conditions)
     header = (f"# 由 `python -m assistant rules draft` 自动起草，共 {len(drafts)} 条，全部未审核（reviewed: false）。\n"
               "# 请逐条对照原文核对 kind/base/rate/cap/cap_per/threshold，确认无误后把 reviewed 改为 true。\n"
               "# aliases（问题中对该措施的叫法）和 examples（按用户口吻写的示例问题，至少10条）是自动提议的，请一并审核修改。\n"

@@ -35,7 +35,11 @@ class BaseWords:
                         for head in _heads(term):
                             cues.setdefault(head.lower(), set()).add(r.base_key)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
-        for term in (*lexicon.not_bases, *(t for r in rules for t in r.not_base_terms)):
+        own = {t.lower() for r in rules if r.base_key == re.sub(r"\W", "_", r.id) for t in (*r.base_terms, r.base or "") if t}
+        for term in lexicon.not_bases:  # 营业收入 is no base, except of a measure paid on it (按营业收入的0.1%)
+            if term.lower() not in own:
+                cues[term.lower()] = set()
+        for term in (t for r in rules for t in r.not_base_terms):
             cues[term.lower()] = set()
         # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
         # named in the question then decides.

@@ -10,7 +10,7 @@ for a clause's wording or a follow-up "那…呢" is phrased) is written here, o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from assistant.knowledge.aliases import edges, whole
@@ -180,6 +180,7 @@ class Reader:
     def __init__(self, rules: RuleBook, lexicon: Lexicon):
         self.lexicon = lexicon
         self.flags: list[Condition] = [c for r in rules for c in r.conditions if c.kind == "flag"]
+        self.minimums: list[Condition] = list({c.id: c for r in rules for c in r.conditions if c.kind == "minimum"}.values())
         self.words = BaseWords(rules, lexicon)
 
     def read(self, text: str) -> Reading:
@@ -194,6 +195,7 @@ class Reader:
         for a, b in sorted(set(ranged.values())):
             r.bad_amounts.append(f"“{text[a:b]}”是一个金额范围，无法按范围计算，请提供确切金额")
         r.facts, r.evidence = read_facts(text, self.lexicon, self.flags)
+        self._minimums(r, mentions)
         r.forms = _forms(text)
         r.clause_refs = self._clause_refs(text)
         low = text.lower()
@@ -204,6 +206,22 @@ class Reader:
         r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
+
+    def _minimums(self, r: Reading, mentions: list[Mention]) -> None:
+        """The firm's figure for each minimum an award requires (注册资本只有800万 against 注册资本在1000万元（含）以上),
+        named in the figure's own clause, compared with the threshold: a yes/no fact of the condition."""
+        text, found = r.text, {}
+        for cond in self.minimums:
+            for m in mentions:
+                if m.kind != "amount" or m.value is None or cond.threshold is None:
+                    continue
+                cut = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n")
+                if any(t in text[cut + 1 : m.start] for t in cond.terms):
+                    found[cond.fact] = m.value >= cond.threshold if cond.inclusive else m.value > cond.threshold
+                    r.evidence.append(Evidence(cond.fact, found[cond.fact], text[cut + 1 : m.end]))
+                    break
+        if found:
+            r.facts = replace(r.facts, other=tuple(sorted({**dict(r.facts.other or ()), **found}.items())))
 
     def _amount(self, r: Reading, m: Mention, keys: frozenset[str] | None = None) -> None:
         text = r.text

@@ -76,7 +76,14 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
         return
     given = base.base if isinstance(base, Inputs) else base  # the amount asked about, of either form
     whether = plan.yes_no and not SUM_ASKED.search(plan.text) and given is None
-    if rule.kind in EXTRA_KINDS and whether:
+    short = [x.criterion for x in rule.conditions if x.kind == "minimum" and plan.facts.flag(x.fact or "") is False]
+    if short:
+        # "注册资本只有800万，总部奖励能拿吗": below a minimum the award requires, nothing is computed
+        c.head.append(f"**{rule.name}** (clause {rule.clause}): the text requires “{'”, “'.join(short)}”, which the figure you "
+                      f"gave does not reach, so no amount is computed.{c.cite(rule.citation)}" if c.lang == "en" else
+                      f"**{rule.name}**（{where}{clause}）：原文要求“{'”“'.join(short)}”，按您提供的数额不满足，"
+                      f"不能享受该项支持，故不计算金额。{c.cite(rule.citation)}")
+    elif rule.kind in EXTRA_KINDS and whether:
         # "60个见习生，能评示范基地拿那个补贴吗": whether is asked; the conditions answer it, not a computed award
         c.head.append(f"**{rule.name}** (clause {rule.clause}): {describe(rule)}; whether you can apply depends on the "
                       f"conditions below.{c.cite(rule.citation)}" if en else
