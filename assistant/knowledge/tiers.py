@@ -87,7 +87,7 @@ def _case_chunks(part: str, amount: str) -> list[str]:
     chunks = [c.strip() for c in re.split(r"[，,：:]", head)]
     verbs = list(AWARD_VERB.finditer(chunks[-1]))
     chunks[-1] = chunks[-1][: verbs[-1].start()] if verbs else chunks[-1]
-    chunks[-1] = re.sub(r"(?:每[年月人]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元
+    chunks[-1] = re.sub(r"(?:每[年月人户]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元 · …的企业每户
     return [c.strip() for c in chunks if c.strip()]
 
 
