@@ -31,3 +31,15 @@ def test_rates_of_support(tmp_path, body, drafted_as, base, amount):
 def test_two_rates_after_fenbie_stay_tiers(tmp_path):
     drafts, _ = drafted(tmp_path, "对获得省级、市级立项的项目，分别按支持金额的50%、30%给予配套。")
     assert [d.kind for d in drafts] == ["tiered"]
+
+
+def test_a_rate_capped_for_each_case_is_a_rate_not_an_amount_per_case(tmp_path):
+    drafts, rules = drafted(tmp_path, "企业开展海外商标异议答辩并获支持的，给予企业代理服务费的40%资助，每件最高资助3万元，"
+                                      "同一企业当年资助总额不超过9万元。")
+    assert [(d.kind, d.rate, d.cap, d.total_cap) for d in drafts] == [("subsidy", "40%", "3万元", "9万元")]
+    assert compute(rules[0], Inputs(base=Decimal(100000))).amount_yuan == 30000
+
+
+def test_an_amount_per_case_without_a_rate_stays_per_unit(tmp_path):
+    drafts, _ = drafted(tmp_path, "对新认定的商标品牌指导站，每件最高资助2万元。")
+    assert [d.kind for d in drafts] == ["per_unit"]

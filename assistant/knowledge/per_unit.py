@@ -164,10 +164,14 @@ def per_units(s: str) -> list[Proposal]:
     return out
 
 
+# a share of a base paid before the per-case maximum (给予原告维权代理费的30%资助 · 按评估费的50%给予补助)
+SHARE_CAPPED_PER_CASE = re.compile(rf"(?:按|给予)[^，。；]{{0,24}}?的\s*{NUM}\s*[%％]")
+
+
 def _per_unit(s: str, m=None) -> Proposal | None:
     m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s)
-    if not m:
-        return None
+    if not m or SHARE_CAPPED_PER_CASE.search(s[: m.start()]) and re.search(r"最高|最多|不超过", m.groupdict().get("gap") or ""):
+        return None  # 按代理费的30%资助，每件案件最高资助10万元: a rate, capped for each case
     qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
     if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
         # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
