@@ -24,6 +24,10 @@ AWARD = re.compile(r"给予|奖励|补贴|补助|资助|扶持|支持|配套|分
 QUALIFIER = re.compile(r"^(?:新|首次|初次|当年|本区|本市|我市|我区|区内|市内|依法|经认定|经|符合条件|上一年度|年度|在)+的?")
 GENERIC = re.compile(r"(?:企业|单位|机构|项目|主体|公司|人员)$")
 HOLDER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:权人|权利人|持有人|所有人|申请人|获得者)")  # who holds what is paid for
+# 购置节能设备的工业企业 · 建设数字车间的制造业企业: what the applicant does names the award, not the sort of
+# applicant after it
+ACTION = re.compile(r"(?:投资)?(?:购置|购买|采购|投资|建设|实施|开展|引进|新建|改造|租用|承租|举办|开发|研发|建成)")
+SORT_OF_APPLICANT = re.compile(r"[\u4e00-\u9fff]{1,4}(?:企业|单位|机构|公司)")
 # what was granted, not its name: 获得“中国驰名商标”认定的 → 中国驰名商标
 GRANTED = re.compile(r"(?<=.{4})(?:认定|称号|资格)$")
 UNIT = r"(?:万|亿|千)?(?:美元|元|亩|平方米|人次|件|家|个|人|名|年|月|[%％])"
@@ -131,8 +135,9 @@ def subjects(sentence: str) -> list[str]:
     if CONDITION.search(phrase):
         return []  # a condition (年交易额达到…以上), not a name
     parts = [_strip(QUALIFIER, p).strip() for p in phrase.split("的") if p]
-    while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1]) or HOLDER.fullmatch(parts[-1])):
-        parts.pop()  # 在北京证券交易所上市的企业: the words before 的企业
+    while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1]) or HOLDER.fullmatch(parts[-1])
+                              or (ACTION.match(parts[-2]) and SORT_OF_APPLICANT.fullmatch(parts[-1]))):
+        parts.pop()  # 在北京证券交易所上市的企业 · 购置节能设备的工业企业: the words before 的企业
     if not parts or not parts[-1]:
         return []
     last = _strip(LEVELS, parts[-1]) or parts[-1]

@@ -59,10 +59,27 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
     return p, start, end
 
 
+# 每户奖励5万元 · 每户给予一次性奖励3万元: 户 is the applicant itself (an enterprise, a household), paid once;
+# 每户每月… (paid by the month) and 每新增1户… (households the applicant brings in) are counted units
+PER_APPLICANT = re.compile(rf"每户(?:分别)?(?:一次性)?(?:给予|奖励|补助|补贴|资助)[^，。；\d每]{{0,8}}?(?P<amt>{AMT})")
+
+
+def _applicant_paid(s: str, p: Proposal) -> Proposal:
+    """A per-unit amount whose unit is the applicant (每户奖励5万元): a set award, or a maximum after 最高."""
+    m = PER_APPLICANT.search(s)
+    if p.fields.get("unit") != "户" or "step" in p.fields or not m or _n(m["amt"]) != p.fields["amount"]:
+        return p
+    if re.search(r"最高|最多|不超过", m[0]):
+        return Proposal("cap_only", s, {"cap": p.fields["amount"], "cap_per": "每户"}, set(p.used))
+    return Proposal("fixed", s, {"amount": p.fields["amount"]}, set(p.used))
+
+
 def _person_paid(s: str, p: Proposal) -> Proposal:
     """A per-person amount where the person is the one paid, not counted by an organisation: a set award
     (可申请一次性求职补贴，补贴标准为每人3000元 · 设立…奖，给予每人2万元奖励), or a maximum per person
     (给予每人最高5000元补贴 · 最高不超过每人每月800元)."""
+    if (q := _applicant_paid(s, p)) is not p:
+        return q
     if not (ONE_OFF_PERSON.search(s) or PERSON_PAID.search(s)) or ORG_COUNTS.search(s) or "step" in p.fields \
             or "cap" in p.fields or len([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s)]) != 1:  # 按博士每人…、硕士每人…: by category
         return p
@@ -147,10 +164,14 @@ def per_units(s: str) -> list[Proposal]:
     return out
 
 
+# a share of a base paid before the per-case maximum (给予原告维权代理费的30%资助 · 按评估费的50%给予补助)
+SHARE_CAPPED_PER_CASE = re.compile(rf"(?:按|给予)[^，。；]{{0,24}}?的\s*{NUM}\s*[%％]")
+
+
 def _per_unit(s: str, m=None) -> Proposal | None:
     m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s)
-    if not m:
-        return None
+    if not m or SHARE_CAPPED_PER_CASE.search(s[: m.start()]) and re.search(r"最高|最多|不超过", m.groupdict().get("gap") or ""):
+        return None  # 按代理费的30%资助，每件案件最高资助10万元: a rate, capped for each case
     qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
     if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
         # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months

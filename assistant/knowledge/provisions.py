@@ -78,9 +78,10 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
 
     if "分别" in s:  # several figures for several cases: a tiered kind or nothing (never one of them alone)
         p = _yearly(s) or _tiered(s) or next(iter(case_units(s)), None)
-        if p or len(re.findall(f"{AMT}|{RATE}", s[s.index("分别"):])) != 1:
+        if p or not _one_award(s[s.index("分别"):]):
             return (p, "") if p else (None, "none")
-        # 每个项目分别最高奖励3万元: one figure after 分别, the same award for each case
+        # 每个项目分别最高奖励3万元 · 分别按照国家、省级支持金额的30%、最高50万元: one award (and its cap) after
+        # 分别, the same for each case
     if NO_KIND.search(s) or FLOOR.search(s):
         return (p, "") if (p := paid_rest(s)) else (None, "none")
     for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, multiple, _per_unit, _min_rate, _rated, _single,
@@ -91,6 +92,14 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
         if p is not None:
             return (None, "none") if p.kind == "unexpressible" else (p, "")
     return None, "none"
+
+
+def _one_award(after: str) -> bool:
+    """The words after 分别 state one award: one figure, or one rate and its cap (…的30%、最高50万元)."""
+    figures = re.findall(f"{AMT}|{RATE}", after)
+    rates = re.findall(RATE, after)
+    caps = re.findall(rf"(?:最高|不超过)\s*{AMT}", after)
+    return len(figures) == 1 or (len(rates) == 1 and len(figures) == 2 and len(caps) == 1)
 
 
 # Provisions no kind expresses, whose figures a single kind would misstate: a public fund's equity investment
@@ -193,8 +202,17 @@ def _range(s: str) -> Proposal | None:
     return None
 
 
+# 按研发投入的3%以上、最高给予200万元支持: a rate of support written as a floor with 以上 after it (…以上的企业 is a condition)
+RATE_AT_LEAST = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})(?:[（(]含[）)])?以上(?!的)")
+
+
 def _min_rate(s: str) -> Proposal | None:
     m = MIN_RATE.search(s)
+    if m is None and (at_least := RATE_AT_LEAST.search(s)):
+        p = Proposal("min_rate", s, {"rate": _n(at_least["rate"]), "base": at_least["base"].strip("的 ")})
+        p.used.add(_n(at_least["rate"]))
+        _cap(s, p)
+        return p
     if not m or re.match(r"^[^，。；]{0,3}的(?:企业|项目|单位)|^[^，。；]*的[，,]", s[m.end():]):
         return None  # 研发投入占比不低于5%的企业 · 且按不低于最低工资80%的标准支付补贴的，…: a condition, not a rate of support
     if not re.search(r"(?:按(?:照)?其?|给予|予以)\s*$", s[max(0, m.start() - 6):m.start()]):

@@ -99,6 +99,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
+    from assistant.knowledge.later_caps import scoped_cap
     from assistant.knowledge.multiples import attach_standard
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
@@ -150,6 +151,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 _join_previous(found, unit.text, m.end(), p, {"cap": p.fields["cap"], "cap_per": p.fields.get("cap_per") or "单个企业",
                                                               "cap_shared": True})
                 seen, p = [f for f in seen if f[0] not in p.used], None
+            if p is not None and p.kind == "cap_only" and scoped_cap(found, unit.text, m.end(), sent):
+                continue  # 同一专利权人同一年度…资助总额最高不超过20万元 · 以上两项…不超过2万元: the cap of the awards before it
             if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
                     and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
                 # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid

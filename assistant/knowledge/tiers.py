@@ -34,9 +34,23 @@ def _clean_items(items: list[str]) -> list[str] | None:
         last = TAIL.sub("", last) or last
     last = re.sub(r"[两二三四五]级$", "", last) or last  # 省、市两级 → 市
     items[-1] = last
+    if any(len(x) > 12 for x in items):
+        items = _without_conditions(items)
     if any(not x or len(x) > 12 for x in items) or len(set(items)) != len(items):
         return None
     return items
+
+
+# 投资2000万元以上建设智能工厂 · 首次成功创建省级…: a threshold each case sets, or the verb of the case, before its name
+CASE_CONDITION = re.compile(r"^(?:[^、，。；\d]{0,8}?\d[\d.,]*\s*(?:万|亿)?元?(?:（含）|\(含\))?(?:及)?(?:以上|以下)(?:的)?|"
+                            r"(?:首次)?(?:成功)?(?:创建为|创建|建成|新建))")
+
+
+def _without_conditions(items: list[str]) -> list[str]:
+    """Cases too long to be names, each without the threshold or the verb it opens with: the threshold stays a
+    condition in the quote, the name is what a question says (智能工厂, 省级科技园区)."""
+    short = [CASE_CONDITION.sub("", x) or x for x in items]
+    return short if len(set(short)) == len(short) else items
 
 
 def case_list(head: str, n: int, tail: str = "") -> list[str] | None:
@@ -87,7 +101,7 @@ def _case_chunks(part: str, amount: str) -> list[str]:
     chunks = [c.strip() for c in re.split(r"[，,：:]", head)]
     verbs = list(AWARD_VERB.finditer(chunks[-1]))
     chunks[-1] = chunks[-1][: verbs[-1].start()] if verbs else chunks[-1]
-    chunks[-1] = re.sub(r"(?:每[年月人]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元
+    chunks[-1] = re.sub(r"(?:每[年月人户]|最高|最多|不超过|可)+$", "", chunks[-1])  # 珠三角地区每年最高6000元 · …的企业每户
     return [c.strip() for c in chunks if c.strip()]
 
 

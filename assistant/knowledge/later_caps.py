@@ -1,0 +1,62 @@
+"""A cap stated in a sentence of its own after the awards it bounds, over a scope it names (for ``rules_draft``):
+
+对新获得境外授权的专利，按官方费用的50%资助。同一专利被多个国家授权的，资助总额最高不超过8万元 → the cap of
+that rate; a second such sentence (同一专利权人同一年度…，资助总额最高不超过15万元) is its wider cap (total_cap).
+以上两项同一权利人一年内奖励金额不超过3万元 → the cap of each of the two awards before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (以上两项|上述各项)? 同一…/每个…/单个… (的，)? (资助总额|奖励金额…)? 最高|最多|不超过
+SCOPED_CAP = re.compile(r"^(?:(?:以上|上述)(?P<n>[两二三四五]|各)项)?(?P<scope>(?:同一|每个|单个|每家|每户)[^，。；\d]{1,30}?)"
+                        r"(?:的[，,])?(?:[^，。；\d]{0,8}?(?:金额|总额|资金|额度|补贴|奖励|资助|扶持))?[^，。；\d]{0,4}?"
+                        r"(?:最高|最多|不超过)")
+COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+CAPPED_KINDS = ("rate", "subsidy", "per_unit")
+
+
+def _scope(words: str) -> str:
+    """The scope as the cap's ``cap_per``: 同一专利权人在同一年度获得…授权 → 同一专利权人在同一年度."""
+    return re.split(r"(?:被|获得|取得|申请|的)", words, maxsplit=1)[0] or words
+
+
+def _caps(sent: str) -> list[tuple[str, str]] | None:
+    """(cap, its scope) for each clause of a sentence made only of scoped caps, in order; None otherwise."""
+    from assistant.knowledge.wording import CAP, CAP_NOT_OVER, _n
+
+    out = []
+    for part in re.split(r"[，,](?=(?:以上|上述)?[两二三四五各]?项?(?:同一|每个|单个|每家|每户))", sent):
+        m = SCOPED_CAP.match(part)
+        caps = {_n(c["cap"]) for c in (*CAP.finditer(part), *CAP_NOT_OVER.finditer(part))}
+        if not m or len(caps) != 1:
+            return None
+        out.append((caps.pop(), _scope(m["scope"])))
+    return out
+
+
+def scoped_cap(found: list, text: str, end: int, sent: str) -> set[str]:
+    """Join the caps of ``sent`` (ending at ``end`` of ``text``) to the awards before it that they bound: their
+    first cap, then their wider one. The caps joined, or none when the sentence is not only such caps."""
+    m = SCOPED_CAP.match(sent)
+    caps = _caps(sent) if m and found else None
+    if not caps or len(caps) > 2:
+        return set()
+    count = len(found) if m["n"] == "各" else COUNT.get(m["n"] or "", 1)
+    targets = found[-count:]
+    if len(targets) != count or any(q.kind not in CAPPED_KINDS or "total_cap" in q.fields
+                                    or len(caps) + ("cap" in q.fields) > 2 for q, _, _ in targets):
+        return set()
+    for i in range(len(found) - count, len(found)):
+        q, start, _ = found[i]
+        for cap, scope in caps:
+            if "cap" not in q.fields:
+                q.fields |= {"cap": cap, "cap_per": scope}
+                q.kind = "subsidy" if q.kind == "rate" else q.kind
+            else:
+                q.fields |= {"total_cap": cap, "total_cap_per": scope}
+            q.used.add(cap)
+        q.quote = text[start:end].strip().rstrip("。；;")
+        found[i] = (q, start, end)
+    return {cap for cap, _ in caps}
