@@ -12,7 +12,9 @@ import pytest
 from .policy_fixtures import drafted_corpus
 
 BATCH5 = Path(__file__).parent / "fixtures" / "real_policies_batch5"
-STEMS = ["sichuan-guangan-commerce-services-2015", "sichuan-guangan-tech-innovation-2021"]
+STEMS = ["sichuan-guangan-commerce-services-2015", "sichuan-guangan-tech-innovation-2021",
+         "sichuan-guangan-investment-promotion-2022", "sichuan-guangan-ip-support-2022",
+         "jiangxi-province-national-development-zones-2020"]
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +57,10 @@ def test_a_base_named_without_its_sum_word_is_still_the_base(tmp_path):
     bot = drafted_assistant(tmp_path, "mock-logistics", text, "2023-06-01")
     a = bot.ask("我们入驻物流园区两年了，年度纳税600万元，今年仓储配送费用一共1,500万元，能补多少？")
     assert [(c.base_yuan, c.amount_yuan) for c in a.calculations] == [(D("15000000"), D("600000"))]
+
+
+def test_a_measure_named_by_a_term_many_documents_mention_is_still_found_by_it(bot):
+    """高新技术企业 is in most of these texts, so it is no alias of any measure in general; but clause 12. is named
+    by it (对首次创建为高新技术企业的，给予20万元支持): a question in other words of the firm still reaches it."""
+    a = bot.ask("我们是广安本地的老企业，今年第一次被认定为高新技术企业，年销售3200万，员工86人，能拿多少支持？")
+    assert _figures(a) == [("sichuan-guangan-tech-innovation-2021", "200000")]

@@ -11,12 +11,15 @@ import re
 
 from assistant.knowledge.base import Knowledge
 
+# a name that is only money (专项资金, 引导基金, 资金支持) says what is paid, not for what
+MONEY_NAME = re.compile(r"(?:资金|基金|经费|补助|补贴|奖励|支持|资助)$")
 COMMON_SHARE = 0.25  # an alias found in this share of the documents with measures (3 at least) names none of them
 
 
 def _without_common_aliases(targets: list, kb: Knowledge) -> list:
     """Aliases many documents share (企业, 符合, 服务, 材料, 省级) name no one measure: drafted from a clause's
-    words, they would route any question with them; they are dropped. With one document nothing is."""
+    words, they would route any question with them; they are dropped, except a measure's own name. With one
+    document nothing is."""
     owners = sorted({t.doc_id for t in targets})
     limit = max(3, math.ceil(COMMON_SHARE * len(owners)))
     if len(owners) < limit:
@@ -28,7 +31,10 @@ def _without_common_aliases(targets: list, kb: Knowledge) -> list:
         return targets
     out = []
     for t in targets:
-        kept = [a for a in t.aliases if a not in common]
+        # the measure's own name stays its alias: 高新技术企业, mentioned by many documents, is what "对首次创建为
+        # 高新技术企业的，给予20万元" pays for
+        kept = [a for a in t.aliases if a not in common or (t.rule is not None and a == t.rule.name
+                                                            and not MONEY_NAME.search(a))]
         named = [a for a in kept if (t.doc_id, a) not in own]
         if named:  # a word of the whole document only leans towards a measure with a name of its own, as a hint
             t = dataclasses.replace(t, aliases=tuple(named), hints=(*t.hints, *(a for a in kept if a not in named)))
