@@ -99,3 +99,14 @@ def drafted_assistant(tmp: Path, stem: str, text: str, today: str):
     src = tmp / f"{stem}.txt"
     src.write_text(text, encoding="utf-8")
     return Assistant(drafted_corpus(tmp, [src], today))
+
+
+def drafted_bot_fixture(stem: str, text: str, today: str):
+    """A module-scoped pytest fixture: an assistant over the corpus plus ``text``, its rules accepted as drafted."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def bot(tmp_path_factory):
+        return drafted_assistant(tmp_path_factory.mktemp(stem), stem, text, today)
+
+    return bot

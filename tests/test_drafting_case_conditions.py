@@ -19,6 +19,8 @@ def test_cases_with_their_own_thresholds_are_tiers_named_by_what_they_build(tmp_
     assert [t["amount"] for t in drafts[0].tiers] == ["200万元", "80万元", "30万元"]
     assert "1500万元" in drafts[0].quote  # the thresholds stay conditions, in the quote
     assert compute(rules[0], Inputs(level="建设数字化车间")).amount_yuan == 800000
+    # a question names the thing built ("建成了一个数字化车间"), not the text's verb
+    assert [t.get("words") for t in drafts[0].tiers] == [["数字化工厂"], ["数字化车间"], ["数字化产线"]]
 
 
 def test_cases_opened_by_the_verb_they_share_are_named_without_it(tmp_path):

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-import pytest
-
 from assistant.knowledge.minimums import find_minimums
 
-from .policy_fixtures import drafted_assistant
+from .policy_fixtures import drafted_bot_fixture
 
 TEXT = ("某市总部经济扶持办法\n"
         "一、新迁入本市的企业地区总部，注册资本在2000万元（含）以上，且年度营业收入在5亿元（含）以上的，按营业收入的0.1%给予奖励，"
@@ -20,9 +18,7 @@ TEXT = ("某市总部经济扶持办法\n"
         "三、本办法自2023年1月1日起施行，有效期至2025年12月31日。\n")
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    return drafted_assistant(tmp_path_factory.mktemp("minimums"), "mock-hq", TEXT, "2023-06-01")
+bot = drafted_bot_fixture("mock-hq", TEXT, "2023-06-01")
 
 
 def test_floors_are_read_with_their_words_and_whether_the_number_counts():

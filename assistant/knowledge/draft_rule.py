@@ -129,7 +129,9 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
             d.base_key = _base_key(p.quote)  # as if no base were named: the same amounts tie to it
         elif p.kind in ("subsidy", "rate") and d.base_key is None:
             # a base of the shared kinds (投资, 贷款) by its key; any other base (租赁标的物总额) is its own
-            d.base_key = _base_key(d.base or p.quote) or (re.sub(r"\W", "_", rid) if d.base else None)
+            # (a list of items summed, 新增设备、软件投资额度, or an interest, 贷款利息, is never the shared kind)
+            shared = None if d.base and (_listed(d.base) or "利息" in d.base) else _base_key(d.base or p.quote)
+            d.base_key = shared or (re.sub(r"\W", "_", rid) if d.base else None)
         elif p.kind != "range" or _percent(d):
             # its own profile field: another document's "投资" is not this rule's base
             d.base_key = re.sub(r"\W", "_", rid)
@@ -150,4 +152,28 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
         d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]
     d.base_terms = [d.base] if d.base and not shown else []
+    if d.base_terms and (parts := _listed(d.base)):
+        # 评估费、担保费、贷款利息的50%: each item names a part of the base (贷款利息 also by its 利息), parts are summed
+        d.base_terms += parts + [w for w in map(_last_word, parts) if w and w not in parts]
     return d
+
+
+def _last_word(item: str) -> str | None:
+    """The noun an item ends with, where words qualify it (贷款利息 → 利息; not 评估费, one word)."""
+    from assistant.knowledge.aliases import _tokenizer
+
+    words = [w for w in _tokenizer().lcut(item) if w.strip()]
+    last = words[-1] if len(words) == 2 else ""
+    return last if len(last) >= 2 and not GENERIC_SUM.fullmatch(last) else None
+
+
+# words that say "an amount" of anything: no name of one item of a base
+GENERIC_SUM = re.compile(r"额度|金额|费用|投资额?|设备|资金|总额|数额|资产|额")
+
+
+def _listed(base: str) -> list[str]:
+    """The items of a base that lists what it sums (评估费、担保费、贷款利息), each of three characters at least."""
+    items = [x.strip() for x in base.split("、")]  # 及/和 join what one amount covers (合同及发票认定金额)
+    if len(items) < 2 or any(len(x) < 3 for x in items):
+        return []
+    return items

@@ -57,7 +57,7 @@ AMT_RANGE = re.compile(rf"(?P<low>{NUM}\s*(?:万|亿)?元?){DASH}(?P<high>{AMT})
 RATE_RANGE = re.compile(rf"(?P<low>{RATE}){DASH}(?P<high>{RATE})")
 RANGE_BASE = re.compile(r"按(?:照)?其?(?P<base>[^，、；%\d按]{2,20}?)(?:的|给予)*\s*\d")
 MIN_RATE = re.compile(rf"不低于(?P<base>[^，、；%\d]{{0,16}}?)的?(?P<rate>{RATE})")
-RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,16}}?)的?(?P<rate>{RATE})")
+RATE_MAX = re.compile(rf"不超过(?P<base>[^，。；%％]{{0,24}}?)的?(?P<rate>{RATE})")
 RATE_OF = re.compile(rf"按(?:照)?其?(?P<base>[^，。；%\d按]{{2,16}}?)的(?P<rate>{RATE})")
 BASE_BEFORE = re.compile(r"按(?:照)?其?(?P<base>[^，。；%\d按]{2,16}?)给予(?:不超过|不低于)")
 BASE_OF = re.compile(r"对(?P<base>[^，；。]{2,20}?)，?按(?:照)?不低于")
@@ -282,6 +282,8 @@ def _rated(s: str) -> Proposal | None:
             p.fields["base_shown"] = True  # read without 按 and paid without a cap: named, never computed on
         return p
     base = m["base"].strip("按照对的 ") or None
+    if base and len(base) > 16 and "的" in base:  # 不超过项目中的高端智能装备…投资: what the last 的 qualifies
+        base = base.rsplit("的", 1)[1] or None
     if base is None and (b := BASE_BEFORE.search(s)):
         base = b["base"]
     p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base})

@@ -82,11 +82,23 @@ def _cases(head: str, tail: str, n: int) -> list[str] | None:
     return None
 
 
+# what a case does, before what it is (建设智能化车间): a question names the thing (建成一个智能化车间)
+CASE_VERB = re.compile(r"^(?:投资|新建|建设|建成|创建|购置|实施|开展|引进|设立|获批|认定为|评为)+")
+
+
 def level_words(labels: list[str]) -> list[list[str]]:
     """The other spellings of each level: 国家 → 国家级 when another level of the list has its 级
-    (国家、省级) or the list says so (省、市两级)."""
+    (国家、省级) or the list says so (省、市两级); a case named by what is done, the thing alone (建设智能化车间 →
+    智能化车间)."""
     with_ji = any(x.endswith("级") for x in labels)
-    return [[f"{x}级"] if LEVEL_ROOT.match(x) and (with_ji or len(labels) > 1) else [] for x in labels]
+    out = []
+    for x in labels:
+        words = [f"{x}级"] if LEVEL_ROOT.match(x) and (with_ji or len(labels) > 1) else []
+        thing = CASE_VERB.sub("", x)
+        if thing != x and len(thing) >= 3 and len({CASE_VERB.sub("", y) for y in labels}) == len(labels):
+            words.append(thing)
+        out.append(words)
+    return out
 
 
 AWARD_VERB = re.compile(r"(?:一次性)?(?:给予|奖励|补助|资助|补贴)")

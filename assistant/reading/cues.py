@@ -160,7 +160,7 @@ def specific_first(r) -> None:
             r.items = [(m, keys if not keys or keys == frozenset({key}) else keys - {key}) for m, keys in r.items]
 
 
-SUM_WORD = re.compile(r"(?<=..)(?:总额|总计|合计|数额)$")
+SUM_WORD = re.compile(r"(?<=..)(?:总额|总计|合计|数额|额度)$")
 
 
 def _heads(term: str) -> list[str]:
