@@ -133,6 +133,13 @@ def test_a_per_project_cap_applies_to_each_project(bot):
     ("Our scenario lab investment is 20 million yuan. How much subsidy can we get?", "What about 50 million?",
      [("scenario_lab", D("50000000"), D("10000000"))]),
     ("平台建设投资1000万，能补多少", "改成2000万呢？", [("platform_construction", D("20000000"), D("5000000"))]),
+    # measures named without figures are numbered in the order named: 第一个 is the first of them
+    ("小批量验证和测试平台建设分别怎么补？", "第一个呢，投资额600万", [("small_batch", D("6000000"), D("1800000"))]),
+    ("小批量验证和测试平台建设分别怎么补？", "第二个呢，投资额600万", [("platform_construction", D("6000000"), D("1800000"))]),
+    # one more item of the kind said before, a total asked: both items, under the firm's one cap
+    ("采购清单产品投保，保费1600万能补多少", "再加一笔保费800万呢，总共能补多少",
+     [("insurance_premium", D("24000000"), D("10000000"))]),
+    ("保单一的保费是300万", "第二份保单保费500万，两份加起来能补多少", [("insurance_premium", D("8000000"), D("4000000"))]),
     ("同一家公司两份保单，采购新产品的保费分别是300万和500万", "合起来能补多少",
      [("insurance_premium", D("8000000"), D("4000000"))]),
 ])
@@ -238,3 +245,9 @@ def test_a_follow_up_with_no_words_of_its_own_asks_about_the_measure_before(bot,
 def test_a_follow_up_about_something_else_is_not_taken_for_the_measure(bot):
     answer = ask(bot, "北京今天限行尾号是多少", "场景实验室投资800万能补多少")
     assert answer.calculations == []
+
+
+def test_a_cue_about_the_document_counts_where_it_begins_a_word(bot):
+    """联合发 of 联合发布 asks who issued the text; 字号 inside 老字号 would not."""
+    a = ask(bot, "这个措施是哪两个部门联合发布的")
+    assert not a.calculations and "北京市经济和信息化局" in a.answer

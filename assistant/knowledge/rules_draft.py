@@ -275,8 +275,10 @@ def draft_rule_file(doc: Document, *, force: bool = False) -> tuple[Path, list[D
         own = minimum_conditions(d.id, d.kind, d.clause, d.quote)
         conditions.update(own)
         d.conditions = [*d.conditions, *own]
-        if own and not d.aliases:  # "对年度研发投入达到300万元以上的企业，给予…": named by the figure it requires
-            d.aliases = list(dict.fromkeys(t for c in own.values() for t in c["terms"] if len(t) >= 3))[:3]
+        if own and not d.aliases:  # "对年度研发投入达到300万元以上的企业，给予…": named by the figure it requires,
+            # where no other provision of the document names that figure (营业收入 of several awards names none)
+            words = dict.fromkeys(t for c in own.values() for t in c["terms"] if len(t) >= 3)
+            d.aliases = [w for w in words if not any(w in x.quote for x in drafts if x is not d)][:3]
     for d in drafts:
         if d.kind in ("tiered", "per_unit", "banded"):
             d.examples = _input_examples(d)

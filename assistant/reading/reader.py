@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from assistant.knowledge.aliases import edges, whole
+from assistant.knowledge.aliases import edges
 from assistant.knowledge.rules import Condition, RuleBook
 from assistant.knowledge.types import Facts
 from assistant.reading.cues import BaseWords, specific_first
@@ -34,6 +34,9 @@ POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|
 # "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
 # "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
+# one more item of a kind said before: "再加一笔保费800万", "又交了一笔保费", "另一份保单保费300万", "第二笔保费1000万"
+ANOTHER = re.compile(r"(?:(?:再|又|另|还)(?:加|有|来|买|投|交|缴|付)?了?(?:[一1]|一次)?|第[二三四五2-5])(?:笔|份|单)"
+                     r"[^，,。；;！!？?\d]{0,6}$")
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -113,6 +116,7 @@ class Reading:
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
     attributes: list[Mention] = field(default_factory=list)  # figures about the firm (注册资本), never a base
     added: list[Mention] = field(default_factory=list)  # amounts added to a base figure said before ("再加400万")
+    another: set[str] = field(default_factory=set)  # bases of which the message adds one more item ("再加一笔保费800万")
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
     foreign: list[Mention] = field(default_factory=list)  # amounts in another currency (500万美元)
     foreign_roles: set[str] = field(default_factory=set)  # the bases those amounts are (for rules in that currency only)
@@ -157,7 +161,7 @@ def foreign_message(m: Mention) -> str:
     return f"金额“{m.text}”不是人民币，本助手只按人民币金额计算，请换算为人民币后再问"
 
 
-# Questions about the document itself: a cue there must be words of its own (字号 is no 文号 in 中华老字号).
+# Questions about the document itself: a cue there must begin a word (字号 is no 文号 in 中华老字号).
 DOCUMENT_FORMS = frozenset({"issuer", "doc_number", "published", "title", "basis"})
 
 
@@ -167,7 +171,7 @@ def _forms(text: str) -> set[str]:
         for m in rx.finditer(text):
             if name in DOCUMENT_FORMS:
                 cut = edges(text) if cut is None else cut
-                if not whole(text, m.start(), m.end(), cut):
+                if m.start() not in cut:  # begins inside a word (老字号); it may end inside one (联合发 of 联合发布)
                     continue
             forms.add(name)
             break
@@ -267,6 +271,8 @@ class Reader:
                 r.role_amounts[key] = [v for v in r.role_amounts.get(key, []) if v != whole.value]
         r.amounts.append(m)
         r.items.append((m, keys))
+        if keys and ANOTHER.search(text[max(0, m.start - 12) : m.start]):
+            r.another |= keys
         if not keys:
             r.unbound.append(m)
         for key in keys or ():

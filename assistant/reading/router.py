@@ -318,6 +318,9 @@ class Router:
                 if EACH.search(r.text) and len(picked) == 1 and not r.bad_amounts:
                     # "一个投资1800万，另一个4500万，分别…": the unnamed figures of the list are of the same base
                     values = [m.value for m, keys in r.items if (keys is None and _parallel(r.text, m)) or key in (keys or ())]
+                if key in r.another:  # "再加一笔保费800万呢，总共能补多少": the earlier item is still one of them
+                    said = next((prev.roles[key] for prev, _ in reversed(earlier) if key in prev.roles), None)
+                    values = [said, *values] if said is not None else values
                 for value in _items(values, r.text):  # "A项目贷款2亿，B项目贷款8亿": each
                     plan.tasks.append((rule, value))
                 continue

@@ -83,6 +83,8 @@ class ConversationTopic:
         measures the earlier messages asked about one after the other ("前面那个" after two questions)."""
         for prev, scores in reversed(earlier):
             items = self.items_of(prev, scores)
+            if len(items) < 2:  # "场景实验室和小批量验证分别怎么补？": the measures it names, in its order
+                items = [(t, None) for t in self.named_in_order(prev.text)]
             if len(items) >= 2:
                 return items[ordinal] if -len(items) <= ordinal < len(items) else None
         asked: dict[str, tuple[Target, Decimal]] = {}
@@ -94,6 +96,17 @@ class ConversationTopic:
         if len(order) >= 2:
             return order[ordinal] if -len(order) <= ordinal < len(order) else None
         return None
+
+    def named_in_order(self, text: str) -> list[Target]:
+        """The measures ``text`` names by an alias, in the order it names them (each once)."""
+        low, at = text.lower(), {}
+        for t in self.targets:
+            if not t.numeric or t.rule.kind == "threshold":
+                continue
+            spots = [low.find(a.lower()) for a in t.aliases if a and a.lower() in low]
+            if spots:
+                at[t.key] = (min(spots), t)
+        return [t for _, t in sorted(at.values(), key=lambda x: x[0])]
 
     def named_before(self, segment: str) -> Target | None:
         low, best = segment.lower(), None
