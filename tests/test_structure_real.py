@@ -245,3 +245,29 @@ def test_a_copied_web_page_keeps_its_title_apart_from_page_lines_and_names_its_p
     untitled = tmp_path / "untitled.txt"
     untitled.write_text("第一条 为促进大连市跨境电子商务发展，制定本规定。\n第二条 对在大连市注册的企业，给予10万元奖励。\n", encoding="utf-8")
     assert load_document(untitled).meta.region == "大连市"  # named twice by the clauses
+
+
+THREE_LEVELS = """某市招商引资若干政策
+一、适用范围
+本政策适用于新引进的外来投资企业。
+二、支持政策
+（一）财政支持。
+1.项目投资补贴。按实际投资额的2%给予补贴，最高100万元。
+2.物流补贴。按年物流费用的5%给予补贴，每年不超过50万元。
+（二）用地支持。
+3.标准厂房支持。从第二层起按建筑面积每平方米100元给予补助。
+三、政策执行
+（一）本政策由市商务局负责解释。
+（二）本政策自2023年1月1日起施行，有效期2年。
+"""
+
+
+def test_items_under_short_headings_of_a_third_level_are_the_clauses():
+    """一、 / （一）财政支持。 / 1.…: the （一） only heads the numbered items, which are cited by their own number;
+    a clause （一） of another part, sharing the heading's label, is cited with its part's."""
+    units = read_structure(THREE_LEVELS, "three.txt").units
+    measures = {u.label: u for u in units if u.kind == "measure"}
+    assert list(measures) == ["1.", "2.", "3.", "三、（一）", "三、（二）"]
+    assert measures["2."].text == "2.物流补贴。按年物流费用的5%给予补贴，每年不超过50万元。"
+    assert measures["2."].section == "二、支持政策·（一）财政支持"
+    assert measures["3."].section == "二、支持政策·（二）用地支持"

@@ -317,6 +317,8 @@ def _rate_run(group: list[tuple[Proposal, int, int]], text: str) -> Proposal | N
         labels = None
     if not labels or len({r for _, r in parts}) == 1 and len(single) == len(group):
         return None
+    if len({p.fields["base"] for p in single if p.fields.get("base")}) > 1:
+        return None  # rates of different bases (新增设备投资额 · 新增主营业务收入) are awards side by side, not levels
     shared = [p.fields["cap"] for p, _, _ in group if p.fields.get("cap_shared")]
     tiers, names = [], iter(labels)
     for p, _, _ in group:

@@ -18,6 +18,7 @@ from assistant.errors import CorpusError
 from assistant.knowledge.numbering import (  # noqa: F401  (cn_number, cn_to_int re-exported)
     ATTACHMENT,
     LEAD_NUMBER,
+    LEVELS,
     PART_LEAD,
     PART_RE,
     cn_big,
@@ -39,6 +40,8 @@ DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［(（]\d{4}[〕\]］)�
 SIGNATURE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|(\S+(局|委员会|委|厅|部|政府|办公室))(\s+\S+(局|委员会|委|厅|部|政府|办公室))*")
 SENTENCE_END = "。；！？"
 HEADING_BREAKERS = re.compile(r"[。；，、：:！？|｜\d０-９%％]")
+# the words of a heading that groups numbered items: short, no clause inside, at most a closing 。
+ITEMS_HEADING = re.compile(r"[^。；，、：:！？\d%％]{2,24}。?")
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,10 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
     if part_level == "part" and measure_level == "num_dot":  # 1、 is a clause here, not a mis-numbered part
         p_rx = re.compile(PART_RE.pattern.replace(r"|\d{1,2}", ""))
 
+    # 一、 / （一）财政金融支持政策。 / 1.项目投资补贴。…: a （一） that only heads the 1. items after it groups them
+    items_rx = LEVELS["num_dot"] if measure_level == "paren" and part_level == "part" else None
+    in_items = False
+
     def heading_at(i: int) -> bool:
         return bool((m_rx and m_rx.match(folded[i])) or (p_rx and p_rx.match(folded[i])))
 
@@ -163,6 +170,7 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
         units.append(Unit("part", f"附件{number}", root, s0, spans[body_at - 1][1] if body_at else e0,
                           text[s0 : spans[body_at - 1][1]] if body_at else text[s0:e0]))
     section, current = root, None
+    part_section = root
     part_numbers: list[int] = []
     measure_numbers: list[int] = []
     first = len(units)
@@ -178,12 +186,29 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
             part = PART_LEAD.match(f)  # 三、加大金融支持。对…：a part heading that carries its own clause
         if part and part["num"].isdigit() and part_level == "part" and not _misnumbered(int(part["num"]), part_numbers, folded[i + 1:]):
             part = None  # 1、受理范围： under 一、 is an item of the part, not a part
+        if measure and items_rx and i + 1 < len(spans) and items_rx.match(folded[i + 1]) \
+                and ITEMS_HEADING.fullmatch(f[measure.end():].strip()):
+            n = cn_big(measure["num"])
+            label = label_of(measure_level, n, measure.group(0).strip())
+            section = _join(part_section, f"{label}{f[measure.end():].strip().rstrip('。')}")
+            units.append(Unit("part", label, section, s, e, line))
+            measure_numbers.append(n)
+            current, in_items = None, True
+            continue
+        if in_items and not part and items_rx.match(f):
+            n = cn_big(items_rx.match(f)["num"])
+            current = Unit("measure", label_of("num_dot", n, ""), section, s, e, line)
+            units.append(current)
+            continue
+        if part or measure:
+            in_items = False
         if part:
             n = cn_big(part["num"])
             part_numbers.append(n)
             label = label_of(part_level, n, part.group(0))
             title = part.groupdict().get("title") or f[part.end():].split("。")[0]
             section = _join(root, f"{label}{title.strip()}" if part_level == "part" else f"{label} {title.strip()}".strip())
+            part_section = section
             units.append(Unit("part", label, section, s, e, line))
             current = None
             if PART_RE.match(f) or part_level != "part" or not measure_level:
@@ -314,7 +339,9 @@ def _unique(out: Structure, first: int) -> None:
     (units from ``first`` on) takes the part's label."""
     units = out.units
     labels = [u.label for u in units[first:] if u.kind == "measure"]
-    if len(set(labels)) == len(labels):
+    # a heading of numbered items (（一）财政金融支持政策。) is cited by its label too: a clause （一） elsewhere is not it
+    heads = {u.label for u in units[first:] if u.kind == "part" and u.label.startswith("（") and u.label in labels}
+    if len(set(labels)) == len(labels) and not heads:
         return
     part_label: dict[str | None, str] = {u.section: u.label for u in units[first:] if u.kind == "part"}
     seen: set[str] = set()
@@ -322,6 +349,8 @@ def _unique(out: Structure, first: int) -> None:
         if u.kind != "measure" or i < first:
             continue
         head = part_label.get(u.section, "")
+        if heads and u.label not in heads and labels.count(u.label) == 1:
+            head = ""  # unique but for the headings: kept as written (1.–20. under （一）–（四）)
         label = u.label if not head or u.label == head else _qualify(head, u.label)
         while label in seen:
             label += "′"

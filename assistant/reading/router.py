@@ -272,7 +272,11 @@ class Router:
         # A letter with several figures: every base the user named gets its own rule.
         for key in sorted(r.exclusive, key=lambda k: list(r.roles).index(k)):
             if not any(t.rule.base_key == key for t in picked):
-                extra = [t for t in numeric if t.rule.base_key == key]
+                # one the question names, by its words or its base in full ("项目总投资1.2亿" said in passing is no
+                # 固定资产投资额度 of a measure beside the one asked about)
+                extra = [t for t in numeric if t.rule.base_key == key and (
+                    not picked or scores.get(f"lex:{t.key}", 0.0) >= HINT or (t.rule.base and t.rule.base in r.text)
+                    or key == re.sub(r"\W", "_", t.rule.id))]
                 picked += extra[:1]
         unbound = [m.value for m in r.unbound] if r.amounts else ([roles["__unbound__"]] if "__unbound__" in roles else [])
         # a figure tied only to the own base of a measure of a document not asked about ("房租14万" by another
