@@ -51,6 +51,7 @@ def test_a_figure_that_is_not_the_base_is_never_computed_on(bot, question):
      [("scenario_lab", D("13500000"), D("4050000"))]),
     ("场景实验室投资比原计划增加了200万，总共1200万，能补多少",
      [("scenario_lab", D("12000000"), D("3600000"))]),
+    ("创新体验中心建设投资1800万能补多少", [("scenario_lab", D("18000000"), D("5400000"))]),  # 建设投资 is any measure's
 ])
 def test_the_base_is_found_beside_figures_that_are_not(bot, question, expected):
     assert calcs(ask(bot, question)) == expected
