@@ -252,3 +252,11 @@ def test_a_cue_about_the_document_counts_where_it_begins_a_word(bot):
     """联合发 of 联合发布 asks who issued the text; 字号 inside 老字号 would not."""
     a = ask(bot, "这个措施是哪两个部门联合发布的")
     assert not a.calculations and "北京市经济和信息化局" in a.answer
+
+
+@pytest.mark.parametrize("question", ["首试用补贴按多少比例给？", "What rate does the first-use subsidy pay?"])
+def test_a_rate_asked_of_a_measure_with_only_a_maximum_computes_nothing(bot, question):
+    a = ask(bot, question)
+    assert a.calculations == []
+    assert ("原文未规定补贴比例" in a.answer or "no rate" in a.answer) and "3,000万元" in a.answer
+    assert ask(bot, "首试用补贴最多给多少？").calculations[0].amount_yuan == D("30000000")

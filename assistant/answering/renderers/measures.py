@@ -28,6 +28,10 @@ TOTAL_ASKED = re.compile(r"一共|合计|总共|加起来|合起来|总计|共�
 # a cap per unit (每人天, 每人每月, 每件): a bound on each unit, never the firm's sum
 PER_UNIT_CAP = re.compile(r"^每(?!个企业|家|个项目|个平台|项)")
 
+# the rate is asked ("按多少比例给"), not how much the firm gets ("能拿多少", "最多补多少钱")
+RATE_ASKED = re.compile(r"比例|百分之几|几成|百分比|what (?:rate|percentage|share)|\brate\b|percent", re.I)
+AMOUNT_ASKED = re.compile(r"能拿|能补|可获|拿多少|补多少|给多少钱|多少钱|金额|最多|最高|上限|封顶|how much", re.I)
+
 # how much is asked (not only whether): "能拿多少", "金额", "how much"
 SUM_ASKED = re.compile(r"多少|几[十百千万]|金额|数额|怎么算|如何计算|算一下|算算|帮我算|how much|what amount", re.I)
 
@@ -99,6 +103,13 @@ def render_measure(rule: Rule, base, plan: Plan, c: Composer, calcs, verdicts, f
             c.head.append(f"**{rule.name}**（{where}{clause}）：按不超过{rule.base}的{format_rate(rule.rate)}给予补贴，"
                           f"{rule.cap_per}最高不超过{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
         follow.append(f"请提供{rule.base}金额（如“1200万元”），以便计算可获补贴上限。")
+    elif rule.kind == "cap_only" and rule.rate is None and rule.upper and RATE_ASKED.search(plan.text) \
+            and not AMOUNT_ASKED.search(plan.text):
+        # "首试用补贴按多少比例给？": the rate is asked; the text sets none, only a maximum, which is no answer to compute
+        c.head.append(f"**{rule.name}** (clause {rule.clause}): the text sets no rate, only a maximum of "
+                      f"{yuan_en(rule.cap)}.{c.cite(rule.citation)}" if c.lang == "en" else
+                      f"**{rule.name}**（{where}{clause}）：原文未规定补贴比例，只规定{rule.cap_per or ''}最高不超过"
+                      f"{format_yuan(rule.cap)}。{c.cite(rule.citation)}")
     elif rule.kind == "cap_only" and (whether or (rule.upper and rule.rate is None and PER_UNIT_CAP.match(rule.cap_per or ""))):
         # "住宿费…每人天最高不超过150元": a bound per person and day is no sum for this firm; quoted, never computed
         # "可以申请那个1万元的补贴吗": whether is asked, not how much; the conditions answer it, the text's figure is quoted
