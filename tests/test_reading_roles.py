@@ -260,3 +260,18 @@ def test_a_rate_asked_of_a_measure_with_only_a_maximum_computes_nothing(bot, que
     assert a.calculations == []
     assert ("原文未规定补贴比例" in a.answer or "no rate" in a.answer) and "3,000万元" in a.answer
     assert ask(bot, "首试用补贴最多给多少？").calculations[0].amount_yuan == D("30000000")
+
+
+def test_validity_asked_of_the_policy_in_words_that_name_no_measure_is_the_policys(bot):
+    a = ask(bot, "Is the Beijing new-infrastructure measure still valid in 2026?")
+    assert a.calculations == []
+    assert any(v.criterion.startswith("申请时间在政策有效期") and v.met is False for v in a.eligibility)
+
+
+@pytest.mark.parametrize("question, year", [("We plan to apply in 2025.", 2025), ("Is the measure still valid in 2026?", 2026),
+                                            ("The contract was signed in 2022, can we still apply?", None)])
+def test_an_english_year_is_the_applications_unless_something_was_done_then(question, year):
+    from assistant.reading.facts import read_date
+
+    day = read_date(question)
+    assert (day.year if day else None) == year

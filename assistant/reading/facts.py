@@ -39,6 +39,9 @@ POLICY_AFTER = re.compile(rf"^(?:市|省|区)?{_W}{{0,16}}?(政策|补贴|补助
 LENDER_NEAR = re.compile(rf"^{_W}{{0,4}}?(贷款|借|授信|放贷|贷了|给我们贷|loan)", re.I)
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 YEAR_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年(?![\d\-])(?!内)")
+EN_YEAR = re.compile(r"\b(?:in|during)\s+(20\d{2})\b(?!\s*[-/年]|\.\d)", re.I)
+EN_DONE = re.compile(r"\b(?:signed|built|founded|established|started|completed|bought|purchased|registered|made|paid|"
+                     r"granted|issued|launched|set up|took out|since)\b[^.?!,;]{0,24}$", re.I)
 MONTH_RE = re.compile(r"(?<![\d\-])(20\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
 YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明年|去年|in 20\d\d|apply|"
                           r"还有(?:这个|这项|该)?(?:补贴|政策|支持|措施)|还(?:有效|在执行|执行)", re.I)
@@ -271,6 +274,9 @@ def read_date(text: str) -> dt.date | None:
     for y in YEAR_RE.finditer(text):
         if not _fact_date(text, y):
             return dt.date(int(y[1]), 7, 1)  # mid-year: a year-only question is about the whole year
+    for y in EN_YEAR.finditer(text):  # "still valid in 2026?", "apply in 2025"; not "the contract signed in 2022"
+        if not EN_DONE.search(text[max(0, y.start() - 40) : y.start()]):
+            return dt.date(int(y[1]), 7, 1)
     return None
 
 

@@ -149,6 +149,8 @@ class Router:
             return plan
         if not chosen and reading.amounts and not reading.roles and last_topic is None and "validity" in forms:
             chosen = []
+        if chosen and "validity" in forms and not reading.amounts and scores.get(f"lex:{chosen[0].key}", 0.0) < ALIAS:
+            chosen = []  # "Is the new-infrastructure measure still valid?": the policy's validity, no measure named
         together = self.topic.recent(earlier) if (EACH.search(text) or BOTH.search(text) or TOGETHER.search(text)) \
             and not chosen and not reading.amounts else []
         if len(together) > 1:
