@@ -20,10 +20,14 @@ RUN_ON = ("某县人民政府关于印发《某县支持企业发展若干措施
           "按省级标准的50%给予配套奖励；补贴标准为：一、二类人才分别给予10万元、5万元。5.本措施自2023年4月1日起施行，有效期3年。")
 
 
+def _loaded(tmp_path: Path, text: str):
+    path = tmp_path / "p.txt"
+    path.write_text(text, encoding="utf-8")
+    return load_document(path)
+
+
 def test_a_run_on_page_is_read_clause_by_clause_and_quotes_stay_verbatim(tmp_path: Path):
-    path = tmp_path / "run-on.txt"
-    path.write_text(RUN_ON, encoding="utf-8")
-    doc = load_document(path)
+    doc = _loaded(tmp_path, RUN_ON)
     labels = [u.label for u in doc.measures]
     assert labels == ["1.", "2.", "3.", "4.", "5."]
     clause = doc.unit("2.")
@@ -59,3 +63,21 @@ def test_a_text_with_its_own_paragraphs_is_left_as_written():
     assert breaks(text) == []
     short = "一、总则。二、支持。三、附则。"  # short lines are paragraphs as written
     assert breaks(short) == []
+
+
+HANGING_TEXT = ("某区软件产业园扶持政策\n"
+                "人才政策\n"
+                "在本区注册并纳税的软件企业引进的高层次人才，经认定后给予一次性安家补贴，对取得省级重大成果的团队，给予30\n"
+                "                万元一次性奖励，对取得国家级重大成果的团队，给予50万元一次性奖励。\n"
+                "场地政策\n"
+                "        入园企业前两年办公场所租金全额补贴。\n")
+
+
+def test_a_sentence_broken_over_an_indented_line_is_read_whole(tmp_path: Path):
+    doc = _loaded(tmp_path, HANGING_TEXT)
+    clause = next(u for u in doc.measures if "30万元一次性奖励" in u.text)  # the figure is whole again
+    assert "给予30万元一次性奖励，对取得国家级" in clause.text
+    start = doc.raw_offset(clause.text.index("30万元") + clause.start)
+    assert doc.raw_text[start : start + 2] == "30"
+    # a short heading before an indented paragraph stays a line of its own
+    assert any(u.text.strip() == "入园企业前两年办公场所租金全额补贴。" for u in doc.units)

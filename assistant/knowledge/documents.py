@@ -18,7 +18,7 @@ import yaml
 from assistant.errors import CorpusError
 from assistant.knowledge.extract import SUFFIXES, read_text  # noqa: F401  (re-exported)
 from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
-from assistant.knowledge.unflatten import breaks
+from assistant.knowledge.unflatten import breaks, hanging
 
 # Leftovers of Word → text conversion that are not part of the published text.
 ARTIFACTS = re.compile(r"\[bookmark: [^\]]*\]|\[anchor: [^\]]*\]|\ufeff|\u200b")
@@ -108,17 +108,21 @@ class Document:
 
 
 def clean(raw: str) -> tuple[str, array]:
-    """Drop conversion artifacts and break a run-together page into its paragraphs (``unflatten``);
+    """Drop conversion artifacts, join sentences a page broke over an indented line, and break a run-together page
+    into its paragraphs (``unflatten``);
     return the text and, per character, its raw offset (4 bytes a character: a list of ints cost 36, a
     third of a 10,000-document build's memory)."""
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     kept: list[str] = []
     offsets = array("i")
     pos = 0
-    for m in ARTIFACTS.finditer(raw):
-        kept.append(raw[pos : m.start()])
-        offsets.extend(range(pos, m.start()))
-        pos = m.end()
+    dropped = sorted([(m.start(), m.end()) for m in ARTIFACTS.finditer(raw)] + hanging(raw))
+    for start, end in dropped:
+        if start < pos:
+            continue
+        kept.append(raw[pos:start])
+        offsets.extend(range(pos, start))
+        pos = end
     kept.append(raw[pos:])
     offsets.extend(range(pos, len(raw)))
     text = "".join(kept)

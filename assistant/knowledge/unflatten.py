@@ -97,3 +97,26 @@ def breaks(text: str) -> list[int]:
         if m.end() - m.start() >= LONG_LINE:
             out.extend(_line_breaks(text, m.start(), m.end()))
     return out
+
+
+# A line broken where a page ran out, its rest on the next line behind a deep indent of spaces ("…根据纳税情况实施阶梯型
+# 税收地\n                上缴税收区级留成部分…"): the break and the indent are layout, not text.
+HANGING = re.compile(r"\n {8,}(?=\S)")
+SENTENCE_DONE = "。；！？：:!?;”」）)"
+
+
+def hanging(text: str) -> list[tuple[int, int]]:
+    """Spans (a line break and the indent after it) that join a sentence broken over two lines: the line before
+    holds 20 characters at least and ends mid-sentence, the line after is indented deeper and opens no heading."""
+    out = []
+    for m in HANGING.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[line_start : m.start()]
+        indent = len(before) - len(before.lstrip(" "))
+        rest = text[m.end() : m.end() + 8]
+        deeper = m.end() - m.start() - 1 > indent or indent >= 8  # indented deeper, or a continuation going on
+        if len(before.strip()) < 20 or before.rstrip()[-1] in SENTENCE_DONE or not deeper \
+                or MARKER.match(rest) or rest.startswith("附件"):
+            continue
+        out.append((m.start(), m.end()))
+    return out
