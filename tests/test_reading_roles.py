@@ -275,3 +275,9 @@ def test_an_english_year_is_the_applications_unless_something_was_done_then(ques
 
     day = read_date(question)
     assert (day.year if day else None) == year
+
+
+@pytest.mark.parametrize("question", ["我们不是新基建重点项目的牵头单位，能申请首试用补贴吗？",
+                                      "我们不是新基建重点项目牵头单位，能作为龙头企业参与筑基工程提攻关榜单吗？"])
+def test_a_denial_a_few_words_before_the_flag_is_not_overridden_by_what_is_then_asked(bot, question):
+    assert met(ask(bot, question), "申请单位为新基建重点项目牵头单位") is False

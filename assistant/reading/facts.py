@@ -204,7 +204,7 @@ def _trade(text: str, lex: Lexicon) -> Evidence | None:
     return None
 
 
-NEGATED_NEAR = re.compile(rf"(没有|没|未|尚未|还没有?|还未|不在|不是|并未|not|n't)\s*(进|在|列入|纳入|进入|入|上)?{_W}{{0,5}}$", re.I)
+NEGATED_NEAR = re.compile(rf"(没有|没|未|尚未|还没有?|还未|不在|不是|并未|not|n't)\s*(进|在|列入|纳入|进入|入|上)?{_W}{{0,10}}$", re.I)
 
 
 def _flag(text: str, cond: Condition) -> Evidence | None:
@@ -213,9 +213,10 @@ def _flag(text: str, cond: Condition) -> Evidence | None:
             return Evidence(cond.fact or "", False, text[max(0, start - 4) : end])
     result = None
     for start, end, _word, _ in _hits(text, [(t, "") for t in cond.terms]):
-        before, after = text[max(0, start - 10) : start], text[end : end + 8]
+        before, after = text[max(0, start - 16) : start], text[end : end + 8]
         if NEGATION.search(before[-4:]) or NEGATED_NEAR.search(before):
-            result = Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
+            # "我们不是新基建重点项目的牵头单位，能作为龙头企业…吗": the firm's own denial stands, whatever it then asks
+            return Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
         elif (ASKING_AFTER.search(after) or ASKING_BEFORE.search(before)) and not STATED_BEFORE.search(before):
             continue  # "能入库吗", "入库门槛": asks about it, states nothing
         else:
