@@ -281,3 +281,10 @@ def test_an_english_year_is_the_applications_unless_something_was_done_then(ques
                                       "我们不是新基建重点项目牵头单位，能作为龙头企业参与筑基工程提攻关榜单吗？"])
 def test_a_denial_a_few_words_before_the_flag_is_not_overridden_by_what_is_then_asked(bot, question):
     assert met(ask(bot, question), "申请单位为新基建重点项目牵头单位") is False
+
+
+def test_a_follow_up_naming_what_is_no_base_carries_no_earlier_figure(bot):
+    """"那如果是流动资金贷款呢" after a fixed-asset loan: the 3亿 is not carried to a loan the measure does not cover."""
+    assert ask(bot, "那如果是流动资金贷款呢", "我们入库项目有一笔固定资产投资贷款3亿元，贴息能拿多少").calculations == []
+    assert calcs(ask(bot, "那如果是5亿呢", "我们入库项目有一笔固定资产投资贷款3亿元，贴息能拿多少")) == [
+        ("loan_interest", D("500000000"), D("10000000"))]

@@ -240,9 +240,10 @@ class Router:
             return
         roles = dict(r.roles)
         if plan.carried or r.elliptic or not r.amounts:
-            # "那保费呢？" / facts only: an earlier figure counts only for the same base.
+            # "那保费呢？" / facts only: an earlier figure counts only for the same base, not for what is no base of it
+            denied = {t.rule.base_key for t in numeric if any(w in r.text for w in t.rule.not_base_terms)}  # 流动资金贷款
             for prev, _ in reversed(earlier):
-                for key, value in prev.roles.items():
+                for key, value in ((k, v) for k, v in prev.roles.items() if k not in denied):
                     roles.setdefault(key, value)
                 if not r.amounts and len(prev.unbound) == 1 and prev.unbound[0].value is not None:
                     roles.setdefault("__unbound__", prev.unbound[0].value)
