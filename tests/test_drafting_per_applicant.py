@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.knowledge.calculator import compute
 from assistant.knowledge.types import Inputs
-from tests.test_drafting_wording import drafted
+from tests.test_drafting_wording import drafted, kinds
 
 
 def test_each_applicant_paid_once_is_a_set_award(tmp_path):
@@ -21,8 +21,7 @@ def test_each_applicant_at_most_is_a_cap(tmp_path):
 
 
 def test_households_counted_by_the_month_stay_per_unit(tmp_path):
-    drafts, _ = drafted(tmp_path, "对承租公共租赁住房的低收入家庭，每户每月补贴300元。")
-    assert [d.kind for d in drafts] == ["per_unit"]
+    assert kinds(tmp_path, "对承租公共租赁住房的低收入家庭，每户每月补贴300元。") == ["per_unit"]
 
 
 def test_parallel_awards_per_applicant_for_two_certifications_are_tiers(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.knowledge.calculator import compute
 from assistant.knowledge.types import Inputs
-from tests.test_drafting_wording import drafted
+from tests.test_drafting_wording import drafted, kinds
 
 
 @pytest.mark.parametrize("body, drafted_as, base, amount", [
@@ -29,8 +29,7 @@ def test_rates_of_support(tmp_path, body, drafted_as, base, amount):
 
 
 def test_two_rates_after_fenbie_stay_tiers(tmp_path):
-    drafts, _ = drafted(tmp_path, "对获得省级、市级立项的项目，分别按支持金额的50%、30%给予配套。")
-    assert [d.kind for d in drafts] == ["tiered"]
+    assert kinds(tmp_path, "对获得省级、市级立项的项目，分别按支持金额的50%、30%给予配套。") == ["tiered"]
 
 
 def test_a_rate_capped_for_each_case_is_a_rate_not_an_amount_per_case(tmp_path):
@@ -41,5 +40,4 @@ def test_a_rate_capped_for_each_case_is_a_rate_not_an_amount_per_case(tmp_path):
 
 
 def test_an_amount_per_case_without_a_rate_stays_per_unit(tmp_path):
-    drafts, _ = drafted(tmp_path, "对新认定的商标品牌指导站，每件最高资助2万元。")
-    assert [d.kind for d in drafts] == ["per_unit"]
+    assert kinds(tmp_path, "对新认定的商标品牌指导站，每件最高资助2万元。") == ["per_unit"]

@@ -26,6 +26,11 @@ def drafted(tmp_path: Path, body: str):
     return drafts, rules
 
 
+def kinds(tmp_path: Path, body: str) -> list[str]:
+    """The kinds of the rules drafted from one clause."""
+    return [d.kind for d in drafted(tmp_path, body)[0]]
+
+
 @pytest.mark.parametrize("body, labels, amounts, pick, amount", [
     # grades told apart by a number, one sentence per grade
     ("对年接待游客首次突破50万人次的景区，给予30万元奖励；对年接待游客首次突破100万人次的景区，给予80万元奖励。",

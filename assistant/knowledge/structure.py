@@ -40,8 +40,6 @@ DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［(（]\d{4}[〕\]］)�
 SIGNATURE_RE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|(\S+(局|委员会|委|厅|部|政府|办公室))(\s+\S+(局|委员会|委|厅|部|政府|办公室))*")
 SENTENCE_END = "。；！？"
 HEADING_BREAKERS = re.compile(r"[。；，、：:！？|｜\d０-９%％]")
-# the words of a heading that groups numbered items: short, no clause inside, at most a closing 。
-ITEMS_HEADING = re.compile(r"[^。；，、：:！？\d%％]{2,24}。?")
 
 
 @dataclass(frozen=True)
@@ -187,7 +185,7 @@ def _segment(text: str, spans: list[tuple[int, int]], out: Structure, number: st
         if part and part["num"].isdigit() and part_level == "part" and not _misnumbered(int(part["num"]), part_numbers, folded[i + 1:]):
             part = None  # 1、受理范围： under 一、 is an item of the part, not a part
         if measure and items_rx and i + 1 < len(spans) and items_rx.match(folded[i + 1]) \
-                and ITEMS_HEADING.fullmatch(f[measure.end():].strip()):
+                and _items_heading(f[measure.end():].strip()):
             n = cn_big(measure["num"])
             label = label_of(measure_level, n, measure.group(0).strip())
             section = _join(part_section, f"{label}{f[measure.end():].strip().rstrip('。')}")
@@ -286,6 +284,12 @@ def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
 
 
 CHAPTER_TITLE = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}章)?(?:总则|附则|总体要求|基本原则|指导思想|目的和依据)")
+
+
+def _items_heading(words: str) -> bool:
+    """The words of a heading that groups numbered items: short, no clause inside, at most a closing 。."""
+    words = words.removesuffix("。")
+    return 2 <= len(words) <= 24 and not HEADING_BREAKERS.search(words)
 
 
 def _bare_heading(line: str, folded: list[str], i: int, body_at: int) -> bool:

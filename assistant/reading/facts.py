@@ -215,7 +215,7 @@ def _flag(text: str, cond: Condition) -> Evidence | None:
     for start, end, _word, _ in _hits(text, [(t, "") for t in cond.terms]):
         before, after = text[max(0, start - 16) : start], text[end : end + 8]
         if NEGATION.search(before[-4:]) or NEGATED_NEAR.search(before):
-            # "我们不是新基建重点项目的牵头单位，能作为龙头企业…吗": the firm's own denial stands, whatever it then asks
+            # "我们不是本市重点项目的承担单位，能作为参与单位申报吗": the firm's own denial stands, whatever it then asks
             return Evidence(cond.fact or "", False, text[max(0, start - 3) : end])
         elif (ASKING_AFTER.search(after) or ASKING_BEFORE.search(before)) and not STATED_BEFORE.search(before):
             continue  # "能入库吗", "入库门槛": asks about it, states nothing

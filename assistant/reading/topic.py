@@ -83,7 +83,7 @@ class ConversationTopic:
         measures the earlier messages asked about one after the other ("前面那个" after two questions)."""
         for prev, scores in reversed(earlier):
             items = self.items_of(prev, scores)
-            if len(items) < 2:  # "场景实验室和小批量验证分别怎么补？": the measures it names, in its order
+            if len(items) < 2:  # "研发补助和设备补贴分别怎么补？": the measures it names, in its order
                 items = [(t, None) for t in self.named_in_order(prev.text)]
             if len(items) >= 2:
                 return items[ordinal] if -len(items) <= ordinal < len(items) else None
