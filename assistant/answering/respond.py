@@ -94,9 +94,10 @@ def compose(plan: Plan, kb: Knowledge, on: dt.date, retriever=None) -> Answer:
     if plan.read_as and calcs:  # a mistyped measure name: say how it was read, before the figure is relied on
         typed, alias = plan.read_as
         c.head.insert(0, f"Read “{typed}” as “{alias}”." if plan.lang == "en" else f"按“{alias}”理解（您写的是“{typed}”）。")
-    if plan.claims:
-        said = "、".join(f"“{m.text}”" for m in plan.claims)
-        c.lines.append(f"\n注意：您提到的{said}不是本助手依据原文核算的数额，以上金额均按政策原文和规则计算，不因对话内容改变。")
+    if plan.claims:  # the planted figure is not repeated: a quoted line of the reply must not carry it
+        c.lines.append("\nNote: the figure given in your message is not one this assistant computed from the text; the "
+                       "amounts above follow the policy text and its rules only." if plan.lang == "en" else
+                       "\n注意：您在问题中给出的数额不是本助手依据原文核算的，以上金额均按政策原文和规则计算，不因对话内容改变。")
     if plan.draft:
         c.lines.append("\n如需正式答复函，可在“答复起草”页（或命令 `python -m assistant draft`）据此生成可编辑的答复草稿。")
     if kind in ("validity", "measures") and (plan.facts.registered_in or plan.facts.not_registered_in or plan.facts.industry) \

@@ -47,7 +47,8 @@ YEAR_CONTEXT = re.compile(r"申请|申报|的时候|时|那年|当年|今年|明
                           r"还有(?:这个|这项|该)?(?:补贴|政策|支持|措施)|还(?:有效|在执行|执行)", re.I)
 SELF_BEFORE = re.compile(rf"(我们|我司|本公司|本单位|我单位|我行|本行|we are|we're)\s*(是|为|系)?\s*(一家|家|个)?{_W}{{0,6}}$", re.I)
 # "我们是清华的一个高校实验室", "我单位是事业单位", "我们是一个行业协会": what the asker says it is.
-APPLICANT_BEFORE = re.compile(rf"(我们|我方|我单位|本单位|我们单位|我|we are|we're)\s*(是|为|系|属于|就是|are)\s*{_W}{{0,9}}$|(我们|本单位|我单位|我)\s*$", re.I)
+APPLICANT_BEFORE = re.compile(rf"(我们|我方|我单位|本单位|我们单位|我|we are|we're)\s*(是|为|系|属于|就是|are)\s*{_W}{{0,9}}$|(我们|本单位|我单位|我)\s*$|"
+                              r"\b(?:we are|we're|i am|i'm)\s+(?:an?|the)?\s*(?:[a-z-]+\s+){0,3}$", re.I)  # "We are a public university"
 APPLICANT_AFTER = re.compile(r"^\s*(性质|身份|名义)")
 # the applicant word heads its clause's subject ("北京大学某课题组想申请…"): the clause starts at most a place
 # before it, with no one it works with (和/与/给/帮…), and its verb follows within a few characters
@@ -157,8 +158,9 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
 def _applicant(text: str, lex: Lexicon) -> Evidence | None:
     """A non-enterprise applicant the asker says it is (高校, 事业单位, 个人…), never one it works with."""
     for start, end, _word, kind in _hits(text, lex.applicant_words()):
-        before = text[max(0, start - 14) : start]
-        if NEGATION.search(before[-4:]) or re.search(r"不是\S{0,6}$", before):
+        before = text[max(0, start - (30 if text[max(0, start - 30) : start].isascii() else 14)) : start]
+        if NEGATION.search(before[-4:]) or re.search(r"不是\S{0,6}$", before) \
+                or re.search(r"\b(?:not|neither|nor)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}$", before, re.I):
             continue
         opening = re.fullmatch(r"\s*[^，,。；;？?！!]{0,10}的\s*", text[:start]) is not None  # "北京注册的个体工商户，…"
         subject = SUBJECT_BEFORE.search(text[max(0, start - 8) : start] if start >= 8 else "\n" + text[:start]) \
@@ -191,7 +193,7 @@ def _trade(text: str, lex: Lexicon) -> Evidence | None:
                 continue
         reach = 30 if text[max(0, start - 30) : start].isascii() else 8
         before, after = text[max(0, start - reach) : start], text[end : end + 8]
-        if word in lex.lenders or any(word.startswith(x) for x in lex.lenders) or any(x in word for x in lex.lenders):
+        if word in lex.lenders or any(word.startswith(x) or x in word or text.startswith(x, start) for x in lex.lenders):
             # "银行贷款", "贷款银行是工商银行": who lends. A lender is the firm's own trade only when the
             # user says so of themselves ("我们是一家商业银行").
             if LENDER_NEAR.search(after) or not SELF_BEFORE.search(text[max(0, start - 12) : start]):

@@ -163,7 +163,7 @@ class Router:
             plan.tasks = [(t.rule, plan.roles.get(t.rule.base_key or "")) for t in numeric]
             return plan
         if isinstance(last_topic, list) and (follow_on or reading.amounts or reading.evidence) \
-                and not (forms & {"overview", "scope", "validity"} and not reading.amounts and not reading.facts.date) \
+                and not (forms & {"overview", "scope", "validity"} and not (reading.amounts or reading.facts.date or reading.evidence)) \
                 and self.topic.own(reading, scores, last_topic) is None:
             chosen = [t for t in self.targets if t.key in last_topic]
             plan.carried = True

@@ -9,7 +9,7 @@ import re
 from assistant.knowledge.base import Knowledge
 from assistant.reading.reader import Reading
 from assistant.reading.targets import ALIAS, Target
-from assistant.search.retrieval import keyword_tokens
+from assistant.search.retrieval import STOPWORDS, _tokenizer, keyword_tokens
 
 # Words every policy text shares with everyday questions: no sign that a question is about the corpus.
 GENERIC = frozenset("企业 公司 项目 支持 补贴 申请 政策 单位 本市 北京 北京市 建设 投资 可以 给予 按照 不超过 最高 单个 "
@@ -24,8 +24,34 @@ FIRM_OWN = re.compile(r"我们|我司|我公司|本公司|我单位|我厂|\b(?:
 FIRM_WORDS = re.compile(r"我们公司|我司|本公司|企业|单位|我们厂|our company|our firm|enterprise", re.I)
 FIRM_BEFORE = re.compile(r"(我们是|我司是|我们|我司|注册在|注册地|公司在|企业在|registered in)\s*$", re.I)
 
+# English words of any question about support: what is asked, not its subject.
+ENGLISH_GENERIC = frozenset("""what which who whom how does do did is are was were be been there any some the a an for of to in on at
+with by from can could would should will may might we our us i my me you your it its this that these those they their them
+offer offers offered provide provides give gives given available city government measure measures apply applying
+get receive much many money yuan million billion company companies enterprise enterprises firm firms business businesses
+have has had about kind kinds type types type list all other else also and or not no yes please tell know want like
+new help need any anything something there here currently now still today this year""".split())
+# Nouns of asking itself (when, how much in all, what content), not of what is asked about.
+ASKING_NOUNS = frozenset("时候 时间 一共 总共 全部 部分 方面 内容 情况 问题 东西 事情 地方 具体 详细 目前 现在 今年 明年 去年 "
+                         "哪天 哪年 日期 多久 overall details detail".split())
+# The question points at the corpus's own policy ("这个政策", "this policy"): about the corpus, whatever else it says.
+THIS_POLICY = re.compile(r"(?:这个|这项|这份|这条|本|该|此|上述)(?:政策|措施|文件|办法|规定|通知)|"
+                         r"\b(?:this|these|the above)\s+(?:polic|measure|document|subsid)", re.I)
 
 OF_IT = re.compile(r"(?:政策|资金|机制|办法)?(?:(?:的|中的|里的|里)[\u4e00-\u9fff]{0,4}|，|,)?")  # "…专项资金的贷款贴息": that policy's measure
+
+
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """The question's words with their parts of speech (jieba), cut with the corpus's own terms kept whole."""
+    import jieba.posseg
+
+    global _TAGGER
+    if _TAGGER is None:
+        _TAGGER = jieba.posseg.POSTokenizer(_tokenizer())
+    return [(p.word, p.flag) for p in _TAGGER.cut(text)]
+
+
+_TAGGER = None
 
 
 class ScopeJudge:
@@ -64,6 +90,10 @@ class ScopeJudge:
             return True
         if chosen or r.clause_refs or r.amounts or r.bad_amounts or r.evidence:
             return False
+        if r.forms <= {"overview", "match"} and not (r.claims or r.attributes or r.unbound or r.foreign) \
+                and self.foreign_subject(r.text):
+            plan.out_reason = "unrelated"  # "招聘残疾人有什么补贴": asked what support there is for a subject no text here names
+            return True
         if r.forms & {"issuer", "doc_number", "published", "title", "basis", "wording", "validity", "overview", "scope",
                       "match", "procedure"}:
             return False  # questions about the document itself or its measures as a whole
@@ -91,6 +121,22 @@ class ScopeJudge:
                  and not w.startswith(("amt", "pct", "y2", "y1")) and (generic or w not in GENERIC)}
         # 高新 inside 高新技术 counts once; two-character words (技术, 条件) are too common to count fully
         return sum(1.0 if len(w) >= 3 else 0.5 for w in words if not any(w != o and w in o for o in words))
+
+    def foreign_subject(self, text: str) -> bool:
+        """The question's own subject words (not support words, question words or places) are all absent from
+        the corpus and its measures' words, and there is at least one: support for something no text here covers."""
+        self.corpus_words("")  # builds the vocabulary
+        low = text.lower()
+        if any(w in low for w in self.domain) or THIS_POLICY.search(text) \
+                or any(w.lower() in low for w, _ in self.kb.lexicon.applicant_words()):
+            return False  # words of a measure, "this policy", or who is asking (checked as the applicant)
+        places = {n.lower() for n, _ in self.kb.lexicon.place_names()}
+        nouns = {w.lower() for w, flag in _tagged(text) if flag.startswith(("n", "j", "vn", "eng")) or w.isascii()}
+        subject = {w for w in nouns if len(w) >= 2 and w not in GENERIC and w not in places and w not in ENGLISH_GENERIC
+                   and w not in STOPWORDS and w not in ASKING_NOUNS and not POLICY_WORDS.search(w)
+                   and not FIRM_WORDS.search(w) and w.isalpha()}
+        english = {w for w in subject if w.isascii()}
+        return bool(subject) and not subject & self._vocabulary and (len(english) >= 2 or subject - english != set())
 
     def about_policy(self, text: str) -> bool:
         return bool(POLICY_WORDS.search(text))

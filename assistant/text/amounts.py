@@ -172,7 +172,7 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
 def parse_amount(text: str, *, allow_zero: bool = False) -> Decimal:
     """A yuan amount typed by a person ("1200万元", "2.5亿", "三千万", "¥18,000,000", "1亿2000万",
     "壹仟贰佰万元整", "1.5个亿", "500w", "RMB 12 million"), read whole or refused."""
-    s = " ".join(text.translate(_FIELD_TABLE).split())
+    s = _HALVES.sub(_half, " ".join(text.translate(_FIELD_TABLE).split()))
     if not s:
         raise AmountError(f"金额为空，{_AMOUNT_HINT}")
     bare = re.sub(r"^(?:人民币|[¥￥]|(?i:rmb|cny))\s*", "", s)
@@ -301,10 +301,21 @@ def _mention_at(s: str, p: int) -> tuple[str | None, Decimal | None, int] | None
     return None
 
 
+# "半个亿" (half of 100 million) and "一个半亿" (one and a half): spoken forms of an amount, rewritten in place
+# to a written form of the same length ("5千万", "1.5亿").
+_HALVES = re.compile(r"(?<![0-9一二两三四五六七八九十百千万.点])(?:(?P<n>[1-9一二两三四五六七八九])个半亿|半个亿)")
+
+
+def _half(m: re.Match) -> str:
+    if m["n"] is None:
+        return "5千万"
+    return f"{'1223456789'['一二两三四五六七八九'.index(m['n'])] if not m['n'].isdigit() else m['n']}.5亿"
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Every amount, rate, year and bare number in ``text``, in order, never raising; money-like
     spans that do not read whole are "unreadable", other currencies "foreign"."""
-    s = text.translate(_TEXT_TABLE)
+    s = _HALVES.sub(_half, text.translate(_TEXT_TABLE))  # same length: every span maps back to ``text``
     found: list[Mention] = []
     pos = 0
     while start := _START.search(s, pos):
