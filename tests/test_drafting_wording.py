@@ -509,3 +509,17 @@ def test_a_person_who_takes_a_training_is_paid_not_counted(tmp_path):
     (tmp_path / "b").mkdir()
     drafts, _ = drafted(tmp_path / "b", "对年培训人数达到30人以上的机构，每培训1人给予1500元补贴。")  # an organisation counts
     assert [(d.kind, d.amount) for d in drafts] == [("per_unit", "1500元")]
+
+
+def test_a_cap_written_as_the_award_after_the_rate_is_its_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "对获得天使投资的初创企业，按照当年实际到账融资额的3%，给予不超过30万元的奖励。")
+    assert [(d.kind, d.rate, d.cap, d.base) for d in drafts] == [("subsidy", "3%", "30万元", "当年实际到账融资额")]
+    assert compute(rules[0], Inputs(base=Decimal(20000000))).amount_yuan == 300000
+
+
+def test_interest_at_the_benchmark_rate_for_projects_financed_by_loans(tmp_path):
+    drafts, rules = drafted(tmp_path, "对通过银行贷款筹集资金的技改项目，根据项目贷款实际发生额和同期贷款基准利率给予40%，"
+                                      "贴息期限最长不超过三年，单个项目的贴息额度不超过80万元。")
+    assert [(d.kind, d.rate, d.cap, d.cap_per, d.base) for d in drafts] == [
+        ("subsidy", "40%", "80万元", "单个项目", "按贷款基准利率计算的利息")]
+    assert compute(rules[0], Inputs(base=Decimal(1000000))).amount_yuan == 400000
