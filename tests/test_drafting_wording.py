@@ -50,9 +50,24 @@ def test_parallel_set_awards_for_grades_are_one_tiered_rule(tmp_path, body, labe
 
 
 def test_set_awards_for_unrelated_cases_stay_two_awards(tmp_path):
-    drafts, rules = drafted(tmp_path, "对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。")
+    drafts, rules = drafted(tmp_path, "对新认定的技术创新示范企业，给予企业300万元奖励；对新认定的知识产权优势企业，给予企业200万元奖励。")
     assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "300万元"), ("cap_only", "200万元")]
     assert compute(rules[1], Inputs()).amount_yuan == 2000000
+
+
+@pytest.mark.parametrize("body, labels, amounts", [
+    # two sentences, one board each
+    ("对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。",
+     ["科创板上市", "创业板上市"], ["300万元", "200万元"]),
+    # one sentence: the first verb mistyped, the last amount written without 元
+    ("在本县注册纳税的制造企业在沪深两市主板、中小板上市的奖历企业200万元，在科创板上市的奖励企业80万。",
+     ["沪深两市主板、中小板上市", "科创板上市"], ["200万元", "80万"]),
+])
+def test_awards_by_listing_board_are_tiers_of_one_award(tmp_path, body, labels, amounts):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == labels and [t["amount"] for t in drafts[0].tiers] == amounts
+    assert compute(rules[0], Inputs(level=labels[1])).amount_yuan == int(amounts[1].rstrip("万元")) * 10000
 
 
 def test_the_same_award_for_several_cases_is_no_tiers(tmp_path):
@@ -523,3 +538,16 @@ def test_interest_at_the_benchmark_rate_for_projects_financed_by_loans(tmp_path)
     assert [(d.kind, d.rate, d.cap, d.cap_per, d.base) for d in drafts] == [
         ("subsidy", "40%", "80万元", "单个项目", "按贷款基准利率计算的利息")]
     assert compute(rules[0], Inputs(base=Decimal(1000000))).amount_yuan == 400000
+
+
+def test_a_count_in_words_far_from_its_award_to_each_party(tmp_path):
+    drafts, rules = drafted(tmp_path, "鼓励龙头企业招引配套企业，每引进一家具有独立法人资格的配套企业落户，且当年纳税达到规定要求的，"
+                                      "给予引进企业和落户企业各20万元奖励。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "20万元", "家")]
+    assert compute(rules[0], Inputs(quantity=Decimal(3))).amount_yuan == 600000
+
+
+def test_a_set_award_in_wan_without_yuan_closing_its_sentence(tmp_path):
+    drafts, rules = drafted(tmp_path, "对首次入选省级瞪羚企业名单的企业，一次性奖励企业30万。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "30万")]
+    assert compute(rules[0], Inputs()).amount_yuan == 300000

@@ -92,12 +92,34 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
         return None  # the same award for every case is one set award, not tiers
     if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
-    labels = parallel_cases(parts)
-    if not labels or any(lab not in text for lab in labels):
+    labels, words = parallel_cases(parts), None
+    if not labels and (boards := [BOARD.search(q[: q.find(a)]) for q, a in parts]) and all(boards):
+        labels = [b["label"] for b in boards]  # 在主板、中小板上市的…100万元，在创业板上市的…50万: grades of one listing award
+        words = [re.findall(BOARD_NAME, lab) for lab in labels]
+    if not labels or len(set(labels)) != len(labels) or any(lab not in text for lab in labels):
         return None
-    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]})
+    tiers = [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]
+    for t, w in zip(tiers, words or [], strict=False):
+        t["words"] = w
+    p = Proposal("tiered", text, {"tiers": tiers})
     p.used |= {a for _, a in parts}
     return p
+
+
+BOARD_NAME = r"主板|中小板|创业板|科创板|北交所|新三板|境外"
+BOARD = re.compile(rf"在(?P<label>[^，。；在]{{0,16}}?(?:{BOARD_NAME})[^，。；在]{{0,4}}?(?:上市|挂牌))")
+# …上市的奖励企业50万 beside …上市的经历企业100万元: an amount in the frame of an award, its verb mistyped
+FRAME = re.compile(rf"的(?P<verb>[\u4e00-\u9fa5]{{2}})(?P<obj>企业|单位|机构|个人)(?P<amt>{AMT})$")
+
+
+def _mirrored(part: str, sent: str) -> Proposal | None:
+    """A clause with no award word whose only amount closes it where another clause of the sentence has its award."""
+    f = FRAME.search(part)
+    if not f or re.fullmatch(AWARD, f["verb"]) or len(re.findall(AMT, part)) != 1:
+        return None
+    if not any((g := FRAME.search(x)) and g["obj"] == f["obj"] and re.fullmatch(AWARD, g["verb"]) for x in re.split(r"[，,]", sent)):
+        return None
+    return Proposal("cap_only", part, {"cap": _n(f["amt"]), "cap_per": "单个企业"}, {_n(f["amt"])})
 
 
 def sentence_cases(sent: str) -> Proposal | None:
@@ -108,6 +130,7 @@ def sentence_cases(sent: str) -> Proposal | None:
     for m in re.finditer(r"[，,]", sent + "，"):
         part = sent[start:m.start()]
         p, _ = classify(part)
+        p = p or _mirrored(part, sent)
         if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
             p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
         if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:

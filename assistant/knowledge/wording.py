@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 NUM = r"\d[\d,，]*(?:\.\d+)?"
-AMT = rf"{NUM}\s*(?:万|亿)?元"
+# 50万元 · 1亿元; an amount in 万 closing its sentence (…的奖励企业50万) is money too, its 元 left out
+AMT = rf"(?:{NUM}\s*(?:万|亿)?元|{NUM}\s*(?:万|亿)(?=\s*$))"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
 UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|天|日|床|张|辆|台|套|块|场|吨|件|项|户|名"
