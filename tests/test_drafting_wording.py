@@ -551,3 +551,20 @@ def test_a_set_award_in_wan_without_yuan_closing_its_sentence(tmp_path):
     drafts, rules = drafted(tmp_path, "对首次入选省级瞪羚企业名单的企业，一次性奖励企业30万。")
     assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "30万")]
     assert compute(rules[0], Inputs()).amount_yuan == 300000
+
+
+def test_bands_written_from_and_below_with_a_set_award_before_them(tmp_path):
+    drafts, rules = drafted(tmp_path, "对家庭农场注册为公司的，给予一次性奖励3000元，纳入规模以上统计的，按其年销售收入首次达到500万元以上（含）"
+                                      "1000万元以下的奖励2万元，首次达到1000万元以上的（含）奖励4万元。")
+    assert [(d.kind, d.cap or d.base) for d in drafts] == [("cap_only", "3000元"), ("tiered_threshold", "年销售收入")]
+    assert [(t["threshold"], t["amount"]) for t in drafts[1].tiers] == [("500万元", "2万元"), ("1000万元", "4万元")]
+    assert compute(rules[1], Inputs(base=Decimal(10000000))).amount_yuan == 40000
+
+
+@pytest.mark.parametrize("body, labels", [
+    ("对首次跻身全市20强、全省100强的物流企业，分别给予企业一次性奖励5万元、15万元。", ["全市20强", "全省100强"]),
+    ("对成功创建为国家级、省级示范物流园区的企业，分别奖15万元、5万元。", ["国家级", "省级"]),
+])
+def test_ranks_entered_and_awards_written_with_jiang_alone(tmp_path, body, labels):
+    drafts, _ = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"] and [t["label"] for t in drafts[0].tiers] == labels
