@@ -34,3 +34,19 @@ def test_the_whole_of_the_base_for_the_first_years(tmp_path: Path):
 def test_years_listed_out_of_order_are_not_read_as_a_span(tmp_path: Path):
     drafts, _ = drafted(tmp_path, "对引进的研发机构，第一年补贴其租金的100%，第二、四年补贴50%。")
     assert not [d for d in drafts if d.kind == "schedule" and any(y["last"] == 4 for y in d.years)]
+
+
+@pytest.mark.parametrize("body, base, spans, year, expected", [
+    # the base named between the first years and their rate, with what it excludes in brackets; 第X、第Y年
+    ("对入驻园区的软件企业，企业前两年缴纳的增值税县级留成部分（不含土地使用税县级留成部分）予以全额奖励，"
+     "第三、第四年按县级留成部分的60%予以奖励。", "缴纳的增值税县级留成部分（不含土地使用税县级留成部分）",
+     [("前两年", 1, 2, "全额"), ("第三、第四年", 3, 4, "60%")], 4, 60000),
+    # 全部 for the whole of the base, and years listed with and without 第
+    ("对新入驻的设计企业，第一、二年经营场所租金全部补贴、第三、第四、五年经营场所租金补贴40%。", "经营场所租金",
+     [("第一、二年", 1, 2, "全部"), ("第三、第四、五年", 3, 5, "40%")], 2, 100000),
+])
+def test_years_far_from_their_rate_and_listed_with_several_spellings(tmp_path: Path, body, base, spans, year, expected):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.base) for d in drafts] == [("schedule", base)]
+    assert [(y["text"], y["first"], y["last"], y["rate"]) for y in drafts[0].years] == spans
+    assert compute(rules[0], Inputs(base=Decimal(100000), year=year)).amount_yuan == expected

@@ -50,9 +50,24 @@ def test_parallel_set_awards_for_grades_are_one_tiered_rule(tmp_path, body, labe
 
 
 def test_set_awards_for_unrelated_cases_stay_two_awards(tmp_path):
-    drafts, rules = drafted(tmp_path, "对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。")
+    drafts, rules = drafted(tmp_path, "对新认定的技术创新示范企业，给予企业300万元奖励；对新认定的知识产权优势企业，给予企业200万元奖励。")
     assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "300万元"), ("cap_only", "200万元")]
     assert compute(rules[1], Inputs()).amount_yuan == 2000000
+
+
+@pytest.mark.parametrize("body, labels, amounts", [
+    # two sentences, one board each
+    ("对在科创板上市的企业，给予企业300万元奖励；对在创业板上市的企业，给予企业200万元奖励。",
+     ["科创板上市", "创业板上市"], ["300万元", "200万元"]),
+    # one sentence: the first verb mistyped, the last amount written without 元
+    ("在本县注册纳税的制造企业在沪深两市主板、中小板上市的奖历企业200万元，在科创板上市的奖励企业80万。",
+     ["沪深两市主板、中小板上市", "科创板上市"], ["200万元", "80万"]),
+])
+def test_awards_by_listing_board_are_tiers_of_one_award(tmp_path, body, labels, amounts):
+    drafts, rules = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["label"] for t in drafts[0].tiers] == labels and [t["amount"] for t in drafts[0].tiers] == amounts
+    assert compute(rules[0], Inputs(level=labels[1])).amount_yuan == int(amounts[1].rstrip("万元")) * 10000
 
 
 def test_the_same_award_for_several_cases_is_no_tiers(tmp_path):
@@ -509,3 +524,47 @@ def test_a_person_who_takes_a_training_is_paid_not_counted(tmp_path):
     (tmp_path / "b").mkdir()
     drafts, _ = drafted(tmp_path / "b", "对年培训人数达到30人以上的机构，每培训1人给予1500元补贴。")  # an organisation counts
     assert [(d.kind, d.amount) for d in drafts] == [("per_unit", "1500元")]
+
+
+def test_a_cap_written_as_the_award_after_the_rate_is_its_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "对获得天使投资的初创企业，按照当年实际到账融资额的3%，给予不超过30万元的奖励。")
+    assert [(d.kind, d.rate, d.cap, d.base) for d in drafts] == [("subsidy", "3%", "30万元", "当年实际到账融资额")]
+    assert compute(rules[0], Inputs(base=Decimal(20000000))).amount_yuan == 300000
+
+
+def test_interest_at_the_benchmark_rate_for_projects_financed_by_loans(tmp_path):
+    drafts, rules = drafted(tmp_path, "对通过银行贷款筹集资金的技改项目，根据项目贷款实际发生额和同期贷款基准利率给予40%，"
+                                      "贴息期限最长不超过三年，单个项目的贴息额度不超过80万元。")
+    assert [(d.kind, d.rate, d.cap, d.cap_per, d.base) for d in drafts] == [
+        ("subsidy", "40%", "80万元", "单个项目", "按贷款基准利率计算的利息")]
+    assert compute(rules[0], Inputs(base=Decimal(1000000))).amount_yuan == 400000
+
+
+def test_a_count_in_words_far_from_its_award_to_each_party(tmp_path):
+    drafts, rules = drafted(tmp_path, "鼓励龙头企业招引配套企业，每引进一家具有独立法人资格的配套企业落户，且当年纳税达到规定要求的，"
+                                      "给予引进企业和落户企业各20万元奖励。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "20万元", "家")]
+    assert compute(rules[0], Inputs(quantity=Decimal(3))).amount_yuan == 600000
+
+
+def test_a_set_award_in_wan_without_yuan_closing_its_sentence(tmp_path):
+    drafts, rules = drafted(tmp_path, "对首次入选省级瞪羚企业名单的企业，一次性奖励企业30万。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "30万")]
+    assert compute(rules[0], Inputs()).amount_yuan == 300000
+
+
+def test_bands_written_from_and_below_with_a_set_award_before_them(tmp_path):
+    drafts, rules = drafted(tmp_path, "对家庭农场注册为公司的，给予一次性奖励3000元，纳入规模以上统计的，按其年销售收入首次达到500万元以上（含）"
+                                      "1000万元以下的奖励2万元，首次达到1000万元以上的（含）奖励4万元。")
+    assert [(d.kind, d.cap or d.base) for d in drafts] == [("cap_only", "3000元"), ("tiered_threshold", "年销售收入")]
+    assert [(t["threshold"], t["amount"]) for t in drafts[1].tiers] == [("500万元", "2万元"), ("1000万元", "4万元")]
+    assert compute(rules[1], Inputs(base=Decimal(10000000))).amount_yuan == 40000
+
+
+@pytest.mark.parametrize("body, labels", [
+    ("对首次跻身全市20强、全省100强的物流企业，分别给予企业一次性奖励5万元、15万元。", ["全市20强", "全省100强"]),
+    ("对成功创建为国家级、省级示范物流园区的企业，分别奖15万元、5万元。", ["国家级", "省级"]),
+])
+def test_ranks_entered_and_awards_written_with_jiang_alone(tmp_path, body, labels):
+    drafts, _ = drafted(tmp_path, body)
+    assert [d.kind for d in drafts] == ["tiered"] and [t["label"] for t in drafts[0].tiers] == labels

@@ -54,3 +54,13 @@ def test_a_floor_not_stated_is_asked_about(bot):
     a = bot.ask("新迁入的企业地区总部，年度营业收入8亿元，奖励多少？")
     unknown = [v for v in a.eligibility if v.met is None and v.criterion.startswith("注册资本")]
     assert unknown and "注册资本" in unknown[0].ask
+
+
+def test_minimum_ids_name_their_document():
+    """Readers gather the minimums of every document by id: rule r1 of two documents never shares one."""
+    from assistant.knowledge.minimums import minimum_conditions
+
+    quote = "注册资本在500万元（含）以上的物流企业，按营业额的0.1%给予奖励"
+    a = minimum_conditions("city-a-logistics.r1", "rate", "（一）", quote)
+    b = minimum_conditions("county-b-logistics.r1", "rate", "（一）", quote)
+    assert len(a) == len(b) == 1 and not set(a) & set(b)

@@ -19,8 +19,10 @@ LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星�
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
 MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元|(?![人次亩件家个名户吨台套张间床辆平千]))"  # 50万人次 is a count
+# 500万(含)至5000万元的 · 20亿元(含)以上 · 1000万元以上（含）2000万元以下的: a band and the award after it
 BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
-                       rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上))?"
+                       rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上)"
+                       rf"(?:\s*[（(]含[）)]\s*{MONEY_Q}\s*(?:[（(]含[）)])?以下)?)?"
                        rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
 
 
@@ -73,11 +75,28 @@ def threshold_tiers(text: str) -> Proposal | None:
     if values != sorted(values) or len(set(values)) != len(values) or not word:
         return None
     tiers = [{"threshold": low, "amount": _n(m["amt"])} for low, m in zip(lows, found, strict=True)]
-    base = base_before(text, found[0].start())
+    base = re.sub(r"^按(?:照)?其?|(?:首次|当年|年度|累计|新增)$", "", base_before(text, found[0].start()) or "")
+    if len(base) < 2:  # 按其年营业收入…，首次达到…: the amount named by 按
+        named = list(re.finditer(r"按(?:照)?其?(?P<base>[\u4e00-\u9fa5]{2,10}?)(?:给予|的|[，,])", text[: found[0].start()]))
+        base = named[-1]["base"] if named else None
     p = Proposal("tiered_threshold", text, {"boundary": word, "tiers": tiers} | ({"currency": currency} if currency else {})
                  | ({"base": base} if base else {}))
     p.used |= set(lows) | {t["amount"] for t in tiers}
     return p
+
+
+def leading_award(sent: str, p: Proposal) -> list[Proposal]:
+    """A set award stated before awards by thresholds in one sentence (…的，给予一次性奖励5000元，申报为…的，按其
+    年营业收入首次达到…奖励1万元…): the award, then the thresholds, each quoting its own words; [] when none leads."""
+    from assistant.knowledge.provisions import classify
+
+    first = min((sent.find(t["threshold"]) for t in p.fields["tiers"]), default=-1)
+    for m in re.finditer(r"[，,]", sent[:max(first, 0)]):
+        lead, _ = classify(sent[: m.start()])
+        if lead is not None and set_award(lead) and not (lead.used & p.used):
+            rest = Proposal(p.kind, sent[m.end():].strip(), p.fields, p.used)
+            return [lead, rest] if all(t["amount"] in rest.quote and t["threshold"] in rest.quote for t in p.fields["tiers"]) else []
+    return []
 
 
 def _award_of(p: Proposal) -> str:
@@ -92,12 +111,34 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
         return None  # the same award for every case is one set award, not tiers
     if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
-    labels = parallel_cases(parts)
-    if not labels or any(lab not in text for lab in labels):
+    labels, words = parallel_cases(parts), None
+    if not labels and (boards := [BOARD.search(q[: q.find(a)]) for q, a in parts]) and all(boards):
+        labels = [b["label"] for b in boards]  # 在主板、中小板上市的…100万元，在创业板上市的…50万: grades of one listing award
+        words = [re.findall(BOARD_NAME, lab) for lab in labels]
+    if not labels or len(set(labels)) != len(labels) or any(lab not in text for lab in labels):
         return None
-    p = Proposal("tiered", text, {"tiers": [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]})
+    tiers = [{"label": lab, "amount": a} for lab, (_, a) in zip(labels, parts, strict=True)]
+    for t, w in zip(tiers, words or [], strict=False):
+        t["words"] = w
+    p = Proposal("tiered", text, {"tiers": tiers})
     p.used |= {a for _, a in parts}
     return p
+
+
+BOARD_NAME = r"主板|中小板|创业板|科创板|北交所|新三板|境外"
+BOARD = re.compile(rf"在(?P<label>[^，。；在]{{0,16}}?(?:{BOARD_NAME})[^，。；在]{{0,4}}?(?:上市|挂牌))")
+# …上市的奖励企业50万 beside …上市的经历企业100万元: an amount in the frame of an award, its verb mistyped
+FRAME = re.compile(rf"的(?P<verb>[\u4e00-\u9fa5]{{2}})(?P<obj>企业|单位|机构|个人)(?P<amt>{AMT})$")
+
+
+def _mirrored(part: str, sent: str) -> Proposal | None:
+    """A clause with no award word whose only amount closes it where another clause of the sentence has its award."""
+    f = FRAME.search(part)
+    if not f or re.fullmatch(AWARD, f["verb"]) or len(re.findall(AMT, part)) != 1:
+        return None
+    if not any((g := FRAME.search(x)) and g["obj"] == f["obj"] and re.fullmatch(AWARD, g["verb"]) for x in re.split(r"[，,]", sent)):
+        return None
+    return Proposal("cap_only", part, {"cap": _n(f["amt"]), "cap_per": "单个企业"}, {_n(f["amt"])})
 
 
 def sentence_cases(sent: str) -> Proposal | None:
@@ -108,6 +149,7 @@ def sentence_cases(sent: str) -> Proposal | None:
     for m in re.finditer(r"[，,]", sent + "，"):
         part = sent[start:m.start()]
         p, _ = classify(part)
+        p = p or _mirrored(part, sent)
         if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
             p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
         if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:

@@ -146,9 +146,9 @@ RATIO = re.compile(r"1\s*[:：]\s*(\d+(?:\.\d+)?)")
 
 
 def policy_rate(text: str) -> Decimal:
-    """A rate as a policy writes it: 30%, 百分之三十, 全额 or 相同额度 (the whole of the base: 100%), or a matching
+    """A rate as a policy writes it: 30%, 百分之三十, 全额 (全部) or 相同额度 (the whole of the base: 100%), or a matching
     ratio (按1:0.5的比例配套: 0.5 for each 1 of the base, 50%)."""
-    if str(text).strip() in ("全额", "相同额度", "同等额度"):
+    if str(text).strip() in ("全额", "全部", "相同额度", "同等额度"):
         return Decimal(1)
     if m := RATIO.fullmatch(str(text).strip()):
         return parse_rate(f"{Decimal(m[1]) * 100}%")

@@ -71,7 +71,9 @@ def minimum_conditions(rule_id: str, kind: str, clause: str, quote: str) -> dict
         return {}  # one word with several floors: the tiers' own thresholds, not one condition
     out = {}
     for i, m in enumerate(mins, 1):
-        cid = f"{rule_id.rsplit('.', 1)[-1]}_min{i}"
+        # the id names the document too: readers gather the minimums of every document by id, and one document's
+        # r4_min1 must never stand for another's
+        cid = re.sub(r"\W", "_", rule_id) + f"_min{i}"
         out[cid] = {"kind": "minimum", "criterion": m["text"], "clause": clause, "quote": m["text"],
                     "terms": m["terms"], "threshold": m["threshold"], "inclusive": m["inclusive"],
                     "ask": f"请提供企业的{m['term']}金额，以便核对是否达到原文要求。"}

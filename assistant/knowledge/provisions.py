@@ -38,7 +38,10 @@ CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "�
 # 最低生活保障标准为每人每月1200元 · 基本饮食标准为每人每月800元: a standard paid per person and period, named
 # without an award word; a recognition threshold (认定标准, 准入标准) is no payment
 STANDARD_PAID = re.compile(r"(?<!认定)(?<!准入)(?<!收入)标准(?:统一)?(?:为|是|提高到|提高至|调整为)?每人每(?:月|年|天|日)")
-FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)|总规模|基金规模")
+# 设立…专项资金 · 基金规模: a fund's size; 通过借款筹集资金的项目 names the projects, it sets up no fund
+# 分别奖50万元、20万元 · 奖5万元: 奖 alone before the amount awards it
+BARE_AWARD = re.compile(rf"(?<![获得])奖\s*{AMT}")
+FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)(?!的[^，。；]{0,6}(?:项目|企业|单位))|总规模|基金规模")
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
@@ -72,7 +75,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
         return None, "fund"
     if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
         return None, "target"
-    if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s):
+    if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s) and not BARE_AWARD.search(s):
         return None, "none"
     from assistant.knowledge.schedules import _schedule, _shares, _staged_total, _yearly, paid_rest
 

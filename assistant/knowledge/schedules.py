@@ -11,8 +11,11 @@ from decimal import Decimal
 
 from assistant.knowledge.wording import AMT, RATE, Proposal, _award_amount, _cap, _n
 
-# 前两年100% · 第三至五年50% · 第二、三年补贴50% · 前两年给予全额补贴: a rate for a span of support years
-YEARS = re.compile(rf"(前|后|第)([一二两三四五六七八九十\d]+)(?:(至|到|、|和)([一二两三四五六七八九十\d]+))?个?年[^，、；。%]{{0,14}}?({RATE}|全额)")
+# 前两年100% · 第三至五年50% · 第二、三年补贴50% · 前两年给予全额补贴 · 第四、第五年按…的85% · 第三、第四、五年…租金补贴50% ·
+# 前三年上缴税收…（不含…）予以全额奖励 · 第一、二年…租金全部补贴: a rate for a span of support years, the base named between them
+YEAR_N = r"[一二两三四五六七八九十\d]+"
+YEARS = re.compile(rf"(前|后|第)({YEAR_N})((?:(?:至|到|、|和)第?{YEAR_N})*)个?年(?P<gap>[^，、；。%％]{{0,40}}?)"
+                   rf"({RATE}|全额|全部(?=补贴|奖励|补助|返还|资助))")
 SHARE_LIST = rf"(?P<list>{RATE}(?:\s*[、，,和]\s*{RATE})+)"
 SHARES = re.compile(rf"分(?P<n>[两二三四五六\d])(?:年|期|次|批)[^，。；%％\d]{{0,12}}?{SHARE_LIST}")
 SHARES_AFTER = re.compile(rf"{SHARE_LIST}的?(?:比例)?[^，。；%％\d]{{0,6}}?分(?P<n>[两二三四五六\d])(?:年|期|次|批)")
@@ -94,23 +97,54 @@ def _staged_total(s: str) -> Proposal | None:
     return p
 
 
+def _span(m: re.Match, last: int) -> tuple[int, int] | None:
+    """The support years one match names (第三、第四、五年 → 3-5, 第三至五年 → 3-5, 后三年 after year 2 → 3-5);
+    None for years listed out of order (第二、四年), which are not one span."""
+    n = _cn_year(m[2])
+    if n is None:
+        return None
+    if m[1] == "前":
+        return (1, n) if not m[3] else None
+    if m[1] == "后":
+        return (last + 1, last + n) if not m[3] else None
+    more = re.findall(rf"(至|到|、|和)第?({YEAR_N})", m[3])
+    years = [n]
+    for sep, word in more:
+        k = _cn_year(word)
+        if k is None or (sep in ("、", "和") and k != years[-1] + 1) or k <= years[-1]:
+            return None
+        years.append(k)
+    return years[0], years[-1]
+
+
 def _schedule(s: str) -> Proposal | None:
     found = list(YEARS.finditer(s))
     if len(found) < 2:
         return None
     years, last = [], 0
     for m in found:
-        n, to = _cn_year(m[2]), _cn_year(m[4]) if m[4] else None
-        if n is None or (m[3] in ("、", "和") and to != n + 1):  # 第二、三年: two years in a row, not a list of others
+        span = _span(m, last)
+        if span is None:
             return None
-        first, end = {"前": (1, n), "后": (last + 1, last + n), "第": (n, to or n)}[m[1]]
-        text = m[0][: m[0].index("年") + 1]
-        years.append({"text": text, "first": first, "last": end, "rate": _n(m[5])})
-        last = end
-    base = (re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
-            or re.search(r"给予(?P<base>[^，、；%\d]{2,8}?)全额", s))  # 给予租金全额补贴: the rent, all of it
-    words = re.sub(r"(?:给予|予以)[^，、；。]*$", "", base["base"]) if base else ""  # 按其办公用房租金给予补贴: the rent
-    p = Proposal("schedule", s, {"years": years, "base": words or None})
+        text = m[0][: m[0].index("年", len(m[1] + m[2] + m[3])) + 1]
+        years.append({"text": text, "first": span[0], "last": span[1], "rate": _n(m[5])})
+        last = span[1]
+    p = Proposal("schedule", s, {"years": years, "base": _years_base(s, found[0])})
     p.used |= {y["rate"] for y in years}
     _cap(s, p)
     return p
+
+
+# 企业前三年上缴税收区级留成部分（不含…）予以全额奖励 · 第一、二年入园办公场所租金全部补贴: what the first span's rate is of,
+# named between its years and its rate
+GAP_BASE = re.compile(r"^(?P<base>[^，、；。%％\d按给予]{2,40}?)(?:(?:予以|给予)[^，、；。%％\d]{0,4}|补贴|奖励)?$")
+
+
+def _years_base(s: str, first: re.Match) -> str | None:
+    gap = GAP_BASE.match(first["gap"])
+    if gap and re.search(r"租金|费|税|收入|部分|利息|额", gap["base"]):
+        return gap["base"]
+    base = (re.search(r"按其?(?P<base>[^，、；。%\d按]{2,20}?)(?:的|，)", s) or re.search(r"给予(?P<base>[^，、；%\d]{2,12}?)的?\d", s)
+            or re.search(r"给予(?P<base>[^，、；%\d]{2,8}?)全额", s))  # 给予租金全额补贴: the rent, all of it
+    words = re.sub(r"(?:给予|予以)[^，、；。]*$", "", base["base"]) if base else ""  # 按其办公用房租金给予补贴: the rent
+    return words or None

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 NUM = r"\d[\d,，]*(?:\.\d+)?"
-AMT = rf"{NUM}\s*(?:万|亿)?元"
+# 50万元 · 1亿元; an amount in 万 closing its sentence (…的奖励企业50万) is money too, its 元 left out
+AMT = rf"(?:{NUM}\s*(?:万|亿)?元|{NUM}\s*(?:万|亿)(?=\s*$))"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
 UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|天|日|床|张|辆|台|套|块|场|吨|件|项|户|名"
@@ -34,7 +35,8 @@ def _n(text: str) -> str:
 
 
 CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
-                          r"(?!\s*(?:[（(]含[）)])?\s*的)")  # 投资额不超过500万元（含）的: a band, not a cap
+                          r"(?!\s*(?:[（(]含[）)])?\s*的(?!(?:一次性)?(?:奖励|补贴|补助|资助|扶持|贴息)))")
+# 投资额不超过500万元（含）的: a band, not a cap; 给予不超过50万元的奖励: the award's cap
 
 
 # 贷款额度最高不超过30万元 · 创业担保贷款最高额度为20万元 · 可申请最高30万元创业担保贷款: how much may be borrowed
@@ -69,7 +71,8 @@ def _cap(s: str, p: Proposal, per_unit: str | None = None) -> None:
     m = min(found, key=lambda x: x.start()) if found else None
     if m:
         p.fields["cap"] = _n(m["cap"])
-        p.fields["cap_per"] = m["per"] or ("每年" if "每年" in s else "单个项目")
+        per = re.sub(r"(?<=..)的[^的]*$", "", m["per"] or "")  # 单个项目的贴息额度不超过…: per project
+        p.fields["cap_per"] = per or ("每年" if "每年" in s else "单个项目")
         p.used.add(_n(m["cap"]))
         # …对同一项目的奖励最高100万元，对一家基金每年的奖励金额最高300万元 · 单笔…，累计奖励不超过1000万元:
         # a second cap over a wider scope (a year, all awards together)
