@@ -148,3 +148,13 @@ def test_figures_the_message_counts_are_items_even_when_the_last_equals_the_sum_
     assert "150万元 + 250万元 + 400万元 = 800万元" in answer.answer
     # no count said: the last figure that is the sum of those before it is still their total
     assert [base for _, base, _ in calcs(ask(bot, "场景实验室一期600万、二期700万，两期总投资1300万，能补多少"))] == [D("13000000")]
+
+
+def test_a_base_word_is_not_read_inside_a_longer_word_before_it():
+    """年营业收入 (a measure's base) is not read inside 今年营业收入 (this year's revenue, never a base)."""
+    from assistant.reading.cues import BaseWords
+
+    words = BaseWords.__new__(BaseWords)
+    words.cues = sorted([("年营业收入", frozenset({"revenue_band"})), ("营业收入", frozenset())], key=lambda kv: -len(kv[0]))
+    assert words.last_cue("今年营业收入", non_base=True) == frozenset()
+    assert words.last_cue("企业年营业收入", non_base=True) == frozenset({"revenue_band"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from assistant.knowledge.rules import RuleBook
 from assistant.text.amounts import Mention
@@ -141,9 +142,29 @@ class BaseWords:
         best = None
         for term, key in self.cues:
             at = part.rfind(term)
-            if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]):
+            if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]) and _begins_word(part, at):
                 best = (at + len(term), key)
         return best[1] if best else None
+
+
+def _begins_word(text: str, at: int) -> bool:
+    """Whether a cue found at ``at`` does not take its first character from the word before it (年营业收入 is
+    not read inside 今年营业收入; 实验室投资 still is inside 场景实验室投资, a longer name ending in its words)."""
+    if at == 0 or not ("\u4e00" <= text[at - 1] <= "\u9fff" and "\u4e00" <= text[at] <= "\u9fff"):
+        return True
+    return at + 1 not in _word_ends(text) or at in _word_ends(text)
+
+
+@lru_cache(maxsize=4096)
+def _word_ends(text: str) -> frozenset[int]:
+    """Where the words of ``text`` end (jieba, with the corpus's terms)."""
+    from assistant.search.retrieval import _tokenizer
+
+    ends, pos = set(), 0
+    for w in _tokenizer().lcut(text):
+        pos += len(w)
+        ends.add(pos)
+    return frozenset(ends)
 
 
 OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
