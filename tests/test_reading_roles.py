@@ -329,3 +329,69 @@ def test_a_follow_up_naming_what_is_no_base_carries_no_earlier_figure(bot):
     assert ask(bot, "那如果是流动资金贷款呢", "我们入库项目有一笔固定资产投资贷款3亿元，贴息能拿多少").calculations == []
     assert calcs(ask(bot, "那如果是5亿呢", "我们入库项目有一笔固定资产投资贷款3亿元，贴息能拿多少")) == [
         ("loan_interest", D("500000000"), D("10000000"))]
+
+
+def test_a_base_word_two_measures_share_names_neither_so_the_answer_asks_which(bot):
+    answer = ask(bot, "项目投资额3000万能补多少")
+    assert calcs(answer) == [] and answer.follow_up
+    assert calcs(ask(bot, "场景实验室项目投资3000万能补多少")) == [("scenario_lab", D("30000000"), D("9000000"))]
+
+
+def test_a_measures_own_investment_said_as_a_total_is_its_base(bot):
+    answer = ask(bot, "平台已服务中小企业120家，注册资本1000万，平台建设总投资1750万，补多少")
+    assert calcs(answer) == [("platform_construction", D("17500000"), D("5000000"))]
+
+
+def test_the_same_amount_asked_again_for_another_measure(bot):
+    answer = ask(bot, "那小批量验证同样的金额呢", "场景实验室投了1000万能补多少")
+    assert calcs(answer) == [("small_batch", D("10000000"), D("3000000"))]
+    assert calcs(ask(bot, "那小批量验证呢", "场景实验室投了1000万能补多少")) == []
+
+
+def test_another_item_of_the_kind_said_before_is_listed_beside_it(bot):
+    answer = ask(bot, "我们还有另一个平台，投资2400万，两个平台分别能拿多少", "平台建设投资600万能补多少？")
+    assert sorted(calcs(answer)) == [("platform_construction", D("6000000"), D("1800000")),
+                                     ("platform_construction", D("24000000"), D("5000000"))]
+
+
+def test_a_figure_the_message_corrects_is_not_computed_on(bot):
+    answer = ask(bot, "我们搞了个场景实验室，花了快一千万了，准确说是980万，能补多少啊")
+    assert calcs(answer) == [("scenario_lab", D("9800000"), D("2940000"))]
+    answer = ask(bot, "实验室投资1000万，平台投资应该是500万，分别能补多少")
+    assert sorted(calcs(answer)) == [("platform_construction", D("5000000"), D("1500000")),
+                                     ("scenario_lab", D("10000000"), D("3000000"))]
+
+
+def test_a_name_typed_with_a_homophone_at_its_edge_is_read_and_confirmed(bot):
+    answer = ask(bot, "我们搞了个场景实验师，花了980万，能补多少")
+    assert calcs(answer) == [("scenario_lab", D("9800000"), D("2940000"))] and "按“场景实验室”理解" in answer.answer
+
+
+def test_a_price_paid_for_goods_is_no_premium(bot):
+    answer = ask(bot, "我们买清单产品花了2000万（还没投保），保费补贴能补多少")
+    assert calcs(answer) == [] and answer.follow_up
+    answer = ask(bot, "我们买设备花了1000万建了个场景实验室，能补多少")
+    assert calcs(answer) == [("scenario_lab", D("10000000"), D("3000000"))]
+
+
+@pytest.mark.parametrize("question", ["清华大学的实验室能申请场景实验室补贴吗", "公立医院建的智慧医疗体验中心，能申请吗",
+                                      "Can a university research lab apply for the scenario lab subsidy?"])
+def test_an_institution_or_its_unit_asking_is_the_applicant(bot, question):
+    assert met(ask(bot, question), "属于工业或软件和信息服务业企业") is False
+
+
+def test_another_policys_title_the_firm_holds_is_no_subject_of_the_question(bot):
+    answer = ask(bot, "我司注册资本3000万元，是北京市专精特新企业。请问按照新基建措施，我司可享受多少补贴？")
+    assert answer.in_scope is True and calcs(answer) == []
+    assert ask(bot, "专精特新企业有什么补贴").in_scope is False
+
+
+def test_a_follow_up_naming_only_a_place_asks_the_question_before_of_it(bot):
+    assert ask(bot, "那北京的呢", "上海的新基建补贴有哪些").in_scope is True
+    assert ask(bot, "那上海的呢", "北京的新基建补贴有哪些").in_scope is False
+
+
+def test_applying_now_asked_yes_or_no_is_a_question_of_validity(tmp_path):
+    bot = Assistant(Settings.from_env(index_dir=tmp_path, embedding="hash", today="2025-01-20"))
+    assert met(bot.ask("我们2024年建成的项目，现在才申报还算吗"), "申请时间在政策有效期") is False
+    assert met(bot.ask("小批量测试是2024年11月做的，投资600万，现在申请还行吗"), "申请时间在政策有效期") is False

@@ -30,6 +30,9 @@ class BaseWords:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
+                    total = re.sub(r"(?<=[\u4e00-\u9fff]{2})(投资|投入)", r"总\1", term, count=1)
+                    if total != term:  # 平台建设总投资: the measure's own investment, said as a total
+                        cues.setdefault(total.lower(), set()).add(r.base_key)
                     if r.base_key == re.sub(r"\W", "_", r.id):
                         # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
                         # ("研发投入2500万", "购置额480万")

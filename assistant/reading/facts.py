@@ -54,6 +54,10 @@ APPLICANT_AFTER = re.compile(r"^\s*(性质|身份|名义)")
 # before it, with no one it works with (和/与/给/帮…), and its verb follows within a few characters
 SUBJECT_BEFORE = re.compile(r"(?:^|[，,。；;？?！!\n])\s*[^，,。；;？?！!\n和与跟同给为帮对向替]{0,6}$")
 SUBJECT_AFTER = re.compile(r"^(?:(?!公司|企业|厂|集团)[^，,。；;？?！!\n的和与跟]){0,8}?(?:想|要|能|可以|可否|能否|是否|申请|拟|打算|准备|计划)")
+UNIT_OF = re.compile(r"的?[^，,。；;？?！!\n的和与跟]{0,6}?(?:实验室|课题组|团队|研究中心|学院|院系|研究所|研究院)")
+# "Can a university research lab apply…": the applicant word heads the subject of an English question
+EN_SUBJECT_BEFORE = re.compile(r"\b(?:can|could|may|is|are|does|do|would)\s+(?:an?|the|our|my)?\s*(?:[a-z-]+\s+){0,2}$", re.I)
+EN_SUBJECT_AFTER = re.compile(r"^(?:\s+[a-z-]+){0,3}?\s+(?:apply|get|receive|qualify|claim|be eligible|eligible)\b", re.I)
 POLICY_PHRASE = re.compile(r"工业和软件信息服务业|工业和软件和信息服务业")
 
 
@@ -163,8 +167,10 @@ def _applicant(text: str, lex: Lexicon) -> Evidence | None:
                 or re.search(r"\b(?:not|neither|nor)\s+(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}$", before, re.I):
             continue
         opening = re.fullmatch(r"\s*[^，,。；;？?！!]{0,10}的\s*", text[:start]) is not None  # "北京注册的个体工商户，…"
+        part = UNIT_OF.match(text[end:])  # "清华大学的实验室能申请": a unit of the institution asks as the institution
         subject = SUBJECT_BEFORE.search(text[max(0, start - 8) : start] if start >= 8 else "\n" + text[:start]) \
-            and SUBJECT_AFTER.match(text[end:])
+            and SUBJECT_AFTER.match(text[end + (part.end() if part else 0) :])
+        subject = subject or (EN_SUBJECT_BEFORE.search(text[max(0, start - 30) : start]) and EN_SUBJECT_AFTER.match(text[end:]))
         if APPLICANT_BEFORE.search(before) or APPLICANT_AFTER.match(text[end:]) or opening or start == 0 or subject:
             return Evidence("applicant", kind, text[max(0, start - 4) : end + 2])
     return None
@@ -238,7 +244,7 @@ _OFFSET = {"今年": 0, "this year": 0, "明年": 1, "next year": 1, "后年": 2
 # The clause a date is in says what it is the date of: an application (打算2025年3月再提交申请) or something
 # the project or firm did (贷款是2021年放的, 2010年在北京注册的, 预计2026年才竣工).
 APPLY_IN_CLAUSE = re.compile(r"申请|申报|提交|补报|报送|apply", re.I)
-EVENT_IN_CLAUSE = re.compile(r"签|建成|建好|开工|完工|竣工|投产|投用|上线|支付|付了|缴|投保|采购|购买|买的|买了|立项|成立|注册|"
+EVENT_IN_CLAUSE = re.compile(r"签|建成|建好|开工|完工|竣工|投产|投用|上线|支付|付了|缴|投保|采购|购买|买的|买了|立项|成立|注册|做的|做了|做完|完成|"
                              r"放的|放款|发放|贷的|借的|拿到|获得|评上|认定|入库|启动|到账|signed|built|completed|registered", re.I)
 
 

@@ -23,6 +23,11 @@ LOCAL = re.compile(r"(?:^|关于印发|关于|印发|[省市])([\u4e00-\u9fff]{2
 NOT_LOCAL = {"自贸", "示范", "试验", "保税", "综合", "园区", "开发", "高新", "经济", "本", "全", "各", "城"}
 
 
+# a follow-up that names a place and nothing else: "那北京的呢", "换成天津呢", "如果是上海的话？"
+ELSEWHERE = re.compile(r"(?:那|那么|那如果是|如果是|换成|那换成|那在)?\s*(?P<place>[\u4e00-\u9fff]{2,6}?)(?:市|省)?"
+                       r"(?:的话|的|这边|那边)?\s*(?:呢|吗)?\s*[？?。!！]*")
+
+
 class Places:
     """The place chains of one Knowledge's documents, and the documents a question's places allow."""
 
@@ -77,6 +82,15 @@ class Places:
                 out.append(name)
                 rest = rest.replace(name, "|")
         return out
+
+    def asked_again(self, text: str, earlier: str) -> str | None:
+        """"那北京的呢" after "上海的新基建补贴有哪些": the earlier question, asked of the place this message names
+        and nothing else, or None."""
+        m = ELSEWHERE.fullmatch(text.strip())
+        if not m or m["place"] not in self.kb.lexicon.places and not self.named(m["place"]):
+            return None
+        before = [n for n in self.named(earlier) if n != m["place"]]
+        return earlier.replace(before[0], m["place"], 1) if before else None
 
     def lineage(self, place: str) -> tuple[str, ...]:
         """The chain above and at ``place``: from a document that names it, else its region from the lexicon."""

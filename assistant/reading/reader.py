@@ -34,9 +34,14 @@ POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|
 # "1000万以下的项目", "2亿元以上的": a bound that names a class of projects, not the user's figure.
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
 # "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
-# one more item of a kind said before: "再加一笔保费800万", "又交了一笔保费", "另一份保单保费300万", "第二笔保费1000万"
-ANOTHER = re.compile(r"(?:(?:再|又|另|还)(?:加|有|来|买|投|交|缴|付)?了?(?:[一1]|一次)?|第[二三四五2-5])(?:笔|份|单)"
-                     r"[^，,。；;！!？?\d]{0,6}$")
+# one more item of a kind said before: "再加一笔保费800万", "又交了一笔保费", "另一份保单保费300万", "第二笔保费1000万",
+# "我们还有另一个平台，投资2400万"
+ANOTHER = re.compile(r"(?:(?:再|又|另|还)(?:加|有|来|买|投|交|缴|付|建)?了?(?:[一1]|一次)?|第[二三四五2-5])(?:笔|份|单|个|家|座|套)"
+                     r"[^，,。；;！!？?\d]{0,6}[，,]?[^，,。；;！!？?\d]{0,4}$")  # "还有另一个平台，投资2400万"
+# the message corrects the figure it just gave: "花了快一千万，准确说是980万", "1200万，不对，应该是1250万"
+CORRECTION = re.compile(r"(?:(?:准确|确切|精确|具体)(?:地|来|点)?说(?:是|的话)?|准确(?:数字|金额|数)(?:是|为)|更正(?:一下)?(?:为|是)?|"
+                        r"不对[，,]?(?:应该)?是|应该是|\bactually\b|to be (?:exact|precise)|correction:?)\s*[:：]?\s*$", re.I)
+BOUGHT = re.compile(r"(?:买|购买|采购|购置|购入|bought|purchased)")
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
 FORMS: dict[str, re.Pattern[str]] = {
@@ -67,7 +72,10 @@ FORMS: dict[str, re.Pattern[str]] = {
                             r"什么时候发的|哪天发的|哪年发的|when was it (?:issued|published)|publication date|date of issue", re.I),
     "validity": re.compile(r"有效期|还有效|有效吗|有效到|过期|失效|截止|到期|什么时候结束|期限|施行|实施时间|还能申请吗|还能申报吗|还能报吗|"
                            r"来得及|还能申|还可以申|晚不晚|晚了吗|还赶得上|"
-                           r"现在还能|今年还能|还在执行|还执行吗|\bvalid\b|expire|still in force|in effect|deadline", re.I),
+                           r"现在还能|今年还能|还在执行|还执行吗|\bvalid\b|expire|still in force|in effect|deadline|"
+                           # applying at a time, asked yes or no: "现在才申报还算吗", "明年申请行不行"
+                           r"(?:现在|目前|今年|明年|眼下)[^，,。；;]{0,3}?(?:申报|申请|提交)[^，,。；;]{0,6}?(?:吗|么|行不行|可不可以|还算|还行)",
+                           re.I),
     "title": re.compile(r"文件名称|文件全称|全称|叫什么名|标题是|title of|name of the (?:policy|document)", re.I),
     "overview": re.compile(r"有哪些支持|有什么支持|哪些支持|支持措施有|有哪些措施|什么措施|都有什么|都有啥|有哪些政策|有什么政策|主要内容|"
                            r"哪些补贴|有什么补贴|有哪些补贴|有啥补贴|有啥支持|有啥政策|概括|总结一下|介绍一下|讲讲|"
@@ -116,6 +124,7 @@ class Reading:
     claims: list[Mention] = field(default_factory=list)  # figures the user asserts about the policy
     attributes: list[Mention] = field(default_factory=list)  # figures about the firm (注册资本), never a base
     added: list[Mention] = field(default_factory=list)  # amounts added to a base figure said before ("再加400万")
+    bought: list[Mention] = field(default_factory=list)  # lone amounts said as a price paid for goods ("买产品花了")
     another: set[str] = field(default_factory=set)  # bases of which the message adds one more item ("再加一笔保费800万")
     bad_amounts: list[str] = field(default_factory=list)  # figures we refuse, with the reason
     foreign: list[Mention] = field(default_factory=list)  # amounts in another currency (500万美元)
@@ -227,6 +236,21 @@ class Reader:
         if found:
             r.facts = replace(r.facts, other=tuple(sorted({**dict(r.facts.other or ()), **found}.items())))
 
+    @staticmethod
+    def _withdraw(r: Reading, m: Mention) -> frozenset[str] | None:
+        """An amount the message corrects right after it: no figure of the message any more; its base, if any,
+        is what the correction is."""
+        keys = next((k for a, k in r.items if a is m), None)
+        r.amounts.remove(m)
+        r.items = [(a, k) for a, k in r.items if a is not m]
+        r.unbound = [a for a in r.unbound if a is not m]
+        for key in keys or ():
+            r.role_amounts[key] = [v for v in r.role_amounts.get(key, []) if v != m.value]
+            if not r.role_amounts[key]:
+                del r.role_amounts[key]
+                r.roles.pop(key, None)
+        return keys or None
+
     def _amount(self, r: Reading, m: Mention, keys: frozenset[str] | None = None) -> None:
         text = r.text
         if m.kind == "unreadable":
@@ -254,6 +278,9 @@ class Reader:
             why = "为零" if m.value <= 0 else "超出合理范围（超过1万亿元）"
             r.bad_amounts.append(f"金额“{m.text}”{why}，投资、保费或贷款金额应为大于零的实际金额")
             return
+        if CORRECTION.search(text[max(0, m.start - 10) : m.start]) and r.amounts \
+                and self.words.last_cue(text[r.amounts[-1].end : m.start].lower(), non_base=True) is None:
+            keys = keys if keys is not None else self._withdraw(r, r.amounts[-1])  # "快一千万了，准确说是980万"
         keys = keys if keys is not None else self.words.change(text, m)
         keys = keys if keys is not None else self.words.role(text, m)
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
@@ -275,6 +302,8 @@ class Reader:
             r.another |= keys
         if not keys:
             r.unbound.append(m)
+            if BOUGHT.search(re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 16) : m.start])[-1]):
+                r.bought.append(m)  # "买清单产品花了2000万": a price paid for goods
         for key in keys or ():
             r.roles[key] = m.value
             r.role_amounts.setdefault(key, []).append(m.value)

@@ -27,7 +27,7 @@ from assistant.reading.quantities import named_inputs, read_inputs, read_levels
 from assistant.reading.reader import Reader, Reading, clause_number, foreign_message
 from assistant.reading.scope import ScopeJudge
 from assistant.reading.targets import ALIAS, CLOSE, DOC, HINT, SUBJECT, Target, TargetScorer, _found, typo_of
-from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic
+from assistant.reading.topic import ANSWER_ONLY, BOTH, EACH, TOGETHER, ConversationTopic, carried_roles
 from assistant.text.normalize import normalize_question
 
 WHOLE_DOCUMENT = ("procedure", "scope", "validity", "overview", "meta")  # kinds answered from one whole document
@@ -71,7 +71,9 @@ class Router:
         return self.route(text, history)
 
     def route(self, text: str, history: list[dict] | None = None) -> Plan:
-        plan = self._route(text, history)
+        asked = [m.get("content", "") for m in history or [] if m.get("role") == "user"]
+        again = self.places.asked_again(normalize_question(text), normalize_question(asked[-1])) if asked else None
+        plan = self._route(again or text, history)  # "那北京的呢": the question before, of the place named now
         if plan.kind in WHOLE_DOCUMENT and not plan.tasks and not plan.candidates:
             # "去哪里申报", "有效期多久": of the document of the measure asked about, else the one its words are about
             owners = {d for d, _ in plan.clauses}
@@ -238,16 +240,7 @@ class Router:
         numeric = grade_by_count(plan, numeric, r)
         if not numeric:
             return
-        roles = dict(r.roles)
-        if plan.carried or r.elliptic or not r.amounts:
-            # "那保费呢？" / facts only: an earlier figure counts only for the same base, not for what is no base of it
-            denied = {t.rule.base_key for t in numeric if any(w in r.text for w in t.rule.not_base_terms)}  # 流动资金贷款
-            for prev, _ in reversed(earlier):
-                for key, value in ((k, v) for k, v in prev.roles.items() if k not in denied):
-                    roles.setdefault(key, value)
-                if not r.amounts and len(prev.unbound) == 1 and prev.unbound[0].value is not None:
-                    roles.setdefault("__unbound__", prev.unbound[0].value)
-                    break
+        roles = carried_roles(r, earlier, numeric, carried=bool(plan.carried))
         if r.added and not r.amounts:  # "再加400万投资呢": the earlier base with what is added, shown as such
             extra = [m.value for m in r.added]
             for key in [k for k in roles if not k.startswith("__")]:
@@ -344,7 +337,8 @@ class Router:
             # another figure of the message is tied to a base of its own: the lone figure may be either, so ask
             rival = r.amounts and any(k != key and v not in unbound for k, v in r.roles.items()) \
                 and not any(p.rule.base_key in r.roles for p in picked)
-            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts and not rival:
+            if rule.kind != "cap_only" and t is picked[0] and len(unbound) == 1 and not r.bad_amounts and not rival \
+                    and not (r.bought and not OUTLAY_BASE.search(rule.base or "")):  # a price paid is no premium or loan
                 base = unbound[0]  # one figure and one measure: the figure is its base, and the answer says so
                 plan.assumed[rule.id] = base
             elif rule.kind != "cap_only" and t is picked[0] and (len(unbound) > 1 or (unbound and rival)):
@@ -385,6 +379,9 @@ def _bare(key: str) -> str:
 # asks about the award itself (not "限行尾号是多少"): what a message with no words of its own asks of the measure before
 AWARD_ASK = re.compile(r"补|拿|奖|贴|上限|封顶|最多|最高|申请|享受|how much|\bcap\b|maximum", re.I)
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
+
+
+OUTLAY_BASE = re.compile(r"投资|投入|购置|采购|购买|费用|支出|价款|金额")  # bases a price paid for goods can be
 
 
 def _parallel(text: str, m) -> bool:

@@ -169,6 +169,9 @@ class ScopeJudge:
         for where, words in self._other_policies():
             for w in words:
                 for m in re.finditer(re.escape(w.lower()), low):
+                    if re.search(r"(?:是|为|属于|系|作为)[^，,。；;？?！!]{0,8}$", low[: m.start()]) \
+                            and re.match(r"(?:企业|公司|单位|称号)", low[m.end() :]):
+                        continue  # "我司是北京市专精特新企业": what the firm is, not the support asked about
                     spans.append(m.span())
                     hit = hit or (where, w)
         if not hit:

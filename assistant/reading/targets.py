@@ -35,6 +35,7 @@ SEMANTIC_SCALE = 60.0  # margin over the runner-up -> points
 LEAD = 1.25  # a document whose words score this many times the next one's is the one the question is about
 SUBJECT = 2.0  # … this many times: the question is about that document's subject, whatever another's alias it uses
 CHOSEN = 3.0  # a target with this many points is what the question is about
+ASKED = 0.75  # an alias in the clause that asks (…能补多少), of a message of several clauses
 CLOSE = 0.75  # two targets within this many points are a tie: ask which one
 TITLE_QUOTED = re.compile(r"《[^》]{6,80}》")
 
@@ -109,11 +110,14 @@ class TargetScorer:
         low = TITLE_QUOTED.sub(" ", r.text).lower()  # a policy's title quoted back names the document, not a measure
         low = QUOTES.sub("", low)  # “双跨”工业互联网平台 names the alias 双跨"工业互联网平台 as printed
         scores: dict[str, float] = {}
+        asked = _asked_clause(low)
         for t in self.targets:
             s = 0.0
             aliases = [a for a in t.aliases if _found(low, a.lower())]
             if aliases:
                 s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
+                if asked and any(_found(asked, a.lower()) for a in aliases):
+                    s += ASKED  # "我们买清单产品花了2000万，保费补贴能补多少": the measure the question asks about
             else:
                 typos = [a for a in t.aliases if _typo(low, a) and not self.own_word(t, typo_of(low, a))]
                 if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good
@@ -278,6 +282,11 @@ class TargetScorer:
         # equal points: the target whose base the question's figure is comes first
         ranked = sorted((t for t in self.targets if scores.get(t.key, 0) >= CHOSEN and sure(t)),
                         key=lambda t: (-scores[t.key], -scores.get(f"role:{t.key}", 0.0)))
+        if ranked and f"role:{ranked[0].key}" in scores:
+            # a measure named by the very words that name the first (a base word both share), whatever search adds
+            a = ranked[0]
+            ranked[1:1] = [t for t in self.targets if t not in ranked and t.doc_id == a.doc_id and t.numeric
+                           and f"role:{t.key}" in scores and ALIAS > scores.get(f"lex:{t.key}", 0) == scores.get(f"lex:{a.key}", 0) > 0]
         return ranked
 
     def by_role(self, chosen: list[Target], scores: dict[str, float]) -> list[Target]:
@@ -298,6 +307,10 @@ class TargetScorer:
         if a.numeric and b.numeric and a.rule.base_key in r.roles and b.rule.base_key in r.roles \
                 and (a.rule.base_key in r.exclusive or b.rule.base_key in r.exclusive):
             return False  # each has its own figure: a letter asking about both
+        if a.numeric and b.numeric and a.doc_id == b.doc_id and a.clause != b.clause and a.rule.base_key != b.rule.base_key \
+                and f"role:{a.key}" in scores and f"role:{b.key}" in scores and "threshold" not in (a.rule.kind, b.rule.kind) \
+                and ALIAS > scores.get(f"lex:{a.key}", 0) == scores.get(f"lex:{b.key}", 0) > 0:
+            return True  # only a base word both share names them ("项目投资额3000万"): search cannot tell which is meant
         if scores[a.key] - scores[b.key] > CLOSE:
             return False
         if (f"role:{a.key}" in scores) != (f"role:{b.key}" in scores) and a.doc_id == b.doc_id:
@@ -308,6 +321,16 @@ class TargetScorer:
         if a.numeric and b.numeric and a.clause != b.clause and a.rule.kind != "threshold" and b.rule.kind != "threshold":
             return a.rule.base_key != b.rule.base_key
         return False
+
+
+ASK_WORDS = re.compile(r"多少|能补|能拿|能给|可以补|补几|怎么算|how much")
+
+
+def _asked_clause(low: str) -> str | None:
+    """The clause of a message of several clauses that holds its last money question, or None."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?\n]", low) if c.strip()]
+    asking = [c for c in clauses if ASK_WORDS.search(c)]
+    return asking[-1] if len(clauses) > 1 and asking else None
 
 
 def _shared_kind(base: str) -> bool:

@@ -118,3 +118,28 @@ class ConversationTopic:
                 if at >= 0 and (best is None or at + len(alias) > best[0]):
                     best = (at + len(alias), t)
         return best[1] if best else None
+
+
+# "那小批量验证同样的金额呢": the figure said before, now for the measure this message names
+SAME_FIGURE = re.compile(r"(?:同样|一样|相同|同一)的?(?:金额|数额|投资|投入|钱|数|额度)|(?:the )?same (?:amount|figure|sum|investment)", re.I)
+
+
+def carried_roles(r, earlier, numeric, *, carried: bool) -> dict:
+    """The figures of this message by base, with those of earlier messages a follow-up carries ("那保费呢？", facts
+    only): an earlier figure counts only for the same base, not for what the message names as no base of it
+    (流动资金贷款); one lone earlier figure stays a lone figure ("__unbound__"), as does the earlier figure a
+    message asks about again for another measure ("同样的金额").
+    """
+    roles = dict(r.roles)
+    if not (carried or r.elliptic or not r.amounts):
+        return roles
+    denied = {t.rule.base_key for t in numeric if any(w in r.text for w in t.rule.not_base_terms)}
+    for prev, _ in reversed(earlier):
+        if not r.amounts and SAME_FIGURE.search(r.text) and len(set(prev.roles.values())) == 1 and not prev.unbound:
+            roles.setdefault("__unbound__", next(iter(prev.roles.values())))
+        for key, value in ((k, v) for k, v in prev.roles.items() if k not in denied):
+            roles.setdefault(key, value)
+        if not r.amounts and len(prev.unbound) == 1 and prev.unbound[0].value is not None:
+            roles.setdefault("__unbound__", prev.unbound[0].value)
+            break
+    return roles

@@ -1,5 +1,5 @@
-"""A measure's name typed with one slip of the keyboard ("场景试验室", "平抬建设"): one character replaced inside
-the name, where the question's words begin and end; never a word of the dictionary in its own right (民营企业
+"""A measure's name typed with one slip of the keyboard ("场景试验室", "平抬建设", "场景实验师"): one character replaced
+inside the name, or at its edge by one of the same sound (a pinyin keyboard's slip), where the question's words begin and end; never a word of the dictionary in its own right (民营企业
 beside 民口企业) nor part of a longer word ("智能制造行业协会" holds no "智能制造企业")."""
 
 from __future__ import annotations
@@ -24,11 +24,20 @@ def typo_of(low: str, alias: str) -> str | None:
     edges = None
     for i in range(len(low) - n + 1):
         wrong = [j for j, (x, y) in enumerate(zip(low[i : i + n], alias, strict=True)) if x != y]
-        if len(wrong) == 1 and 0 < wrong[0] < n - 1 and not _is_word(low[i : i + n]):
+        if len(wrong) == 1 and (0 < wrong[0] < n - 1 or _homophone(low[i + wrong[0]], alias[wrong[0]])) \
+                and not _is_word(low[i : i + n]):
             edges = edges if edges is not None else word_edges(low)
             if i in edges and i + n in edges:
                 return low[i : i + n]
     return None
+
+
+def _homophone(typed: str, meant: str) -> bool:
+    """Two characters of one syllable, whatever the tone (师 for 室): the slip a pinyin keyboard makes, at the
+    edge of a name too."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(typed, style=Style.NORMAL) == lazy_pinyin(meant, style=Style.NORMAL) and typed != meant
 
 
 def _is_word(span: str) -> bool:
