@@ -407,3 +407,9 @@ def test_spoken_and_financial_forms(text, value):
 def test_a_long_head_with_a_trailing_digit_is_refused():
     with pytest.raises(AmountError):
         parse_amount("1200万五")
+
+
+@pytest.mark.parametrize("text", ["申报响应量8000千瓦时", "装机容量5000千瓦", "运输300千米", "年用电3000万千瓦时"])
+def test_a_quantity_in_a_unit_beginning_with_a_numeral_is_no_amount(text):
+    """千瓦时, 千米: the 千 begins the unit, so the figure is a count, never money and never unreadable money."""
+    assert [m.kind for m in find_mentions(text) if m.kind in ("amount", "unreadable")] == []

@@ -271,3 +271,20 @@ def test_items_under_short_headings_of_a_third_level_are_the_clauses():
     assert measures["2."].text == "2.物流补贴。按年物流费用的5%给予补贴，每年不超过50万元。"
     assert measures["2."].section == "二、支持政策·（一）财政支持"
     assert measures["3."].section == "二、支持政策·（二）用地支持"
+
+
+def test_a_portals_labelled_lines_above_the_body_give_the_documents_title_issuer_number_and_dates(tmp_path):
+    """A text copied from a government portal: its title, issuer, number and dates are the labelled lines above
+    the body (the value may stand on the next line), not the first line of the page."""
+    import datetime as dt
+
+    from assistant.knowledge.documents import load_document
+
+    path = tmp_path / "portal-copy.txt"
+    path.write_text("产业类型：制造业\n政策名：某市某区工业和信息化局关于印发某区支持智能制造若干措施的通知\n"
+                    "发布机构：某市某区工业和信息化局\n文　　号：某工信规字〔2025〕3号\n实施日期：2025年03月01日\n"
+                    "失效日期：\n2028-02-28\n\n一、对新认定的智能工厂，给予20万元奖励。\n", encoding="utf-8")
+    meta = load_document(path).meta
+    assert meta.title == "某市某区工业和信息化局关于印发某区支持智能制造若干措施的通知"
+    assert meta.issuers == ("某市某区工业和信息化局",) and meta.doc_number == "某工信规字〔2025〕3号"
+    assert (meta.valid_from, meta.valid_to) == (dt.date(2025, 3, 1), dt.date(2028, 2, 28))

@@ -17,6 +17,7 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.knowledge.extract import SUFFIXES, read_text  # noqa: F401  (re-exported)
+from assistant.knowledge.headers import header_fields
 from assistant.knowledge.structure import VALIDITY_RE, Unit, cn_number, cn_to_int, parse_structure  # noqa: F401  (re-exported)
 from assistant.knowledge.unflatten import breaks, hanging
 
@@ -182,7 +183,7 @@ PLACE = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有
 PLACE2 = re.compile(r"((?:(?![年在的和与及对由用享受按给于之等有关我本全各该为进获得级、])[\u4e00-\u9fa5]){2}(?:(?<![上城超门])市|省))")
 
 
-def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
+def infer_meta(meta: DocMeta, units: list[Unit], text: str = "") -> DocMeta:
     """Fill what the metadata file leaves empty from what the text states outright.
 
     Validity dates are taken only when written as full dates (自2023年3月1日起施行，有效期至
@@ -190,6 +191,10 @@ def infer_meta(meta: DocMeta, units: list[Unit]) -> DocMeta:
     """
     found = {u.kind: u.text for u in units if u.kind in ("title", "issuers", "doc_number", "validity")}
     values = dict(meta.__dict__)
+    for key, value in header_fields(text).items():  # a portal's labelled lines above the body ("政策名：…")
+        if not values.get(key):
+            values[key] = value
+            found.pop(key, None)
     if not values["title"] and "title" in found:
         values["title"] = found["title"].replace("\n", "")
     if not values["issuers"] and "issuers" in found:
@@ -226,7 +231,7 @@ def load_document(path: Path) -> Document:
     raw = read_text(path)
     text, offsets = clean(raw)
     units = parse_structure(text, path.name)
-    meta = infer_meta(load_meta(path, path.stem), units)
+    meta = infer_meta(load_meta(path, path.stem), units, text)
     if not meta.title:
         meta = DocMeta(**{**meta.__dict__, "title": path.stem})
     return Document(meta.doc_id, path, raw, text, meta, units, offsets)

@@ -114,6 +114,8 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
     if not bm:
         return None
     body, i = bm[0], bm.end()
+    if len(body) > 1 and body[-1] in "千百" and re.match(r"[瓦米克伏帕赫焦]", s[i : i + 1]):
+        body, i = body[:-1], i - 1  # 8000千瓦时, 300千米: the 千 is the unit's, the number ends before it
     head = re.match(f"(.*)[万亿][{CN_DIGITS}]$", body)
     if head and len(re.sub(r"[^0-9零一二两三四五六七八九]", "", head[1])) > 1 \
             and re.match(r"[个家项笔次条台套位名间份批]", s[i : i + 1]):
