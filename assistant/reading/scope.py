@@ -31,6 +31,7 @@ offer offers offered provide provides give gives given available city government
 get receive much many money yuan million billion company companies enterprise enterprises firm firms business businesses
 have has had about kind kinds type types type list all other else also and or not no yes please tell know want like
 new help need any anything something there here currently now still today this year""".split())
+SUPPORT_PHRASE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:补贴|奖励|资助|补助|奖补|津贴)")
 # Nouns of asking itself (when, how much in all, what content), not of what is asked about.
 ASKING_NOUNS = frozenset("时候 时间 一共 总共 全部 部分 方面 内容 情况 问题 东西 事情 地方 具体 详细 目前 现在 今年 明年 去年 "
                          "哪天 哪年 日期 多久 overall details detail".split())
@@ -66,6 +67,7 @@ class ScopeJudge:
         self.domain = sorted((w.lower() for w in words if len(w) > 1), key=len, reverse=True)
         self._vocabulary: set[str] | None = None
         self._others: list[tuple[str, tuple[str, ...]]] | None = None
+        self._texts: list[str] | None = None
 
     def out_of_scope(self, r: Reading, scores: dict[str, float], chosen: list[Target], plan) -> bool:
         """Out of scope by what the question is about: a subject no policy here covers, another
@@ -75,7 +77,8 @@ class ScopeJudge:
         if other:
             plan.out_reason = f"other:{other[0]}:{other[1]}"  # "稳岗返还": another policy's support, whatever it shares
             return True
-        if not FIRM_WORDS.search(r.text) and ("individual" in r.subjects or ("person" in r.subjects and not named)):
+        if not FIRM_WORDS.search(r.text) and ("individual" in r.subjects or ("person" in r.subjects and not named)) \
+                and not self.support_named(r.text):
             plan.out_reason = "individual"  # a person's own affairs; a person naming a measure is checked as the applicant
             return True
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)
@@ -121,6 +124,17 @@ class ScopeJudge:
                  and not w.startswith(("amt", "pct", "y2", "y1")) and (generic or w not in GENERIC)}
         # 高新 inside 高新技术 counts once; two-character words (技术, 条件) are too common to count fully
         return sum(1.0 if len(w) >= 3 else 0.5 for w in words if not any(w != o and w in o for o in words))
+
+    def support_named(self, text: str) -> str | None:
+        """A support the question names in a document's own words ("购房补贴" of a talent policy): asked by a person,
+        it is about that document, not a person's own affairs."""
+        if self._texts is None:
+            self._texts = [d.text for d in self.kb.docs.values()]
+        for m in SUPPORT_PHRASE.finditer(text):
+            for i in range(0, len(m[0]) - 3):
+                if any(m[0][i:] in t for t in self._texts):
+                    return m[0][i:]
+        return None
 
     def foreign_subject(self, text: str) -> bool:
         """The question's own subject words (not support words, question words or places) are all absent from
