@@ -395,3 +395,8 @@ def test_applying_now_asked_yes_or_no_is_a_question_of_validity(tmp_path):
     bot = Assistant(Settings.from_env(index_dir=tmp_path, embedding="hash", today="2025-01-20"))
     assert met(bot.ask("我们2024年建成的项目，现在才申报还算吗"), "申请时间在政策有效期") is False
     assert met(bot.ask("小批量测试是2024年11月做的，投资600万，现在申请还行吗"), "申请时间在政策有效期") is False
+
+
+@pytest.mark.parametrize("question", ["场景实验室和体验中心各投了800万，分别能补多少", "两个实验室各投了800万，一共补多少"])
+def test_a_figure_said_once_for_each_of_several_items_is_each_ones(bot, question):
+    assert calcs(ask(bot, question)) == [("scenario_lab", D("8000000"), D("2400000"))] * 2

@@ -216,6 +216,7 @@ class Reader:
             if any(_has(low, w.lower()) for w in words):
                 r.subjects.add(kind)
         specific_first(r)
+        _each_said(r)  # "场景实验室和体验中心各投了800万": one figure for each of the items named
         r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
@@ -353,3 +354,25 @@ def _has(low: str, word: str) -> bool:
     if word.isascii():
         return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", low) is not None
     return word in low
+
+
+EACH_BEFORE = re.compile(r"各(?:自)?(?:投了|投资了?|花了|投入了?|建设投资|为|是|约)?\s*$")
+COUNT = re.compile(r"([两二三四五六七八九2-9])\s*(?:个|家|项|座|套|间|笔)")
+
+
+def _each_said(r: Reading) -> None:
+    """A figure said once for each of several items (A和B各投了800万, 两个实验室各3400万) is listed once per item."""
+    from assistant.text.numerals import int_value
+
+    for m in list(r.amounts):
+        if not EACH_BEFORE.search(r.text[max(0, m.start - 6) : m.start]):
+            continue
+        start = max(r.text.rfind(p, 0, m.start) for p in "。；;！!？?\n，,") + 1
+        head = r.text[start : m.start]
+        count = COUNT.search(head)
+        n = int_value(count[1]) if count else (len(re.findall(r"[和与、及跟]", head)) + 1 if re.search(r"[和与、及跟]", head) else 1)
+        keys = next((k for a, k in r.items if a is m), None)
+        for _ in range(max(0, min(n or 1, 9) - 1)):
+            r.items.append((m, keys))
+            for key in keys or ():
+                r.role_amounts.setdefault(key, []).append(m.value)

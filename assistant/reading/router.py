@@ -394,4 +394,5 @@ def _parallel(text: str, m) -> bool:
 def _items(values: list, text: str) -> list:
     """The figures of the items asked about: a figure said again is one item ("投资1000万…这1000万"), unless each
     item is asked about ("A、B两个实验室各3400万，分别补多少": two items of the same figure)."""
-    return list(values) if EACH.search(text) else list(dict.fromkeys(values))
+    return list(values) if EACH.search(text) or re.search(r"各(?:自)?[^，,。；;]{0,5}?[\d一二三四五六七八九十两]", text) \
+        else list(dict.fromkeys(values))
