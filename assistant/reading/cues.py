@@ -28,6 +28,7 @@ class BaseWords:
         cues: dict[str, set[str]] = {}
         for r in rules:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
+                term = re.sub(r"[（(][^）)]*[）)]", "", term or "")  # 留成部分（不含…）: what the base is, without what it leaves out
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
                     total = re.sub(r"(?<=[\u4e00-\u9fff]{2})(投资|投入)", r"总\1", term, count=1)

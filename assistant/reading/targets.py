@@ -130,7 +130,8 @@ class TargetScorer:
                 # a base of the measure's own ("机器人购置额480万", "购置额480万") names it as an alias would; one of
                 # a shared kind named only by its head words ("投资额" of 平台投资额) leans towards it as shared bases do
                 own = t.rule.base_key == re.sub(r"\W", "_", t.rule.id) and bool(t.rule.base) and (
-                    t.rule.base in r.text or not _shared_kind(t.rule.base) or "、" in t.rule.base)  # 新增设备、软件投资额
+                    t.rule.base in r.text or not _shared_kind(t.rule.base) or "、" in t.rule.base) and (  # 新增设备、软件投资额
+                    t.rule.base_key in r.exclusive or t.rule.base in r.text)  # a head two bases share names neither as its own
                 role = ALIAS if own else ROLE
                 s += role
                 scores[f"role:{t.key}"] = role
