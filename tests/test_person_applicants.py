@@ -3,9 +3,7 @@ about that text, not turned away as a private affair; a private purchase under a
 
 from __future__ import annotations
 
-import pytest
-
-from .policy_fixtures import drafted_assistant
+from .policy_fixtures import drafted_bot_fixture
 
 DOC = "some-district-talent-housing-2024"
 TEXT = """某区促进人才安居的若干措施
@@ -17,9 +15,7 @@ TEXT = """某区促进人才安居的若干措施
 """
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    return drafted_assistant(tmp_path_factory.mktemp("talent"), DOC, TEXT, "2024-06-01")
+bot = drafted_bot_fixture(DOC, TEXT, "2024-06-01")
 
 
 def test_a_person_asking_about_a_support_the_text_names_is_answered_from_it(bot):

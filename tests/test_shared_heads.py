@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-import pytest
-
-from .policy_fixtures import drafted_assistant
+from .policy_fixtures import drafted_bot_fixture
 
 DOC = "some-park-tax-retention-awards-2020"
 TEXT = """某园区企业扶持办法
@@ -20,9 +18,7 @@ TEXT = """某园区企业扶持办法
 """
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory):
-    return drafted_assistant(tmp_path_factory.mktemp("retention"), DOC, TEXT, "2021-06-01")
+bot = drafted_bot_fixture(DOC, TEXT, "2021-06-01")
 
 
 def test_the_figure_of_a_base_with_an_exclusion_is_that_measures_and_no_other(bot):
