@@ -400,3 +400,8 @@ def test_applying_now_asked_yes_or_no_is_a_question_of_validity(tmp_path):
 @pytest.mark.parametrize("question", ["场景实验室和体验中心各投了800万，分别能补多少", "两个实验室各投了800万，一共补多少"])
 def test_a_figure_said_once_for_each_of_several_items_is_each_ones(bot, question):
     assert calcs(ask(bot, question)) == [("scenario_lab", D("8000000"), D("2400000"))] * 2
+
+
+def test_a_part_heading_quoted_in_a_question_lists_the_clauses_under_it(bot):
+    answer = ask(bot, "全生命周期关键节点的差异化支持包括哪几项")
+    assert [c.clause for c in answer.citations][:3] == ["（六）", "（七）", "（八）"] and calcs(answer) == []

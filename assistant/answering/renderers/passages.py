@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.composer import Composer, clause_name
 from assistant.answering.renderers.scope import render_overview
 from assistant.errors import PolicyError
@@ -16,6 +18,13 @@ def render_passages(plan: Plan, c: Composer, retriever, notices: list[str]) -> b
             cit = doc.unit_citation(doc.unit(label))
             c.head.append(f"根据政策原文{clause_name(label)}，相关规定如下：")
             c.add_quote(cit)
+        return True
+    part = _part_named(plan, c.kb)
+    if part:  # "全生命周期关键节点的差异化支持包括哪几项": the clauses under the part heading the question quotes
+        doc, heading, units = part
+        c.head.append(f"原文“{heading}”部分包括以下{len(units)}条：")
+        for u in units:
+            c.add_quote(doc.unit_citation(u))
         return True
     if retriever is None:
         return False
@@ -37,3 +46,20 @@ def render_passages(plan: Plan, c: Composer, retriever, notices: list[str]) -> b
                            "暂不计算，请以原文为准。")
             break
     return True
+
+
+def _part_named(plan: Plan, kb):
+    """(document, heading, its clauses) of the part heading whose words (eight characters at least, its number left
+    out) the question quotes, or None."""
+    for doc in kb.docs.values():
+        if plan.docs is not None and doc.doc_id not in plan.docs:
+            continue
+        for unit in doc.units:
+            if unit.kind != "part":
+                continue
+            words = re.sub(r"^\s*(?:第[一二三四五六七八九十]+[章节部分]|[一二三四五六七八九十]+、)\s*", "", unit.text.strip())
+            if len(words) >= 8 and any(words[i : i + 8] in plan.text for i in range(len(words) - 7)):
+                units = [u for u in doc.units if u.kind == "measure" and u.section == unit.section]
+                if units:
+                    return doc, unit.text.strip(), units
+    return None
