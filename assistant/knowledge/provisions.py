@@ -13,7 +13,7 @@ import re
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
-from assistant.knowledge.tiers import case_list, level_words
+from assistant.knowledge.tiers import case_list, level_words, standard_tiers
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
     CAP,
@@ -117,6 +117,8 @@ FLOOR = re.compile(rf"不足\s*(?P<floor>{AMT})的?[，,]?\s*(?:均)?按(?:照)?
 
 
 def _tiered(s: str) -> Proposal | None:
+    if p := standard_tiers(s):
+        return p
     m = FEN.search(s) or AWARD_LIST.search(s)
     if not m:
         return _rate_list(s)

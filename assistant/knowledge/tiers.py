@@ -169,3 +169,32 @@ def _within(a: str, b: str) -> bool:
     """``a``'s words all in ``b``, in order (新建的众创空间 in 新建的国家备案众创空间)."""
     it = iter(b)
     return all(ch in it for ch in a)
+
+
+# 按博士研究生5万元、硕士研究生3万元的标准给予…: an amount for each category of person, listed before 的标准
+STANDARD_ITEM = re.compile(r"(?P<label>[^，,、；;。\d按]{1,30}?)\s*(?P<amt>\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)")
+STANDARD_LIST = re.compile(r"按(?:照)?(?P<list>[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元"
+                           r"(?:\s*、\s*[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)+)"
+                           r"\s*的?(?:补贴|奖励|资助|补助)?标准[，,]?\s*(?:一次性)?(?:给予|发放|予以|奖励|补贴|补助|资助)")
+
+
+def standard_tiers(s: str):
+    """The amount of each category listed as the standard an award is paid by (按A类人员15万元、B类人员10万元的
+    标准给予住房补贴): one tiered rule whose levels are the categories, so a question can count persons per
+    category. A category paid per period or per unit (每月, 每人) is no set amount: nothing."""
+    from assistant.knowledge.wording import Proposal, _n
+
+    m = STANDARD_LIST.search(s)
+    if not m:
+        return None
+    items = [(x["label"].strip(), _n(x["amt"])) for x in STANDARD_ITEM.finditer(m["list"])]
+    labels = [lab for lab, _ in items]
+    if len(set(labels)) != len(labels) or any(re.search(r"每|最高|最多|不超过|不低于", lab) for lab in labels):
+        return None
+    tiers = []
+    for lab, amt in items:
+        words = [w for w in re.split(r"或", lab) if len(w) >= 2 and w != lab]  # 博士研究生或副高级职称人员: either names it
+        tiers.append({"label": lab, "amount": amt} | ({"words": words} if words else {}))
+    p = Proposal("tiered", s, {"tiers": tiers})
+    p.used |= {a for _, a in items}
+    return p

@@ -1,0 +1,31 @@
+"""Awards whose amount depends on the applicant's category, listed as the standard they are paid by
+(按A类5万元、B类3万元的标准给予…): one tiered rule whose levels are the categories, never a set award of one
+of the amounts. Made-up clauses in the style of district talent texts."""
+
+from __future__ import annotations
+
+from assistant.knowledge.calculator import compute
+from assistant.knowledge.types import Inputs
+from tests.test_drafting_wording import drafted
+
+
+def test_categories_listed_as_the_standard_are_tiers(tmp_path):
+    drafts, rules = drafted(tmp_path, "对新落户本县并签订3年以上劳动合同的人才，按正高级职称8万元、副高级职称4万元的标准"
+                                      "给予安居补贴。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("正高级职称", "8万元"), ("副高级职称", "4万元")]
+    assert compute(rules[0], Inputs(level="副高级职称")).amount_yuan == 40000
+
+
+def test_a_category_named_two_ways_keeps_both_names(tmp_path):
+    drafts, _ = drafted(tmp_path, "对新引进的中小学教师，按特级教师或正高级教师6万元、一级教师或中级职称人员2万元、"
+                                  "其他教师1万元的标准给予生活补贴。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["amount"] for t in drafts[0].tiers] == ["6万元", "2万元", "1万元"]
+    assert drafts[0].tiers[0]["words"] == ["特级教师", "正高级教师"]
+
+
+def test_categories_paid_by_the_month_are_no_set_tiers(tmp_path):
+    drafts, _ = drafted(tmp_path, "按博士每月3000元、硕士每月2000元的标准发放生活补贴。")
+    assert all(d.kind != "tiered" or all("每" not in t["label"] for t in d.tiers) for d in drafts)
+
