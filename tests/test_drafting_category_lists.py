@@ -29,3 +29,18 @@ def test_categories_paid_by_the_month_are_no_set_tiers(tmp_path):
     drafts, _ = drafted(tmp_path, "按博士每月3000元、硕士每月2000元的标准发放生活补贴。")
     assert all(d.kind != "tiered" or all("每" not in t["label"] for t in d.tiers) for d in drafts)
 
+
+def test_the_same_two_awards_for_each_category_are_one_tiered_rule_per_award(tmp_path):
+    drafts, rules = drafted(tmp_path, "对引进的高层次医疗人才，领军人才给予60万元购房补贴和24万元工作津贴，拔尖人才给予"
+                                      "30万元购房补贴和12万元工作津贴。")
+    assert [d.kind for d in drafts] == ["tiered", "tiered"]
+    assert [[(t["label"], t["amount"]) for t in d.tiers] for d in drafts] == [
+        [("领军人才", "60万元"), ("拔尖人才", "30万元")], [("领军人才", "24万元"), ("拔尖人才", "12万元")]]
+    assert drafts[0].name != drafts[1].name
+    assert compute(rules[1], Inputs(level="拔尖人才")).amount_yuan == 120000
+
+
+def test_two_awards_of_one_category_stay_two_awards(tmp_path):
+    drafts, _ = drafted(tmp_path, "对入选的创业团队，给予带头人50万元安家补贴和20万元生活补贴。")
+    assert [d.kind for d in drafts] == ["fixed", "fixed"] or [d.kind for d in drafts] == ["cap_only", "cap_only"]
+    assert sorted(d.amount or d.cap for d in drafts) == ["20万元", "50万元"]

@@ -88,6 +88,7 @@ class Unexpressed:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
+    from assistant.knowledge.award_pairs import paired_tiers
     from assistant.knowledge.cases import (
         award_parts,
         category_tiers,
@@ -162,7 +163,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or category_tiers(sent) or p
-                several = award_parts(sent) if p is None or set_award(p) else leading_award(sent, p) if p.kind == "tiered_threshold" else []
+                several = (paired_tiers(sent) or award_parts(sent)) if p is None or set_award(p) else leading_award(sent, p) if p.kind == "tiered_threshold" else []
             elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
                 p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
