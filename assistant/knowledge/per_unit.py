@@ -134,6 +134,9 @@ def per_units(s: str) -> list[Proposal]:
         return cases
     found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s), *PER_STANDARD.finditer(s)], key=lambda m: m.start())
     found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
+    # 每集奖励10万元，每部剧集最高奖励200万元: a maximum for a larger unit after an amount per unit is that amount's cap
+    found = [m for i, m in enumerate(found) if not (i and m.re is PER_UNIT and found[i - 1]["unit"] != m["unit"]
+                                                   and re.search(r"最高|最多|不超过", m["gap"] or ""))]
     if len(found) < 2:
         return []
     out = []
@@ -192,4 +195,17 @@ def _per_unit(s: str, m=None) -> Proposal | None:
         p.fields["step_full"] = bool(m.groupdict().get("full"))
     p.used.add(_n(m["amt"]))
     _cap(s, p, per_unit=_n(m["amt"]))
+    if "cap" in p.fields and _below(p.fields["cap"], p.fields["amount"]):
+        # 每部最高奖励100万元，获得提名的最高奖励50万元: a smaller maximum after it is another case's award, no cap
+        p.used.discard(p.fields.pop("cap"))
+        p.fields.pop("cap_per", None)
     return p
+
+
+def _below(cap: str, amount: str) -> bool:
+    from assistant.text.amounts import parse_amount
+
+    try:
+        return parse_amount(cap) <= parse_amount(amount)
+    except Exception:  # noqa: BLE001  (a figure the reader refuses: leave the cap as read)
+        return False

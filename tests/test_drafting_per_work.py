@@ -1,0 +1,31 @@
+"""Awards per work of film and television (每集, 每部): an amount per episode capped per series, a maximum per
+work, and a smaller maximum after it that is another case's award, never its cap. Made-up clauses in the style
+of district culture texts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.knowledge.calculator import compute
+from assistant.knowledge.types import Inputs
+from tests.test_drafting_wording import drafted, kinds
+
+
+def test_an_amount_per_episode_capped_per_series(tmp_path):
+    drafts, rules = drafted(tmp_path, "对在省级卫视黄金时段首播的纪录片，每集奖励3万元，每部最高奖励60万元。")
+    assert [(d.kind, d.amount, d.cap, d.unit) for d in drafts] == [("per_unit", "3万元", "60万元", "集")]
+    assert compute(rules[0], Inputs(quantity=Decimal(30))).amount_yuan == 600000
+    assert compute(rules[0], Inputs(quantity=Decimal(12))).amount_yuan == 360000
+
+
+def test_a_maximum_per_work(tmp_path):
+    assert kinds(tmp_path, "对在院线上映的动画电影，每部最高奖励40万元。") == ["per_unit"]
+
+
+def test_a_smaller_maximum_after_is_no_cap(tmp_path):
+    drafts, _ = drafted(tmp_path, "对获得国家级影视大奖的作品，每部最高奖励80万元，获得提名的最高奖励20万元。")
+    assert all(d.cap != "20万元" for d in drafts)
+
+
+def test_a_department_is_no_unit(tmp_path):
+    assert "per_unit" not in kinds(tmp_path, "对牵头组织活动的单位，每部门给予最高5万元经费支持。")
