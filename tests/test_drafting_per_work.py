@@ -29,3 +29,12 @@ def test_a_smaller_maximum_after_is_no_cap(tmp_path):
 
 def test_a_department_is_no_unit(tmp_path):
     assert "per_unit" not in kinds(tmp_path, "对牵头组织活动的单位，每部门给予最高5万元经费支持。")
+
+
+def test_a_count_written_with_spaces_around_its_number(tmp_path):
+    """Figures keep the spaces the text prints (3 万元), so the accepted rule loads and computes."""
+    drafts, rules = drafted(tmp_path, "对认定的众创空间，每孵化 1 家高新技术企业，给予运营单位最高 3 万元奖励，每年累计最高 30 万元。")
+    assert [(d.kind, d.amount, d.cap) for d in drafts] == [("per_unit", "3 万元", "30 万元")]
+    assert compute(rules[0], Inputs(quantity=Decimal(4))).amount_yuan == 120000
+    assert compute(rules[0], Inputs(quantity=Decimal(40))).amount_yuan == 300000
+

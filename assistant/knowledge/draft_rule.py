@@ -177,3 +177,24 @@ def _listed(base: str) -> list[str]:
     if len(items) < 2 or any(len(x) < 3 for x in items):
         return []
     return items
+
+
+FIGURE_FIELDS = ("rate", "cap", "total_cap", "threshold", "amount", "low", "high", "max_base")
+
+
+def respell(d: DraftRule) -> None:
+    """Each figure as its quote spells it (最高 3 万元 → "3 万元"): figures are read without the spaces a text
+    may print between a number and its unit, but a rule file states them verbatim, as loading checks."""
+    def spelt(text):
+        if not isinstance(text, str) or not text or text in d.quote or not re.match(r"\d", text):
+            return text
+        pattern = r"\s*".join(map(re.escape, text))
+        m = re.search(rf"(?<![\d.]){pattern}", d.quote)
+        return m[0] if m else text
+
+    for key in FIGURE_FIELDS:
+        setattr(d, key, spelt(getattr(d, key)))
+    for row in (*d.tiers, *d.bands, *d.years):
+        for key in ("amount", "threshold", "low", "high", "rate", "cap"):
+            if key in row:
+                row[key] = spelt(row[key])

@@ -30,6 +30,7 @@ from assistant.knowledge.draft_rule import (  # noqa: F401  (DraftRule, _base_ke
     _draft,
     _input_examples,
     _rated,
+    respell,
 )
 from assistant.knowledge.minimums import minimum_conditions
 from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
@@ -200,6 +201,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if case := p.fields.pop("case", None):  # one of several cases of a per-unit list: its name says which
                 label = f"{label}（{case}）"
             d = _draft(p, rid, unit.label, label)
+            respell(d)
             if d.kind == "multiple":
                 attach_standard(doc, d)
             d.aliases = propose(head, p.quote) or name_aliases(label)
