@@ -31,6 +31,11 @@ def test_a_department_is_no_unit(tmp_path):
     assert "per_unit" not in kinds(tmp_path, "对牵头组织活动的单位，每部门给予最高5万元经费支持。")
 
 
+def test_an_award_named_by_its_own_prize_word_per_person_brought_in(tmp_path):
+    drafts, _ = drafted(tmp_path, "每推荐1名高层次人才落户本县，经认定给予最高5万元伯乐奖。同一单位每年奖励最高50万元。")
+    assert [(d.kind, d.amount, d.cap, d.unit) for d in drafts] == [("per_unit", "5万元", "50万元", "名")]
+
+
 def test_a_count_written_with_spaces_around_its_number(tmp_path):
     """Figures keep the spaces the text prints (3 万元), so the accepted rule loads and computes."""
     drafts, rules = drafted(tmp_path, "对认定的众创空间，每孵化 1 家高新技术企业，给予运营单位最高 3 万元奖励，每年累计最高 30 万元。")
@@ -38,3 +43,8 @@ def test_a_count_written_with_spaces_around_its_number(tmp_path):
     assert compute(rules[0], Inputs(quantity=Decimal(4))).amount_yuan == 120000
     assert compute(rules[0], Inputs(quantity=Decimal(40))).amount_yuan == 300000
 
+
+def test_an_amount_for_each_night_in_turn_is_no_amount_and_cap(tmp_path):
+    drafts, _ = drafted(tmp_path, "对组织研学团队入住本县酒店的机构，按每人第一晚最高30元、第二晚最高50元的标准给予最高20万元奖励。")
+    assert all(d.cap != "50元" for d in drafts)
+    assert not [d for d in drafts if d.kind == "per_unit" and d.amount == "30元"]

@@ -26,6 +26,7 @@ BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS}
                   rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
                   rf"[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 BAND_CAP = re.compile(r"^[^。；]*")
+ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?P<of>晚|夜|年|月|天|日|次)")
 
 
 def bands(clause: str) -> tuple[Proposal, int, int] | None:
@@ -181,6 +182,8 @@ def _per_unit(s: str, m=None) -> Proposal | None:
     if qty_caps and (len(qty_caps) > 1 or qty_caps[0]["unit"] != m["unit"] or m.groupdict().get("unit2")):
         # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
         return Proposal("unexpressible", s)
+    if (o := ORDINAL.search(m.groupdict().get("gap") or "")) and re.search(rf"第[一二三四五六七八九十\d]+{o['of']}", s[m.end():]):
+        return Proposal("unexpressible", s)  # 每人次第一晚40元，第二晚60元: an amount for each night (year) in turn
     unit2 = m.groupdict().get("unit2")
     unit = m["unit"] + (unit2 or "")
     words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
