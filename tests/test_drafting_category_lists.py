@@ -44,3 +44,13 @@ def test_two_awards_of_one_category_stay_two_awards(tmp_path):
     drafts, _ = drafted(tmp_path, "对入选的创业团队，给予带头人50万元安家补贴和20万元生活补贴。")
     assert [d.kind for d in drafts] == ["fixed", "fixed"] or [d.kind for d in drafts] == ["cap_only", "cap_only"]
     assert sorted(d.amount or d.cap for d in drafts) == ["20万元", "50万元"]
+
+
+def test_an_award_for_each_step_of_an_amount_is_left_for_a_person(tmp_path):
+    drafts, _ = drafted(tmp_path, "对年产值每新上一个2亿元台阶的规上工业企业，一次性给予10万元奖励。")
+    assert drafts == []
+
+
+def test_a_sentence_naming_a_goal_that_pays_an_award_in_jiangbu_words(tmp_path):
+    drafts, _ = drafted(tmp_path, "鼓励企业对标行动目标做大做强，对首次进入县级、市级重点培育名单的企业，分别给予5万元、10万元资金奖补。")
+    assert [(d.kind, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered", ["5万元", "10万元"])]

@@ -73,7 +73,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
     clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补")):
         return None, "target"
     if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s) and not BARE_AWARD.search(s):
         return None, "none"
@@ -85,7 +85,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
             return (p, "") if p else (None, "none")
         # 每个项目分别最高奖励3万元 · 分别按照国家、省级支持金额的30%、最高50万元: one award (and its cap) after
         # 分别, the same for each case
-    if NO_KIND.search(s) or FLOOR.search(s):
+    if NO_KIND.search(s) or FLOOR.search(s) or MONEY_STEP.search(s):
         return (p, "") if (p := paid_rest(s)) else (None, "none")
     for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, multiple, _per_unit, _min_rate, _rated, _single,
                    _threshold):
@@ -111,6 +111,9 @@ def _one_award(after: str) -> bool:
 # and how money is paid out (预拨总额不超过资助金额的80%).
 NO_KIND = re.compile(r"(?:采用|采取|以|通过)(?:股权|跟进)投资的?(?:方式|形式)[^，。；\d]{0,4}(?:支持|扶持|给予|投入)|的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
+
+# 营业收入每新上一个5亿元台阶 · 每增加1000万元: an award for each step of an amount, which no kind counts in
+MONEY_STEP = re.compile(rf"每(?:新上|新增|增加|提高|跨上|迈上|上)?(?:一个|1个)?\s*{AMT}(?:级)?(?:台阶)?(?![/／])")
 
 # 计算所得不足200元的，按200元发放: a floor the result is raised to, not an award of its own
 FLOOR = re.compile(rf"不足\s*(?P<floor>{AMT})的?[，,]?\s*(?:均)?按(?:照)?\s*(?P=floor)")
