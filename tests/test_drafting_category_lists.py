@@ -54,3 +54,9 @@ def test_an_award_for_each_step_of_an_amount_is_left_for_a_person(tmp_path):
 def test_a_sentence_naming_a_goal_that_pays_an_award_in_jiangbu_words(tmp_path):
     drafts, _ = drafted(tmp_path, "鼓励企业对标行动目标做大做强，对首次进入县级、市级重点培育名单的企业，分别给予5万元、10万元资金奖补。")
     assert [(d.kind, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered", ["5万元", "10万元"])]
+
+
+def test_long_quoted_titles_are_the_cases_of_an_award_list(tmp_path):
+    drafts, _ = drafted(tmp_path, "对获评“某省优秀科技服务业示范项目”“某省优秀科技服务示范机构”认定的，分别给予认定项目、机构3万元、6万元的奖励。")
+    assert [(d.kind, [(t["label"], t["amount"]) for t in d.tiers]) for d in drafts] == [
+        ("tiered", [("某省优秀科技服务业示范项目", "3万元"), ("某省优秀科技服务示范机构", "6万元")])]

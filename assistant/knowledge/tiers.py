@@ -15,7 +15,7 @@ import re
 from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
-QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,12}[”\"」]){2,}")
+QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,16}[”\"」]){2,}")
 LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
@@ -68,7 +68,7 @@ def _cases(head: str, tail: str, n: int) -> list[str] | None:
     for side, text in enumerate((head, tail)):
         text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[）)]", "", text)  # the item's own number
         quoted = list(QUOTED.finditer(text))
-        if quoted and len(names := re.findall(r"[“\"「]([^”\"」]{1,12})[”\"」]", quoted[-1][0])) == n:
+        if quoted and len(names := re.findall(r"[“\"「]([^”\"」]{1,16})[”\"」]", quoted[-1][0])) == n:
             return names
         chunks = [c for c in re.split(r"[，,。；;：:]", text) if c.strip()]
         for chunk in reversed(chunks if side == 0 else chunks[:1]):
