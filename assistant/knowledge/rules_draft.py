@@ -102,7 +102,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.later_caps import scoped_cap
+    from assistant.knowledge.later_caps import over_awards, scoped_cap
     from assistant.knowledge.multiples import attach_standard
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
@@ -156,6 +156,10 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 seen, p = [f for f in seen if f[0] not in p.used], None
             if p is not None and p.kind == "cap_only" and scoped_cap(found, unit.text, m.end(), sent):
                 continue  # 同一专利权人同一年度…资助总额最高不超过20万元 · 以上两项…不超过2万元: the cap of the awards before it
+            if p is not None and p.kind == "cap_only" and found and over_awards(sent):
+                # 每家主体每年奖励额度最高100万元 after maxima it cannot join: a bound on them, no award of its own
+                left += [Unexpressed(unit.label, f, sent, "none") for f, _ in seen]
+                continue
             if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
                     and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
                 # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid
