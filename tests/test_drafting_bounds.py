@@ -10,10 +10,22 @@ from tests.test_drafting_wording import drafted
 def test_a_yearly_bound_per_applicant_after_maxima_is_no_award(tmp_path):
     drafts, _ = drafted(tmp_path, "对举办大型展会的企业，单场观众3000人以上的，给予单场最高2万元奖励；单场观众8000人以上的，"
                                   "给予单场最高5万元奖励。每家企业每年奖励额度最高20万元，本条款每年奖励额度最高80万元。")
-    assert "20万元" not in [d.cap for d in drafts] and "80万元" not in [d.cap for d in drafts]
-    assert sorted(d.cap for d in drafts) == ["2万元", "5万元"]
+    figures = sorted(f for d in drafts for f in d.figures() if f.endswith("元"))
+    assert figures == ["2万元", "5万元"]
 
 
 def test_an_articles_yearly_budget_is_no_award(tmp_path):
     drafts, _ = drafted(tmp_path, "对经认定的新型演艺空间，按票房的1%给予运营主体不超过20万元奖励。本条款每年奖励额度最高60万元。")
     assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "1%", "20万元")]
+
+
+def test_parallel_maxima_for_graded_cases_are_one_tiered_rule(tmp_path):
+    drafts, rules = drafted(tmp_path, "对首次在境内主板上市的企业，最高补助600万元；首次在北交所上市的，最高补助300万元；"
+                                      "首次在新三板创新层挂牌的，最高补助60万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["amount"] for t in drafts[0].tiers] == ["600万元", "300万元", "60万元"]
+
+
+def test_maxima_of_one_sentence_for_unrelated_cases_stay_apart(tmp_path):
+    drafts, _ = drafted(tmp_path, "其中困难老人助餐补贴不超过15元/人/日,其他老人助餐补贴不超过8元/人/日。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "15元"), ("cap_only", "8元")]

@@ -242,6 +242,12 @@ def set_award(p: Proposal) -> bool:
     return at >= 0 and not re.search("最高|不超过|上限|以内", p.quote[max(0, at - 8):at])
 
 
+def _alike(p: Proposal, q: Proposal) -> bool:
+    """Two awards of one sort: set awards both, or maxima both (按档次给予最高100万元 · …最高20万元); maxima of
+    one sentence are read by ``sentence_cases`` and stay as it reads them."""
+    return (set_award(p) and set_award(q)) or (p.kind == q.kind == "cap_only" and not set_award(p) and not set_award(q))
+
+
 def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
     """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
     out: list[tuple[Proposal, int, int]] = []
@@ -252,7 +258,7 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
         j = i
         # A run stays within one paragraph, or is made of items that each open their own line in one style
         # ((1)…(5)): a new item (（四）…) ends it.
-        while (j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0])
+        while (j + 1 < len(found) and _alike(found[j + 1][0], found[i][0]) and (set_award(found[i][0]) or found[j + 1][1] != found[j][1])
                and (lines[j + 1] == lines[i] or (items[j + 1] is not None
                                                  and all(x == items[j + 1] for x in items[i:j + 1])))):
             j += 1
