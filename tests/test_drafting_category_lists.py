@@ -60,3 +60,9 @@ def test_long_quoted_titles_are_the_cases_of_an_award_list(tmp_path):
     drafts, _ = drafted(tmp_path, "对获评“某省优秀科技服务业示范项目”“某省优秀科技服务示范机构”认定的，分别给予认定项目、机构3万元、6万元的奖励。")
     assert [(d.kind, [(t["label"], t["amount"]) for t in d.tiers]) for d in drafts] == [
         ("tiered", [("某省优秀科技服务业示范项目", "3万元"), ("某省优秀科技服务示范机构", "6万元")])]
+
+
+def test_an_award_listed_by_case_is_named_by_the_words_after_its_amounts(tmp_path):
+    drafts, _ = drafted(tmp_path, "对新取得高级、正高级职称的教师，分别给予3000元、6000元职称激励补贴。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert "职称激励补贴" in drafts[0].aliases
