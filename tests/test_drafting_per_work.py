@@ -48,3 +48,13 @@ def test_an_amount_for_each_night_in_turn_is_no_amount_and_cap(tmp_path):
     drafts, _ = drafted(tmp_path, "对组织研学团队入住本县酒店的机构，按每人第一晚最高30元、第二晚最高50元的标准给予最高20万元奖励。")
     assert all(d.cap != "50元" for d in drafts)
     assert not [d for d in drafts if d.kind == "per_unit" and d.amount == "30元"]
+
+
+def test_kinds_of_what_is_counted_are_tiers_per_unit_with_their_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "对向本县企业输送技能人才的职业院校，每输送1名中级工、高级工、技师，分别给予500元、800元、"
+                                      "1200元补贴，同一院校每年最高5万元。")
+    assert [(d.kind, d.unit, d.cap) for d in drafts] == [("tiered", "名", "5万元")]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("中级工", "500元"), ("高级工", "800元"), ("技师", "1200元")]
+    assert compute(rules[0], Inputs(level="技师", quantity=Decimal(10))).amount_yuan == 12000
+    assert compute(rules[0], Inputs(level="技师", quantity=Decimal(60))).amount_yuan == 50000
+

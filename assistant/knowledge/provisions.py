@@ -13,7 +13,7 @@ import re
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
-from assistant.knowledge.tiers import case_list, level_words, standard_tiers
+from assistant.knowledge.tiers import case_list, counted_cases, level_words, standard_tiers
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
     CAP,
@@ -153,10 +153,13 @@ def _tiered(s: str) -> Proposal | None:
                                                for i, (n, a) in enumerate(zip(names, amounts, strict=True), 1)]})
         p.used |= set(amounts)
         return p
+    unit, names = counted_cases(head, names)
     tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
-    p = Proposal("tiered", s, {"tiers": tiers})
+    p = Proposal("tiered", s, {"tiers": tiers} | ({"unit": unit} if unit else {}))
     p.used |= set(amounts)
+    if unit:  # …分别给予1000元、1500元…，同一机构每年最高10万元: the cap of what is paid for them all
+        _cap(s, p, per_unit=amounts[-1])
     return p
 
 

@@ -198,3 +198,18 @@ def standard_tiers(s: str):
     p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= {a for _, a in items}
     return p
+
+
+# 每引进1名高级工、技师、高级技师，分别给予…: the cases are kinds of what is counted, the award is per unit of it
+COUNTED = re.compile(r"每(?:新|成功)?[\u4e00-\u9fa5]{0,4}?(?:1|一)\s*(?P<unit>名|人|个|家|项|件|位)$")
+
+
+def counted_cases(head: str, names: list[str]) -> tuple[str | None, list[str]]:
+    """The unit counted before the cases (每引进1名) and the cases without it; (None, names) when none is."""
+    first = names[0]
+    for cut in range(len(first) - 1, 0, -1):  # the count glued to the first case: 每引进1名高级工
+        if m := COUNTED.search(first[:cut]):
+            return m["unit"], [first[cut:], *names[1:]]
+    at = head.rfind(first)
+    m = COUNTED.search(head[:at].rstrip()) if at > 0 else None
+    return (m["unit"], names) if m else (None, names)
