@@ -58,3 +58,7 @@ def test_kinds_of_what_is_counted_are_tiers_per_unit_with_their_cap(tmp_path):
     assert compute(rules[0], Inputs(level="技师", quantity=Decimal(10))).amount_yuan == 12000
     assert compute(rules[0], Inputs(level="技师", quantity=Decimal(60))).amount_yuan == 50000
 
+
+def test_a_settling_in_fee_named_after_its_amount_is_an_award(tmp_path):
+    drafts, _ = drafted(tmp_path, "对来本县工作的博士，经认定给予最高15万元安家费。")
+    assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "15万元")]
