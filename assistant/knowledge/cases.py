@@ -13,7 +13,7 @@ import re
 
 from assistant.knowledge.provisions import AMT, Proposal
 from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
-from assistant.knowledge.wording import base_before
+from assistant.knowledge.wording import base_before, spelled
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
@@ -106,8 +106,8 @@ def _award_of(p: Proposal) -> str:
 def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     """Set awards written in parallel, one per case (对排名前6位的集体给予20万元奖励，对排名前18位的个人
     给予1万元奖励): one tiered rule, each case's own words its label."""
-    parts = [(p.quote, _award_of(p)) for p in awards]
-    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({a for _, a in parts}) == 1:
+    parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 3 万元: the amount as the quote prints it
+    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({_n(a) for _, a in parts}) == 1:
         return None  # the same award for every case is one set award, not tiers
     if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
@@ -121,7 +121,7 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     for t, w in zip(tiers, words or [], strict=False):
         t["words"] = w
     p = Proposal("tiered", text, {"tiers": tiers})
-    p.used |= {a for _, a in parts}
+    p.used |= {_n(a) for _, a in parts}
     return p
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.knowledge.wording import base_ceiling
+from assistant.knowledge.wording import base_ceiling, spelled
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
@@ -186,11 +186,7 @@ def respell(d: DraftRule) -> None:
     """Each figure as its quote spells it (最高 3 万元 → "3 万元"): figures are read without the spaces a text
     may print between a number and its unit, but a rule file states them verbatim, as loading checks."""
     def spelt(text):
-        if not isinstance(text, str) or not text or text in d.quote or not re.match(r"\d", text):
-            return text
-        pattern = r"\s*".join(map(re.escape, text))
-        m = re.search(rf"(?<![\d.]){pattern}", d.quote)
-        return m[0] if m else text
+        return spelled(text, d.quote)
 
     for key in FIGURE_FIELDS:
         setattr(d, key, spelt(getattr(d, key)))

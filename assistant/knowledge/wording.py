@@ -34,6 +34,14 @@ def _n(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def spelled(text, quote: str):
+    """A figure as ``quote`` spells it (3万元 in "最高 3 万元" → "3 万元"); as it is when the quote has it or lacks it."""
+    if not isinstance(text, str) or not text or text in quote or not re.match(r"\d", text):
+        return text
+    m = re.search(r"(?<![\d.])" + r"\s*".join(map(re.escape, text)), quote)
+    return m[0] if m else text
+
+
 CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
                           r"(?!\s*(?:[（(]含[）)])?\s*的(?!(?:一次性)?(?:奖励|补贴|补助|资助|扶持|贴息)))")
 # 投资额不超过500万元（含）的: a band, not a cap; 给予不超过50万元的奖励: the award's cap
