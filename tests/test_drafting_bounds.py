@@ -35,3 +35,9 @@ def test_graded_maxima_printed_with_spaces_are_one_tiered_rule(tmp_path):
     drafts, _ = drafted(tmp_path, "单场观众 2000 人（含）—5000 人（不含）的，给予单场最高 1 万元奖励；单场观众 5000 人（含）以上的，"
                                   "给予单场最高 4 万元奖励。")
     assert [(d.kind, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered", ["1 万元", "4 万元"])]
+
+
+def test_several_awards_of_one_sentence_printed_with_spaces_are_one_rule_each(tmp_path):
+    drafts, _ = drafted(tmp_path, "对引进的博士后，每人给予一次性科研经费 8 万元和每年 5 万元的生活补助，出站后留在本县工作的，"
+                                  "给予 15 万元安家补贴。")
+    assert sorted(d.amount or d.cap for d in drafts) == ["15 万元", "5 万元", "8 万元"]

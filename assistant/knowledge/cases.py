@@ -152,7 +152,7 @@ def sentence_cases(sent: str) -> Proposal | None:
         p = p or _mirrored(part, sent)
         if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
             p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
-        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in _n(part):
             awards.append(p)
             start = m.end()
     if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
@@ -213,7 +213,7 @@ def award_parts(sent: str) -> list[Proposal]:
     for m in re.finditer(r"[，,]|(?:及|和|以及)(?=(?:最高|最多|每年|每月|一次性)?[^，。；\d]{0,4}\d)", sent + "，"):
         part = sent[start:m.start()]
         p, _ = classify(part)
-        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in _n(part):
             p.quote = re.sub(r"^[，,及和以]+", "", sent[begin:m.start()]).strip()
             out.append(p)
             begin = m.end()
