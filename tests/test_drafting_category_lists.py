@@ -4,6 +4,8 @@ of the amounts. Made-up clauses in the style of district talent texts."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from assistant.knowledge.calculator import compute
 from assistant.knowledge.types import Inputs
 from tests.test_drafting_wording import drafted
@@ -66,3 +68,10 @@ def test_an_award_listed_by_case_is_named_by_the_words_after_its_amounts(tmp_pat
     drafts, _ = drafted(tmp_path, "对新取得高级、正高级职称的教师，分别给予3000元、6000元职称激励补贴。")
     assert [d.kind for d in drafts] == ["tiered"]
     assert "职称激励补贴" in drafts[0].aliases
+
+
+def test_thresholds_listed_from_the_highest_are_read_from_the_lowest(tmp_path):
+    drafts, rules = drafted(tmp_path, "对年产值首次突破20亿元、10亿元的工业企业，分别一次性给予50万元、20万元奖励。")
+    assert [(d.kind, [(t["threshold"], t["amount"]) for t in d.tiers]) for d in drafts] == [
+        ("tiered_threshold", [("10亿元", "20万元"), ("20亿元", "50万元")])]
+    assert compute(rules[0], Inputs(base=Decimal(1_500_000_000))).amount_yuan == 200000

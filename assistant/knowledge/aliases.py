@@ -195,7 +195,7 @@ AWARD_NAME = re.compile(r"(?:给予|核拨|发放|拨付|享受|获得|给|予�
 NOT_NAME = re.compile(r"^(?:一次性|一定|相应|适当|资金|财政|专项|最高|不超过|分别|奖励|补贴|资助|补助|的|和|或|及|并)")
 
 
-# 分别给予4000元、8000元培养资助: the name of an award listed by case, right after its amounts
+# 分别给予2000元、5000元进修资助: the name of an award listed by case, right after its amounts
 NAME_AFTER = re.compile(r"给予[^，。；\d]{0,6}?\d[\d.,]*\s*(?:万|亿)?元(?:\s*[、和]\s*\d[\d.,]*\s*(?:万|亿)?元)+的?"
                         r"([\u4e00-\u9fa5]{2,6}?(?:补贴|补助|资助|奖励|贴息|奖))")
 

@@ -8,7 +8,7 @@ import re
 
 from assistant.knowledge.wording import AMT, Proposal, _n
 
-# 20万元安家补贴 · 税后10万元的生活补贴: an amount and the award it names right after it
+# 30万元购房补贴 · 税后6万元的生活补贴: an amount and the award it names right after it
 NAMED = re.compile(rf"(?P<amt>{AMT})的?(?P<noun>[^，,、；;。和及与\d]{{0,8}}?(?:补贴|补助|奖励|资助|津贴|经费|费))")
 VERB = re.compile(r"(?:可)?(?:一次性)?(?:给予|发放|奖励|补贴|资助)")
 

@@ -106,7 +106,7 @@ def _award_of(p: Proposal) -> str:
 def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     """Set awards written in parallel, one per case (对排名前6位的集体给予20万元奖励，对排名前18位的个人
     给予1万元奖励): one tiered rule, each case's own words its label."""
-    parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 3 万元: the amount as the quote prints it
+    parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 8 万元: the amount as the quote prints it
     if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({_n(a) for _, a in parts}) == 1:
         return None  # the same award for every case is one set award, not tiers
     if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
@@ -243,7 +243,7 @@ def set_award(p: Proposal) -> bool:
 
 
 def _alike(p: Proposal, q: Proposal) -> bool:
-    """Two awards of one sort: set awards both, or maxima both (按档次给予最高100万元 · …最高20万元); maxima of
+    """Two awards of one sort: set awards both, or maxima both (按档次给予最高80万元 · …最高30万元); maxima of
     one sentence are read by ``sentence_cases`` and stay as it reads them."""
     return (set_award(p) and set_award(q)) or (p.kind == q.kind == "cap_only" and not set_award(p) and not set_award(q))
 

@@ -183,7 +183,7 @@ FIGURE_FIELDS = ("rate", "cap", "total_cap", "threshold", "amount", "low", "high
 
 
 def respell(d: DraftRule) -> None:
-    """Each figure as its quote spells it (最高 3 万元 → "3 万元"): figures are read without the spaces a text
+    """Each figure as its quote spells it (最高 8 万元 → "8 万元"): figures are read without the spaces a text
     may print between a number and its unit, but a rule file states them verbatim, as loading checks."""
     def spelt(text):
         return spelled(text, d.quote)

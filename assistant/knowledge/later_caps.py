@@ -62,7 +62,7 @@ def scoped_cap(found: list, text: str, end: int, sent: str) -> set[str]:
     return {cap for cap, _ in caps}
 
 
-# 每家演出主体每年奖励额度最高100万元 · 每个园区每年累计奖励最高100万元: how much one applicant may get in a year or in all
+# 每家主体每年奖励额度最高60万元 · 每个基地每年累计奖励最高40万元: how much one applicant may get in a year or in all
 YEARLY_TOTAL = re.compile(r"每年|年度|累计|合计|总额|额度")
 
 

@@ -135,7 +135,7 @@ def per_units(s: str) -> list[Proposal]:
         return cases
     found = sorted([*PER_UNIT.finditer(s), *SLASH_UNIT.finditer(s), *PER_STANDARD.finditer(s)], key=lambda m: m.start())
     found = [m for i, m in enumerate(found) if not any(o.start() < m.end() and m.start() < o.end() for o in found[:i])]
-    # 每集奖励10万元，每部剧集最高奖励200万元: a maximum for a larger unit after an amount per unit is that amount's cap
+    # 每集奖励2万元，每部最高奖励40万元: a maximum for a larger unit after an amount per unit is that amount's cap
     found = [m for i, m in enumerate(found) if not (i and m.re is PER_UNIT and found[i - 1]["unit"] != m["unit"]
                                                    and re.search(r"最高|最多|不超过", m["gap"] or ""))]
     if len(found) < 2:
@@ -183,7 +183,7 @@ def _per_unit(s: str, m=None) -> Proposal | None:
         # 每平方米每月20元…补贴面积不超过200平方米: the cap is on the area, the count is area × months
         return Proposal("unexpressible", s)
     if (o := ORDINAL.search(m.groupdict().get("gap") or "")) and re.search(rf"第[一二三四五六七八九十\d]+{o['of']}", s[m.end():]):
-        return Proposal("unexpressible", s)  # 每人次第一晚40元，第二晚60元: an amount for each night (year) in turn
+        return Proposal("unexpressible", s)  # 每人第一晚30元，第二晚50元: an amount for each night (year) in turn
     unit2 = m.groupdict().get("unit2")
     unit = m["unit"] + (unit2 or "")
     words = [unit] + ([f"{m['unit']}·{unit2}", f"{m['unit']}次{unit2}"] if unit2 else [])
@@ -199,7 +199,7 @@ def _per_unit(s: str, m=None) -> Proposal | None:
     p.used.add(_n(m["amt"]))
     _cap(s, p, per_unit=_n(m["amt"]))
     if "cap" in p.fields and _below(p.fields["cap"], p.fields["amount"]):
-        # 每部最高奖励100万元，获得提名的最高奖励50万元: a smaller maximum after it is another case's award, no cap
+        # 每部最高奖励60万元，获得提名的最高奖励20万元: a smaller maximum after it is another case's award, no cap
         p.used.discard(p.fields.pop("cap"))
         p.fields.pop("cap_per", None)
     return p

@@ -157,7 +157,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if p is not None and p.kind == "cap_only" and scoped_cap(found, unit.text, m.end(), sent):
                 continue  # 同一专利权人同一年度…资助总额最高不超过20万元 · 以上两项…不超过2万元: the cap of the awards before it
             if p is not None and p.kind == "cap_only" and found and over_awards(sent):
-                # 每家主体每年奖励额度最高100万元 after maxima it cannot join: a bound on them, no award of its own
+                # 每家主体每年奖励额度最高60万元 after maxima it cannot join: a bound on them, no award of its own
                 left += [Unexpressed(unit.label, f, sent, "none") for f, _ in seen]
                 continue
             if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \

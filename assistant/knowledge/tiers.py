@@ -171,7 +171,7 @@ def _within(a: str, b: str) -> bool:
     return all(ch in it for ch in a)
 
 
-# 按博士研究生5万元、硕士研究生3万元的标准给予…: an amount for each category of person, listed before 的标准
+# 按正高级职称8万元、副高级职称4万元的标准给予…: an amount for each category of person, listed before 的标准
 STANDARD_ITEM = re.compile(r"(?P<label>[^，,、；;。\d按]{1,30}?)\s*(?P<amt>\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)")
 STANDARD_LIST = re.compile(r"按(?:照)?(?P<list>[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元"
                            r"(?:\s*、\s*[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)+)"
@@ -179,7 +179,7 @@ STANDARD_LIST = re.compile(r"按(?:照)?(?P<list>[^，,、；;。\d按]{1,30}?\s
 
 
 def standard_tiers(s: str):
-    """The amount of each category listed as the standard an award is paid by (按A类人员15万元、B类人员10万元的
+    """The amount of each category listed as the standard an award is paid by (按A类人员12万元、B类人员6万元的
     标准给予住房补贴): one tiered rule whose levels are the categories, so a question can count persons per
     category. A category paid per period or per unit (每月, 每人) is no set amount: nothing."""
     from assistant.knowledge.wording import Proposal, _n
@@ -193,23 +193,34 @@ def standard_tiers(s: str):
         return None
     tiers = []
     for lab, amt in items:
-        words = [w for w in re.split(r"或", lab) if len(w) >= 2 and w != lab]  # 博士研究生或副高级职称人员: either names it
+        words = [w for w in re.split(r"或", lab) if len(w) >= 2 and w != lab]  # 特级教师或正高级教师: either names it
         tiers.append({"label": lab, "amount": amt} | ({"words": words} if words else {}))
     p = Proposal("tiered", s, {"tiers": tiers})
     p.used |= {a for _, a in items}
     return p
 
 
-# 每引进1名高级工、技师、高级技师，分别给予…: the cases are kinds of what is counted, the award is per unit of it
+# 每输送1名中级工、高级工、技师，分别给予…: the cases are kinds of what is counted, the award is per unit of it
 COUNTED = re.compile(r"每(?:新|成功)?[\u4e00-\u9fa5]{0,4}?(?:1|一)\s*(?P<unit>名|人|个|家|项|件|位)$")
 
 
 def counted_cases(head: str, names: list[str]) -> tuple[str | None, list[str]]:
-    """The unit counted before the cases (每引进1名) and the cases without it; (None, names) when none is."""
+    """The unit counted before the cases (每输送1名) and the cases without it; (None, names) when none is."""
     first = names[0]
-    for cut in range(len(first) - 1, 0, -1):  # the count glued to the first case: 每引进1名高级工
+    for cut in range(len(first) - 1, 0, -1):  # the count glued to the first case: 每输送1名中级工
         if m := COUNTED.search(first[:cut]):
             return m["unit"], [first[cut:], *names[1:]]
     at = head.rfind(first)
     m = COUNTED.search(head[:at].rstrip()) if at > 0 else None
     return (m["unit"], names) if m else (None, names)
+
+
+def ascending(pairs) -> list[dict]:
+    """Thresholds with their awards from the lowest up (首次突破20亿元、10亿元…分别给予50万元、20万元)."""
+    from assistant.text.amounts import parse_amount
+
+    rows = [{"threshold": t, "amount": a} for t, a in pairs]
+    try:
+        return sorted(rows, key=lambda r: parse_amount(r["threshold"]))
+    except Exception:  # noqa: BLE001  (a bound the reader refuses: as written; loading then says so)
+        return rows

@@ -35,7 +35,7 @@ def _n(text: str) -> str:
 
 
 def spelled(text, quote: str):
-    """A figure as ``quote`` spells it (3万元 in "最高 3 万元" → "3 万元"); as it is when the quote has it or lacks it."""
+    """A figure as ``quote`` spells it (8万元 in "最高 8 万元" → "8 万元"); as it is when the quote has it or lacks it."""
     if not isinstance(text, str) or not text or text in quote or not re.match(r"\d", text):
         return text
     m = re.search(r"(?<![\d.])" + r"\s*".join(map(re.escape, text)), quote)
