@@ -195,10 +195,15 @@ AWARD_NAME = re.compile(r"(?:给予|核拨|发放|拨付|享受|获得|给|予�
 NOT_NAME = re.compile(r"^(?:一次性|一定|相应|适当|资金|财政|专项|最高|不超过|分别|奖励|补贴|资助|补助|的|和|或|及|并)")
 
 
+# 分别给予2000元、5000元进修资助: the name of an award listed by case, right after its amounts
+NAME_AFTER = re.compile(r"给予[^，。；\d]{0,6}?\d[\d.,]*\s*(?:万|亿)?元(?:\s*[、和]\s*\d[\d.,]*\s*(?:万|亿)?元)+的?"
+                        r"([\u4e00-\u9fa5]{2,6}?(?:补贴|补助|资助|奖励|贴息|奖))")
+
+
 def award_names(sentence: str) -> list[str]:
     """The names the sentence itself gives what it pays (留用补贴, 生活费补贴), not a qualifier (一次性奖励)."""
     out = []
-    for m in AWARD_NAME.finditer(sentence):
+    for m in (*AWARD_NAME.finditer(sentence), *NAME_AFTER.finditer(sentence)):
         name = m.group(1)
         if not NOT_NAME.match(name) and not BAD.search(name) and not FIGURE.search(name):
             out.append(name)

@@ -13,7 +13,7 @@ import re
 
 from assistant.knowledge.provisions import AMT, Proposal
 from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
-from assistant.knowledge.wording import base_before
+from assistant.knowledge.wording import base_before, spelled
 
 LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星级?|[1-5１-５][AＡ](?:级)?|[A-EＡ-Ｅ]类|[一二三]等奖|"
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
@@ -106,8 +106,8 @@ def _award_of(p: Proposal) -> str:
 def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     """Set awards written in parallel, one per case (对排名前6位的集体给予20万元奖励，对排名前18位的个人
     给予1万元奖励): one tiered rule, each case's own words its label."""
-    parts = [(p.quote, _award_of(p)) for p in awards]
-    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({a for _, a in parts}) == 1:
+    parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 8 万元: the amount as the quote prints it
+    if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({_n(a) for _, a in parts}) == 1:
         return None  # the same award for every case is one set award, not tiers
     if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
@@ -121,7 +121,7 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     for t, w in zip(tiers, words or [], strict=False):
         t["words"] = w
     p = Proposal("tiered", text, {"tiers": tiers})
-    p.used |= {a for _, a in parts}
+    p.used |= {_n(a) for _, a in parts}
     return p
 
 
@@ -152,7 +152,7 @@ def sentence_cases(sent: str) -> Proposal | None:
         p = p or _mirrored(part, sent)
         if p is None and awards and not set_award(awards[-1]) and (cap := CAP.search(part)):
             p = Proposal("cap_only", part, {"cap": _n(cap["cap"])}, {_n(cap["cap"])})  # 其他地区每年最高4000元
-        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in _n(part):
             awards.append(p)
             start = m.end()
     if len(awards) < 2 or sent[start:].strip() or len({set_award(p) for p in awards}) != 1:
@@ -213,7 +213,7 @@ def award_parts(sent: str) -> list[Proposal]:
     for m in re.finditer(r"[，,]|(?:及|和|以及)(?=(?:最高|最多|每年|每月|一次性)?[^，。；\d]{0,4}\d)", sent + "，"):
         part = sent[start:m.start()]
         p, _ = classify(part)
-        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in part:
+        if p is not None and (set_award(p) or p.kind == "cap_only") and _award_of(p) in _n(part):
             p.quote = re.sub(r"^[，,及和以]+", "", sent[begin:m.start()]).strip()
             out.append(p)
             begin = m.end()
@@ -242,6 +242,12 @@ def set_award(p: Proposal) -> bool:
     return at >= 0 and not re.search("最高|不超过|上限|以内", p.quote[max(0, at - 8):at])
 
 
+def _alike(p: Proposal, q: Proposal) -> bool:
+    """Two awards of one sort: set awards both, or maxima both (按档次给予最高80万元 · …最高30万元); maxima of
+    one sentence are read by ``sentence_cases`` and stay as it reads them."""
+    return (set_award(p) and set_award(q)) or (p.kind == q.kind == "cap_only" and not set_award(p) and not set_award(q))
+
+
 def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[Proposal, int, int]]:
     """Runs of set awards in consecutive sentences of one clause that name a case each, as one rule."""
     out: list[tuple[Proposal, int, int]] = []
@@ -252,7 +258,7 @@ def merge_runs(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
         j = i
         # A run stays within one paragraph, or is made of items that each open their own line in one style
         # ((1)…(5)): a new item (（四）…) ends it.
-        while (j + 1 < len(found) and set_award(found[j + 1][0]) and set_award(found[i][0])
+        while (j + 1 < len(found) and _alike(found[j + 1][0], found[i][0]) and (set_award(found[i][0]) or found[j + 1][1] != found[j][1])
                and (lines[j + 1] == lines[i] or (items[j + 1] is not None
                                                  and all(x == items[j + 1] for x in items[i:j + 1])))):
             j += 1

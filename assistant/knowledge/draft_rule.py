@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.knowledge.wording import base_ceiling
+from assistant.knowledge.wording import base_ceiling, spelled
 
 BASE_KEYS = (("贷款", "loan_principal"), ("贴息", "loan_principal"), ("平台", "platform_investment"), ("保费", "insurance_premium"), ("保险", "insurance_premium"),
              ("总投资", "total_investment"), ("测试", "test_investment"),
@@ -177,3 +177,20 @@ def _listed(base: str) -> list[str]:
     if len(items) < 2 or any(len(x) < 3 for x in items):
         return []
     return items
+
+
+FIGURE_FIELDS = ("rate", "cap", "total_cap", "threshold", "amount", "low", "high", "max_base")
+
+
+def respell(d: DraftRule) -> None:
+    """Each figure as its quote spells it (最高 8 万元 → "8 万元"): figures are read without the spaces a text
+    may print between a number and its unit, but a rule file states them verbatim, as loading checks."""
+    def spelt(text):
+        return spelled(text, d.quote)
+
+    for key in FIGURE_FIELDS:
+        setattr(d, key, spelt(getattr(d, key)))
+    for row in (*d.tiers, *d.bands, *d.years):
+        for key in ("amount", "threshold", "low", "high", "rate", "cap"):
+            if key in row:
+                row[key] = spelt(row[key])

@@ -60,3 +60,17 @@ def scoped_cap(found: list, text: str, end: int, sent: str) -> set[str]:
         q.quote = text[start:end].strip().rstrip("。；;")
         found[i] = (q, start, end)
     return {cap for cap, _ in caps}
+
+
+# 每家主体每年奖励额度最高60万元 · 每个基地每年累计奖励最高40万元: how much one applicant may get in a year or in all
+YEARLY_TOTAL = re.compile(r"每年|年度|累计|合计|总额|额度")
+
+
+def over_awards(sent: str) -> bool:
+    """A sentence made only of caps over a scope (each applicant or the whole article, per year or in all),
+    which bounds the awards before it rather than paying one."""
+    from assistant.knowledge.wording import CAP, CAP_NOT_OVER
+
+    parts = re.split(r"[，,]", sent)
+    return all((SCOPED_CAP.match(x) or re.match(r"本条款?", x)) and YEARLY_TOTAL.search(x)
+               and len([*CAP.finditer(x), *CAP_NOT_OVER.finditer(x)]) >= 1 for x in parts)

@@ -13,7 +13,7 @@ import re
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
-from assistant.knowledge.tiers import case_list, level_words
+from assistant.knowledge.tiers import ascending, case_list, counted_cases, level_words, standard_tiers
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
     CAP,
@@ -40,8 +40,10 @@ CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "�
 STANDARD_PAID = re.compile(r"(?<!认定)(?<!准入)(?<!收入)标准(?:统一)?(?:为|是|提高到|提高至|调整为)?每人每(?:月|年|天|日)")
 # 设立…专项资金 · 基金规模: a fund's size; 通过借款筹集资金的项目 names the projects, it sets up no fund
 # 分别奖50万元、20万元 · 奖5万元: 奖 alone before the amount awards it
-BARE_AWARD = re.compile(rf"(?<![获得])奖\s*{AMT}")
-FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)(?!的[^，。；]{0,6}(?:项目|企业|单位))|总规模|基金规模")
+# …给予最高5万元伯乐奖 · 给予最高15万元安家费: an award named after its amount
+BARE_AWARD = re.compile(rf"(?<![获得])奖\s*{AMT}|给予[^，。；\d]{{0,6}}?{AMT}[^，。；\d]{{0,8}}?(?:奖(?![励金补])|[^，。；\d]{{2}}费(?!用))")
+FUND = re.compile(r"(设立|安排|统筹|筹集|设置)[^，。；]{0,12}(基金|专项资金|资金池|资金)(?!的[^，。；]{0,6}(?:项目|企业|单位))|总规模|基金规模|"
+                  r"^本条款?(?:每年|年度|政策有效期内)?[^，。；\d]{0,6}?(?:额度|总额)")  # 本条款每年奖励额度最高80万元: its budget
 TARGET = re.compile(r"力争|目标|到20\d\d年|至20\d\d年|\d+家(?!企业)|达到\d+家|突破\d+家")
 AWARD = r"(?:一次性)?(?:奖励|补助|资助|补贴|扶持|支持|安家补贴|经费支持|建设经费支持|配套支持)"
 
@@ -73,7 +75,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
     clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补")):
         return None, "target"
     if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s) and not BARE_AWARD.search(s):
         return None, "none"
@@ -85,7 +87,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
             return (p, "") if p else (None, "none")
         # 每个项目分别最高奖励3万元 · 分别按照国家、省级支持金额的30%、最高50万元: one award (and its cap) after
         # 分别, the same for each case
-    if NO_KIND.search(s) or FLOOR.search(s):
+    if NO_KIND.search(s) or FLOOR.search(s) or MONEY_STEP.search(s):
         return (p, "") if (p := paid_rest(s)) else (None, "none")
     for finder in (_shares, _yearly, _staged_total, _schedule, _tiered, _range, multiple, _per_unit, _min_rate, _rated, _single,
                    _threshold):
@@ -112,11 +114,16 @@ def _one_award(after: str) -> bool:
 NO_KIND = re.compile(r"(?:采用|采取|以|通过)(?:股权|跟进)投资的?(?:方式|形式)[^，。；\d]{0,4}(?:支持|扶持|给予|投入)|的部分[，,]?(?:按|准予)|(?:两项|合计|总额)[^，。；]{0,12}(?:最高|最多|不超过)[^，。；%％]{0,30}[%％]|预拨|"
                      r"拨付(?:剩余)?的?(?:补助|资助|补贴|奖励)")
 
+# 年产值每新上一个2亿元台阶 · 每增加500万元: an award for each step of an amount, which no kind counts in
+MONEY_STEP = re.compile(rf"每(?:新上|新增|增加|提高|跨上|迈上|上)?(?:一个|1个)?\s*{AMT}(?:级)?(?:台阶)?(?![/／])")
+
 # 计算所得不足200元的，按200元发放: a floor the result is raised to, not an award of its own
 FLOOR = re.compile(rf"不足\s*(?P<floor>{AMT})的?[，,]?\s*(?:均)?按(?:照)?\s*(?P=floor)")
 
 
 def _tiered(s: str) -> Proposal | None:
+    if p := standard_tiers(s):
+        return p
     m = FEN.search(s) or AWARD_LIST.search(s)
     if not m:
         return _rate_list(s)
@@ -131,7 +138,7 @@ def _tiered(s: str) -> Proposal | None:
         subject = re.split(r"[对，的]", head[: st.start()])[-1]
         base = re.sub(r"^.*?(企业|单位|机构|项目)", "", re.sub(r"(首次|年度|当年|累计)$", "", subject)) or subject
         p = Proposal("tiered_threshold", s, {"base": base or None, "boundary": st["word"],
-                                             "tiers": [{"threshold": t, "amount": a} for t, a in zip(thresholds, amounts, strict=True)]})
+                                             "tiers": ascending(zip(thresholds, amounts, strict=True))})
         p.used |= set(thresholds) | set(amounts)
         return p
     listed = list(BAND_LIST.finditer(head))
@@ -147,10 +154,13 @@ def _tiered(s: str) -> Proposal | None:
                                                for i, (n, a) in enumerate(zip(names, amounts, strict=True), 1)]})
         p.used |= set(amounts)
         return p
+    unit, names = counted_cases(head, names)
     tiers = [{"label": n, "amount": a} | ({"words": w} if w else {})
              for n, a, w in zip(names, amounts, level_words(names), strict=True)]
-    p = Proposal("tiered", s, {"tiers": tiers})
+    p = Proposal("tiered", s, {"tiers": tiers} | ({"unit": unit} if unit else {}))
     p.used |= set(amounts)
+    if unit:  # …分别给予500元、800元…，同一院校每年最高5万元: the cap of what is paid for them all
+        _cap(s, p, per_unit=amounts[-1])
     return p
 
 

@@ -30,6 +30,7 @@ from assistant.knowledge.draft_rule import (  # noqa: F401  (DraftRule, _base_ke
     _draft,
     _input_examples,
     _rated,
+    respell,
 )
 from assistant.knowledge.minimums import minimum_conditions
 from assistant.knowledge.provisions import AMT, CUES, NUM, RATE, Proposal, _n
@@ -88,6 +89,7 @@ class Unexpressed:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
+    from assistant.knowledge.award_pairs import paired_tiers
     from assistant.knowledge.cases import (
         award_parts,
         category_tiers,
@@ -100,7 +102,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.later_caps import scoped_cap
+    from assistant.knowledge.later_caps import over_awards, scoped_cap
     from assistant.knowledge.multiples import attach_standard
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
@@ -154,6 +156,10 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                 seen, p = [f for f in seen if f[0] not in p.used], None
             if p is not None and p.kind == "cap_only" and scoped_cap(found, unit.text, m.end(), sent):
                 continue  # 同一专利权人同一年度…资助总额最高不超过20万元 · 以上两项…不超过2万元: the cap of the awards before it
+            if p is not None and p.kind == "cap_only" and found and over_awards(sent):
+                # 每家主体每年奖励额度最高60万元 after maxima it cannot join: a bound on them, no award of its own
+                left += [Unexpressed(unit.label, f, sent, "none") for f, _ in seen]
+                continue
             if p is not None and p.kind == "schedule" and PAID_REST.search(sent) and found \
                     and found[-1][0].kind in ("rate", "subsidy") and "\n" not in unit.text[found[-1][2]:m.start()]:
                 # 补贴标准不超过…的10%。…一次性拨付补助金额的80%，验收后再拨付剩余的20%: how the award just stated is paid
@@ -162,7 +168,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             several = []
             if p is None or set_award(p):  # 五星级的给予10万元，四星级的给予5万元: one award per case
                 p = threshold_tiers(sent) or level_tiers(sent) or sentence_cases(sent) or category_tiers(sent) or p
-                several = award_parts(sent) if p is None or set_award(p) else leading_award(sent, p) if p.kind == "tiered_threshold" else []
+                several = (paired_tiers(sent) or award_parts(sent)) if p is None or set_award(p) else leading_award(sent, p) if p.kind == "tiered_threshold" else []
             elif p.kind == "cap_only":  # 珠三角地区每年最高6000元，其他地区每年最高4000元: a maximum per case
                 p = sentence_cases(sent) or p
                 if p is not None and p.kind == "unexpressible":
@@ -199,6 +205,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
             if case := p.fields.pop("case", None):  # one of several cases of a per-unit list: its name says which
                 label = f"{label}（{case}）"
             d = _draft(p, rid, unit.label, label)
+            respell(d)
             if d.kind == "multiple":
                 attach_standard(doc, d)
             d.aliases = propose(head, p.quote) or name_aliases(label)

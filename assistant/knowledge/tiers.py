@@ -15,7 +15,7 @@ import re
 from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
-QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,12}[”\"」]){2,}")
+QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,16}[”\"」]){2,}")
 LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
@@ -68,7 +68,7 @@ def _cases(head: str, tail: str, n: int) -> list[str] | None:
     for side, text in enumerate((head, tail)):
         text = re.sub(r"^\s*[（(][一二三四五六七八九十\d]+[）)]", "", text)  # the item's own number
         quoted = list(QUOTED.finditer(text))
-        if quoted and len(names := re.findall(r"[“\"「]([^”\"」]{1,12})[”\"」]", quoted[-1][0])) == n:
+        if quoted and len(names := re.findall(r"[“\"「]([^”\"」]{1,16})[”\"」]", quoted[-1][0])) == n:
             return names
         chunks = [c for c in re.split(r"[，,。；;：:]", text) if c.strip()]
         for chunk in reversed(chunks if side == 0 else chunks[:1]):
@@ -169,3 +169,58 @@ def _within(a: str, b: str) -> bool:
     """``a``'s words all in ``b``, in order (新建的众创空间 in 新建的国家备案众创空间)."""
     it = iter(b)
     return all(ch in it for ch in a)
+
+
+# 按正高级职称8万元、副高级职称4万元的标准给予…: an amount for each category of person, listed before 的标准
+STANDARD_ITEM = re.compile(r"(?P<label>[^，,、；;。\d按]{1,30}?)\s*(?P<amt>\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)")
+STANDARD_LIST = re.compile(r"按(?:照)?(?P<list>[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元"
+                           r"(?:\s*、\s*[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)+)"
+                           r"\s*的?(?:补贴|奖励|资助|补助)?标准[，,]?\s*(?:一次性)?(?:给予|发放|予以|奖励|补贴|补助|资助)")
+
+
+def standard_tiers(s: str):
+    """The amount of each category listed as the standard an award is paid by (按A类人员12万元、B类人员6万元的
+    标准给予住房补贴): one tiered rule whose levels are the categories, so a question can count persons per
+    category. A category paid per period or per unit (每月, 每人) is no set amount: nothing."""
+    from assistant.knowledge.wording import Proposal, _n
+
+    m = STANDARD_LIST.search(s)
+    if not m:
+        return None
+    items = [(x["label"].strip(), _n(x["amt"])) for x in STANDARD_ITEM.finditer(m["list"])]
+    labels = [lab for lab, _ in items]
+    if len(set(labels)) != len(labels) or any(re.search(r"每|最高|最多|不超过|不低于", lab) for lab in labels):
+        return None
+    tiers = []
+    for lab, amt in items:
+        words = [w for w in re.split(r"或", lab) if len(w) >= 2 and w != lab]  # 特级教师或正高级教师: either names it
+        tiers.append({"label": lab, "amount": amt} | ({"words": words} if words else {}))
+    p = Proposal("tiered", s, {"tiers": tiers})
+    p.used |= {a for _, a in items}
+    return p
+
+
+# 每输送1名中级工、高级工、技师，分别给予…: the cases are kinds of what is counted, the award is per unit of it
+COUNTED = re.compile(r"每(?:新|成功)?[\u4e00-\u9fa5]{0,4}?(?:1|一)\s*(?P<unit>名|人|个|家|项|件|位)$")
+
+
+def counted_cases(head: str, names: list[str]) -> tuple[str | None, list[str]]:
+    """The unit counted before the cases (每输送1名) and the cases without it; (None, names) when none is."""
+    first = names[0]
+    for cut in range(len(first) - 1, 0, -1):  # the count glued to the first case: 每输送1名中级工
+        if m := COUNTED.search(first[:cut]):
+            return m["unit"], [first[cut:], *names[1:]]
+    at = head.rfind(first)
+    m = COUNTED.search(head[:at].rstrip()) if at > 0 else None
+    return (m["unit"], names) if m else (None, names)
+
+
+def ascending(pairs) -> list[dict]:
+    """Thresholds with their awards from the lowest up (首次突破20亿元、10亿元…分别给予50万元、20万元)."""
+    from assistant.text.amounts import parse_amount
+
+    rows = [{"threshold": t, "amount": a} for t, a in pairs]
+    try:
+        return sorted(rows, key=lambda r: parse_amount(r["threshold"]))
+    except Exception:  # noqa: BLE001  (a bound the reader refuses: as written; loading then says so)
+        return rows

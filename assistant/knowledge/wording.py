@@ -13,7 +13,7 @@ NUM = r"\d[\d,，]*(?:\.\d+)?"
 AMT = rf"(?:{NUM}\s*(?:万|亿)?元|{NUM}\s*(?:万|亿)(?=\s*$))"
 RATE = rf"{NUM}\s*[%％]"
 CNQ = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千万]+"
-UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|天|日|床|张|辆|台|套|块|场|吨|件|项|户|名"
+UNITS = r"平方米|人次|专列|批次|标准箱|千瓦|亩|间|人|夜|月|天|日|床|张|辆|台|套|块|场|吨|件|项|户|名|部(?![门署委分])|集(?![团体中聚成])"
 # an item's heading sentence on its own: "（一）创建补贴", "2.运营补贴"
 ITEM_HEAD = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])\s*(?P<head>[^，,。；;：:\d（()）]{2,12})")
 SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")  # a sentence or a clause ended by ；
@@ -32,6 +32,14 @@ class Proposal:
 
 def _n(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def spelled(text, quote: str):
+    """A figure as ``quote`` spells it (8万元 in "最高 8 万元" → "8 万元"); as it is when the quote has it or lacks it."""
+    if not isinstance(text, str) or not text or text in quote or not re.match(r"\d", text):
+        return text
+    m = re.search(r"(?<![\d.])" + r"\s*".join(map(re.escape, text)), quote)
+    return m[0] if m else text
 
 
 CAP_NOT_OVER = re.compile(rf"(?P<per>(?:单个|每家|每个|每人)[^，。；\d]{{0,6}}?)?(?:金额|额度|总额|合计|资助|补贴|奖励)?不超过\s*(?P<cap>{AMT})"
