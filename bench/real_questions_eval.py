@@ -54,8 +54,15 @@ def build(texts: Path, tmp: Path, embedding: str):
 def score(bot, questions: list[dict]) -> tuple[list[dict], dict]:
     rows = []
     for q in questions:
-        answer = bot.ask(q["q"], history=[]).to_dict()
+        answer = bot.ask(q["q"], history=[{"role": "user", "content": h} for h in q.get("history") or []]).to_dict()
         got = [(c["rule_id"].rsplit(".", 1)[0], Decimal(c["amount_yuan"])) for c in answer["calculations"]]
+        want_all = {Decimal(str(amount)) for _, amount in q.get("calcs") or []}
+        sums: dict[str, Decimal] = {}  # one rule's entries (each category's persons) adding up to a total the set lists
+        for c in answer["calculations"]:
+            sums[c["rule_id"]] = sums.get(c["rule_id"], Decimal(0)) + Decimal(c["amount_yuan"])
+        summed = {r for r, v in sums.items() if v in want_all and sum(1 for c in answer["calculations"] if c["rule_id"] == r) > 1}
+        got = [g for g, c in zip(got, answer["calculations"], strict=True) if c["rule_id"] not in summed] + \
+            [(r.rsplit(".", 1)[0], sums[r]) for r in summed]
         cited = {c["doc_id"] for c in answer["citations"]}
         want = [Decimal(str(amount)) for _, amount in q.get("calcs") or []]
         row = {"id": q["id"], "doc": q["doc"], "right_doc": q["doc"] in cited, "got": got, "want": want,

@@ -215,6 +215,8 @@ def test_calculator_good_and_bad_amounts(page):
     page.wait_for_selector("#calc-base-msg .pa-field-error")
     message = page.inner_text("#calc-base-msg")
     assert "金额不能为负数" in message and "Traceback" not in page.content()
+    # the field's message shows while typing; the run that follows clears the earlier figure (waited for, not raced)
+    page.wait_for_selector("#calc-amount", state="detached", timeout=15000)
     assert page.locator("#calc-amount").count() == 0
     shoot(page, "2-calculator-error")
 

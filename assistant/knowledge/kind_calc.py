@@ -94,6 +94,12 @@ def _tiered(rule: Rule, i: Inputs) -> Calculation:
         trace = (f"{name}为{tier.label}，{per}：{plain_quantity(i.quantity)}{rule.unit} × {format_yuan(tier.amount)} = "
                  f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}")
         return _calc(rule, amount, trace, rate=tier.amount, capped=capped, selected=tier.label)
+    if i.quantity is not None and tier.amount is not None:  # "2个博士": the category's amount for each one counted
+        _positive(rule, i.quantity, "人数")
+        raw = i.quantity * tier.amount
+        amount, capped, mid = _cap(rule, raw)
+        return _calc(rule, amount, f"{name}为{tier.label}，{plain_quantity(i.quantity)} × {format_yuan(tier.amount)} = "
+                     f"{format_yuan(raw)}{mid} → 可获{format_yuan(amount)}", capped=capped, selected=tier.label)
     held = next((t for t in rule.tiers if i.held in (t.label, *t.words)), None) if i.held else None
     if held is not None and held.amount is not None and tier.amount is not None:  # 差额补助: the difference only
         amount = max(tier.amount - held.amount, Decimal(0))

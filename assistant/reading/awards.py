@@ -154,3 +154,31 @@ def once_each(plan: Plan) -> None:
             kept[i], rule = (rule, given), twin
         plan.same.append(rule)
     plan.tasks = kept
+
+
+COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位|人)?\s*$")
+
+
+def counted_levels(rule, text: str, levels: list) -> dict:
+    """{level: count} when a count stands right before each level the question names ("2个博士、3个硕士",
+    "1个正高"): persons of each category of an award by category, each category's amount times its count. A level
+    is named by its label, its words, or its first two characters when no other level shares them (博士 of
+    博士研究生)."""
+    from assistant.text.numerals import int_value
+
+    if rule.kind != "tiered" or rule.unit or any(t.amount is None or t.rate is not None for t in rule.tiers):
+        return {}
+    heads = [t.label[:2] for t in rule.tiers]
+    out = {}
+    for tier in rule.tiers:
+        words = {tier.label, *tier.words} | ({tier.label[:2]} if heads.count(tier.label[:2]) == 1 else set())
+        for w in sorted((w for w in words if w), key=len, reverse=True):
+            hit = next(re.finditer(re.escape(w), text), None)
+            if hit is None:
+                continue
+            count = COUNT_BEFORE.search(text[max(0, hit.start() - 6) : hit.start()])
+            if not count or not int_value(count[1]):
+                return {}  # a level named without its count: nothing is guessed
+            out[tier.label] = Decimal(int_value(count[1]))
+            break
+    return out

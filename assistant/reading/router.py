@@ -19,6 +19,7 @@ from pathlib import Path
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
+from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
@@ -302,12 +303,11 @@ class Router:
                 if len(levels) > 1 and (pair := upgrade(self.kb, rule, levels, r.text)):
                     plan.tasks.append((rule, dataclasses.replace(inputs, level=pair[0], held=pair[1])))  # 差额补助
                     continue
-                if len(levels) > 1:
-                    for level in levels_granted(self.kb, rule, levels):  # "同时被评为省级和市级"
-                        plan.tasks.append((rule, dataclasses.replace(inputs, level=level)))
-                    if plan.tasks:
-                        continue
-                plan.tasks.append((rule, inputs))
+                granted = awards.counted_levels(rule, r.text, levels or [inputs.level]) or {  # "2个博士、3个硕士": each one's persons
+                    lv: inputs.quantity for lv in (levels_granted(self.kb, rule, levels) if len(levels) > 1 else [])}  # 省级和市级
+                plan.tasks += [(rule, dataclasses.replace(inputs, level=lv, quantity=n)) for lv, n in granted.items()]
+                if not granted and not (len(levels) > 1 and plan.tasks):
+                    plan.tasks.append((rule, inputs))
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
                 # a figure whose own clause names another of the measures asked about is that measure's
