@@ -104,6 +104,7 @@ GOLDEN = [
 
 # Partial or garbled: refused whole, never read in part.
 GARBLED = [
+    "1.2e7元",  # scientific notation: never the 7元 after its e
     "1千2百万五",  # 1200万 and then a stray 五
     "1亿2000",  # 1亿2000万 or 100,002,000?
     "2万亿万",

@@ -343,6 +343,6 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _broken_before(s: str, p: int) -> int:
-    """Where a malformed number ending right before ``p`` starts ("12..", "3,,"), or 0."""
-    m = re.search(r"\d[\d,]*(?:\.{2,}|,{2,}|\.,|,\.)$", s[:p])
+    """Where a malformed number ending right before ``p`` starts ("12..", "3,,", the mantissa of "1.2e7"), or 0."""
+    m = re.search(r"\d[\d,]*(?:\.{2,}|,{2,}|\.,|,\.)$|(?<![A-Za-z])\d+(?:\.\d+)?[eE][+-]?$", s[:p])
     return m.start() if m else 0
