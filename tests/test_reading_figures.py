@@ -158,3 +158,12 @@ def test_a_base_word_is_not_read_inside_a_longer_word_before_it():
     words.cues = sorted([("年营业收入", frozenset({"revenue_band"})), ("营业收入", frozenset())], key=lambda kv: -len(kv[0]))
     assert words.last_cue("今年营业收入", non_base=True) == frozenset()
     assert words.last_cue("企业年营业收入", non_base=True) == frozenset({"revenue_band"})
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("我们场景实验室项目投资额10000000，能补多少", [("scenario_lab", D("10000000"), D("3000000"))]),
+    ("保费：2000000，能补多少", [("insurance_premium", D("2000000"), D("1000000"))]),
+    ("贷款5000能贴多少", []),  # a short bare number is no yuan anyone means: asked for, never computed
+])
+def test_digits_a_money_word_names_are_yuan_when_no_one_could_mean_a_count(bot, question, expected):
+    assert calcs(ask(bot, question)) == expected

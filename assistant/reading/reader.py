@@ -41,6 +41,7 @@ ANOTHER = re.compile(r"(?:(?:再|又|另|还)(?:加|有|来|买|投|交|缴|付|
 # the message corrects the figure it just gave: "花了快一千万，准确说是980万", "1200万，不对，应该是1250万"
 CORRECTION = re.compile(r"(?:(?:准确|确切|精确|具体)(?:地|来|点)?说(?:是|的话)?|准确(?:数字|金额|数)(?:是|为)|更正(?:一下)?(?:为|是)?|"
                         r"不对[，,]?(?:应该)?是|应该是|\bactually\b|to be (?:exact|precise)|correction:?)\s*[:：]?\s*$", re.I)
+MONEY_WORD_BEFORE = re.compile(r"(?:金额|投资额?|投入|保费|保险费|贷款(?:本金)?|费用|成本|造价|预算|花了|投了)\s*(?:是|为|约|共|达)?\s*[:：]?\s*$")
 BOUGHT = re.compile(r"(?:买|购买|采购|购置|购入|bought|purchased)")
 NEGATIVE_BEFORE = re.compile(r"(-|－|−|负|minus)\s*[¥￥]?\s*$", re.I)
 
@@ -262,6 +263,9 @@ class Reader:
             r.foreign.append(m)  # a rule whose bands are in that currency reads it; every other refuses it
             r.foreign_roles |= self.words.role(text, m) or frozenset()
             return
+        if m.kind == "number" and m.value is not None and m.value >= 100000 and m.value == m.value.to_integral_value() \
+                and MONEY_WORD_BEFORE.search(text[max(0, m.start - 8) : m.start]):
+            m = replace(m, kind="amount")  # "项目投资额10000000": digits a money word names, in yuan
         if m.kind != "amount" or m.value is None:
             return
         before = text[max(0, m.start - 8) : m.start]
