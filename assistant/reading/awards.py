@@ -159,7 +159,7 @@ def once_each(plan: Plan) -> None:
 COUNT_BEFORE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|名|位|人)?\s*$")
 
 
-def counted_levels(rule, text: str, levels: list) -> dict:
+def counted_levels(rule, text: str) -> dict:
     """{level: count} when a count stands right before each level the question names ("2个博士、3个硕士",
     "1个正高"): persons of each category of an award by category, each category's amount times its count. A level
     is named by its label, its words, or its first two characters when no other level shares them (博士 of

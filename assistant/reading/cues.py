@@ -32,7 +32,7 @@ class BaseWords:
                 if r.base_key and term:
                     cues.setdefault(term.lower(), set()).add(r.base_key)
                     total = re.sub(r"(?<=[\u4e00-\u9fff]{2})(投资|投入)", r"总\1", term, count=1)
-                    if total != term:  # 平台建设总投资: the measure's own investment, said as a total
+                    if total != term:  # 设备购置总投资: the measure's own investment, said as a total
                         cues.setdefault(total.lower(), set()).add(r.base_key)
                     if r.base_key == re.sub(r"\W", "_", r.id):
                         # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
@@ -153,7 +153,7 @@ class BaseWords:
 
 def _begins_word(text: str, at: int) -> bool:
     """Whether a cue found at ``at`` does not take its first character from the word before it (年营业收入 is
-    not read inside 今年营业收入; 实验室投资 still is inside 场景实验室投资, a longer name ending in its words)."""
+    not read inside 今年营业收入; 设备投资 still is inside 智能设备投资, a longer name ending in its words)."""
     if at == 0 or not ("\u4e00" <= text[at - 1] <= "\u9fff" and "\u4e00" <= text[at] <= "\u9fff"):
         return True
     return at + 1 not in _word_ends(text) or at in _word_ends(text)

@@ -84,7 +84,7 @@ class Places:
         return out
 
     def asked_again(self, text: str, earlier: str) -> str | None:
-        """"那北京的呢" after "上海的新基建补贴有哪些": the earlier question, asked of the place this message names
+        """"那北京的呢" after "上海的人才补贴有哪些": the earlier question, asked of the place this message names
         and nothing else, or None."""
         m = ELSEWHERE.fullmatch(text.strip())
         if not m or m["place"] not in self.kb.lexicon.places and not self.named(m["place"]):

@@ -35,9 +35,9 @@ POLICY_FIGURE = re.compile(rf"(上限|封顶|最高额|比例|\bcap\b|\blimit\b|
 BOUND_AFTER = re.compile(r"^\s*(?:元)?\s*(?:[（(]含[）)])?\s*(?:以下|以上|以内|及以上|及以下|或以上|或以下)\s*的")
 # "合计1,850万元", "一共3.5亿": the sum of the items listed before it; the sum is the figure, not each item.
 # one more item of a kind said before: "再加一笔保费800万", "又交了一笔保费", "另一份保单保费300万", "第二笔保费1000万",
-# "我们还有另一个平台，投资2400万"
+# "我们还有另一个车间，投资2400万"
 ANOTHER = re.compile(r"(?:(?:再|又|另|还)(?:加|有|来|买|投|交|缴|付|建)?了?(?:[一1]|一次)?|第[二三四五2-5])(?:笔|份|单|个|家|座|套)"
-                     r"[^，,。；;！!？?\d]{0,6}[，,]?[^，,。；;！!？?\d]{0,4}$")  # "还有另一个平台，投资2400万"
+                     r"[^，,。；;！!？?\d]{0,6}[，,]?[^，,。；;！!？?\d]{0,4}$")  # "还有另一个车间，投资2400万"
 # the message corrects the figure it just gave: "花了快一千万，准确说是980万", "1200万，不对，应该是1250万"
 CORRECTION = re.compile(r"(?:(?:准确|确切|精确|具体)(?:地|来|点)?说(?:是|的话)?|准确(?:数字|金额|数)(?:是|为)|更正(?:一下)?(?:为|是)?|"
                         r"不对[，,]?(?:应该)?是|应该是|\bactually\b|to be (?:exact|precise)|correction:?)\s*[:：]?\s*$", re.I)
@@ -217,7 +217,7 @@ class Reader:
             if any(_has(low, w.lower()) for w in words):
                 r.subjects.add(kind)
         specific_first(r)
-        _each_said(r)  # "场景实验室和体验中心各投了800万": one figure for each of the items named
+        _each_said(r)  # "A车间和B车间各投了800万": one figure for each of the items named
         r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
@@ -308,7 +308,7 @@ class Reader:
         if not keys:
             r.unbound.append(m)
             if BOUGHT.search(re.split(r"[，,。；;！!？?\n]", text[max(0, m.start - 16) : m.start])[-1]):
-                r.bought.append(m)  # "买清单产品花了2000万": a price paid for goods
+                r.bought.append(m)  # "买设备花了2000万": a price paid for goods
         for key in keys or ():
             r.roles[key] = m.value
             r.role_amounts.setdefault(key, []).append(m.value)
@@ -365,7 +365,7 @@ COUNT = re.compile(r"([两二三四五六七八九2-9])\s*(?:个|家|项|座|套
 
 
 def _each_said(r: Reading) -> None:
-    """A figure said once for each of several items (A和B各投了800万, 两个实验室各3400万) is listed once per item."""
+    """A figure said once for each of several items (A和B各投了800万, 两个车间各3400万) is listed once per item."""
     from assistant.text.numerals import int_value
 
     for m in list(r.amounts):

@@ -303,7 +303,7 @@ class Router:
                 if len(levels) > 1 and (pair := upgrade(self.kb, rule, levels, r.text)):
                     plan.tasks.append((rule, dataclasses.replace(inputs, level=pair[0], held=pair[1])))  # 差额补助
                     continue
-                granted = awards.counted_levels(rule, r.text, levels or [inputs.level]) or {  # "2个博士、3个硕士": each one's persons
+                granted = awards.counted_levels(rule, r.text) or {  # "2个博士、3个硕士": each one's persons
                     lv: inputs.quantity for lv in (levels_granted(self.kb, rule, levels) if len(levels) > 1 else [])}  # 省级和市级
                 plan.tasks += [(rule, dataclasses.replace(inputs, level=lv, quantity=n)) for lv, n in granted.items()]
                 if not granted and not (len(levels) > 1 and plan.tasks):

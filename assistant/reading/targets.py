@@ -117,7 +117,7 @@ class TargetScorer:
             if aliases:
                 s += ALIAS + min(1.0, 0.25 * (len(aliases) - 1)) + min(1.0, max(len(a) for a in aliases) / 8)
                 if asked and any(_found(asked, a.lower()) for a in aliases):
-                    s += ASKED  # "我们买清单产品花了2000万，保费补贴能补多少": the measure the question asks about
+                    s += ASKED  # "我们买设备花了2000万，保费补贴能补多少": the measure the question asks about
             else:
                 typos = [a for a in t.aliases if _typo(low, a) and not self.own_word(t, typo_of(low, a))]
                 if typos:  # one mistyped character in a long alias ("场景试验室", "平抬建设"): nearly as good

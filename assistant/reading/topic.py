@@ -120,7 +120,7 @@ class ConversationTopic:
         return best[1] if best else None
 
 
-# "那小批量验证同样的金额呢": the figure said before, now for the measure this message names
+# "那设备补贴同样的金额呢": the figure said before, now for the measure this message names
 SAME_FIGURE = re.compile(r"(?:同样|一样|相同|同一)的?(?:金额|数额|投资|投入|钱|数|额度)|(?:the )?same (?:amount|figure|sum|investment)", re.I)
 
 
