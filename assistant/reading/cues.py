@@ -39,6 +39,9 @@ class BaseWords:
                         # ("研发投入2500万", "购置额480万")
                         for head in _heads(term):
                             cues.setdefault(head.lower(), set()).add(r.base_key)
+                    else:  # a shared base is said without its qualifier and its 额 when what is left still names it
+                        for short in _stripped(term):  # 项目固定资产投资额 → 固定资产投资
+                            cues.setdefault(short.lower(), set()).add(r.base_key)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
         own = {t.lower() for r in rules if r.base_key == re.sub(r"\W", "_", r.id) for t in (*r.base_terms, r.base or "") if t}
         for term in lexicon.not_bases:  # 营业收入 is no base, except of a measure paid on it (按营业收入的0.1%)
@@ -183,6 +186,15 @@ def specific_first(r) -> None:
             r.role_amounts[key] = own
             r.roles[key] = own[-1]
             r.items = [(m, keys if not keys or keys == frozenset({key}) else keys - {key}) for m, keys in r.items]
+
+
+def _stripped(term: str) -> list[str]:
+    """A shared base without its leading 项目/企业/年度… and its closing 额/金额, when five characters at least are
+    left (项目固定资产投资额 → 固定资产投资额, 固定资产投资; never 项目投资额 → 投资额)."""
+    head = OWN_BASE_HEAD.sub("", term)
+    out = [head] if head != term else []
+    out += [re.sub(r"(?:金额|数额|额)$", "", w) for w in (term, head)]
+    return [w for w in dict.fromkeys(out) if w != term and len(w) >= 5]
 
 
 SUM_WORD = re.compile(r"(?<=..)(?:总额|总计|合计|数额|额度)$")

@@ -294,7 +294,7 @@ class TargetScorer:
         """Two close targets of one document, the question's figure the base of the second only: it comes first."""
         if len(chosen) >= 2:
             a, b = chosen[0], chosen[1]
-            if a.doc_id == b.doc_id and scores[a.key] - scores[b.key] <= CLOSE \
+            if a.doc_id == b.doc_id and scores.get(a.key, 0.0) - scores.get(b.key, 0.0) <= CLOSE \
                     and f"role:{b.key}" in scores and f"role:{a.key}" not in scores:
                 return [b, a, *chosen[2:]]
         return chosen
@@ -312,7 +312,7 @@ class TargetScorer:
                 and f"role:{a.key}" in scores and f"role:{b.key}" in scores and "threshold" not in (a.rule.kind, b.rule.kind) \
                 and ALIAS > scores.get(f"lex:{a.key}", 0) == scores.get(f"lex:{b.key}", 0) > 0:
             return True  # only a base word both share names them ("项目投资额3000万"): search cannot tell which is meant
-        if scores[a.key] - scores[b.key] > CLOSE:
+        if scores.get(a.key, 0.0) - scores.get(b.key, 0.0) > CLOSE:
             return False
         if (f"role:{a.key}" in scores) != (f"role:{b.key}" in scores) and a.doc_id == b.doc_id:
             return False  # the question's figure is the base of one of them: that one (``by_role`` puts it first)
