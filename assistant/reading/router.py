@@ -1,10 +1,9 @@
 """Route a question (with its history) to a Plan: what kind of answer, which rules, what is missing.
 
-The targets are scored by ``targets``, the conversation followed by ``topic``, scope judged by
-``scope``; this module decides the Plan's kind and which rules to compute with which base. A question
-about one document's measure lands on that document's rule; when two targets are close, the plan asks
-which one is meant. Amounts are tied to the base they are (``reader.Reader``); an amount tied to another
-base never becomes this rule's base.
+The targets are scored by ``targets``, the conversation followed by ``topic``, scope judged by ``scope``; this
+module decides the Plan's kind and which rules to compute with which base. A question about one document's measure
+lands on that document's rule; when two targets are close, the plan asks which one is meant. Amounts are tied to the
+base they are (``reader.Reader``); an amount tied to another base never becomes this rule's base.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from assistant.knowledge.kinds import EXTRA_KINDS, needs
 from assistant.knowledge.types import Facts
 from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
+from assistant.reading.elsewhere import quote_unexpressed
 from assistant.reading.facts import merge_facts
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
@@ -187,6 +187,7 @@ class Router:
         if numeric:
             plan.read_as = self._read_as(text, numeric[0])
             self._tasks(plan, numeric, reading, earlier, scores)
+            quote_unexpressed(self.kb, plan, text)  # a provision no rule expresses is quoted, not computed with another
             if plan.tasks or plan.kind == "clarify":
                 return plan
         if chosen and not numeric:
@@ -196,6 +197,7 @@ class Router:
                 return plan
             plan.kind, plan.clauses = "passages", [(chosen[0].doc_id, chosen[0].clause)]
             return plan
+        lead = reading.attributes and self.scorer.lead_document(text, plan.docs)  # its text, when one document is asked
         if "validity" in forms:
             plan.kind = "validity"
         elif "scope" in forms or (plan.yes_no and not reading.amounts) or (
@@ -205,7 +207,7 @@ class Router:
             plan.kind = "scope"
         elif "overview" in forms:
             plan.kind = "overview"
-        elif reading.amounts and not chosen:
+        elif not chosen and (reading.amounts or (reading.attributes and plan.asks_figure and not lead)):  # "营收5个亿，能补多少"
             plan.kind = "clarify"  # the measures of the documents the question can be about, the likeliest first
             plan.candidates = sorted((t for t in self.targets if t.numeric and t.rule.kind != "threshold"
                                       and (plan.docs is None or t.doc_id in plan.docs)),
