@@ -14,7 +14,9 @@ from assistant.text.amounts import Mention
 from assistant.text.lexicon import Lexicon
 from assistant.text.numerals import int_value
 
-TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
+TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|加起来|加在一起|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
+AWARD_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:补贴|补助|奖励|资助|贴息)")
+PER_WORD = re.compile(r"^(?:单个|每个|每家|每一个|每)|的$")
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
 # "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万", "再加400万": a change of a figure, not the figure
 CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|(?:再|又|另|还)加(?:了|上)?|(?<![参增追])加了|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
@@ -49,6 +51,8 @@ class BaseWords:
                 cues[term.lower()] = set()
         for term in (t for r in rules for t in r.not_base_terms):
             cues[term.lower()] = set()
+        # What one award is capped per (单个项目, 每个平台): several of them listed are separate, each its own base.
+        self.units = sorted({u for r in rules for u in [PER_WORD.sub("", r.cap_per or "")] if 1 < len(u) <= 4 and u != "企业"})
         # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
         # named in the question then decides.
         self.cues = sorted(((t, frozenset(k)) for t, k in cues.items()), key=lambda kv: -len(kv[0]))
@@ -73,6 +77,9 @@ class BaseWords:
                 listed.append(p)
                 nxt = p
             if len(listed) < 2:
+                continue
+            if self.separate(text, listed[-1].start):
+                items.add(id(t))  # "两个平台，分别为1000万和200万，共计1200万": each its own base, the sum none
                 continue
             items.update(id(p) for p in listed)
             if id(t) not in totals:
@@ -100,8 +107,19 @@ class BaseWords:
                 if total >= t.value:
                     break
             if len(listed) >= 2 and total == t.value and not _counted(text, len(listed) + 1):
+                if self.separate(text, listed[-1].start):
+                    items.add(id(t))
+                    continue
                 items.update(id(p) for p in listed)
                 totals[id(t)] = self.role(text, t)
+
+    def separate(self, text: str, first: int) -> bool:
+        """Whether the figures of a list starting at ``first`` are of separate units an award is capped per: the
+        sentence counts them ("两个在库项目", "建了两个平台") or says each has its own ("分别为", "各")."""
+        head = text[max(text.rfind(c, 0, first) for c in "。？?！!\n") + 1 : first]
+        if re.search(r"分别|各自|各[为是投]", head):
+            return True
+        return any(re.search(rf"(?:两|二|三|四|五|[2-9])\s*[个家项座][^，。；,\d]{{0,10}}?{re.escape(u)}", head) for u in self.units)
 
     def role(self, text: str, m: Mention) -> frozenset[str] | None:
         """The base an amount is, by the nearest base word before it in its own clause, else by the
@@ -124,6 +142,8 @@ class BaseWords:
         # else a base word of an earlier clause of the sentence; a never-a-base word too when the figure's own
         # clause has no words of its own ("我们是流动资金贷款，5000万", not "…租金80万，投资额950万")
         bare = not re.search(r"[\u4e00-\u9fffA-Za-z]{2,}", window[comma + 1 :])
+        if not bare:  # "想申请保费补贴，采购设备花了600万": a measure's name earlier is no label of the figure
+            window = AWARD_NAMED.sub(lambda x: " " * len(x[0]), window[: comma + 1]) + window[comma + 1 :]
         return self.last_cue(window, non_base=bare)
 
     def added(self, text: str, m: Mention) -> bool:

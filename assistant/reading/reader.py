@@ -273,9 +273,10 @@ class Reader:
         if CLAIM_WORDS.search(before) or OUTCOME_BEFORE.search(before) or POLICY_FIGURE.search(clause):
             r.claims.append(m)
             return
-        if PART_OF.search(text[max(0, m.start - 16) : m.start]):
-            r.attributes.append(m)
-            return
+        part = PART_OF.search(text[max(0, m.start - 16) : m.start])
+        if part and not ("其中" in part[0] and r.items and r.items[-1][1] and self.words.role(text, m) == r.items[-1][1]):
+            r.attributes.append(m)  # "总投资2000万（含设备800万）": a part, not the figure
+            return  # (but "贷款总额3亿（其中固定资产投资贷款2亿…）": the part of the same base is the base)
         if NEGATIVE_BEFORE.search(text[max(0, m.start - 6) : m.start]):
             r.bad_amounts.append(f"金额“-{m.text}”是负数，投资、保费或贷款金额应大于零")
             return
@@ -373,7 +374,8 @@ def _each_said(r: Reading) -> None:
             continue
         start = max(r.text.rfind(p, 0, m.start) for p in "。；;！!？?\n，,") + 1
         head = r.text[start : m.start]
-        count = COUNT.search(head)
+        sentence = r.text[max(r.text.rfind(p, 0, m.start) for p in "。；;！!？?\n") + 1 : m.start]
+        count = COUNT.search(head) or (None if re.search(r"[和与、及跟]", head) else COUNT.search(sentence))  # "两个平台，各900万"
         n = int_value(count[1]) if count else (len(re.findall(r"[和与、及跟]", head)) + 1 if re.search(r"[和与、及跟]", head) else 1)
         keys = next((k for a, k in r.items if a is m), None)
         for _ in range(max(0, min(n or 1, 9) - 1)):
