@@ -141,7 +141,7 @@ def _registration(text: str, lex: Lexicon) -> Evidence | None:
             denied = Evidence("not_registered_in", name, text[start : end + 6])
             continue
         if REGISTERED_BEFORE.search(before) and not OFFICE_AFTER.search(after) \
-                and re.search(r"(注册|登记|registered|incorporated)[^，,。；;]*$", before, re.I):  # in this place's clause
+                and re.search(r"(注册|登记|registered|incorporated)[^，,。；;）)]*$", before, re.I):  # in this place's clause
             registered = Evidence("registered_in", name, text[max(0, start - 4) : end])
         elif REGISTERED_AFTER.search(after) and not re.match(r"^\S{0,3}(的?(政策|补贴))", after):
             registered = registered or Evidence("registered_in", name, text[start : end + 4])
