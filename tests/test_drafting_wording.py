@@ -32,9 +32,7 @@ def kinds(tmp_path: Path, body: str) -> list[str]:
 
 
 @pytest.mark.parametrize("body, labels, amounts, pick, amount", [
-    # grades told apart by a number, one sentence per grade
-    ("对年接待游客首次突破50万人次的景区，给予30万元奖励；对年接待游客首次突破100万人次的景区，给予80万元奖励。",
-     ["年接待游客首次突破50万人次的景区", "年接待游客首次突破100万人次的景区"], ["30万元", "80万元"], 1, 800000),
+    # grades told apart by a number, one sentence per grade (thresholds of a count: tests/test_drafting_counted_steps.py)
     # two cases in one sentence, between commas
     ("对考核排名前3位的园区给予10万元奖励，对排名前10位的园区给予5万元奖励。",
      ["考核排名前3位的园区", "排名前10位的园区"], ["10万元", "5万元"], 0, 100000),
