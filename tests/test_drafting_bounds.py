@@ -31,10 +31,11 @@ def test_maxima_of_one_sentence_for_unrelated_cases_stay_apart(tmp_path):
     assert [(d.kind, d.cap) for d in drafts] == [("cap_only", "15元"), ("cap_only", "8元")]
 
 
-def test_graded_maxima_printed_with_spaces_are_one_tiered_rule(tmp_path):
+def test_graded_maxima_printed_with_spaces_are_one_rule_by_thresholds_of_the_count(tmp_path):
     drafts, _ = drafted(tmp_path, "单场观众 2000 人（含）—5000 人（不含）的，给予单场最高 1 万元奖励；单场观众 5000 人（含）以上的，"
                                   "给予单场最高 4 万元奖励。")
-    assert [(d.kind, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered", ["1 万元", "4 万元"])]
+    assert [(d.kind, d.unit, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered_threshold", "人", ["1 万元", "4 万元"])]
+    assert [t["threshold"] for t in drafts[0].tiers] == ["2000 人", "5000 人"]
 
 
 def test_several_awards_of_one_sentence_printed_with_spaces_are_one_rule_each(tmp_path):

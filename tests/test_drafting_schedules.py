@@ -50,3 +50,19 @@ def test_years_far_from_their_rate_and_listed_with_several_spellings(tmp_path: P
     assert [(d.kind, d.base) for d in drafts] == [("schedule", base)]
     assert [(y["text"], y["first"], y["last"], y["rate"]) for y in drafts[0].years] == spans
     assert compute(rules[0], Inputs(base=Decimal(100000), year=year)).amount_yuan == expected
+
+
+@pytest.mark.parametrize("body, text, last, amount", [
+    ("对引进的紧缺人才，每年给予最高12万元安家补贴，补贴期3年。", "补贴期3年", 3, "12万元"),
+    ("对新落户的区域总部，连续三年每年给予20万元运营补贴。", "连续三年", 3, "20万元"),
+])
+def test_one_amount_a_year_for_a_span_of_years_is_a_schedule(tmp_path: Path, body, text, last, amount):
+    drafts, rules = drafted(tmp_path, body)
+    assert [(d.kind, d.years) for d in drafts] == [("schedule", [{"text": text, "first": 1, "last": last, "amount": amount}])]
+    assert compute(rules[0], Inputs(year=last)).amount_yuan == rules[0].years[0].rate
+    assert compute(rules[0], Inputs(year=last + 1)).amount_yuan == 0
+
+
+def test_an_amount_per_person_and_year_stays_per_unit(tmp_path: Path):
+    drafts, _ = drafted(tmp_path, "在职期间可领取每人每年3000元交通补贴，补贴期限最长为2年。")
+    assert [d.kind for d in drafts] == ["per_unit"]

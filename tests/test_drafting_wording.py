@@ -32,9 +32,7 @@ def kinds(tmp_path: Path, body: str) -> list[str]:
 
 
 @pytest.mark.parametrize("body, labels, amounts, pick, amount", [
-    # grades told apart by a number, one sentence per grade
-    ("对年接待游客首次突破50万人次的景区，给予30万元奖励；对年接待游客首次突破100万人次的景区，给予80万元奖励。",
-     ["年接待游客首次突破50万人次的景区", "年接待游客首次突破100万人次的景区"], ["30万元", "80万元"], 1, 800000),
+    # grades told apart by a number, one sentence per grade (thresholds of a count: tests/test_drafting_counted_steps.py)
     # two cases in one sentence, between commas
     ("对考核排名前3位的园区给予10万元奖励，对排名前10位的园区给予5万元奖励。",
      ["考核排名前3位的园区", "排名前10位的园区"], ["10万元", "5万元"], 0, 100000),
@@ -195,6 +193,11 @@ def topics_of(tmp_path: Path, body: str) -> list[str]:
     ("养老护理员取得职业资格证书的，可依照相关就业政策申请技能提升补贴。", "依照相关就业政策申请技能提升补贴"),
     ("民办养老机构享受用地、融资等国家和省级扶持政策，依照有关规定执行。", "依照有关规定执行"),
     ("统筹各方面政策，进一步加大对生物医药产业的资金投入。", "加大对生物医药产业的资金投入"),
+    # funds named as the source of support, with no amount; a case-by-case decision beside a procedure word
+    ("各区要统筹上级补助资金和本级资金，对园区基础设施建设给予支持。", "对园区基础设施建设给予支持"),
+    ("用好产业引导基金，以股权投资方式支持重点企业技术改造。", "以股权投资方式支持重点企业技术改造"),
+    ("鼓励天使投资基金对初创期企业给予支持。", "对初创期企业给予支持"),
+    ("对重大创新平台，可“一事一议”按规定执行相关政策。", "一事一议"),
 ])
 def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quoted):
     assert any(quoted in q for q in topics_of(tmp_path, body))
@@ -208,6 +211,7 @@ def test_support_without_a_figure_is_a_topic_with_its_quote(tmp_path, body, quot
     "重新评定为更高等级的，按照更高等级补贴标准给予资助。",
     "鼓励银行加大对小微企业的信贷支持力度。",  # what a bank is asked to do, not support this text gives
     "按照《某市专利资助办法》相关规定执行的资助项目，由原受理部门办理。",
+    "发挥财政资金的引导作用，支持企业开发新产品。",  # a purpose, not support paid
 ])
 def test_procedure_tax_and_standards_given_elsewhere_are_no_topics(tmp_path, body):
     assert topics_of(tmp_path, body) == []

@@ -160,8 +160,11 @@ def examples(rule: Rule) -> list[tuple[str, str]]:
             run(f"若为第{y.first}年、{r.base}{format_yuan(base)}", Inputs(base=base, year=y.first))
     elif r.kind == "tiered_threshold":
         for t in r.tiers:
-            run(f"若{r.base}为{format_yuan(t.threshold)}", Inputs(base=t.threshold))
-            run(f"若{r.base}为{format_yuan(t.threshold + 1)}", Inputs(base=t.threshold + 1))
+            for v in (t.threshold, t.threshold + 1):
+                if r.unit:  # thresholds of a count
+                    run(f"若{r.quantity or '数量'}为{plain_quantity(v)}{r.unit}", Inputs(quantity=v))
+                else:
+                    run(f"若{r.base}为{format_yuan(v)}", Inputs(base=v))
     else:
         run(f"若{r.base}为{format_yuan(base)}" if "base" in needs(r) else "无需输入", Inputs(base=base))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.counted_steps import counted_pairs
 from assistant.knowledge.provisions import AMT, Proposal
 from assistant.knowledge.tiers import CASE_LEAD, _case_chunks, parallel_cases
 from assistant.knowledge.wording import base_before, spelled
@@ -19,10 +20,10 @@ LEVEL = (r"(?:国家|省|市|区|县|镇|街道)级|[一二三四五六七]星�
          r"[金银铜]奖|优秀奖|(?<![\u4e00-\u9fa5])国家(?=[^，。；]{0,6}(?:认定|批准|评定))")
 AWARD = r"(?:给予|奖励|资助|补贴|补助|支持)"
 MONEY_Q = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)(?:美?元|(?![人次亩件家个名户吨台套张间床辆平千]))"  # 50万人次 is a count
-# 500万(含)至5000万元的 · 20亿元(含)以上 · 1000万元以上（含）2000万元以下的: a band and the award after it
+# 500万(含)至5000万元的 · 20亿元(含)以上 · 1000万元以上（含）2000万元以下的 · 500万美元及以上1000万美元以下的: a band and its award
 BAND_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{MONEY_Q})\s*(?P<inc>[（(]含[）)])?\s*"
                        rf"(?:(?:至|到|-|—|－|~)\s*{MONEY_Q}\s*(?:[（(]含[）)])?|(?P<word>以上|及以上)"
-                       rf"(?:\s*[（(]含[）)]\s*{MONEY_Q}\s*(?:[（(]含[）)])?以下)?)?"
+                       rf"(?:\s*(?:[（(]含[）)])?\s*{MONEY_Q}\s*(?:[（(]含[）)])?以下)?)?"
                        rf"[^。；;\d]{{0,20}}?(?:{AWARD})[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
 
 
@@ -59,7 +60,7 @@ def threshold_tiers(text: str) -> Proposal | None:
 
     found = [m for m in BAND_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or "至" in m[0] or "到" in m[0]]
     if len(found) < 2:
-        return None
+        return counted_pairs(text)  # 售票500人（含）—1000人（不含）的，给予…: bands of a count
     # the currency of a band is that of its bounds (1000万（含）至2000万美元: both in 美元)
     foreign = [re.search(r"美元|港元|欧元", m[0][: m.start("amt") - m.start()]) for m in found]
     if len({f[0] if f else "" for f in foreign}) != 1:

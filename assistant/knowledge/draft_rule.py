@@ -117,7 +117,8 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
     d = DraftRule(rid, clause, p.kind, name, p.quote)
     for key, value in f.items():
         setattr(d, key, value)
-    if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range"):
+    counted = p.kind == "tiered_threshold" and "unit" in f  # thresholds of a count (达50件、100件): a quantity input
+    if p.kind in ("subsidy", "rate", "min_rate", "schedule", "tiered_threshold", "range") and not counted:
         if (d.base is None or "利率" in d.base) and p.kind in ("subsidy", "rate") and RATE_OF_RATE.search(p.quote):
             # "按贷款基准利率的50%给予贴息": a share of the interest, never of the principal
             d.base, d.base_key = "按贷款基准利率计算的利息", re.sub(r"\W", "_", rid)
@@ -147,7 +148,7 @@ def _draft(p, rid: str, clause: str, name: str) -> DraftRule:
         d.base_key = re.sub(r"\W", "_", rid)
     if p.kind == "banded" and "rate" in d.bands[0]:  # rates by slices of an amount: the base is its own field
         d.base_key = re.sub(r"\W", "_", rid)
-    elif p.kind in ("per_unit", "banded"):
+    elif p.kind in ("per_unit", "banded") or counted:
         d.quantity = f"数量（{d.unit}）"
         d.input_key = re.sub(r"\W", "_", rid) + "_quantity"
         d.unit_words = d.unit_words or [d.unit]

@@ -257,8 +257,9 @@ def _schedule(rule: Rule, i: Inputs) -> Calculation:
 
 
 def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
-    b = i.base
-    money = (lambda v: f"{plain_quantity(v)}{rule.currency}") if rule.currency else format_yuan
+    b = i.quantity if rule.unit else i.base  # thresholds of a count (达50件): the count, else the amount
+    unit = rule.unit or rule.currency
+    money = (lambda v: f"{plain_quantity(v)}{unit}") if unit else format_yuan
     reached = [t for t in rule.tiers if (b >= t.threshold if rule.inclusive else b > t.threshold)]
     word = "（含本数）" if rule.inclusive else "（不含本数）"
     if not reached:

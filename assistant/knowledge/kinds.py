@@ -31,7 +31,7 @@ from assistant.text.amounts import parse_amount, parse_rate
 EXTRA_KINDS = ("fixed", "tiered", "per_unit", "banded", "range", "rate", "min_rate", "schedule", "tiered_threshold",
                "multiple")
 # Boundary words of a threshold tier; 突破 reads as 超过 (more than the number).
-INCLUSIVE_WORDS = ("（含）以上", "及以上", "以上", "达到", "不低于", "不少于", "（含）", "(含)")
+INCLUSIVE_WORDS = ("（含）以上", "及以上", "以上", "达到", "达", "不低于", "不少于", "（含）", "(含)")
 EXCLUSIVE_WORDS = ("突破", "超过", "高于")
 
 
@@ -206,11 +206,15 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
     if kind == "tiered_threshold":
         tiers = []
         currency = str(r.get("currency") or "").strip() or None
+        unit = str(r.get("unit") or "").strip() or None  # thresholds of a count (50件, 5000人): a quantity, not money
         if currency:
             out["currency"] = currency
+        if unit:
+            out["unit"], out["unit_words"] = unit, _words([unit, *(r.get("unit_words") or [])])
         for t in _list(r.get("tiers"), path, rid, "tiers"):
-            threshold, ttext = (_parsed(lambda x: foreign_amount(x, currency), t.get("threshold"), quote, path, rid, "门槛 threshold")
-                                if currency else _money(t.get("threshold"), quote, path, rid, "门槛 threshold"))
+            parse = (lambda x: foreign_amount(x, currency)) if currency else (
+                lambda x: number(re.sub(r"[（(]含[）)]|以上$", "", x).strip().removesuffix(unit))) if unit else parse_amount
+            threshold, ttext = _parsed(parse, t.get("threshold"), quote, path, rid, "门槛 threshold")
             amount, text = _money(t.get("amount"), quote, path, rid, "金额 amount")
             tiers.append(Tier(str(t.get("label") or ttext), amount, text, (), threshold, ttext))
         if [t.threshold for t in tiers] != sorted(t.threshold for t in tiers):
@@ -295,7 +299,9 @@ def needs(rule) -> tuple[str, ...]:
         out.append("base")
     if kind == "tiered":
         out.append("level")
-    if kind == "per_unit" or (kind == "banded" and not rated):
+    if kind == "tiered_threshold" and rule.unit:  # thresholds of a count: the count is asked, not an amount
+        out.remove("base")
+    if kind == "per_unit" or (kind == "banded" and not rated) or (kind == "tiered_threshold" and rule.unit):
         out.append("quantity")
     if kind == "schedule" and rule.years:
         out.append("year")

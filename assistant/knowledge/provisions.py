@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.counted_steps import counted_list
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
@@ -129,6 +130,8 @@ def _tiered(s: str) -> Proposal | None:
         return _rate_list(s)
     amounts = [_n(a) for a in re.findall(AMT, m["list"])]
     head = s[: m.start()]
+    if counted := counted_list(s, head, amounts):  # 达50件、100件以上的，分别…: thresholds of a count
+        return counted
     steps = list(STEPS.finditer(head))
     if steps:
         st = steps[-1]

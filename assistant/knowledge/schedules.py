@@ -117,10 +117,28 @@ def _span(m: re.Match, last: int) -> tuple[int, int] | None:
     return years[0], years[-1]
 
 
+# 每年给予最高36万元补贴，补贴期3年 · 连续3年每年给予20万元 · 前两年每年奖励10万元: one amount a year for a span of years
+EACH_YEAR_FOR = re.compile(rf"每年[^，。；\d]{{0,10}}?(?P<amt>{AMT})[^。；\d]{{0,16}}?[，,]\s*(?P<span>[^，。；\d]{{0,6}}?(?:期|期限|年限)"
+                           rf"(?:为|最长为?|不超过)?\s*(?P<n>{YEAR_N})\s*年)")
+YEARS_EACH = re.compile(rf"(?P<span>(?:连续|前)(?P<n>{YEAR_N})\s*年)[^，。；\d]{{0,6}}?每年[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
+
+
+def _for_years(s: str) -> Proposal | None:
+    """One amount a year for a span of years: a schedule of that amount for years 1 to N (not an amount per
+    person and year, 每人每年3000元, which is counted per unit)."""
+    m = EACH_YEAR_FOR.search(s) or YEARS_EACH.search(s)
+    n = _cn_year(m["n"]) if m else None
+    if not m or not n or n < 2 or re.search(r"每[^年，。；\d]{1,4}$", s[: m.start("amt")].split("每年")[0]):
+        return None
+    amount = _n(m["amt"])
+    p = Proposal("schedule", s, {"years": [{"text": m["span"].strip(), "first": 1, "last": n, "amount": amount}]}, {amount})
+    return p
+
+
 def _schedule(s: str) -> Proposal | None:
     found = list(YEARS.finditer(s))
     if len(found) < 2:
-        return None
+        return _for_years(s)
     years, last = [], 0
     for m in found:
         span = _span(m, last)

@@ -16,7 +16,7 @@ from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
 QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,16}[”\"」]){2,}")
-LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
+LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|取得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
 
@@ -171,11 +171,32 @@ def _within(a: str, b: str) -> bool:
     return all(ch in it for ch in a)
 
 
+AMT_U = r"\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元"
 # 按正高级职称8万元、副高级职称4万元的标准给予…: an amount for each category of person, listed before 的标准
 STANDARD_ITEM = re.compile(r"(?P<label>[^，,、；;。\d按]{1,30}?)\s*(?P<amt>\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)")
 STANDARD_LIST = re.compile(r"按(?:照)?(?P<list>[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元"
                            r"(?:\s*、\s*[^，,、；;。\d按]{1,30}?\s*\d[\d,]*(?:\.\d+)?\s*(?:万|亿)?元)+)"
                            r"\s*的?(?:补贴|奖励|资助|补助)?标准[，,]?\s*(?:一次性)?(?:给予|发放|予以|奖励|补贴|补助|资助)")
+
+
+# 对取得初级、中级、高级职称的人才，按1000元/人、3000元/人、5000元/人标准给予奖励: an amount per unit for each case
+UNIT_LIST = re.compile(rf"(?P<list>{AMT_U}\s*[/／]\s*(?P<unit>人次|人|件|家|个|项)(?:\s*[、和及]\s*{AMT_U}\s*[/／]\s*(?P=unit))+)")
+
+
+def unit_tiers(s: str):
+    """Amounts per unit listed for the cases named before them (or after): one tiered rule whose tiers are
+    amounts per unit, its unit counted per case; None unless every amount has its case."""
+    from assistant.knowledge.wording import Proposal, _cap, _n
+
+    m = UNIT_LIST.search(s)
+    amounts = [_n(a) for a in re.findall(AMT_U, m["list"])] if m else []
+    names = case_list(s[: m.start()], len(amounts), s[m.end():]) if m else None
+    if not names:
+        return None
+    tiers = [{"label": n, "amount": a} | ({"words": w} if w else {}) for n, a, w in zip(names, amounts, level_words(names), strict=True)]
+    p = Proposal("tiered", s, {"tiers": tiers, "unit": m["unit"]}, set(amounts))
+    _cap(s, p, per_unit=amounts[-1])
+    return p
 
 
 def standard_tiers(s: str):
@@ -184,6 +205,8 @@ def standard_tiers(s: str):
     category. A category paid per period or per unit (每月, 每人) is no set amount: nothing."""
     from assistant.knowledge.wording import Proposal, _n
 
+    if p := unit_tiers(s):
+        return p
     m = STANDARD_LIST.search(s)
     if not m:
         return None

@@ -34,7 +34,10 @@ TOPIC_STRONG = re.compile(r"一事一议|另行制定|另行研究|研究确定|
                           r"享受[^。；]{0,40}扶持政策|"
                           r"纳入《[^》]{2,40}》|享受(?:相关|有关)[^，。；]{0,10}政策|"
                           r"可享受[^，。；\d]{0,6}(?:奖励|补贴|补助|资助)$|"
-                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费")
+                          r"予以(?:支持|配套)|优先安排|免收|惠民补贴|增加运营经费|"
+                          # funds named as the source of support, with no amount (统筹…资金，对…给予支持 · 用好…引导基金…支持…)
+                          r"(?:统筹|利用|用好)[^，。；]{0,20}(?:资金|基金)[^。；]{0,40}?(?:给予支持|支持|扶持)|"
+                          r"基金[^，。；]{0,20}给予(?:支持|扶持)")
 TOPIC_WEAK = re.compile(r"给予[^，。；\d]{0,6}(?:补贴|资助|奖励|扶持|支持|补助)$")  # 给予奖励: may only lead into figures
 # a named allowance paid with no amount anywhere in the sentence: 为高龄老人发放高龄生活补贴，并… · 给予…一次性补贴，每年…
 NAMED_ALLOWANCE = r"(?:发放|给予)[^，。；\d]{0,20}?(?:一次性|生活|运营|护理)(?:补贴|补助|津贴)(?=[，,])"
@@ -62,7 +65,8 @@ def draft_topics(doc, drafts: list) -> list[dict]:
             continue
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
-            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or TOPIC_NOT.search(sent) or (
+            if figures(sent) or not TOPIC_SUPPORT.search(sent) or not TOPIC_OPEN.search(sent) or (
+                    TOPIC_NOT.search(sent) and "一事一议" not in sent) or (
                     TAX.search(sent) and not PAID.search(sent)):
                 continue
             if STANDARD_ELSEWHERE.search(sent) and not STANDARD_OPEN.search(sent):
