@@ -22,6 +22,7 @@ BATCH4 = sorted((FIXTURES.parent / "real_policies_batch4").glob("*.txt"))  # a l
 BATCH5 = sorted((FIXTURES.parent / "real_policies_batch5").glob("*.txt"))  # the next one (四川, 江西), scored once
 BATCH6 = sorted((FIXTURES.parent / "real_policies_batch6").glob("*.txt"))  # 陕西, 新疆, 湖北, 广西, scored once
 BATCH7 = sorted((FIXTURES.parent / "real_policies_batch7").glob("*.txt"))  # 天津, 广州 districts, 广安, scored once
+BATCH8 = sorted((FIXTURES.parent / "real_policies_batch8").glob("*.txt"))  # 北京, 重庆, 广安 ×4, scored once
 
 
 def test_the_corpus_is_the_annotated_one():
@@ -36,7 +37,7 @@ def test_every_text_is_added_without_refusal_and_its_draft_loads(tmp_path: Path)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     settings = Settings.from_env(corpus_dir=corpus, embedding="hash", index_dir=tmp_path / "idx")
-    for path in TEXTS + BATCH4 + BATCH5 + BATCH6 + BATCH7:
+    for path in TEXTS + BATCH4 + BATCH5 + BATCH6 + BATCH7 + BATCH8:
         report = add_document(settings, path)
         assert report[0].startswith("已添加《"), report
         assert (corpus / path.name).read_bytes() == path.read_bytes()
