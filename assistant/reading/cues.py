@@ -18,8 +18,9 @@ TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|�
 AWARD_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:补贴|补助|奖励|资助|贴息)")
 PER_WORD = re.compile(r"^(?:单个|每个|每家|每一个|每)|的$")
 ITEM_GAP = re.compile(r"[^。？?！!]{0,30}")  # what may stand between two items of one list
-# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万", "再加400万": a change of a figure, not the figure
-CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|(?:再|又|另|还)加(?:了|上)?|(?<![参增追])加了|增量(?:为|是|有)?)\s*[¥￥]?\s*$")
+# "营业收入1.2亿，比前年多了1500万", "研发费用比上年增加了450万", "又追加了400万", "再加400万", "差一万": a change of a figure
+# (or the gap to a bar), not the figure
+CHANGE_BEFORE = re.compile(r"(?:比[^，,。；;！!？?\n\d]{0,12}?)?(?:多了|多出了?|增加了?|增长了?|提高了?|上涨了?|追加了?|追投了?|(?:再|又|另|还)加(?:了|上)?|(?<![参增追])加了|增量(?:为|是|有)?|(?:还|只|就)?差(?:了)?)\s*[¥￥]?\s*$")
 CHANGE_BASE = ("增量", "增加额", "增长额", "新增额")  # a base that is itself a change
 
 
@@ -28,22 +29,24 @@ class BaseWords:
 
     def __init__(self, rules: RuleBook, lexicon: Lexicon):
         cues: dict[str, set[str]] = {}
+        self.docs: dict[str, set[str]] = {}  # each base word -> the documents whose rules use it
+        self.last_term: str | None = None  # the word the last call of ``role`` tied its amount by
         for r in rules:
             for term in (*r.base_terms, *([r.base] if r.base else [])):
                 term = re.sub(r"[（(][^）)]*[）)]", "", term or "")  # 留成部分（不含…）: what the base is, without what it leaves out
                 if r.base_key and term:
-                    cues.setdefault(term.lower(), set()).add(r.base_key)
+                    self._add(cues, term, r)
                     total = re.sub(r"(?<=[\u4e00-\u9fff]{2})(投资|投入)", r"总\1", term, count=1)
                     if total != term:  # 设备购置总投资: the measure's own investment, said as a total
-                        cues.setdefault(total.lower(), set()).add(r.base_key)
+                        self._add(cues, total, r)
                     if r.base_key == re.sub(r"\W", "_", r.id):
                         # a base of its own ("项目研发投入", "机器人购置额") is also named by its head words
                         # ("研发投入2500万", "购置额480万")
                         for head in _heads(term):
-                            cues.setdefault(head.lower(), set()).add(r.base_key)
+                            self._add(cues, head, r)
                     else:  # a shared base is said without its qualifier and its 额 when what is left still names it
                         for short in _stripped(term):  # 项目固定资产投资额 → 固定资产投资
-                            cues.setdefault(short.lower(), set()).add(r.base_key)
+                            self._add(cues, short, r)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
         own = {t.lower() for r in rules if r.base_key == re.sub(r"\W", "_", r.id) for t in (*r.base_terms, r.base or "") if t}
         for term in lexicon.not_bases:  # 营业收入 is no base, except of a measure paid on it (按营业收入的0.1%)
@@ -56,6 +59,10 @@ class BaseWords:
         # A word shared by several bases ("项目投资额") ties an amount to all of them; the measure
         # named in the question then decides.
         self.cues = sorted(((t, frozenset(k)) for t, k in cues.items()), key=lambda kv: -len(kv[0]))
+
+    def _add(self, cues: dict[str, set[str]], term: str, rule) -> None:
+        cues.setdefault(term.lower(), set()).add(rule.base_key)
+        self.docs.setdefault(term.lower(), set()).add(rule.doc_id)
 
     def totals(self, text: str, mentions: list[Mention]) -> tuple[set[int], dict[int, frozenset[str] | None]]:
         """Itemised lists closed by a total: the items (by id), never computed on their own, and each
@@ -125,12 +132,16 @@ class BaseWords:
         """The base an amount is, by the nearest base word before it in its own clause, else by the
         words right after it ("1200万的设备投资", "80万的区级奖励"), else by a base word of an
         earlier clause of the same sentence. An empty set: a figure that is never a base."""
+        self.last_term = None
         start = m.start
         cut = max(max(text.rfind(p, 0, start) for p in "。；;！!？?\n"), text.rfind(". ", 0, start))  # English ends at ". "
         reach = 40 if text[max(0, start - 40) : start].isascii() else 16  # English base words are longer
         window = text[max(cut + 1, start - reach) : start].lower()
         comma = max(window.rfind(p) for p in "，,、：:")
         own = self.last_cue(window[comma + 1 :], non_base=True)
+        part = re.search(r"其中(.*)$", window[comma + 1 :])
+        if own == frozenset() and part and len(re.sub(r"[^\u4e00-\u9fff]|[是为约有的了]", "", part[1])) >= 2:
+            return None  # "其中新能源部分的建设投资9200万": a part named by words of its own, not a source of funds
         if own is not None:
             return own
         after = re.split(r"[，,。；;！!？?\n（(]", text[m.end : m.end + 12].lower())[0]
@@ -138,6 +149,7 @@ class BaseWords:
             # a base word right after the amount; a never-a-base word after a few modifiers (的区级)
             gap = r"(的|of|in)?" if key else r"[^0-9a-z]{0,5}?"
             if re.match(rf"^\s*{gap}\s*{re.escape(term)}", after):
+                self.last_term = term
                 return key
         # else a base word of an earlier clause of the sentence; a never-a-base word too when the figure's own
         # clause has no words of its own ("我们是流动资金贷款，5000万", not "…租金80万，投资额950万")
@@ -170,7 +182,8 @@ class BaseWords:
         for term, key in self.cues:
             at = part.rfind(term)
             if at >= 0 and (key or non_base) and (best is None or at + len(term) > best[0]) and _begins_word(part, at):
-                best = (at + len(term), key)
+                best = (at + len(term), key, term)
+        self.last_term = best[2] if best else None
         return best[1] if best else None
 
 

@@ -137,6 +137,7 @@ class Reading:
     subjects: set[str] = field(default_factory=set)  # individual / procedure / chit_chat
     elliptic: bool = False
     items: list[tuple[Mention, frozenset[str] | None]] = field(default_factory=list)  # each base amount, its keys
+    cue_terms: dict[int, str] = field(default_factory=dict)  # where an amount starts -> the base word that tied it
     ordinal: int | None = None  # "第二个呢": the index of an item an earlier message listed
 
 
@@ -288,7 +289,11 @@ class Reader:
                 and self.words.last_cue(text[r.amounts[-1].end : m.start].lower(), non_base=True) is None:
             keys = keys if keys is not None else self._withdraw(r, r.amounts[-1])  # "快一千万了，准确说是980万"
         keys = keys if keys is not None else self.words.change(text, m)
-        keys = keys if keys is not None else self.words.role(text, m)
+        if keys is None and r.items and r.items[-1][1] and re.fullmatch(r"\s*(?:和|与|及|、|或)\s*", text[r.items[-1][0].end : m.start]):
+            keys = r.items[-1][1]  # "建设投资分别为1000万和2000万": the next item of the same list
+        if keys is None:
+            keys = self.words.role(text, m)
+            r.cue_terms[m.start] = self.words.last_term or ""  # the word that tied it, whose documents use it
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
             keys = frozenset()
         if keys is not None and not keys:

@@ -22,6 +22,7 @@ from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.elsewhere import quote_unexpressed
 from assistant.reading.facts import merge_facts
+from assistant.reading.items import _items, _parallel, localized, unlisted
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import named_inputs, read_inputs, read_levels
@@ -186,7 +187,7 @@ class Router:
             return plan
         if numeric:
             plan.read_as = self._read_as(text, numeric[0])
-            self._tasks(plan, numeric, reading, earlier, scores)
+            self._tasks(plan, numeric, localized(reading, numeric[0].doc_id, self.reader.words.docs), earlier, scores)
             quote_unexpressed(self.kb, plan, text)  # a provision no rule expresses is quoted, not computed with another
             if plan.tasks or plan.kind == "clarify":
                 return plan
@@ -295,7 +296,16 @@ class Router:
                         plan.bad_amounts = [b for b in plan.bad_amounts
                                             if b not in {foreign_message(m) for m in r.foreign if m.value == money}]
                 elif "base" in needs(rule):
-                    money = (r.role_amounts.get(key) or [None])[0]
+                    said = r.role_amounts.get(key) or []
+                    if len(set(said)) > 1:  # several figures of its base: each item of a list, else ask which one
+                        if unlisted(r.text, [m for m, keys in r.items if key in (keys or ())], said):
+                            plan.follow_up.append(f"您提到了多个金额，请说明哪一个是{rule.base}。")
+                            said, unbound, roles = [], [], {k: v for k, v in roles.items() if k != key}
+                        else:
+                            texts = [r.text, *(prev.text for prev, _ in reversed(earlier))]
+                            plan.tasks += [(rule, read_inputs(rule, texts, v)) for v in _items(said, r.text)]
+                            continue
+                    money = (said or [None])[0]
                     if money is None and t is picked[0] and len(unbound) == 1 and not r.bad_amounts:
                         money = unbound[0]
                     money = money if money is not None else roles.get(key)
@@ -323,6 +333,10 @@ class Router:
                 if key in r.another:  # "再加一笔保费800万呢，总共能补多少": the earlier item is still one of them
                     said = next((prev.roles[key] for prev, _ in reversed(earlier) if key in prev.roles), None)
                     values = [said, *values] if said is not None else values
+                if unlisted(r.text, keyed, values) and t is picked[0]:  # "保费合计3260万，全年总保费15亿": which?
+                    plan.follow_up.append(f"您提到了多个金额，请说明哪一个是{rule.base}。")
+                    plan.tasks.append((rule, None))
+                    continue
                 for value in _items(values, r.text):  # "A项目贷款2亿，B项目贷款8亿": each
                     plan.tasks.append((rule, value))
                 continue
@@ -380,21 +394,6 @@ def _bare(key: str) -> str:
 
 # asks about the award itself (not "限行尾号是多少"): what a message with no words of its own asks of the measure before
 AWARD_ASK = re.compile(r"补|拿|奖|贴|上限|封顶|最多|最高|申请|享受|how much|\bcap\b|maximum", re.I)
-PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
 
 
 OUTLAY_BASE = re.compile(r"投资|投入|购置|采购|购买|费用|支出|价款|金额")  # bases a price paid for goods can be
-
-
-def _parallel(text: str, m) -> bool:
-    """An unnamed figure is an item of the same list ("一个投资1800万，另一个4500万") only when its own clause
-    says so; any other unnamed figure may belong to a measure the question names in words we do not know."""
-    start = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n") + 1
-    return PARALLEL.search(text[start : m.start]) is not None
-
-
-def _items(values: list, text: str) -> list:
-    """The figures of the items asked about: a figure said again is one item ("投资1000万…这1000万"), unless each
-    item is asked about ("A、B两个实验室各3400万，分别补多少": two items of the same figure)."""
-    return list(values) if EACH.search(text) or re.search(r"各(?:自)?[^，,。；;]{0,5}?[\d一二三四五六七八九十两]", text) \
-        else list(dict.fromkeys(values))

@@ -1,0 +1,61 @@
+"""The figures of one base in a message: items of one list, each computed, or figures the message does not say are
+items of anything (a part beside a larger whole of the same kind), of which the user is asked which one is meant."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from assistant.reading.topic import EACH
+
+PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
+
+
+def _parallel(text: str, m) -> bool:
+    """An unnamed figure is an item of the same list ("一个投资1800万，另一个4500万") only when its own clause
+    says so; any other unnamed figure may belong to a measure the question names in words we do not know."""
+    start = max(text.rfind(p, 0, m.start) for p in "，,。；;！!？?\n") + 1
+    return PARALLEL.search(text[start : m.start]) is not None
+
+
+def _items(values: list, text: str) -> list:
+    """The figures of the items asked about: a figure said again is one item ("投资1000万…这1000万"), unless each
+    item is asked about ("A、B两个实验室各3400万，分别补多少": two items of the same figure)."""
+    return list(values) if EACH.search(text) or re.search(r"各(?:自)?[^，,。；;]{0,5}?[\d一二三四五六七八九十两]", text) \
+        else list(dict.fromkeys(values))
+
+
+COUNTED = re.compile(r"[两二三四五六七八九2-9]\s*(?:个|笔|项|家|份|张|台|套|座|间|期|批)")
+JOINED = re.compile(r"^[^，,。；;！!？?\d]{0,8}?(?:和|与|及|、|跟|以及|还有)\s*[^，,。；;！!？?\d]{0,8}$")
+
+
+def unlisted(text: str, keyed: list, values: list) -> bool:
+    """Two different figures of one base, in clauses of their own, that the message gives no sign of being items
+    of one list (no 分别/各, no count of the items, no 一个…另一个/A项目…B项目, not joined by 和/、): which one is the base
+    is asked, never both computed ("保费合计3260万元，全年车险总保费15亿")."""
+    if len(set(values)) < 2 or len(keyed) < 2 or EACH.search(text) or COUNTED.search(text):
+        return False
+    if any(_parallel(text, m) for m in keyed):
+        return False
+    ordered = sorted(keyed, key=lambda m: m.start)
+    return not any(JOINED.match(text[a.end : b.start]) for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def localized(r, doc_id: str, docs_of: dict[str, set[str]]):
+    """The reading as one document's rules read it: an amount tied to a base only by a word no rule of that document
+    uses ("项目总投资1.5亿", a word of another text's 项目投资额, for a measure paid on 新能源建设投资) is tied to nothing
+    there; as any lone figure it may still be the base, and the answer then says what it took it as."""
+    loose = {id(m) for m, keys in r.items if keys and doc_id not in docs_of.get(r.cue_terms.get(m.start) or "", {doc_id})}
+    if not loose:
+        return r
+    out = copy.copy(r)
+    out.items = [(m, None if id(m) in loose else keys) for m, keys in r.items]
+    out.unbound = [*r.unbound, *(m for m, _ in r.items if id(m) in loose and m not in r.unbound)]
+    out.roles, out.role_amounts, out.exclusive = {}, {}, set()
+    for m, keys in out.items:
+        for key in keys or ():
+            out.roles[key] = m.value
+            out.role_amounts.setdefault(key, []).append(m.value)
+            if len(keys) == 1:
+                out.exclusive.add(key)
+    return out
