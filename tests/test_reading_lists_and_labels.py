@@ -72,3 +72,9 @@ def test_the_place_of_registration_in_brackets_is_the_firms_not_the_place_of_the
 def test_a_money_question_whose_only_figures_are_no_base_asks_which_measure(bot, question):
     answer = bot.ask(question)
     assert calcs(answer) == [] and answer.in_scope and answer.follow_up
+
+
+def test_the_gap_to_a_bar_is_no_figure_of_the_base(bot):
+    answer = bot.ask("项目总投资九百九十九万，差一万能入库吗")
+    assert next(v.met for v in answer.eligibility if v.criterion.startswith("纳入市级新基建重点项目库")) is False
+    assert not answer.follow_up or all("多个金额" not in f for f in answer.follow_up)

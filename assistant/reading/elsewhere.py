@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from assistant.knowledge.base import Knowledge
 from assistant.knowledge.rules import Rule
+from assistant.reading.bars import unmet
 from assistant.reading.plan import Plan
 from assistant.reading.scope import _tagged
 
@@ -81,6 +82,14 @@ def unexpressed(kb: Knowledge, rules: list[Rule], text: str) -> list[tuple[str, 
 
 
 def quote_unexpressed(kb: Knowledge, plan: Plan, text: str) -> None:
-    """Turns a plan about to compute into quoting the provisions the question names that no rule expresses."""
+    """Turns a plan about to compute into quoting the provisions the question names that no rule expresses, and drops
+    the awards whose percentage bar the user's own figure falls short of (占比30% against 达到60%及以上): when none is
+    left, their clauses are quoted instead."""
     if plan.tasks and (away := unexpressed(kb, [r for r, _ in plan.tasks], text)):
         plan.kind, plan.tasks, plan.clauses = "passages", [], away
+    short = {r.id for r, _ in plan.tasks if unmet(r, text)}
+    if short:
+        clauses = list(dict.fromkeys((r.doc_id, r.clause) for r, _ in plan.tasks if r.id in short))
+        plan.tasks = [(r, b) for r, b in plan.tasks if r.id not in short]
+        if not plan.tasks:
+            plan.kind, plan.clauses = "passages", clauses
