@@ -81,3 +81,26 @@ def test_a_sentence_broken_over_an_indented_line_is_read_whole(tmp_path: Path):
     assert doc.raw_text[start : start + 2] == "30"
     # a short heading before an indented paragraph stays a line of its own
     assert any(u.text.strip() == "入园企业前两年办公场所租金全额补贴。" for u in doc.units)
+
+
+CHAPTERS = ("某市参加运动会奖励办法第一章　总则第一条　为激励运动员刻苦训练，制定本办法。"
+            "为全面落实党中央、国务院和省委、省政府决策部署，进一步激发市场活力，推动全市经济持续回升和提质增效，结合本市实际，经市政府同意，现就有关事项通知如下，请各地各部门认真贯彻落实，确保各项政策落地见效。"
+            "各地要细化工作方案，明确责任分工，加强统筹调度，及时研究解决政策执行中的困难和问题，重大情况及时报告。"
+            "第二条　对有功人员予以奖励。"
+            "第三条　本办法适用于参赛的运动员、教练员、工作人员等有功人员，以及承担训练任务的单位和集体。第二章　运动员的奖励第四条　对获得金牌的运动员，每枚奖励4万元。"
+            "第五条　对打破纪录的，奖励4万元。第三章　附则第六条　本办法自印发之日起施行。")
+NOTES = ("某市若干政策措施""为全面落实党中央、国务院和省委、省政府决策部署，进一步激发市场活力，推动全市经济持续回升和提质增效，结合本市实际，经市政府同意，现就有关事项通知如下，请各地各部门认真贯彻落实，确保各项政策落地见效。"
+            "各地要细化工作方案，明确责任分工，加强统筹调度，及时研究解决政策执行中的困难和问题，重大情况及时报告。""一、足额落实市县投入。对新引进项目每个奖励10万元。（牵头单位：市财政局）二、落实税收优惠政策。"
+         "按规定减免税费。（牵头单位：市税务局）三、支持企业稳生产。对稳产企业奖励5万元。〔责任单位：各县区政府〕"
+         "四、支持开展促消费活动。对促消费活动给予补助，最高20万元。（牵头单位：市商务局）五、本措施自印发之日起施行。")
+
+
+def test_articles_after_a_chapter_heading_on_one_line_are_each_a_clause(tmp_path: Path):
+    labels = [u.label for u in _loaded(tmp_path, CHAPTERS).measures]
+    assert labels == ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条"]
+
+
+def test_items_after_a_bracketed_note_that_ends_the_item_before_are_each_a_clause(tmp_path: Path):
+    doc = _loaded(tmp_path, NOTES)
+    assert [u.label for u in doc.measures] == ["一、", "二、", "三、", "四、", "五、"]
+    assert "最高20万元" in doc.text[doc.unit("四、").start : doc.unit("四、").end]

@@ -17,7 +17,8 @@ from assistant.knowledge.numbering import cn_big
 
 CN = "一二三四五六七八九十"
 MARKER = re.compile(
-    rf"(?P<article>第[{CN}百零]{{1,4}}条)"
+    rf"(?P<chapter>第[{CN}]{{1,3}}章)"
+    rf"|(?P<article>第[{CN}百零]{{1,4}}条)"
     rf"|(?P<part>[{CN}]{{1,3}}、)"
     rf"|(?P<paren>[（(][{CN}]{{1,3}}[）)])"
     r"|(?P<num>(?<![\d.．０-９])[\d０-９]{1,2}[.．、](?![\d０-９.．%％]))"
@@ -35,11 +36,22 @@ MIN_BREAKS = 3
 
 
 def _number(kind: str, token: str) -> int:
-    digits = re.sub(r"[第条、（）().．]", "", token)
+    digits = re.sub(r"[第条章、（）().．]", "", token)
     return cn_big(digits)
 
 
+OPENER = {"）": "（", ")": "(", "〕": "〔", "】": "【"}
+
+
 def _after_sentence(text: str, pos: int, start: int) -> bool:
+    """Whether ``pos`` follows the end of a sentence, or a bracketed note after one (…兑付资金。（牵头单位：市财政局）二、)."""
+    close = pos - 1
+    while close > start and text[close] in " \u3000":
+        close -= 1
+    if close > start and text[close] in OPENER:
+        opening = text.rfind(OPENER[text[close]], max(start, close - 120), close)
+        if opening > start and text.rfind(text[close], opening, close) < 0 and _after_sentence(text, opening, start):
+            return True
     i = pos - 1
     while i > start and text[i] in CLOSERS + " \u3000":
         i -= 1
@@ -62,7 +74,7 @@ def _pass(text: str, start: int, end: int, forced: set[int], first_any: bool) ->
                 continue
         last[kind] = n
         cuts.append((m.start(), kind, n))
-        heading_at = m.start() if kind in ("part", "paren", "article") else None
+        heading_at = m.start() if kind in ("chapter", "part", "paren", "article") else None
     return cuts
 
 
