@@ -288,3 +288,17 @@ def test_a_portals_labelled_lines_above_the_body_give_the_documents_title_issuer
     assert meta.title == "某市某区工业和信息化局关于印发某区支持智能制造若干措施的通知"
     assert meta.issuers == ("某市某区工业和信息化局",) and meta.doc_number == "某工信规字〔2025〕3号"
     assert (meta.valid_from, meta.valid_to) == (dt.date(2025, 3, 1), dt.date(2028, 2, 28))
+
+
+def test_a_portals_menus_before_the_documents_title_are_not_its_title(tmp_path):
+    page = ("访问我的专属空间\n智能问答\n无障碍\n政策解读\n一图读懂\n某市经济和信息化委员会\n某市财政局\n"
+            "关于印发《某市支持新能源商用车\n产业发展政策措施》的通知\n某经信规范〔2025〕13号\n各有关单位：\n"
+            "现将《某市支持新能源商用车产业发展政策措施》印发给你们，请认真贯彻执行。\n"
+            "一、支持研发。对企业研发投入给予10%的补助，最高100万元。\n二、本措施自印发之日起施行。\n")
+    path = tmp_path / "page.txt"
+    path.write_text(page, encoding="utf-8")
+    doc = load_document(path)
+    assert doc.meta.title == "关于印发《某市支持新能源商用车产业发展政策措施》的通知"
+    batch8 = Path(__file__).parent / "fixtures" / "real_policies_batch8"
+    assert load_document(batch8 / "beijing-city-new-energy-heating-2026.txt").meta.title == \
+        "北京市发展和改革委员会关于公开征集市政府固定资产投资支持新能源供热项目的通知"
