@@ -58,3 +58,23 @@ def header_fields(text: str) -> dict[str, object]:
         if title:
             found["title"] = title
     return found
+
+
+DOC_TITLE = re.compile(r"[^:：。；;，,]{0,40}关于[^:：。；;]{2,80}(?:通知|决定|意见|办法|措施|方案|细则|规定|批复|公告)")
+
+
+def page_chrome(text: str, spans: list[tuple[int, int]], issuer: re.Pattern) -> int:
+    """How many lines before the document's own title are a web page's menus (访问我的专属空间, 政策解读…): the
+    title is the last line (or two lines) of the head that reads as one (关于…的通知), with the issuers just before
+    it; with no such line, or one that is the first line already, nothing is taken for menus."""
+    at = None
+    for i, (s, e) in enumerate(spans):
+        one, two = text[s:e].strip(), text[s:e].strip() + (text[spans[i + 1][0]:spans[i + 1][1]].strip() if i + 1 < len(spans) else "")
+        if DOC_TITLE.fullmatch(one) or (one.startswith("关于") and DOC_TITLE.fullmatch(two)):
+            at = i
+    if not at or at < 3:
+        return 0
+    while at > 0 and issuer.search(text[spans[at - 1][0]:spans[at - 1][1]].strip()) \
+            and len(text[spans[at - 1][0]:spans[at - 1][1]].strip()) <= 30:
+        at -= 1  # 重庆市经济和信息化委员会 / 重庆市财政局 …: the issuers heading the title
+    return at

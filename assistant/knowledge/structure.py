@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.errors import CorpusError
+from assistant.knowledge.headers import page_chrome
 from assistant.knowledge.numbering import (  # noqa: F401  (cn_number, cn_to_int re-exported)
     ATTACHMENT,
     LEAD_NUMBER,
@@ -260,7 +261,7 @@ def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
     """Title, issuing bodies and 文号 from the lines before the body."""
     title_lines: list[tuple[int, int]] = []
     closed = False  # the title is one run of lines: what follows another kind of line is not title
-    chrome = _page_chrome(text, spans)
+    chrome = page_chrome(text, spans, ISSUER_RE)
     for s, e in spans[:chrome]:  # a portal's menus before the document's own heading
         units.append(Unit("preamble", "来源", None, s, e, text[s:e]))
     for s, e in spans[chrome:]:
@@ -284,26 +285,6 @@ def _header(text: str, spans: list[tuple[int, int]], units: list[Unit]) -> None:
         units.append(Unit("title", "标题", None, s, e, text[s:e]))
     # a text whose title was lost (a .docx that kept only its body) starts at a chapter heading: "总则" is no
     # title, so the file's own name stands for it
-
-
-DOC_TITLE = re.compile(r"[^:：。；;，,]{0,40}关于[^:：。；;]{2,80}(?:通知|决定|意见|办法|措施|方案|细则|规定|批复|公告)")
-
-
-def _page_chrome(text: str, spans: list[tuple[int, int]]) -> int:
-    """How many lines before the document's own title are a web page's menus (访问我的专属空间, 政策解读…): the
-    title is the last line (or two lines) of the head that reads as one (关于…的通知), with the issuers just before
-    it; with no such line, or one that is the first line already, nothing is taken for menus."""
-    at = None
-    for i, (s, e) in enumerate(spans):
-        one, two = text[s:e].strip(), text[s:e].strip() + (text[spans[i + 1][0]:spans[i + 1][1]].strip() if i + 1 < len(spans) else "")
-        if DOC_TITLE.fullmatch(one) or (one.startswith("关于") and DOC_TITLE.fullmatch(two)):
-            at = i
-    if not at or at < 3:
-        return 0
-    while at > 0 and ISSUER_RE.search(text[spans[at - 1][0]:spans[at - 1][1]].strip()) \
-            and len(text[spans[at - 1][0]:spans[at - 1][1]].strip()) <= 30:
-        at -= 1  # 重庆市经济和信息化委员会 / 重庆市财政局 …: the issuers heading the title
-    return at
 
 
 CHAPTER_TITLE = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}章)?(?:总则|附则|总体要求|基本原则|指导思想|目的和依据)")
