@@ -29,6 +29,7 @@ class BaseWords:
 
     def __init__(self, rules: RuleBook, lexicon: Lexicon):
         cues: dict[str, set[str]] = {}
+        bare: dict[str, list] = {}  # a base said without its 额, with the rules whose base it is
         self.docs: dict[str, set[str]] = {}  # each base word -> the documents whose rules use it
         self.last_term: str | None = None  # the word the last call of ``role`` tied its amount by
         for r in rules:
@@ -44,9 +45,15 @@ class BaseWords:
                         # ("研发投入2500万", "购置额480万")
                         for head in _heads(term):
                             self._add(cues, head, r)
+                        for short in _without_e([term, *_heads(term)]):
+                            bare.setdefault(short.lower(), []).append(r)
                     else:  # a shared base is said without its qualifier and its 额 when what is left still names it
                         for short in _stripped(term):  # 项目固定资产投资额 → 固定资产投资
                             self._add(cues, short, r)
+        for short, owners in bare.items():  # only where no word of a base already says it (软件投资 of 软件投资额度)
+            if short not in cues:
+                for owner in owners:
+                    self._add(cues, short, owner)
         # Words for figures that are never a base (注册资本, 流动资金贷款) tie an amount to nothing.
         own = {t.lower() for r in rules if r.base_key == re.sub(r"\W", "_", r.id) for t in (*r.base_terms, r.base or "") if t}
         for term in lexicon.not_bases:  # 营业收入 is no base, except of a measure paid on it (按营业收入的0.1%)
@@ -207,7 +214,7 @@ def _word_ends(text: str) -> frozenset[int]:
     return frozenset(ends)
 
 
-OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|年度|上年度|上一年度|当年|实际|其|申请|累计)+")
+OWN_BASE_HEAD = re.compile(r"^(?:项目|企业|单位|当年度|本年度|上年度|上一年度|年度|当年|实际|其|申请|累计)+")
 
 
 def specific_first(r) -> None:
@@ -252,7 +259,12 @@ def _heads(term: str) -> list[str]:
                 tail = "".join(words[i:])
                 if len(tail) >= 3 and not re.match(r"[的和与及或之]", tail):
                     out.append(tail)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(w for w in out if w != term))
+
+
+def _without_e(words: list[str]) -> list[str]:
+    """A base said without its closing 额 (销售回款额 → "实际销售回款45万"), four characters at least left."""
+    return [x for x in (re.sub(r"(?:金额|数额|额)$", "", w) for w in words) if len(x) >= 4 and x not in words]
 
 
 COUNT_SAID = re.compile(r"([0-9]+|[一二两三四五六七八九十])\s*(?:笔|份|张|个|项|次|单)")

@@ -297,6 +297,12 @@ class TargetScorer:
             if a.doc_id == b.doc_id and scores.get(a.key, 0.0) - scores.get(b.key, 0.0) <= CLOSE \
                     and f"role:{b.key}" in scores and f"role:{a.key}" not in scores:
                 return [b, a, *chosen[2:]]
+            if a.rule is not None and a.rule.kind == "cap_only" and f"role:{a.key}" not in scores:
+                # a maximum with no base, beside a measure of the same clause paid on the figure the question gives:
+                # that one ("回款45万…供给方这块奖励": the 20% of 回款, not the other award's 最高10万)
+                paid = [t for t in chosen[1:] if t.doc_id == a.doc_id and t.clause == a.clause and f"role:{t.key}" in scores]
+                if paid:
+                    return [paid[0], *(t for t in chosen if t is not paid[0])]
         return chosen
 
     def tie(self, chosen: list[Target], scores: dict[str, float], r: Reading) -> bool:
