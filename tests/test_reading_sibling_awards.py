@@ -23,3 +23,19 @@ bot = drafted_bot_fixture(DOC, TEXT, "2025-06-01")
 def test_the_figure_given_picks_the_award_paid_on_it_over_the_bare_maximum_beside_it(bot):
     answer = bot.ask("我们产品通过了供给端遴选，在平台上累计卖了260万（不含税），今年实际销售回款45万。供给方这块奖励能拿多少？")
     assert [(c.base_yuan, c.amount_yuan) for c in answer.calculations] == [(D("450000"), D("90000"))]
+
+
+DOC2 = "some-city-talent-matching-2021"
+TEXT2 = """某市关于进一步支持科技创新的若干政策
+
+1.为支持科技创新，制定本政策。
+2.对新引进的全职两院院士，每引进一名按省级奖励标准的50%给予配套奖励。
+3.本政策自2021年1月1日起施行。
+"""
+
+bot2 = drafted_bot_fixture(DOC2, TEXT2, "2021-06-01")
+
+
+def test_a_figure_said_for_each_of_several_persons_is_computed_once_for_each(bot2):
+    answer = bot2.ask("我们研究院今年新引进了2名全职两院院士，省里的奖励标准是每人150万，市里配套奖励一共多少？")
+    assert [(c.base_yuan, c.amount_yuan) for c in answer.calculations] == [(D("1500000"), D("750000"))] * 2

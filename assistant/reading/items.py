@@ -21,7 +21,7 @@ def _parallel(text: str, m) -> bool:
 def _items(values: list, text: str) -> list:
     """The figures of the items asked about: a figure said again is one item ("投资1000万…这1000万"), unless each
     item is asked about ("A、B两个实验室各3400万，分别补多少": two items of the same figure)."""
-    return list(values) if EACH.search(text) or re.search(r"各(?:自)?[^，,。；;]{0,5}?[\d一二三四五六七八九十两]", text) \
+    return list(values) if EACH.search(text) or re.search(r"(?:各(?:自)?|每[人名位个家])[^，,。；;]{0,5}?[\d一二三四五六七八九十两]", text) \
         else list(dict.fromkeys(values))
 
 
@@ -59,3 +59,8 @@ def localized(r, doc_id: str, docs_of: dict[str, set[str]]):
             if len(keys) == 1:
                 out.exclusive.add(key)
     return out
+
+
+def times(r, money) -> int:
+    """How many items a lone figure was said for ("2名院士，每人150万" → 2), when it is the base computed; else 1."""
+    return next((r.each[m.start] for m in r.amounts if m.value == money and m.start in r.each), 1) if money is not None else 1

@@ -138,6 +138,7 @@ class Reading:
     elliptic: bool = False
     items: list[tuple[Mention, frozenset[str] | None]] = field(default_factory=list)  # each base amount, its keys
     cue_terms: dict[int, str] = field(default_factory=dict)  # where an amount starts -> the base word that tied it
+    each: dict[int, int] = field(default_factory=dict)  # where a figure said once for each of n items starts -> n
     ordinal: int | None = None  # "第二个呢": the index of an item an earlier message listed
 
 
@@ -366,8 +367,8 @@ def _has(low: str, word: str) -> bool:
     return word in low
 
 
-EACH_BEFORE = re.compile(r"各(?:自)?(?:投了|投资了?|花了|投入了?|建设投资|为|是|约)?\s*$")
-COUNT = re.compile(r"([两二三四五六七八九2-9])\s*(?:个|家|项|座|套|间|笔)")
+EACH_BEFORE = re.compile(r"(?:各(?:自)?|每(?:人|名|位|个|家))(?:投了|投资了?|花了|投入了?|建设投资|的?标准|为|是|约)?\s*$")
+COUNT = re.compile(r"([两二三四五六七八九2-9])\s*(?:个|家|项|座|套|间|笔|名|位)")
 
 
 def _each_said(r: Reading) -> None:
@@ -383,6 +384,8 @@ def _each_said(r: Reading) -> None:
         count = COUNT.search(head) or (None if re.search(r"[和与、及跟]", head) else COUNT.search(sentence))  # "两个平台，各900万"
         n = int_value(count[1]) if count else (len(re.findall(r"[和与、及跟]", head)) + 1 if re.search(r"[和与、及跟]", head) else 1)
         keys = next((k for a, k in r.items if a is m), None)
+        if n and n > 1:
+            r.each[m.start] = min(n, 9)  # "2名院士，每人150万": the figure counted once for each, when it is the base
         for _ in range(max(0, min(n or 1, 9) - 1)):
             r.items.append((m, keys))
             for key in keys or ():

@@ -22,7 +22,7 @@ from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.elsewhere import quote_unexpressed
 from assistant.reading.facts import merge_facts
-from assistant.reading.items import _items, _parallel, localized, unlisted
+from assistant.reading.items import _items, _parallel, localized, times, unlisted
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import named_inputs, read_inputs, read_levels
@@ -319,7 +319,7 @@ class Router:
                     lv: inputs.quantity for lv in (levels_granted(self.kb, rule, levels) if len(levels) > 1 else [])}  # 省级和市级
                 plan.tasks += [(rule, dataclasses.replace(inputs, level=lv, quantity=n)) for lv, n in granted.items()]
                 if not granted and not (len(levels) > 1 and plan.tasks):
-                    plan.tasks.append((rule, inputs))
+                    plan.tasks += [(rule, inputs)] * times(r, money)  # "2名院士，每人150万": once for each
                 continue
             if key in r.role_amounts and rule.kind != "cap_only":
                 # a figure whose own clause names another of the measures asked about is that measure's
