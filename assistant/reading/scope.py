@@ -39,6 +39,8 @@ ASKING_NOUNS = frozenset("时候 时间 一共 总共 全部 部分 方面 内�
 THIS_POLICY = re.compile(r"(?:这个|这项|这份|这条|本|该|此|上述)(?:政策|措施|文件|办法|规定|通知)|"
                          r"\b(?:this|these|the above)\s+(?:polic|measure|document|subsid)", re.I)
 
+COMMON_PIECE = re.compile(r"补贴|补助|奖励|奖补|资助|扶持|支持|政策|措施|申请|申报|多少|能拿|能补|可以|什么|怎么|如何|哪些|企业|公司|"
+                          r"项目|我们|有关|相关|规定|文件|标准|条件")
 OF_IT = re.compile(r"(?:政策|资金|机制|办法)?(?:(?:的|中的|里的|里)[\u4e00-\u9fff]{0,4}|，|,)?")  # "…专项资金的贷款贴息": that policy's measure
 
 
@@ -84,7 +86,7 @@ class ScopeJudge:
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)
                                                        or r.amounts or any(k.startswith("lex:") for k in scores)):  # its own words name a measure
             r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
-        if r.subjects & {"procedure", "chit_chat"} and not named:
+        if r.subjects & {"procedure", "chit_chat"} and not named and not self.shared_phrase(r.text):
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]
             return True
         region = self.other_region(r)
@@ -104,7 +106,8 @@ class ScopeJudge:
                       "draft"} and self.about_policy(r.text):
             return False
         low = r.text.lower()
-        if any(w in low for w in self.domain) or self.about_policy(r.text) or self.corpus_words(r.text) >= 2:
+        if any(w in low for w in self.domain) or self.about_policy(r.text) or self.corpus_words(r.text) >= 2 \
+                or self.shared_phrase(r.text):
             return False
         if HOW_MUCH.search(r.text) and ((FIRM_OWN.search(r.text) and self.corpus_words(r.text, generic=True) > 0)
                                         or len(re.sub(r"[\W_]", "", r.text)) <= 6):
@@ -124,6 +127,20 @@ class ScopeJudge:
                  and not w.startswith(("amt", "pct", "y2", "y1")) and (generic or w not in GENERIC)}
         # 高新 inside 高新技术 counts once; two-character words (技术, 条件) are too common to count fully
         return sum(1.0 if len(w) >= 3 else 0.5 for w in words if not any(w != o and w in o for o in words))
+
+    def shared_phrase(self, text: str) -> str | None:
+        """A run of five characters or more of the question found word for word in a document's body (省十四运会,
+        贫困家庭劳动力): the question names something of that document, however its words are cut. Runs with a
+        support or question word (补贴, 能拿多少) are the words of any question and name nothing."""
+        if self._texts is None:
+            self._texts = [d.text for d in self.kb.docs.values()]
+        for run in re.findall(r"[\u4e00-\u9fff]{5,}", text):
+            for i in range(len(run) - 4):
+                for j in range(len(run), i + 4, -1):
+                    piece = run[i:j]
+                    if not COMMON_PIECE.search(piece) and any(piece in t for t in self._texts):
+                        return piece
+        return None
 
     def support_named(self, text: str) -> str | None:
         """A support the question names in a document's own words ("购房补贴" of a talent policy): asked by a person,
