@@ -81,3 +81,16 @@ def test_a_sentence_broken_over_an_indented_line_is_read_whole(tmp_path: Path):
     assert doc.raw_text[start : start + 2] == "30"
     # a short heading before an indented paragraph stays a line of its own
     assert any(u.text.strip() == "入园企业前两年办公场所租金全额补贴。" for u in doc.units)
+
+
+CHAPTERED = ("某市人民政府办公室关于印发某市比赛奖励办法的通知各县人民政府：《某市比赛奖励办法》已经市政府常务会议审议通过，"
+             "现印发给你们，请认真贯彻执行。某市人民政府办公室2022年6月1日某市比赛奖励办法第一章　总则第一条　为激励运动员刻苦训练，"
+             "奋勇争先，积极备战省运动会，推动体育强市建设，根据有关文件精神，参照上届运动会奖励办法的标准，结合本市实际，制定本办法。第二条　本办法适用于参赛人员。第二章　运动员的奖励第三条　对获得金牌的运动员，奖励4万元。"
+             "第四条　对获得银牌的运动员，奖励2万元；获得铜牌的运动员，奖励1万元；获得第四名至第八名的运动员，奖励5000元。第三章　附则第五条　本办法自2022年7月1日起施行。")
+
+
+def test_an_article_after_a_chapter_heading_run_on_is_a_clause_of_its_own(tmp_path: Path):
+    doc = _loaded(tmp_path, CHAPTERED)
+    assert doc.unit("第三条").text == "第三条　对获得金牌的运动员，奖励4万元。"
+    assert doc.unit("第四条").text == "第四条　对获得银牌的运动员，奖励2万元；获得铜牌的运动员，奖励1万元；获得第四名至第八名的运动员，奖励5000元。"
+    assert doc.unit("第五条").text.startswith("第五条　本办法自")

@@ -3,7 +3,7 @@
 Crawled pages often lose their paragraph breaks: the addressee, the preamble and every numbered clause
 sit on one long line, so the whole policy would be one clause ("第1段"). ``breaks`` finds where the
 clauses begin on such a line: a heading number (第X条, 一、, （一）, 1.) that follows the end of a
-sentence, or that follows a part's heading (一、加大科技型企业培育后扶持1.对…), and that continues its
+sentence, or that follows a part's or a chapter's heading (一、加大科技型企业培育后扶持1.对…, 第二章　奖励第五条　对…), and that continues its
 level's numbering (the next number, or 1 again). Only lines long enough to hold several paragraphs,
 with several such numbers, are split; nothing is changed but the inserted line breaks, so every quote
 stays verbatim.
@@ -17,7 +17,8 @@ from assistant.knowledge.numbering import cn_big
 
 CN = "一二三四五六七八九十"
 MARKER = re.compile(
-    rf"(?P<article>第[{CN}百零]{{1,4}}条)"
+    rf"(?P<chapter>第[{CN}]{{1,3}}[章节])"
+    rf"|(?P<article>第[{CN}百零]{{1,4}}条)"
     rf"|(?P<part>[{CN}]{{1,3}}、)"
     rf"|(?P<paren>[（(][{CN}]{{1,3}}[）)])"
     r"|(?P<num>(?<![\d.．０-９])[\d０-９]{1,2}[.．、](?![\d０-９.．%％]))"
@@ -35,7 +36,7 @@ MIN_BREAKS = 3
 
 
 def _number(kind: str, token: str) -> int:
-    digits = re.sub(r"[第条、（）().．]", "", token)
+    digits = re.sub(r"[第条章节、（）().．]", "", token)
     return cn_big(digits)
 
 
@@ -62,7 +63,7 @@ def _pass(text: str, start: int, end: int, forced: set[int], first_any: bool) ->
                 continue
         last[kind] = n
         cuts.append((m.start(), kind, n))
-        heading_at = m.start() if kind in ("part", "paren", "article") else None
+        heading_at = m.start() if kind in ("chapter", "part", "paren", "article") else None
     return cuts
 
 
