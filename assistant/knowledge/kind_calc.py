@@ -267,9 +267,11 @@ def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
         return _calc(rule, Decimal(0), f"{rule.base or ''}{money(b)}，未{rule.boundary}最低一档{money(first.threshold)}{word} → 不予奖励",
                      base=b)
     top = reached[-1]
-    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → "
-             f"可获{format_yuan(top.amount)}")
-    return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
+    amount, capped, mid = _cap(rule, top.amount)  # a cap over the awards of one applicant (单个企业年度…最高不超过)
+    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档，{format_yuan(top.amount)}{mid} → "
+             f"可获{format_yuan(amount)}") if rule.cap is not None else (
+             f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → 可获{format_yuan(top.amount)}")
+    return _calc(rule, amount, trace, base=b, capped=capped, selected=top.threshold_text or top.label)
 
 
 def _multiple(rule: Rule, i: Inputs) -> Calculation:

@@ -340,7 +340,8 @@ def describe(rule) -> str:
                         f"{t.label}按{rule.base or '基数'}的{t.rate_text}" + (f"（最高{t.cap_text}）" if t.cap_text else "")
                         for t in rule.tiers)
     if k == "tiered_threshold":
-        return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
+        return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers) + (
+            f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "per_unit":
         per = f"每满{rule.step_text}{rule.unit}" if rule.step is not None else f"每{rule.unit}"
         most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""

@@ -35,7 +35,7 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
 )
 from assistant.text.amounts import find_mentions
 
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴", "奖补", "减免")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴", "奖补", "减免", "激励")
 # 最低生活保障标准为每人每月1200元 · 基本饮食标准为每人每月800元: a standard paid per person and period, named
 # without an award word; a recognition threshold (认定标准, 准入标准) is no payment
 STANDARD_PAID = re.compile(r"(?<!认定)(?<!准入)(?<!收入)标准(?:统一)?(?:为|是|提高到|提高至|调整为)?每人每(?:月|年|天|日)")
@@ -76,7 +76,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
     clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补", "激励")):
         return None, "target"
     if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s) and not BARE_AWARD.search(s):
         return None, "none"

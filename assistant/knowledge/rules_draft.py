@@ -102,7 +102,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.later_caps import over_awards, scoped_cap
+    from assistant.knowledge.later_caps import caps_after_bands, over_awards, scoped_cap
     from assistant.knowledge.multiples import attach_standard
     from assistant.knowledge.per_unit import bands, per_units
     from assistant.knowledge.provisions import classify, figures
@@ -193,7 +193,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
-        found = [f[0] for f in rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text)]
+        found = [f[0] for f in caps_after_bands(rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text),
+                                                unit.text)]
         left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
                  for t in p.fields["tiers"]]
         found = [p for p in found if p.kind != "unexpressible"]
