@@ -110,7 +110,8 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 8 万元: the amount as the quote prints it
     if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({_n(a) for _, a in parts}) == 1:
         return None  # the same award for every case is one set award, not tiers
-    if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
+    # (市、县级各1万元) right after the award: how it is shared out, not a further award
+    if any(re.search(AMT, re.sub(r"^\s*[（(][^（()）]*[）)]", "", q[q.find(a) + len(a):])) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
     labels, words = parallel_cases(parts), None
     if not labels and (boards := [BOARD.search(q[: q.find(a)]) for q, a in parts]) and all(boards):

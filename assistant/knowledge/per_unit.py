@@ -12,8 +12,9 @@ from assistant.knowledge.wording import AMT, CAP, CAP_NOT_OVER, CNQ, DASH, NUM, 
 
 PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 # 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
+# (每获得第4名 is a place, an ordinal: no count)
 # 每吸引一家…企业落户，…给予入园企业和实体企业各50万元: the count in words, the award to each party named before it
-PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?\s*(?P<step>\d+|[一二两三四五六七八九十]+)\s*(?P<unit>家|个|人|项|件|名)"
+PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?<!第)\s*(?P<step>\d+|[一二两三四五六七八九十]+)\s*(?P<unit>家|个|人|项|件|名)"
                        rf"(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,16}}?(?P<amt>{AMT})")
 # 2000元/人 · 300元/人/天 · 100元每人每天: the unit written after the amount
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*(?:[/／]|每)\s*(?P<unit>{UNITS}|家|个)(?:\s*(?:[/／]|每)\s*(?P<unit2>{UNITS}))?")

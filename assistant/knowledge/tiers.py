@@ -153,6 +153,7 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     return labels
 
 
+LEVEL_ROOT_IN = re.compile(r"国家|省|市|区|县")
 GRADE = re.compile(r"\d|(?:国家|省|市|区|县)级|[一二三四五六七]星|[1-5][AＡ]|[A-E]类|[一二三]等奖|[金银铜]奖")
 
 
@@ -162,6 +163,8 @@ def _grades(labels: list[str]) -> bool:
     unrelated cases (在北交所上市 / 在沪深交易所上市) stay two awards."""
     if any(GRADE.search(x) for x in labels) or any(re.match(r"其他|其余", x) for x in labels[1:]):
         return True  # a number or level, or the rest after the named cases (珠三角地区… / 其他地区…)
+    if len({LEVEL_ROOT_IN.sub("", x) for x in labels}) == 1 and all(LEVEL_ROOT_IN.search(x) for x in labels):
+        return True  # the same words but the level (入选省队的 / 入选国家队的, 省重点实验室 / 国家重点实验室)
     return any(a != b and _within(a, b) for a in labels for b in labels)
 
 

@@ -1,0 +1,20 @@
+"""Set awards written in parallel for cases that differ only by a level (入选省队 / 入选国家队), with the way each
+award is shared out in brackets after it (市、县级各1万元); a place (第4名) is no count of units. Made-up clauses."""
+
+from __future__ import annotations
+
+from tests.test_drafting_wording import drafted
+
+
+def test_parallel_awards_that_differ_by_level_with_a_shared_out_note_are_one_tiered_rule(tmp_path):
+    drafts, _ = drafted(tmp_path, "对正式入选省代表队、国家代表队的选手，按以下标准给予奖励：正式入选省代表队的选手，奖励3万元"
+                                  "（市、区级各1.5万元）；正式入选国家代表队的选手，奖励6万元（市、区级各3万元）。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("正式入选省代表队的选手", "3万元"),
+                                                                  ("正式入选国家代表队的选手", "6万元")]
+
+
+def test_a_place_won_is_no_count_of_units(tmp_path):
+    drafts, _ = drafted(tmp_path, "对获得比赛名次的选手给予奖励：每获得第4名，奖励6000元；每获得第5名，奖励3000元。")
+    assert not any(d.kind == "per_unit" for d in drafts)
+    assert all(d.step is None for d in drafts if hasattr(d, "step"))
