@@ -18,3 +18,10 @@ def test_a_place_won_is_no_count_of_units(tmp_path):
     drafts, _ = drafted(tmp_path, "对获得比赛名次的选手给予奖励：每获得第4名，奖励6000元；每获得第5名，奖励3000元。")
     assert not any(d.kind == "per_unit" for d in drafts)
     assert all(d.step is None for d in drafts if hasattr(d, "step"))
+
+
+def test_levels_after_a_long_subject_and_the_verb_create_are_the_cases(tmp_path):
+    drafts, _ = drafted(tmp_path, "对返乡创业的小微企业成功创建国家级和省级技能大师工作室的，按规定从专项资金中分别一次性给予20万元、"
+                                  "10万元经费补助。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("国家级", "20万元"), ("省级", "10万元")]

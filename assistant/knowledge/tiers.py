@@ -16,7 +16,7 @@ from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
 QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,16}[”\"」]){2,}")
-LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|取得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
+LEAD = re.compile(r"^.*(?:评定为|认定为|创建为|创建|评估为|确定为|列为|获评|获得|取得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
 

@@ -40,8 +40,27 @@ def _number(kind: str, token: str) -> int:
     return cn_big(digits)
 
 
+def _opener(text: str, close: int, start: int, reach: int = 200) -> int | None:
+    """Where the bracket closed at ``close`` opens, within ``reach`` characters."""
+    depth = 0
+    for k in range(close, max(start, close - reach) - 1, -1):
+        depth += text[k] in "）)"
+        depth -= text[k] in "（("
+        if depth == 0:
+            return k
+    return None
+
+
 def _after_sentence(text: str, pos: int, start: int) -> bool:
     i = pos - 1
+    while i > start and text[i] in " \u3000":
+        i -= 1
+    if i > start and text[i] in "）)" and (opener := _opener(text, i, start)) is not None:
+        j = opener - 1  # …。（责任单位：市商务局）（二）…: a note in brackets after the sentence
+        while j > start and text[j] in CLOSERS + " \u3000":
+            j -= 1
+        if text[j] in SENTENCE_END:
+            return True
     while i > start and text[i] in CLOSERS + " \u3000":
         i -= 1
     return i >= start and text[i] in SENTENCE_END
