@@ -178,12 +178,13 @@ def _marginal(rule: Rule, total: Decimal, rated: bool) -> Calculation:
     """Each band pays for its part: units (招用3人以下的每人2000元，4人以上的每增加1人3000元) or, with rate bands,
     the part of the base (500万元（含）以下的部分按4%，超过500万元…的部分按2%)."""
     u, pieces = rule.unit, list(_parts(rule, total, whole_units=not rated))
-    raw = sum((p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
+    raw = sum((b.amount if b.lump else p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
     if rated:
         shown = [f"{format_yuan(p)} × {format_rate(b.rate)}（{b.describe('')}的部分）" for b, p in pieces]
         head, where = f"{rule.base or '基数'}{format_yuan(total)}，分段计算", {"base": total}
     else:
-        shown = [f"{plain_quantity(p)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）" for b, p in pieces]
+        shown = [f"{format_yuan(b.amount)}（达到{b.low_text}{u}）" if b.lump else
+                 f"{plain_quantity(p)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）" for b, p in pieces]
         head, where = f"{plain_quantity(total)}{u}，逐档计算", {"selected": f"{plain_quantity(total)}{u}"}
     amount, capped, mid = _cap(rule, raw)
     trace = f"{head}：{' + '.join(shown) or '0'} = {format_yuan(raw)}{mid} → 可获{format_yuan(amount)}"

@@ -22,9 +22,9 @@ SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*(?:[/／]|每)\s*(?P<unit>{UNITS}|�
 PER_STANDARD = re.compile(rf"每(?P<unit>{UNITS})(?P<gap>[^，。；\d]{{0,8}}?标准[^，。；\d]{{0,6}}?(?:为|提高到|提高至|调整为|调整到|上调至|上调为))\s*(?P<amt>{AMT})")
 RAISED = re.compile(rf"\s*(?:调整为|调整到|提高到|提高至|提高为|上调至|上调为|上调到)\s*(?P<amt>{AMT})")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
-# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
+# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 (每招用1人2000元) · 4人以上的每增加1人给予3000元
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
-                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
+                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:新?(?:招用|吸纳|引进|培训|带动))?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
                   rf"[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 BAND_CAP = re.compile(r"^[^。；]*")
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?P<of>晚|夜|年|月|天|日|次)")
@@ -55,8 +55,35 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
     fields = {"unit": found[0]["unit"], "bands": rows} | ({"marginal": True} if any(m["more"] for m in found) else {})
     p = Proposal("banded", clause[start:end], fields)
     p.used |= {r["amount"] for r in rows}
+    return _tail_cap(clause, p, start, end)
+
+
+# 达到5个的，给予2万元奖补，5个以上的每增加一个给予5000元 · 达10件的奖励2万元，超过10件的每增加1件奖励1000元: an award
+# on reaching a count, then an amount for each unit beyond it (one by one: a step of several units is left alone)
+LUMP_STEP = re.compile(rf"(?:达到|达)\s*(?P<n>{NUM})\s*(?P<unit>{UNITS}|个|家)(?:[（(]含[）)])?(?:及以上|以上)?的?[，,]?[^，。；\d]{{0,10}}?"
+                       rf"(?:给予|奖励|补助|补贴|资助|奖补)[^，。；\d]{{0,6}}?(?P<lump>{AMT})[^，。；\d]{{0,6}}?[，,；;]\s*"
+                       rf"(?:(?:招用|新增|入驻)?(?P=n)\s*(?P=unit)以上的?|超过(?P=n)\s*(?P=unit)(?:的部分|的)?)[，,]?\s*"
+                       rf"(?:按)?每(?:增加|新增|多)(?:1|一)(?P=unit)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
+
+
+def lump_steps(clause: str) -> tuple[Proposal, int, int] | None:
+    """An award on reaching a count and an amount for each unit beyond it, with the cap that follows: marginal bands
+    whose first pays once (lump); (proposal, start, end)."""
+    m = LUMP_STEP.search(clause)
+    if not m:
+        return None
+    n = m["n"]
+    rows = [{"amount": _n(m["lump"]), "low": n, "low_inclusive": True, "high": n, "high_inclusive": True, "lump": True},
+            {"amount": _n(m["amt"]), "low": n, "low_inclusive": False}]
+    start = max(clause.rfind(c, 0, m.start()) for c in "。；\n") + 1  # from the sentence's start: who is paid (给予园区奖补)
+    p = Proposal("banded", clause[start:m.end()], {"unit": m["unit"], "bands": rows, "marginal": True}, {_n(m["lump"]), _n(m["amt"])})
+    return _tail_cap(clause, p, start, m.end())
+
+
+def _tail_cap(clause: str, p: Proposal, start: int, end: int) -> tuple[Proposal, int, int]:
+    """The proposal with the cap right after it in the sentence (…，总额最高不超过3万元), its quote grown to it."""
     tail = BAND_CAP.match(clause[end:])[0]
-    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):  # …，总额最高不超过3万元
+    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):
         end += min(c.end() for c in cap)
         p.quote = clause[start:end]
         _cap(p.quote, p)

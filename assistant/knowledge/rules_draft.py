@@ -104,7 +104,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     )
     from assistant.knowledge.later_caps import caps_after_bands, over_awards, scoped_cap
     from assistant.knowledge.multiples import attach_standard
-    from assistant.knowledge.per_unit import bands, per_units
+    from assistant.knowledge.per_unit import bands, lump_steps, per_units
     from assistant.knowledge.provisions import classify, figures
     from assistant.knowledge.slices import rate_bands, slices
 
@@ -123,7 +123,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text) or slices(unit.text) or rate_bands(unit.text)
+        banded = bands(unit.text) or lump_steps(unit.text) or slices(unit.text) or rate_bands(unit.text)
         item_head, item_heads = None, {}  # （一）创建补贴。新组建…: an item's own heading names the awards under it
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
