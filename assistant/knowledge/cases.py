@@ -344,8 +344,11 @@ def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
         # two rates of one sentence (…的1%、以后年度按…的3%) are that sentence's own reading, not levels
         while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)) and found[j + 1][1] != found[j][1]:
             j += 1
-        group = found[i:j + 1]
-        merged = _rate_run(group, text) if j > i else None
+        merged = None
+        while j > i and merged is None:  # the longest run from here whose rates are levels of one award
+            group = found[i:j + 1]
+            merged = _rate_run(group, text)
+            j -= 0 if merged else 1
         out.append((merged, group[0][1], group[-1][2]) if merged else found[i])
         i = j + 1 if merged else i + 1
     return out

@@ -14,6 +14,7 @@ from assistant.knowledge.counted_steps import counted_list
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
+from assistant.knowledge.rate_forms import RATIO_OF, WHOLE, _ratio, _whole
 from assistant.knowledge.tiers import ascending, case_list, counted_cases, level_words, standard_tiers
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
@@ -204,6 +205,8 @@ def _band_list(s: str, m: re.Match, amounts: list[str]) -> Proposal | None:
 
 def _range(s: str) -> Proposal | None:
     m = RATE_RANGE.search(s)
+    if m and re.match(r"\s*(?:[（(]不?含[）)])?\s*的", s[m.end():]) and re.search(RATE, s[m.end():]):
+        return None  # 占比30%至60%（不含）的给予20%支持: the range is the case a rate is paid for, not the rate
     if m:
         base = RANGE_BASE.search(s[: m.end()])
         p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"]), "base": base["base"] if base else None})
@@ -282,7 +285,10 @@ def _any_rate(s: str):
 
 
 def _rated(s: str) -> Proposal | None:
-    m = RATE_MAX.search(s) or RATE_OF.search(s)
+    of, most = RATE_OF.search(s), RATE_MAX.search(s)
+    if of and most and of.end() <= most.start() and (b := most["base"].strip("的 ")) and b not in of["base"] and of["base"] not in b:
+        return Proposal("unexpressible", s)  # 按贷款利率的50%，最高不超过贷款金额的2%: a rate bounded by a rate of another base
+    m = most or of
     if not m:
         found = _any_rate(s)
         if not found:
@@ -307,40 +313,6 @@ def _rated(s: str) -> Proposal | None:
     _cap(s, p)
     if "cap" in p.fields:
         p.kind = "subsidy"
-    return p
-
-
-# 根据市级建设补贴床位标准按1:0.5的比例给予区级配套: a matching ratio of the base named before it
-RATIO_OF = re.compile(r"按(?:照)?(?P<base>[^，。；\d按]{0,20}?)(?P<rate>1\s*[:：]\s*\d+(?:\.\d+)?)的?比例")
-RATIO_BASE = re.compile(r"(?:根据|依据|以)(?P<base>[^，。；\d按]{2,20}?)\s*$")  # 根据市级建设补贴床位标准按1:0.5…
-
-
-def _ratio(s: str) -> Proposal | None:
-    m = RATIO_OF.search(s)
-    if not m:
-        return None
-    words = m["base"].strip("的 ") or ((b := RATIO_BASE.search(s[: m.start()])) and b["base"]) or ""
-    base = re.sub(r"标准$", "", words.strip("的 ")) or None
-    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base} | ({"base_shown": True} if not m["base"].strip("的 ") else {}))
-    p.used.add(_n(m["rate"]))
-    _cap(s, p)
-    p.kind = "subsidy" if "cap" in p.fields else "rate"
-    return p
-
-
-def _whole(s: str) -> Proposal | None:
-    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid; 以…获得的
-    补助资金为标准，再给予相同额度资金奖励: as much again as the amount named as the standard."""
-    m = WHOLE.search(s)
-    if not m:
-        return None
-    standard = re.search(r"以(?:该企业|其)?(?:[^，。；]{0,60}?获得的)?(?P<base>[^，。；的]{2,20}?)为标准", s[: m.start()])
-    base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
-    words = standard["base"] if standard else re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
-    p = Proposal("rate", s, {"rate": m[0], "base": words or None})
-    p.used.add(m[0])
-    _cap(s, p)
-    p.kind = "subsidy" if "cap" in p.fields else "rate"
     return p
 
 
@@ -390,6 +362,3 @@ def figures(s: str) -> list[tuple[str, bool]]:
     out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio
     out += multiple_figures(s)  # 12个月…标准, 标准15倍: a multiple of a standard
     return out
-
-
-WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)|(?:相同|同等)额度(?=[^，。；\d]{0,4}(?:奖励|补贴|补助|资助|配套))")

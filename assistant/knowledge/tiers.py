@@ -127,6 +127,8 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     if any(not c for c in chunks):
         return None
     last = [CASE_LEAD.sub("", c[-1]) for c in chunks]
+    if shares := _share_bands(last):
+        return shares
     if len(set(last)) == len(last):
         labels = last
     elif len({len(c) for c in chunks}) == 1:
@@ -151,6 +153,36 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     if len(set(labels)) != len(labels) or not _grades(labels):
         return None
     return labels
+
+
+PCT = r"\d+(?:\.\d+)?\s*[%％]\s*(?:[（(]不?含[）)])?"
+SHARE_BAND = re.compile(rf"(?:达到|达|在|为)?\s*{PCT}\s*(?:(?:至|到|—|－|-|~)\s*{PCT})?\s*(?:及以上|以上|及以下|以下)?")
+
+
+def _share_bands(cases: list[str]) -> list[str] | None:
+    """Cases told apart by a band of one share (装机占比达到60%及以上的项目 / 装机占比30%至60%（不含）的): each case is that
+    share's name and band, the words around them alike or not."""
+    out, nouns = [], set()
+    for case in cases:
+        m = SHARE_BAND.search(case)
+        noun = case[: m.start()][-4:] if m else ""
+        if not m or len(noun) < 2 or not re.fullmatch(r"[\u4e00-\u9fa5]+", noun) or len(SHARE_BAND.findall(case)) != 1:
+            return None
+        nouns.add(noun)
+        out.append(noun + m[0].strip())
+    return out if len(nouns) == 1 and len(set(out)) == len(out) and _disjoint(out) else None
+
+
+def _disjoint(bands: list[str]) -> bool:
+    """The bands split the share without overlapping (60%及以上 / 30%至60%), a shared end aside: 30%及以上 beside
+    60%及以上 is another case, not a band."""
+    spans = []
+    for band in bands:
+        pcts = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", band)]
+        low, high = (None, pcts[0]) if "以下" in band else (pcts[0], pcts[1] if len(pcts) > 1 else None)
+        spans.append((float("-inf") if low is None else low, float("inf") if high is None else high))
+    spans.sort()
+    return all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
 LEVEL_ROOT_IN = re.compile(r"国家|省|市|区|县")
