@@ -25,3 +25,18 @@ def test_levels_after_a_long_subject_and_the_verb_create_are_the_cases(tmp_path)
                                   "10万元经费补助。")
     assert [d.kind for d in drafts] == ["tiered"]
     assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("国家级", "20万元"), ("省级", "10万元")]
+
+
+def test_two_award_lists_in_one_sentence_each_for_its_own_cases_are_two_rules(tmp_path):
+    drafts, _ = drafted(tmp_path, "加大培育扶持，对成功创建国家级、省级、市级工程研究中心的，分别给予60万元、30万元、10万元奖励，"
+                                  "对成功创建国家级、省级质量标杆企业的，分别给予40万元、20万元奖励。")
+    assert [(d.kind, [t["amount"] for t in d.tiers]) for d in drafts] == [("tiered", ["60万元", "30万元", "10万元"]),
+                                                                           ("tiered", ["40万元", "20万元"])]
+    assert "质量标杆企业" in drafts[1].quote and "工程研究中心" not in drafts[1].quote
+
+
+def test_an_amount_range_that_names_the_case_is_no_range_of_awards(tmp_path):
+    drafts, _ = drafted(tmp_path, "对完成投资目标的重点项目，投资额在3000万元至8000万元的每个奖励2万元，投资8000万元以上的每个奖励4万元。")
+    assert not any(d.kind == "range" for d in drafts)
+    assert [(d.kind, [(t["threshold"], t["amount"]) for t in d.tiers]) for d in drafts] == [
+        ("tiered_threshold", [("3000万元", "2万元"), ("8000万元", "4万元")])]

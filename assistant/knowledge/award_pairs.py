@@ -44,3 +44,24 @@ def paired_tiers(sent: str) -> list[Proposal]:
         p.used |= {a[i][0] for _, a in rows}
         out.append(p)
     return out
+
+
+# …企业技术中心的，分别给予50万元、20万元、10万元奖励，对…示范企业的，分别给予50万元、20万元奖励: where a new case begins
+NEW_CASE = re.compile(r"[，,；;](?=对(?:于)?[^，,；;]{2,40}?的[，,]?\s*分别)")
+
+
+def split_lists(sent: str) -> list[Proposal]:
+    """Two award lists (分别…) for two sets of cases in one sentence, each opened by its own 对…的: one tiered rule
+    each, or [] unless every part is one."""
+    from assistant.knowledge.provisions import classify
+
+    if sent.count("分别") < 2:
+        return []
+    cuts = [0] + [m.start() + 1 for m in NEW_CASE.finditer(sent)] + [len(sent) + 1]
+    parts = [sent[a:b - 1].strip() for a, b in zip(cuts, cuts[1:], strict=False)]
+    if len(parts) > 1 and "分别" not in parts[0]:  # a lead-in before the first case (加大…扶持，对…的，分别…)
+        parts[:2] = [f"{parts[0]}{sent[len(parts[0])]}{parts[1]}"]
+    if len(parts) < 2 or any(x.count("分别") != 1 for x in parts):
+        return []
+    out = [classify(x)[0] for x in parts]
+    return out if all(q is not None and q.kind == "tiered" for q in out) else []

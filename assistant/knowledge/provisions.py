@@ -214,6 +214,8 @@ def _range(s: str) -> Proposal | None:
         _cap(s, p)
         return p
     m = AMT_RANGE.search(s)
+    if m and re.match(r"\s*(?:[（(]不?含[）)])?\s*(?:以内)?的", s[m.end():]) and re.search(AMT, s[m.end():]):
+        return None  # 投资额在5000万元至1亿元的每个奖励3万元: the range is the case an award is paid for
     if m:
         p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"])})
         p.used |= {_n(m["low"]), _n(m["high"])}

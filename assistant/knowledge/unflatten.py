@@ -44,8 +44,8 @@ def _opener(text: str, close: int, start: int, reach: int = 200) -> int | None:
     """Where the bracket closed at ``close`` opens, within ``reach`` characters."""
     depth = 0
     for k in range(close, max(start, close - reach) - 1, -1):
-        depth += text[k] in "）)"
-        depth -= text[k] in "（("
+        depth += text[k] in "）)〕"
+        depth -= text[k] in "（(〔"
         if depth == 0:
             return k
     return None
@@ -55,7 +55,7 @@ def _after_sentence(text: str, pos: int, start: int) -> bool:
     i = pos - 1
     while i > start and text[i] in " \u3000":
         i -= 1
-    if i > start and text[i] in "）)" and (opener := _opener(text, i, start)) is not None:
+    if i > start and text[i] in "）)〕" and (opener := _opener(text, i, start)) is not None:
         j = opener - 1  # …。（责任单位：市商务局）（二）…: a note in brackets after the sentence
         while j > start and text[j] in CLOSERS + " \u3000":
             j -= 1
