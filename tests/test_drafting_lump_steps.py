@@ -31,3 +31,11 @@ def test_per_person_bands_whose_verb_names_the_count_are_marginal(tmp_path, body
     drafts, rules = drafted(tmp_path, body)
     assert [(d.kind, d.unit, d.cap, d.marginal) for d in drafts] == [("banded", "人", "5万元", True)]
     assert compute(rules[0], Inputs(quantity=Decimal(5))).amount_yuan == 2 * 1500 + 3 * 2500
+
+
+def test_an_award_on_reaching_a_count_then_an_amount_for_each_full_step_beyond_it(tmp_path):
+    drafts, rules = drafted(tmp_path, "对服务机构同一年度代理商标注册量达20件的，奖励3万元；超过20件的部分，每20件奖励1万元，"
+                                      "累计最高奖励8万元。")
+    assert [(d.kind, d.step, d.cap) for d in drafts] == [("banded", "20", "8万元")]
+    got = {q: compute(rules[0], Inputs(quantity=Decimal(q))).amount_yuan for q in (19, 20, 39, 40, 75, 500)}
+    assert got == {19: 0, 20: 30000, 39: 30000, 40: 40000, 75: 50000, 500: 80000}

@@ -178,6 +178,9 @@ def _marginal(rule: Rule, total: Decimal, rated: bool) -> Calculation:
     """Each band pays for its part: units (招用3人以下的每人2000元，4人以上的每增加1人3000元) or, with rate bands,
     the part of the base (500万元（含）以下的部分按4%，超过500万元…的部分按2%)."""
     u, pieces = rule.unit, list(_parts(rule, total, whole_units=not rated))
+    if rule.step is not None and not rated:  # 超过10件的部分，每10件1万元: the part above counted in steps
+        pieces = [(b, p if b.lump else (p // rule.step if rule.step_full else p / rule.step)) for b, p in pieces]
+        u = f"×{rule.step_text}{u}"
     raw = sum((b.amount if b.lump else p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
     if rated:
         shown = [f"{format_yuan(p)} × {format_rate(b.rate)}（{b.describe('')}的部分）" for b, p in pieces]

@@ -355,8 +355,9 @@ def describe(rule) -> str:
         return "；".join(f"{b.describe('')}{part}按{b.rate_text}" for b in rule.bands) + (
             f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
+        per = f"每{rule.step_text or ''}{rule.unit}"
         return "；".join(f"达到{b.low_text}{rule.unit}的给予{b.amount_text}" if b.lump else
-                        f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands) + (
+                        f"{b.describe(rule.unit)}{per}{b.amount_text}" for b in rule.bands) + (
             f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "range":
         return f"{rule.low_text}至{rule.high_text}" + (f"（{rule.base}的比例）" if rule.range_of == "rate" else "") + "，具体数额经评审确定"

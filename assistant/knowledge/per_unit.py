@@ -59,11 +59,11 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
 
 
 # 达到5个的，给予2万元奖补，5个以上的每增加一个给予5000元 · 达10件的奖励2万元，超过10件的每增加1件奖励1000元: an award
-# on reaching a count, then an amount for each unit beyond it (one by one: a step of several units is left alone)
+# on reaching a count, then an amount for each unit beyond it · 超过10件的部分，每10件奖励1万元: for each full step of units
 LUMP_STEP = re.compile(rf"(?:达到|达)\s*(?P<n>{NUM})\s*(?P<unit>{UNITS}|个|家)(?:[（(]含[）)])?(?:及以上|以上)?的?[，,]?[^，。；\d]{{0,10}}?"
                        rf"(?:给予|奖励|补助|补贴|资助|奖补)[^，。；\d]{{0,6}}?(?P<lump>{AMT})[^，。；\d]{{0,6}}?[，,；;]\s*"
                        rf"(?:(?:招用|新增|入驻)?(?P=n)\s*(?P=unit)以上的?|超过(?P=n)\s*(?P=unit)(?:的部分|的)?)[，,]?\s*"
-                       rf"(?:按)?每(?:增加|新增|多)(?:1|一)(?P=unit)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
+                       rf"(?:按)?每(?:增加|新增|多)?(?P<step>1|一|\d+)(?P=unit)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
 
 
 def lump_steps(clause: str) -> tuple[Proposal, int, int] | None:
@@ -76,7 +76,11 @@ def lump_steps(clause: str) -> tuple[Proposal, int, int] | None:
     rows = [{"amount": _n(m["lump"]), "low": n, "low_inclusive": True, "high": n, "high_inclusive": True, "lump": True},
             {"amount": _n(m["amt"]), "low": n, "low_inclusive": False}]
     start = max(clause.rfind(c, 0, m.start()) for c in "。；\n") + 1  # from the sentence's start: who is paid (给予园区奖补)
-    p = Proposal("banded", clause[start:m.end()], {"unit": m["unit"], "bands": rows, "marginal": True}, {_n(m["lump"]), _n(m["amt"])})
+    step = {"step": m["step"], "step_full": True} if m["step"] not in ("1", "一") else {}  # counted in whole steps
+    if step and "超过" not in m[0]:
+        return None  # 5个以上的每10个: a step of several after a band's own count, not the part beyond it
+    p = Proposal("banded", clause[start:m.end()], {"unit": m["unit"], "bands": rows, "marginal": True} | step,
+                 {_n(m["lump"]), _n(m["amt"])})
     return _tail_cap(clause, p, start, m.end())
 
 
