@@ -40,3 +40,8 @@ def test_an_amount_range_that_names_the_case_is_no_range_of_awards(tmp_path):
     assert not any(d.kind == "range" for d in drafts)
     assert [(d.kind, [(t["threshold"], t["amount"]) for t in d.tiers]) for d in drafts] == [
         ("tiered_threshold", [("3000万元", "2万元"), ("8000万元", "4万元")])]
+
+
+def test_an_amount_for_each_unit_over_a_task_is_per_unit(tmp_path):
+    drafts, _ = drafted(tmp_path, "对超额完成奖牌数任务的乡镇，县财政按每超1枚奖牌5000元的标准给予奖励。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "5000元", "枚")]

@@ -10,7 +10,7 @@ import re
 from assistant.knowledge.tiers import case_list
 from assistant.knowledge.wording import AMT, CAP, CAP_NOT_OVER, CNQ, DASH, NUM, UNITS, Proposal, _cap, _n
 
-PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+PER_UNIT = re.compile(rf"每(?:超(?:出|过)?|新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 # 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
 # (每获得第4名 is a place, an ordinal: no count)
 # 每吸引一家…企业落户，…给予入园企业和实体企业各50万元: the count in words, the award to each party named before it
