@@ -45,3 +45,12 @@ def test_an_amount_range_that_names_the_case_is_no_range_of_awards(tmp_path):
 def test_an_amount_for_each_unit_over_a_task_is_per_unit(tmp_path):
     drafts, _ = drafted(tmp_path, "对超额完成奖牌数任务的乡镇，县财政按每超1枚奖牌5000元的标准给予奖励。")
     assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "5000元", "枚")]
+
+
+def test_two_threshold_lists_joined_by_or_sharing_one_award_list_are_a_rule_each(tmp_path):
+    drafts, _ = drafted(tmp_path, "凡符合产业规划要求、实际投资额（不含土地成本）达到4000万元、1亿元以上的新建项目或实际投资额达到"
+                                  "2000万元、6000万元以上的改造项目，竣工后分别给予一次性奖励10万元、25万元。")
+    got = [(d.kind, d.base, [(t["threshold"], t["amount"]) for t in d.tiers]) for d in drafts]
+    assert got == [("tiered_threshold", "实际投资额", [("4000万元", "10万元"), ("1亿元", "25万元")]),
+                   ("tiered_threshold", "实际投资额", [("2000万元", "10万元"), ("6000万元", "25万元")])]
+    assert drafts[0].name.endswith("（新建项目）") and drafts[1].name.endswith("（改造项目）")

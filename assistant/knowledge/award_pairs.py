@@ -65,3 +65,28 @@ def split_lists(sent: str) -> list[Proposal]:
         return []
     out = [classify(x)[0] for x in parts]
     return out if all(q is not None and q.kind == "tiered" for q in out) else []
+
+
+def split_steps(sent: str) -> list[Proposal]:
+    """Two lists of thresholds joined by 或, one award list for both (投资额达到5000万元、2亿元以上的新建项目或投资额达到
+    3000万元、1亿元以上的改造项目，分别给予20万元、30万元): one rule by thresholds for each case, named by it."""
+    from assistant.knowledge.provisions import STEPS, classify
+
+    steps = list(STEPS.finditer(sent))
+    if len(steps) != 2 or "或" not in sent[steps[0].end():steps[1].start()] or "分别" not in sent[steps[1].end():]:
+        return []
+    alt = sent.index("或", steps[0].end())
+    tail = re.search(r"[，,]", sent[steps[1].end():])
+    if not tail:
+        return []
+    rest = steps[1].end() + tail.start()
+    out = []
+    for part, case in ((sent[:alt] + sent[rest:], sent[steps[0].end():alt]), (sent[alt + 1:], sent[steps[1].end():rest])):
+        p = classify(part)[0]
+        name = re.sub(r"^[^的]*的", "", case).strip()
+        if p is None or p.kind != "tiered_threshold" or not 2 <= len(name) <= 12:
+            return []
+        p.quote = sent
+        p.fields["case"] = name
+        out.append(p)
+    return out

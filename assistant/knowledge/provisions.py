@@ -139,7 +139,7 @@ def _tiered(s: str) -> Proposal | None:
         thresholds = [_n(a) for a in re.findall(AMT, st["list"])]
         if len(thresholds) != len(amounts):
             return None
-        subject = re.split(r"[对，的]", head[: st.start()])[-1]
+        subject = re.sub(r"[（(][^（()）]*[）)]\s*$", "", re.split(r"[对，的、]", head[: st.start()])[-1])  # 投资额（不含土地）
         base = re.sub(r"^.*?(企业|单位|机构|项目)", "", re.sub(r"(首次|年度|当年|累计)$", "", subject)) or subject
         p = Proposal("tiered_threshold", s, {"base": base or None, "boundary": st["word"],
                                              "tiers": ascending(zip(thresholds, amounts, strict=True))})

@@ -89,7 +89,7 @@ class Unexpressed:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.award_pairs import paired_tiers, split_lists
+    from assistant.knowledge.award_pairs import paired_tiers, split_lists, split_steps
     from assistant.knowledge.cases import (
         award_parts,
         category_tiers,
@@ -176,7 +176,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 several = award_parts(sent) if p.kind == "cap_only" else []
             several = several or (per_units(sent) if p is not None and p.kind == "per_unit" else []) or (
-                split_lists(sent) if p is not None and p.kind == "tiered" else [])
+                split_lists(sent) if p is not None and p.kind == "tiered" else []) or (
+                split_steps(sent) if p is not None and p.kind == "tiered_threshold" else [])
             if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
                 # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
                 first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
