@@ -54,3 +54,10 @@ def test_two_threshold_lists_joined_by_or_sharing_one_award_list_are_a_rule_each
     assert got == [("tiered_threshold", "实际投资额", [("4000万元", "10万元"), ("1亿元", "25万元")]),
                    ("tiered_threshold", "实际投资额", [("2000万元", "10万元"), ("6000万元", "25万元")])]
     assert drafts[0].name.endswith("（新建项目）") and drafts[1].name.endswith("（改造项目）")
+
+
+def test_per_person_amounts_by_category_are_named_without_the_verb_before_them(tmp_path):
+    drafts, _ = drafted(tmp_path, "对组织省外游客来本市的旅行社按每人次30元给予奖补；对组织市外省内游客来本市的旅行社按每人次10元给予奖补。")
+    assert [(d.kind, d.unit) for d in drafts] == [("tiered", "人次")]
+    assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("组织省外游客来本市的旅行社", "30元"),
+                                                                  ("组织市外省内游客来本市的旅行社", "10元")]

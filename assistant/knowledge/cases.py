@@ -300,7 +300,8 @@ def _person_case(text: str, at: int) -> str | None:
     if not label:
         prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
         label = text[prev:cut - 1].strip()
-    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label))
+    label = re.sub(r"(?:的)?(?:按照?|给予)$", "", label).removesuffix("的")  # 组织省外旅游团的旅行商按每人次…: the case
     # 一级重度残疾人护理补贴标准由每人每月… · 成年受助人员基本饮食标准为每人每月…: the persons, not their standard
     label = re.sub(r"(?:的)?(?:[^，。；]{2}(?=(?:补贴|生活|饮食|养育)标准))?(?:补贴|生活|饮食|养育)标准(?:由|为)?$", "", label) or label
     return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
