@@ -61,3 +61,8 @@ def test_per_person_amounts_by_category_are_named_without_the_verb_before_them(t
     assert [(d.kind, d.unit) for d in drafts] == [("tiered", "人次")]
     assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("组织省外游客来本市的旅行社", "30元"),
                                                                   ("组织市外省内游客来本市的旅行社", "10元")]
+
+
+def test_an_amount_for_one_unit_of_what_the_applicant_registers_is_per_unit(tmp_path):
+    drafts, _ = drafted(tmp_path, "鼓励培育服务业品牌，凡新注册登记服务业商标的，注册一件商标奖励1500元。")
+    assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "1500元", "件")]

@@ -16,6 +16,9 @@ PER_UNIT = re.compile(rf"每(?:超(?:出|过)?|新?(?:培训|招用|吸纳|吸�
 # 每吸引一家…企业落户，…给予入园企业和实体企业各50万元: the count in words, the award to each party named before it
 PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?<!第)\s*(?P<step>\d+|[一二两三四五六七八九十]+)\s*(?P<unit>家|个|人|项|件|名)"
                        rf"(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,16}}?(?P<amt>{AMT})")
+# 注册一件商标奖励2000元 · 引进一名博士给予5万元: an amount for one unit of what the applicant does, 每 left out
+PER_ONE = re.compile(rf"(?<![每第])(?:新?(?:注册|认定|引进|招用|吸纳|培育|登记))(?:一|1)\s*(?P<unit>件|个|家|项|名|人|台|套)"
+                     rf"(?P<gap>[^，。；\d]{{0,8}}?)(?:奖励|给予|补助|补贴|资助)[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
 # 2000元/人 · 300元/人/天 · 100元每人每天: the unit written after the amount
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*(?:[/／]|每)\s*(?P<unit>{UNITS}|家|个)(?:\s*(?:[/／]|每)\s*(?P<unit2>{UNITS}))?")
 # 每张床位补贴标准统一提高到10000元: a standard per unit, named and set at some length before its amount
@@ -207,7 +210,7 @@ SHARE_CAPPED_PER_CASE = re.compile(rf"(?:按|给予)[^，。；]{{0,24}}?的\s*{
 
 
 def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s)
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s) or PER_ONE.search(s)
     if not m or SHARE_CAPPED_PER_CASE.search(s[: m.start()]) and re.search(r"最高|最多|不超过", m.groupdict().get("gap") or ""):
         return None  # 按代理费的30%资助，每件案件最高资助10万元: a rate, capped for each case
     qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]
