@@ -66,3 +66,11 @@ def test_per_person_amounts_by_category_are_named_without_the_verb_before_them(t
 def test_an_amount_for_one_unit_of_what_the_applicant_registers_is_per_unit(tmp_path):
     drafts, _ = drafted(tmp_path, "鼓励培育服务业品牌，凡新注册登记服务业商标的，注册一件商标奖励1500元。")
     assert [(d.kind, d.amount, d.unit) for d in drafts] == [("per_unit", "1500元", "件")]
+
+
+def test_maxima_for_two_cases_after_an_item_heading_are_tiers(tmp_path):
+    drafts, _ = drafted(tmp_path, "标杆项目：对入选市级及以上智能化改造标杆的申报单位，择优给予奖励，金额最高不超过40万元；"
+                                  "对入选国家级智能制造示范工厂的申报单位，择优给予奖励，金额最高不超过80万元。")
+    assert [d.kind for d in drafts] == ["tiered"]
+    assert [t["amount"] for t in drafts[0].tiers] == ["40万元", "80万元"]
+

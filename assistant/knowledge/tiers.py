@@ -129,6 +129,12 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     last = [CASE_LEAD.sub("", c[-1]) for c in chunks]
     if shares := _share_bands(last):
         return shares
+    n = min(len(c) for c in chunks)
+    if len(set(last)) != len(last) and len({len(c) for c in chunks}) > 1 and all(
+            len(c) == n or _after_colon(q, c[len(c) - n]) for (q, _), c in zip(parts, chunks, strict=True)):
+        # 示范项目：对入选…的申报单位，择优给予奖励，金额最高… beside 对入选…的申报单位，择优给予奖励，金额最高…: the item's
+        # heading before a colon; the phrases are compared from the award back
+        chunks = [c[-n:] for c in chunks]
     if len(set(last)) == len(last):
         labels = last
     elif len({len(c) for c in chunks}) == 1:
@@ -171,6 +177,12 @@ def _share_bands(cases: list[str]) -> list[str] | None:
         nouns.add(noun)
         out.append(noun + m[0].strip())
     return out if len(nouns) == 1 and len(set(out)) == len(out) and _disjoint(out) else None
+
+
+def _after_colon(quote: str, chunk: str) -> bool:
+    """``chunk`` starts after the colon that ends the quote's heading (3.示范项目：对…)."""
+    colon = max(quote.find("："), quote.find(":"))
+    return 0 <= colon < quote.find(chunk)
 
 
 def _disjoint(bands: list[str]) -> bool:
