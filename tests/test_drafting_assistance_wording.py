@@ -98,3 +98,10 @@ def test_per_person_standards_by_category_are_tiers_named_by_the_persons(tmp_pat
     drafts, _ = drafted(tmp_path, "成年受助人员基本饮食标准为每人每月700元；未成年受助人员基本饮食标准为每人每月850元。")
     assert [(d.kind, d.unit) for d in drafts] == [("tiered", "人月")]
     assert [(t["label"], t["amount"]) for t in drafts[0].tiers] == [("成年受助人员", "700元"), ("未成年受助人员", "850元")]
+
+
+def test_an_incentive_is_an_award_word_and_a_target_market_no_goal(tmp_path):
+    # 激励 names the money paid; 出口目标国家 is where goods go, not a development goal (目标) of the policy
+    drafts, rules = drafted(tmp_path, "对获得出口目标国家（地区）认证的整车企业，按照相关认证检测费用的20%给予激励，"
+                                      "单个企业年度激励金额不超过100万元。")
+    assert [(d.kind, d.rate, d.cap) for d in drafts] == [("subsidy", "20%", "100万元")]

@@ -27,3 +27,14 @@ def test_a_cap_over_the_two_awards_before_it_bounds_each(tmp_path):
 def test_a_cap_sentence_after_a_set_award_is_left_as_it_is(tmp_path):
     drafts, _ = drafted(tmp_path, "对首次认定的专精特新企业，给予一次性奖励8万元。同一企业累计奖励最高不超过20万元。")
     assert all(d.total_cap is None for d in drafts) and "8万元" in [d.cap or d.amount for d in drafts]
+
+
+def test_a_scoped_cap_after_awards_by_bands_of_a_count_is_their_cap(tmp_path):
+    drafts, rules = drafted(tmp_path, "对年产量达一定规模的新型农机产品给予一次性奖励，其中：年产量2000（含）—4000台（不含）的产品，"
+                                      "给予200万元奖励；年产量4000台以上的产品，给予400万元奖励。单个企业年度奖励金额最高不超过600万元，"
+                                      "同一系列产品不重复奖励。")
+    assert [(d.kind, d.cap, d.cap_per) for d in drafts] == [("tiered_threshold", "600万元", "单个企业")]
+    assert [(t["threshold"], t["amount"]) for t in drafts[0].tiers] == [("2000", "200万元"), ("4000台", "400万元")]
+    rule = rules[0]
+    assert compute(rule, Inputs(quantity=Decimal(4000))).amount_yuan == 4000000  # 4000台（不含）below: 4000 is the upper band
+    assert compute(rule, Inputs(quantity=Decimal(3999))).amount_yuan == 2000000

@@ -98,3 +98,10 @@ def test_the_subject_of_a_title_granted_is_named_without_the_verb_of_granting():
     assert subjects("3.对首次创建为省级专精特新企业的，给予10万元支持")[0] == "专精特新企业"
     assert subjects("（五）对新获批国家级技能大师工作室的，给予30万元奖励")[0] == "技能大师工作室"
     assert subjects("（七）本地企业首次被授予“浙江老字号”的，奖励5万元")[0] == "浙江老字号"
+
+
+def test_the_applicant_named_before_its_threshold_is_the_subject():
+    from assistant.knowledge.aliases import subjects
+
+    assert subjects("对商标代理机构（含分支机构）同一年度代理商标注册量达20件的，奖励3万元") == ["商标代理机构"]
+    assert subjects("对年交易额达到1000万元以上的企业，奖励5万元") == []  # a threshold alone names nothing

@@ -104,3 +104,28 @@ def test_items_after_a_bracketed_note_that_ends_the_item_before_are_each_a_claus
     doc = _loaded(tmp_path, NOTES)
     assert [u.label for u in doc.measures] == ["一、", "二、", "三、", "四、", "五、"]
     assert "最高20万元" in doc.text[doc.unit("四、").start : doc.unit("四、").end]
+CHAPTERED = ("某市人民政府办公室关于印发某市比赛奖励办法的通知各县人民政府：《某市比赛奖励办法》已经市政府常务会议审议通过，"
+             "现印发给你们，请认真贯彻执行。某市人民政府办公室2022年6月1日某市比赛奖励办法第一章　总则第一条　为激励运动员刻苦训练，"
+             "奋勇争先，积极备战省运动会，推动体育强市建设，根据有关文件精神，参照上届运动会奖励办法的标准，结合本市实际，制定本办法。第二条　本办法适用于参赛人员。第二章　运动员的奖励第三条　对获得金牌的运动员，奖励4万元。"
+             "第四条　对获得银牌的运动员，奖励2万元；获得铜牌的运动员，奖励1万元；获得第四名至第八名的运动员，奖励5000元。第三章　附则第五条　本办法自2022年7月1日起施行。")
+
+
+def test_an_article_after_a_chapter_heading_run_on_is_a_clause_of_its_own(tmp_path: Path):
+    doc = _loaded(tmp_path, CHAPTERED)
+    assert doc.unit("第三条").text == "第三条　对获得金牌的运动员，奖励4万元。"
+    assert doc.unit("第四条").text == "第四条　对获得银牌的运动员，奖励2万元；获得铜牌的运动员，奖励1万元；获得第四名至第八名的运动员，奖励5000元。"
+    assert doc.unit("第五条").text.startswith("第五条　本办法自")
+
+
+NOTED = ("某县人民政府办公室关于印发某县促进创业实施方案的通知各乡镇人民政府：《某县促进创业实施方案》已经县政府常务会议审议通过，"
+         "现印发给你们，请结合实际，抓好贯彻落实。某县人民政府办公室2019年2月1日某县促进创业实施方案一、目标任务到2022年，"
+         "全县新增创业主体1000户，带动就业5000人，建成创业孵化基地5个，培育创业示范项目20个。二、工作举措（一）拓宽覆盖面。对新认定的创业孵化基地，给予10万元奖励。（责任单位：县人社局、"
+         "县财政局，各乡镇人民政府。列首位的为牵头单位，下同）（二）加快载体建设。对新建的创业园区，给予20万元补助。"
+         "（责任单位：县人社局，各乡镇人民政府〕（三）强化贷款支持。对符合条件的创业者，按贷款利息的50%给予贴息。（责任单位：县财政局）")
+
+
+def test_an_item_after_a_bracketed_note_of_responsible_units_is_a_clause_of_its_own(tmp_path: Path):
+    doc = _loaded(tmp_path, NOTED)
+    assert [u.label for u in doc.measures][-3:] == ["（一）", "（二）", "（三）"]
+    assert doc.unit("（二）").text.startswith("（二）加快载体建设。对新建的创业园区，给予20万元补助。")
+    assert doc.unit("（三）").text.startswith("（三）强化贷款支持。")  # a note closed by a mistyped 〕

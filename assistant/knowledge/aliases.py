@@ -36,7 +36,8 @@ BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|“|”|《[^》]*》")
 LEVELS = re.compile(r"^(?:(?:(?:国家|省|市|区|县|镇|街道)级?|(?:国家)?[1-5１-５][AＡ]级?|[一二三四五六七]星级?)[、和及/]?)+")
 
 # A condition is no name; nor is anything with punctuation, figures or a verb left at its start.
-CONDITION = re.compile(r"达到|超过|不低于|不少于|以上|以下|突破|增长")
+CONDITION = re.compile(r"达到|超过|不低于|不少于|以上|以下|突破|增长|达$")
+APPLICANT_FIRST = re.compile(r"(?P<who>[^，,、的\d]{2,10}?(?:机构|企业|单位|协会|组织|公司))(?=同一|年度|当年|每年|在|的)")
 BAD = re.compile(r"[，,。；;：:\n]|\d[^AＡ级]|\d$|^(?:对|在|按|以|其|该|上述|由|给予)|最高|不超过|单个|每|[在第的为于按]$|第[类条款项]")
 
 
@@ -132,8 +133,9 @@ def subjects(sentence: str) -> list[str]:
     phrase = head[cues[-1].end():] if cues else re.split(r"[，,]", head)[0]
     phrase = re.split(r"[，,；;]", phrase)[0]
     phrase = FIGURE.sub("", BRACKETS.sub("", phrase)).strip().rstrip("的 ")
-    if CONDITION.search(phrase):
-        return []  # a condition (年交易额达到…以上), not a name
+    if CONDITION.search(phrase):  # a condition (年交易额达到…以上), not a name; but who meets it may open it
+        who = APPLICANT_FIRST.match(phrase)  # 专利代理机构同一年度代理…授权量达: the agency
+        return [who["who"]] if who and not CONDITION.search(who["who"]) and is_name(who["who"]) else []
     parts = [_strip(QUALIFIER, p).strip() for p in phrase.split("的") if p]
     while len(parts) > 1 and (not parts[-1] or GENERIC.fullmatch(parts[-1]) or HOLDER.fullmatch(parts[-1])
                               or (ACTION.match(parts[-2]) and SORT_OF_APPLICANT.fullmatch(parts[-1]))):

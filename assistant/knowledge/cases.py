@@ -110,7 +110,8 @@ def case_tiers(text: str, awards: list[Proposal]) -> Proposal | None:
     parts = [(p.quote, spelled(_award_of(p), p.quote)) for p in awards]  # 最高 8 万元: the amount as the quote prints it
     if len(parts) < 2 or not all(a and a in q for q, a in parts) or len({_n(a) for _, a in parts}) == 1:
         return None  # the same award for every case is one set award, not tiers
-    if any(re.search(AMT, q[q.find(a) + len(a):]) for q, a in parts):
+    # (市、县级各1万元) right after the award: how it is shared out, not a further award
+    if any(re.search(AMT, re.sub(r"^\s*[（(][^（()）]*[）)]", "", q[q.find(a) + len(a):])) for q, a in parts):
         return None  # a further award in the sentence (额外给予200万元): not one award per case
     labels, words = parallel_cases(parts), None
     if not labels and (boards := [BOARD.search(q[: q.find(a)]) for q, a in parts]) and all(boards):
@@ -299,7 +300,8 @@ def _person_case(text: str, at: int) -> str | None:
     if not label:
         prev = max(text.rfind(c, 0, cut - 1) for c in "，,；;、：:。\n") + 1
         label = text[prev:cut - 1].strip()
-    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label)).removesuffix("的")
+    label = re.sub(r"^(?:其中|按照?|对于?)", "", LEAD_NUMBER.sub("", label))
+    label = re.sub(r"(?:的)?(?:按照?|给予)$", "", label).removesuffix("的")  # 组织省外旅游团的旅行商按每人次…: the case
     # 一级重度残疾人护理补贴标准由每人每月… · 成年受助人员基本饮食标准为每人每月…: the persons, not their standard
     label = re.sub(r"(?:的)?(?:[^，。；]{2}(?=(?:补贴|生活|饮食|养育)标准))?(?:补贴|生活|饮食|养育)标准(?:由|为)?$", "", label) or label
     return label if 2 <= len(label) <= 24 and not re.search(r"\d", label) else None
@@ -343,8 +345,11 @@ def rate_tiers(found: list[tuple[Proposal, int, int]], text: str) -> list[tuple[
         # two rates of one sentence (…的1%、以后年度按…的3%) are that sentence's own reading, not levels
         while j + 1 < len(found) and all(_rated(found[k][0]) for k in (i, j + 1)) and found[j + 1][1] != found[j][1]:
             j += 1
-        group = found[i:j + 1]
-        merged = _rate_run(group, text) if j > i else None
+        merged = None
+        while j > i and merged is None:  # the longest run from here whose rates are levels of one award
+            group = found[i:j + 1]
+            merged = _rate_run(group, text)
+            j -= 0 if merged else 1
         out.append((merged, group[0][1], group[-1][2]) if merged else found[i])
         i = j + 1 if merged else i + 1
     return out

@@ -21,8 +21,9 @@ COUNT_BAND = rf"{NUM}\s*(?:万)?\s*(?:{UNITS})?\s*{INC}\s*(?:(?:至|到|—|－|
 COUNT_BAND_LIST = re.compile(rf"(?P<list>{COUNT_BAND}(?:\s*、\s*{COUNT_BAND})+)")
 # 5000人（含）—10000人（不含）的，给予最高3万元 · 20000人（含）以上的，给予10万元: a band and its award
 MONEY_STEP = re.compile(rf"(?:达到|超过|突破|达)\s*({NUM}\s*(?:万|亿)?元)")
-COUNT_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{COUNT})\s*(?P<inc>{INC})\s*"
-                        rf"(?:(?P<dash>至|到|—|－|-|~)\s*{COUNT}\s*(?:[（(]不?含[）)])?|(?P<word>以上|及以上))?"
+# 3000（含）—5000辆（不含）: the unit written once, after the upper bound
+COUNT_PAIR = re.compile(rf"(?P<over>超过|达到|突破)?\s*(?P<low>{COUNT}|{NUM}(?=\s*{INC}\s*(?:至|到|—|－|-|~)\s*{COUNT}))\s*(?P<inc>{INC})\s*"
+                        rf"(?:(?P<dash>至|到|—|－|-|~)\s*(?P<high>{COUNT})\s*(?:[（(]不?含[）)])?|(?P<word>以上|及以上))?"
                         rf"[^。；;\d]{{0,20}}?(?:给予|奖励|资助|补贴|补助|支持)[^，。；;\d]{{0,10}}?(?P<amt>{AMT})")
 
 
@@ -73,7 +74,7 @@ def counted_list(s: str, head: str, amounts: list[str]) -> Proposal | None:
 def counted_pairs(text: str) -> Proposal | None:
     """Bands of a count, each followed by its award in its own clause."""
     found = [m for m in COUNT_PAIR.finditer(text) if m["over"] or m["inc"] or m["word"] or m["dash"]]
-    unit = _unit(" ".join(m["low"] for m in found))
+    unit = _unit(" ".join(m["low"] + (m["high"] or "") for m in found))
     word = next((w for w in ("以上", "达到", "（含）", "(含)", "突破", "超过") if w in text), None)
     if len(found) < 2 or not unit or not word or len(set(MONEY_STEP.findall(text))) > 1:
         return None  # each case with an amount to reach besides its count (营业收入达到1000万元…面积超过100平方米): cases, not bands

@@ -178,12 +178,16 @@ def _marginal(rule: Rule, total: Decimal, rated: bool) -> Calculation:
     """Each band pays for its part: units (招用3人以下的每人2000元，4人以上的每增加1人3000元) or, with rate bands,
     the part of the base (500万元（含）以下的部分按4%，超过500万元…的部分按2%)."""
     u, pieces = rule.unit, list(_parts(rule, total, whole_units=not rated))
-    raw = sum((p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
+    if rule.step is not None and not rated:  # 超过10件的部分，每10件1万元: the part above counted in steps
+        pieces = [(b, p if b.lump else (p // rule.step if rule.step_full else p / rule.step)) for b, p in pieces]
+        u = f"×{rule.step_text}{u}"
+    raw = sum((b.amount if b.lump else p * (b.rate if rated else b.amount) for b, p in pieces), Decimal(0))
     if rated:
         shown = [f"{format_yuan(p)} × {format_rate(b.rate)}（{b.describe('')}的部分）" for b, p in pieces]
         head, where = f"{rule.base or '基数'}{format_yuan(total)}，分段计算", {"base": total}
     else:
-        shown = [f"{plain_quantity(p)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）" for b, p in pieces]
+        shown = [f"{format_yuan(b.amount)}（达到{b.low_text}{u}）" if b.lump else
+                 f"{plain_quantity(p)}{u} × {format_yuan(b.amount)}（{b.describe(u)}）" for b, p in pieces]
         head, where = f"{plain_quantity(total)}{u}，逐档计算", {"selected": f"{plain_quantity(total)}{u}"}
     amount, capped, mid = _cap(rule, raw)
     trace = f"{head}：{' + '.join(shown) or '0'} = {format_yuan(raw)}{mid} → 可获{format_yuan(amount)}"
@@ -267,9 +271,11 @@ def _tiered_threshold(rule: Rule, i: Inputs) -> Calculation:
         return _calc(rule, Decimal(0), f"{rule.base or ''}{money(b)}，未{rule.boundary}最低一档{money(first.threshold)}{word} → 不予奖励",
                      base=b)
     top = reached[-1]
-    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → "
-             f"可获{format_yuan(top.amount)}")
-    return _calc(rule, top.amount, trace, base=b, selected=top.threshold_text or top.label)
+    amount, capped, mid = _cap(rule, top.amount)  # a cap over the awards of one applicant (单个企业年度…最高不超过)
+    trace = (f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档，{format_yuan(top.amount)}{mid} → "
+             f"可获{format_yuan(amount)}") if rule.cap is not None else (
+             f"{rule.base or ''}{money(b)}，{rule.boundary}{money(top.threshold)}{word}一档 → 可获{format_yuan(top.amount)}")
+    return _calc(rule, amount, trace, base=b, capped=capped, selected=top.threshold_text or top.label)
 
 
 def _multiple(rule: Rule, i: Inputs) -> Calculation:

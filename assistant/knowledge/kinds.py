@@ -66,6 +66,7 @@ class Band:
     high_inclusive: bool = True
     rate: Decimal | None = None
     rate_text: str | None = None
+    lump: bool = False  # paid once on reaching ``low`` (达到5个的，给予2万元), not per unit: marginal bands only
 
     def holds(self, q: Decimal) -> bool:
         if self.low is not None and (q < self.low or (q == self.low and not self.low_inclusive)):
@@ -235,12 +236,15 @@ def load_extra(kind: str, r: dict, quote: str, rid: str, path: Path) -> dict:
             if low[0] is None and high[0] is None:
                 raise _fail(path, rid, "的每一档应至少有下限 low 或上限 high")
             bands.append(Band(amount, text, low[0], low[1], bool(b.get("low_inclusive", True)),
-                              high[0], high[1], bool(b.get("high_inclusive", True)), rate, rtext))
+                              high[0], high[1], bool(b.get("high_inclusive", True)), rate, rtext, bool(b.get("lump", False))))
         if len({b.rate is None for b in bands}) != 1:
             raise _fail(path, rid, "的各档应都给金额 amount，或都给比例 rate")
         _check_bands(bands, path, rid)
         out["bands"] = tuple(bands)
         out["marginal"] = bool(r.get("marginal", False))
+        if any(b.lump for b in bands) and not (out["marginal"] and bands[0].lump and bands[0].low is not None
+                                               and all(not b.lump for b in bands[1:])):
+            raise _fail(path, rid, "的 lump（达到门槛一次性给予）只能是逐档计算（marginal）的第一档，且应有下限 low")
     if kind == "range":
         low, high = str(r.get("low") or ""), str(r.get("high") or "")
         if "%" in low + high or "％" in low + high:
@@ -340,7 +344,8 @@ def describe(rule) -> str:
                         f"{t.label}按{rule.base or '基数'}的{t.rate_text}" + (f"（最高{t.cap_text}）" if t.cap_text else "")
                         for t in rule.tiers)
     if k == "tiered_threshold":
-        return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers)
+        return "、".join(f"{rule.boundary}{t.threshold_text}奖励{t.amount_text}" for t in rule.tiers) + (
+            f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "per_unit":
         per = f"每满{rule.step_text}{rule.unit}" if rule.step is not None else f"每{rule.unit}"
         most = f"，至多按{rule.max_quantity_text}{rule.unit.rstrip('月年')}计" if rule.max_quantity is not None else ""
@@ -350,7 +355,10 @@ def describe(rule) -> str:
         return "；".join(f"{b.describe('')}{part}按{b.rate_text}" for b in rule.bands) + (
             f"，最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "banded":
-        return "；".join(f"{b.describe(rule.unit)}每{rule.unit}{b.amount_text}" for b in rule.bands)
+        per = f"每{rule.step_text or ''}{rule.unit}"
+        return "；".join(f"达到{b.low_text}{rule.unit}的给予{b.amount_text}" if b.lump else
+                        f"{b.describe(rule.unit)}{per}{b.amount_text}" for b in rule.bands) + (
+            f"，{rule.cap_per or ''}最高不超过{rule.cap_text}" if rule.cap is not None else "")
     if k == "range":
         return f"{rule.low_text}至{rule.high_text}" + (f"（{rule.base}的比例）" if rule.range_of == "rate" else "") + "，具体数额经评审确定"
     if k in ("rate", "min_rate"):

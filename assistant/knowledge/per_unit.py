@@ -10,20 +10,24 @@ import re
 from assistant.knowledge.tiers import case_list
 from assistant.knowledge.wording import AMT, CAP, CAP_NOT_OVER, CNQ, DASH, NUM, UNITS, Proposal, _cap, _n
 
-PER_UNIT = re.compile(rf"每(?:新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
+PER_UNIT = re.compile(rf"每(?:超(?:出|过)?|新?(?:培训|招用|吸纳|吸引|引进|带动|新增))?(?P<full>满|增加)?(?P<step>{CNQ})?(?P<unit>{UNITS})(?:每(?P<unit2>{UNITS}))?(?P<gap>[^，。；\d]{{0,8}}?)(?P<amt>{AMT})")
 # 每新入驻1家…企业，给予园区扶持资金1万元 · 每成功推荐1个项目…给予: a count of what the applicant brings in
+# (每获得第4名 is a place, an ordinal: no count)
 # 每吸引一家…企业落户，…给予入园企业和实体企业各50万元: the count in words, the award to each party named before it
-PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?\s*(?P<step>\d+|[一二两三四五六七八九十]+)\s*(?P<unit>家|个|人|项|件|名)"
+PER_COUNT = re.compile(rf"每(?:新)?[\u4e00-\u9fa5]{{1,4}}?(?<!第)\s*(?P<step>\d+|[一二两三四五六七八九十]+)\s*(?P<unit>家|个|人|项|件|名)"
                        rf"(?P<gap>(?:(?!{AMT})[^。；]){{0,40}}?)(?:给予|奖励|补贴|补助|资助)[^，。；\d]{{0,16}}?(?P<amt>{AMT})")
+# 注册一件商标奖励2000元 · 引进一名博士给予5万元: an amount for one unit of what the applicant does, 每 left out
+PER_ONE = re.compile(rf"(?<![每第])(?:新?(?:注册|认定|引进|招用|吸纳|培育|登记))(?:一|1)\s*(?P<unit>件|个|家|项|名|人|台|套)"
+                     rf"(?P<gap>[^，。；\d]{{0,8}}?)(?:奖励|给予|补助|补贴|资助)[^，。；\d]{{0,4}}?(?P<amt>{AMT})")
 # 2000元/人 · 300元/人/天 · 100元每人每天: the unit written after the amount
 SLASH_UNIT = re.compile(rf"(?P<amt>{AMT})\s*(?:[/／]|每)\s*(?P<unit>{UNITS}|家|个)(?:\s*(?:[/／]|每)\s*(?P<unit2>{UNITS}))?")
 # 每张床位补贴标准统一提高到10000元: a standard per unit, named and set at some length before its amount
 PER_STANDARD = re.compile(rf"每(?P<unit>{UNITS})(?P<gap>[^，。；\d]{{0,8}}?标准[^，。；\d]{{0,6}}?(?:为|提高到|提高至|调整为|调整到|上调至|上调为))\s*(?P<amt>{AMT})")
 RAISED = re.compile(rf"\s*(?:调整为|调整到|提高到|提高至|提高为|上调至|上调为|上调到)\s*(?P<amt>{AMT})")
 QTY_CAP = re.compile(rf"(?<!期限)(?<!年限)(?<!时间)(?<!期)不超过\s*{NUM}\s*(?:个)?(?P<unit>{UNITS}|年)")
-# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 · 4人以上的每增加1人给予3000元
+# 50—200平方米（含200平方米）的，每平方米奖励30元 · 招用3人以下的按每人2000元 (每招用1人2000元) · 4人以上的每增加1人给予3000元
 BAND = re.compile(rf"(?:(?P<low>{NUM}){DASH})?(?P<high>{NUM})\s*(?P<unit>{UNITS})(?:（含(?P<inc>{NUM})(?P=unit)）)?(?P<word>以上|以下)?"
-                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
+                  rf"(?:的[^，。；\d]{{0,12}}?)?[，,]?(?:(?:按)?每(?P<more>增加|新增)?(?:新?(?:招用|吸纳|引进|培训|带动))?(?:1|一)?(?P=unit)[^，。；\d]{{0,6}}?(?P<amt>{AMT})|"
                   rf"[^，。；\d]{{0,12}}?(?P<amt2>{AMT})\s*/\s*(?P=unit))")
 BAND_CAP = re.compile(r"^[^。；]*")
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?P<of>晚|夜|年|月|天|日|次)")
@@ -54,8 +58,39 @@ def bands(clause: str) -> tuple[Proposal, int, int] | None:
     fields = {"unit": found[0]["unit"], "bands": rows} | ({"marginal": True} if any(m["more"] for m in found) else {})
     p = Proposal("banded", clause[start:end], fields)
     p.used |= {r["amount"] for r in rows}
+    return _tail_cap(clause, p, start, end)
+
+
+# 达到5个的，给予2万元奖补，5个以上的每增加一个给予5000元 · 达10件的奖励2万元，超过10件的每增加1件奖励1000元: an award
+# on reaching a count, then an amount for each unit beyond it · 超过10件的部分，每10件奖励1万元: for each full step of units
+LUMP_STEP = re.compile(rf"(?:达到|达)\s*(?P<n>{NUM})\s*(?P<unit>{UNITS}|个|家)(?:[（(]含[）)])?(?:及以上|以上)?的?[，,]?[^，。；\d]{{0,10}}?"
+                       rf"(?:给予|奖励|补助|补贴|资助|奖补)[^，。；\d]{{0,6}}?(?P<lump>{AMT})[^，。；\d]{{0,6}}?[，,；;]\s*"
+                       rf"(?:(?:招用|新增|入驻)?(?P=n)\s*(?P=unit)以上的?|超过(?P=n)\s*(?P=unit)(?:的部分|的)?)[，,]?\s*"
+                       rf"(?:按)?每(?:增加|新增|多)?(?P<step>1|一|\d+)(?P=unit)[^，。；\d]{{0,10}}?(?P<amt>{AMT})")
+
+
+def lump_steps(clause: str) -> tuple[Proposal, int, int] | None:
+    """An award on reaching a count and an amount for each unit beyond it, with the cap that follows: marginal bands
+    whose first pays once (lump); (proposal, start, end)."""
+    m = LUMP_STEP.search(clause)
+    if not m:
+        return None
+    n = m["n"]
+    rows = [{"amount": _n(m["lump"]), "low": n, "low_inclusive": True, "high": n, "high_inclusive": True, "lump": True},
+            {"amount": _n(m["amt"]), "low": n, "low_inclusive": False}]
+    start = max(clause.rfind(c, 0, m.start()) for c in "。；\n") + 1  # from the sentence's start: who is paid (给予园区奖补)
+    step = {"step": m["step"], "step_full": True} if m["step"] not in ("1", "一") else {}  # counted in whole steps
+    if step and "超过" not in m[0]:
+        return None  # 5个以上的每10个: a step of several after a band's own count, not the part beyond it
+    p = Proposal("banded", clause[start:m.end()], {"unit": m["unit"], "bands": rows, "marginal": True} | step,
+                 {_n(m["lump"]), _n(m["amt"])})
+    return _tail_cap(clause, p, start, m.end())
+
+
+def _tail_cap(clause: str, p: Proposal, start: int, end: int) -> tuple[Proposal, int, int]:
+    """The proposal with the cap right after it in the sentence (…，总额最高不超过3万元), its quote grown to it."""
     tail = BAND_CAP.match(clause[end:])[0]
-    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):  # …，总额最高不超过3万元
+    if (cap := [c for c in (*CAP.finditer(tail), *CAP_NOT_OVER.finditer(tail))]):
         end += min(c.end() for c in cap)
         p.quote = clause[start:end]
         _cap(p.quote, p)
@@ -175,7 +210,7 @@ SHARE_CAPPED_PER_CASE = re.compile(rf"(?:按|给予)[^，。；]{{0,24}}?的\s*{
 
 
 def _per_unit(s: str, m=None) -> Proposal | None:
-    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s)
+    m = m or PER_UNIT.search(s) or SLASH_UNIT.search(s) or PER_STANDARD.search(s) or PER_COUNT.search(s) or PER_ONE.search(s)
     if not m or SHARE_CAPPED_PER_CASE.search(s[: m.start()]) and re.search(r"最高|最多|不超过", m.groupdict().get("gap") or ""):
         return None  # 按代理费的30%资助，每件案件最高资助10万元: a rate, capped for each case
     qty_caps = [c for c in QTY_CAP.finditer(s) if c["unit"] in (m["unit"], m.groupdict().get("unit2"))]

@@ -14,6 +14,7 @@ from assistant.knowledge.counted_steps import counted_list
 from assistant.knowledge.multiples import figures as multiple_figures
 from assistant.knowledge.multiples import multiple
 from assistant.knowledge.per_unit import _per_unit, _person_paid, case_units
+from assistant.knowledge.rate_forms import RATIO_OF, WHOLE, _ratio, _whole
 from assistant.knowledge.tiers import ascending, case_list, counted_cases, level_words, standard_tiers
 from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting reads them from here)
     AMT,
@@ -35,7 +36,7 @@ from assistant.knowledge.wording import (  # noqa: F401  (re-exported: drafting 
 )
 from assistant.text.amounts import find_mentions
 
-CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴", "奖补", "减免")
+CUES = ("补贴", "贴息", "奖励", "补助", "资助", "支持", "纳入", "扶持", "配套", "经费", "奖金", "补偿", "救助", "津贴", "奖补", "减免", "激励")
 # 最低生活保障标准为每人每月1200元 · 基本饮食标准为每人每月800元: a standard paid per person and period, named
 # without an award word; a recognition threshold (认定标准, 准入标准) is no payment
 STANDARD_PAID = re.compile(r"(?<!认定)(?<!准入)(?<!收入)标准(?:统一)?(?:为|是|提高到|提高至|调整为)?每人每(?:月|年|天|日)")
@@ -76,7 +77,7 @@ def classify(s: str, cued: bool = False) -> tuple[Proposal | None, str]:
     clause's lead-in names the award (按以下标准予以一次性资助：), so its items need no award word of their own."""
     if FUND.search(s):
         return None, "fund"
-    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补")):
+    if TARGET.search(s) and not any(c in s for c in ("奖励", "补贴", "补助", "资助", "扶持资金", "奖补", "激励")):
         return None, "target"
     if not cued and not any(c in s for c in CUES) and not STANDARD_PAID.search(s) and not BARE_AWARD.search(s):
         return None, "none"
@@ -138,7 +139,7 @@ def _tiered(s: str) -> Proposal | None:
         thresholds = [_n(a) for a in re.findall(AMT, st["list"])]
         if len(thresholds) != len(amounts):
             return None
-        subject = re.split(r"[对，的]", head[: st.start()])[-1]
+        subject = re.sub(r"[（(][^（()）]*[）)]\s*$", "", re.split(r"[对，的、]", head[: st.start()])[-1])  # 投资额（不含土地）
         base = re.sub(r"^.*?(企业|单位|机构|项目)", "", re.sub(r"(首次|年度|当年|累计)$", "", subject)) or subject
         p = Proposal("tiered_threshold", s, {"base": base or None, "boundary": st["word"],
                                              "tiers": ascending(zip(thresholds, amounts, strict=True))})
@@ -204,6 +205,8 @@ def _band_list(s: str, m: re.Match, amounts: list[str]) -> Proposal | None:
 
 def _range(s: str) -> Proposal | None:
     m = RATE_RANGE.search(s)
+    if m and re.match(r"\s*(?:[（(]不?含[）)])?\s*的", s[m.end():]) and re.search(RATE, s[m.end():]):
+        return None  # 占比30%至60%（不含）的给予20%支持: the range is the case a rate is paid for, not the rate
     if m:
         base = RANGE_BASE.search(s[: m.end()])
         p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"]), "base": base["base"] if base else None})
@@ -211,6 +214,8 @@ def _range(s: str) -> Proposal | None:
         _cap(s, p)
         return p
     m = AMT_RANGE.search(s)
+    if m and re.match(r"\s*(?:[（(]不?含[）)])?\s*(?:以内)?的", s[m.end():]) and re.search(AMT, s[m.end():]):
+        return None  # 投资额在5000万元至1亿元的每个奖励3万元: the range is the case an award is paid for
     if m:
         p = Proposal("range", s, {"low": _n(m["low"]), "high": _n(m["high"])})
         p.used |= {_n(m["low"]), _n(m["high"])}
@@ -282,7 +287,10 @@ def _any_rate(s: str):
 
 
 def _rated(s: str) -> Proposal | None:
-    m = RATE_MAX.search(s) or RATE_OF.search(s)
+    of, most = RATE_OF.search(s), RATE_MAX.search(s)
+    if of and most and of.end() <= most.start() and (b := most["base"].strip("的 ")) and b not in of["base"] and of["base"] not in b:
+        return Proposal("unexpressible", s)  # 按贷款利率的50%，最高不超过贷款金额的2%: a rate bounded by a rate of another base
+    m = most or of
     if not m:
         found = _any_rate(s)
         if not found:
@@ -307,40 +315,6 @@ def _rated(s: str) -> Proposal | None:
     _cap(s, p)
     if "cap" in p.fields:
         p.kind = "subsidy"
-    return p
-
-
-# 根据市级建设补贴床位标准按1:0.5的比例给予区级配套: a matching ratio of the base named before it
-RATIO_OF = re.compile(r"按(?:照)?(?P<base>[^，。；\d按]{0,20}?)(?P<rate>1\s*[:：]\s*\d+(?:\.\d+)?)的?比例")
-RATIO_BASE = re.compile(r"(?:根据|依据|以)(?P<base>[^，。；\d按]{2,20}?)\s*$")  # 根据市级建设补贴床位标准按1:0.5…
-
-
-def _ratio(s: str) -> Proposal | None:
-    m = RATIO_OF.search(s)
-    if not m:
-        return None
-    words = m["base"].strip("的 ") or ((b := RATIO_BASE.search(s[: m.start()])) and b["base"]) or ""
-    base = re.sub(r"标准$", "", words.strip("的 ")) or None
-    p = Proposal("rate", s, {"rate": _n(m["rate"]), "base": base} | ({"base_shown": True} if not m["base"].strip("的 ") else {}))
-    p.used.add(_n(m["rate"]))
-    _cap(s, p)
-    p.kind = "subsidy" if "cap" in p.fields else "rate"
-    return p
-
-
-def _whole(s: str) -> Proposal | None:
-    """形成的土地出让金收益，5年内全额补贴给…: the whole of a named base (the phrase before it) is paid; 以…获得的
-    补助资金为标准，再给予相同额度资金奖励: as much again as the amount named as the standard."""
-    m = WHOLE.search(s)
-    if not m:
-        return None
-    standard = re.search(r"以(?:该企业|其)?(?:[^，。；]{0,60}?获得的)?(?P<base>[^，。；的]{2,20}?)为标准", s[: m.start()])
-    base = re.search(r"([^，。；\d]{2,20}?)(?:[，,][^，。；]{0,20})?$", s[: m.start()])
-    words = standard["base"] if standard else re.sub(r"^.*?(?:形成的|所形成的|产生的)", "", base[1]) if base else None
-    p = Proposal("rate", s, {"rate": m[0], "base": words or None})
-    p.used.add(m[0])
-    _cap(s, p)
-    p.kind = "subsidy" if "cap" in p.fields else "rate"
     return p
 
 
@@ -390,6 +364,3 @@ def figures(s: str) -> list[tuple[str, bool]]:
     out += [(_n(m["rate"]), False) for m in RATIO_OF.finditer(s)]  # 按1:0.5的比例: a rate written as a ratio
     out += multiple_figures(s)  # 12个月…标准, 标准15倍: a multiple of a standard
     return out
-
-
-WHOLE = re.compile(r"全额(?=补贴|返还|奖励|补助|用于|拨付|留用|返还)|(?:相同|同等)额度(?=[^，。；\d]{0,4}(?:奖励|补贴|补助|资助|配套))")

@@ -89,7 +89,7 @@ class Unexpressed:
 def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
     """Drafts for every numeric provision of every measure, and every figure seen but not expressed
     (with why: a fund's size, a target, a condition, or no kind fits)."""
-    from assistant.knowledge.award_pairs import paired_tiers
+    from assistant.knowledge.award_pairs import paired_tiers, split_lists, split_steps
     from assistant.knowledge.cases import (
         award_parts,
         category_tiers,
@@ -102,9 +102,9 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         set_award,
         threshold_tiers,
     )
-    from assistant.knowledge.later_caps import over_awards, scoped_cap
+    from assistant.knowledge.later_caps import caps_after_bands, over_awards, scoped_cap
     from assistant.knowledge.multiples import attach_standard
-    from assistant.knowledge.per_unit import bands, per_units
+    from assistant.knowledge.per_unit import bands, lump_steps, per_units
     from assistant.knowledge.provisions import classify, figures
     from assistant.knowledge.slices import rate_bands, slices
 
@@ -123,7 +123,7 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
         body = unit.body.strip()
         heading = heading_of(body)
         found: list = []
-        banded = bands(unit.text) or slices(unit.text) or rate_bands(unit.text)
+        banded = bands(unit.text) or lump_steps(unit.text) or slices(unit.text) or rate_bands(unit.text)
         item_head, item_heads = None, {}  # （一）创建补贴。新组建…: an item's own heading names the awards under it
         for m in SENTENCE.finditer(unit.text):
             sent = m.group(0).strip().rstrip("。；;")
@@ -175,7 +175,9 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     left += [Unexpressed(unit.label, t["amount"], sent, "none") for t in p.fields["tiers"]]
                     continue
                 several = award_parts(sent) if p.kind == "cap_only" else []
-            several = several or (per_units(sent) if p is not None and p.kind == "per_unit" else [])
+            several = several or (per_units(sent) if p is not None and p.kind == "per_unit" else []) or (
+                split_lists(sent) if p is not None and p.kind == "tiered" else []) or (
+                split_steps(sent) if p is not None and p.kind == "tiered_threshold" else [])
             if p is not None and p.kind in ("rate", "subsidy") and (alt := ALTERNATIVE.search(sent)):
                 # 按投资额的10%给予补助，或按年利率6%给予两年贴息: two ways to be paid, one rule each
                 first, second = classify(sent[: alt.start()])[0], classify(sent[alt.end():])[0]
@@ -193,7 +195,8 @@ def analyse(doc: Document) -> tuple[list[DraftRule], list[Unexpressed]]:
                     continue
                 reason = why if why in ("fund", "target") else ("condition" if cond or (p and p.kind == "threshold") else "none")
                 left.append(Unexpressed(unit.label, f, sent, reason))
-        found = [f[0] for f in rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text)]
+        found = [f[0] for f in caps_after_bands(rate_tiers(person_tiers(merge_runs(found, unit.text), unit.text), unit.text),
+                                                unit.text)]
         left += [Unexpressed(unit.label, t["amount"], p.quote, "none") for p in found if p.kind == "unexpressible"
                  for t in p.fields["tiers"]]
         found = [p for p in found if p.kind != "unexpressible"]

@@ -16,7 +16,7 @@ from assistant.knowledge.numbering import LEAD_NUMBER as ITEM_NUMBER
 
 SEP = r"\s*(?:、|/|／|和|及|与|或)\s*"
 QUOTED = re.compile(r"(?:[“\"「][^”\"」]{1,16}[”\"」]){2,}")
-LEAD = re.compile(r"^.*(?:评定为|认定为|评估为|确定为|列为|获评|获得|取得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
+LEAD = re.compile(r"^.*(?:评定为|认定为|创建为|创建|评估为|确定为|列为|获评|获得|取得|获批|获|对|被|为|按照|按|在|的|跻身|入选|进入|分别设(?:置|立)?)")
 TAIL = re.compile(r"(?:[两二三四五六七八九十]个.*|等级.*|等.*|的.*)$")
 LEVEL_ROOT = re.compile(r"^(?:国家|国际|全国|省|市|区|县|镇|街道)$")
 
@@ -127,6 +127,14 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     if any(not c for c in chunks):
         return None
     last = [CASE_LEAD.sub("", c[-1]) for c in chunks]
+    if shares := _share_bands(last):
+        return shares
+    n = min(len(c) for c in chunks)
+    if len(set(last)) != len(last) and len({len(c) for c in chunks}) > 1 and all(
+            len(c) == n or _after_colon(q, c[len(c) - n]) for (q, _), c in zip(parts, chunks, strict=True)):
+        # 示范项目：对入选…的申报单位，择优给予奖励，金额最高… beside 对入选…的申报单位，择优给予奖励，金额最高…: the item's
+        # heading before a colon; the phrases are compared from the award back
+        chunks = [c[-n:] for c in chunks]
     if len(set(last)) == len(last):
         labels = last
     elif len({len(c) for c in chunks}) == 1:
@@ -153,6 +161,43 @@ def parallel_cases(parts: list[tuple[str, str]]) -> list[str] | None:
     return labels
 
 
+PCT = r"\d+(?:\.\d+)?\s*[%％]\s*(?:[（(]不?含[）)])?"
+SHARE_BAND = re.compile(rf"(?:达到|达|在|为)?\s*{PCT}\s*(?:(?:至|到|—|－|-|~)\s*{PCT})?\s*(?:及以上|以上|及以下|以下)?")
+
+
+def _share_bands(cases: list[str]) -> list[str] | None:
+    """Cases told apart by a band of one share (装机占比达到60%及以上的项目 / 装机占比30%至60%（不含）的): each case is that
+    share's name and band, the words around them alike or not."""
+    out, nouns = [], set()
+    for case in cases:
+        m = SHARE_BAND.search(case)
+        noun = case[: m.start()][-4:] if m else ""
+        if not m or len(noun) < 2 or not re.fullmatch(r"[\u4e00-\u9fa5]+", noun) or len(SHARE_BAND.findall(case)) != 1:
+            return None
+        nouns.add(noun)
+        out.append(noun + m[0].strip())
+    return out if len(nouns) == 1 and len(set(out)) == len(out) and _disjoint(out) else None
+
+
+def _after_colon(quote: str, chunk: str) -> bool:
+    """``chunk`` starts after the colon that ends the quote's heading (3.示范项目：对…)."""
+    colon = max(quote.find("："), quote.find(":"))
+    return 0 <= colon < quote.find(chunk)
+
+
+def _disjoint(bands: list[str]) -> bool:
+    """The bands split the share without overlapping (60%及以上 / 30%至60%), a shared end aside: 30%及以上 beside
+    60%及以上 is another case, not a band."""
+    spans = []
+    for band in bands:
+        pcts = [float(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", band)]
+        low, high = (None, pcts[0]) if "以下" in band else (pcts[0], pcts[1] if len(pcts) > 1 else None)
+        spans.append((float("-inf") if low is None else low, float("inf") if high is None else high))
+    spans.sort()
+    return all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+LEVEL_ROOT_IN = re.compile(r"国家|省|市|区|县")
 GRADE = re.compile(r"\d|(?:国家|省|市|区|县)级|[一二三四五六七]星|[1-5][AＡ]|[A-E]类|[一二三]等奖|[金银铜]奖")
 
 
@@ -162,6 +207,8 @@ def _grades(labels: list[str]) -> bool:
     unrelated cases (在北交所上市 / 在沪深交易所上市) stay two awards."""
     if any(GRADE.search(x) for x in labels) or any(re.match(r"其他|其余", x) for x in labels[1:]):
         return True  # a number or level, or the rest after the named cases (珠三角地区… / 其他地区…)
+    if len({LEVEL_ROOT_IN.sub("", x) for x in labels}) == 1 and all(LEVEL_ROOT_IN.search(x) for x in labels):
+        return True  # the same words but the level (入选省队的 / 入选国家队的, 省重点实验室 / 国家重点实验室)
     return any(a != b and _within(a, b) for a in labels for b in labels)
 
 

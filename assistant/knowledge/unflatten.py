@@ -3,7 +3,7 @@
 Crawled pages often lose their paragraph breaks: the addressee, the preamble and every numbered clause
 sit on one long line, so the whole policy would be one clause ("第1段"). ``breaks`` finds where the
 clauses begin on such a line: a heading number (第X条, 一、, （一）, 1.) that follows the end of a
-sentence, or that follows a part's heading (一、加大科技型企业培育后扶持1.对…), and that continues its
+sentence, or that follows a part's or a chapter's heading (一、加大科技型企业培育后扶持1.对…, 第二章　奖励第五条　对…), and that continues its
 level's numbering (the next number, or 1 again). Only lines long enough to hold several paragraphs,
 with several such numbers, are split; nothing is changed but the inserted line breaks, so every quote
 stays verbatim.
@@ -17,7 +17,7 @@ from assistant.knowledge.numbering import cn_big
 
 CN = "一二三四五六七八九十"
 MARKER = re.compile(
-    rf"(?P<chapter>第[{CN}]{{1,3}}章)"
+    rf"(?P<chapter>第[{CN}]{{1,3}}[章节])"
     rf"|(?P<article>第[{CN}百零]{{1,4}}条)"
     rf"|(?P<part>[{CN}]{{1,3}}、)"
     rf"|(?P<paren>[（(][{CN}]{{1,3}}[）)])"
@@ -36,23 +36,31 @@ MIN_BREAKS = 3
 
 
 def _number(kind: str, token: str) -> int:
-    digits = re.sub(r"[第条章、（）().．]", "", token)
+    digits = re.sub(r"[第条章节、（）().．]", "", token)
     return cn_big(digits)
 
 
-OPENER = {"）": "（", ")": "(", "〕": "〔", "】": "【"}
+def _opener(text: str, close: int, start: int, reach: int = 200) -> int | None:
+    """Where the bracket closed at ``close`` opens, within ``reach`` characters."""
+    depth = 0
+    for k in range(close, max(start, close - reach) - 1, -1):
+        depth += text[k] in "）)〕"
+        depth -= text[k] in "（(〔"
+        if depth == 0:
+            return k
+    return None
 
 
 def _after_sentence(text: str, pos: int, start: int) -> bool:
-    """Whether ``pos`` follows the end of a sentence, or a bracketed note after one (…兑付资金。（牵头单位：市财政局）二、)."""
-    close = pos - 1
-    while close > start and text[close] in " \u3000":
-        close -= 1
-    if close > start and text[close] in OPENER:
-        opening = text.rfind(OPENER[text[close]], max(start, close - 120), close)
-        if opening > start and text.rfind(text[close], opening, close) < 0 and _after_sentence(text, opening, start):
-            return True
     i = pos - 1
+    while i > start and text[i] in " \u3000":
+        i -= 1
+    if i > start and text[i] in "）)〕" and (opener := _opener(text, i, start)) is not None:
+        j = opener - 1  # …。（责任单位：市商务局）（二）…: a note in brackets after the sentence
+        while j > start and text[j] in CLOSERS + " \u3000":
+            j -= 1
+        if text[j] in SENTENCE_END:
+            return True
     while i > start and text[i] in CLOSERS + " \u3000":
         i -= 1
     return i >= start and text[i] in SENTENCE_END
