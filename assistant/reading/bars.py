@@ -31,7 +31,10 @@ def bars(rule: Rule) -> list[tuple[str, Decimal, bool]]:
 
 
 def unmet(rule: Rule, text: str) -> str | None:
-    """The words of the user's figure that falls short of a bar of ``rule`` (None when every bar is met or unknown)."""
+    """The words of the user's figure that falls short of a bar of ``rule`` (None when every bar is met or unknown).
+    A rule paid by bands or tiers holds a bar for each of them, so no single bar stands for the whole rule."""
+    if rule.tiers or rule.kind in ("tiered", "tiered_threshold", "banded"):
+        return None
     for name, bar, inclusive in bars(rule):
         for m in SAID.finditer(text):
             clause = re.split(r"[，,。；;！!？?\n]", text[: m.start()])[-1]

@@ -64,3 +64,13 @@ def localized(r, doc_id: str, docs_of: dict[str, set[str]]):
 def times(r, money) -> int:
     """How many items a lone figure was said for ("2名院士，每人150万" → 2), when it is the base computed; else 1."""
     return next((r.each[m.start] for m in r.amounts if m.value == money and m.start in r.each), 1) if money is not None else 1
+
+
+def own_base_said(t, text: str, numeric: list, scores: dict) -> bool:
+    """The measure's base said in full in the question ("设备购置投资1000万"), and said by no measure of the same document
+    the figure names more surely (two awards on 新能源建设投资: the one the figure is the own base of, not the other)."""
+    if not (t.rule.base and t.rule.base in text):
+        return False
+    role = scores.get(f"role:{t.key}", 0.0)
+    return not any(o is not t and o.doc_id == t.doc_id and o.rule.base == t.rule.base
+                   and scores.get(f"role:{o.key}", 0.0) > role for o in numeric)

@@ -22,7 +22,7 @@ from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.elsewhere import quote_unexpressed
 from assistant.reading.facts import merge_facts
-from assistant.reading.items import _items, _parallel, localized, times, unlisted
+from assistant.reading.items import _items, _parallel, localized, own_base_said, times, unlisted
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import named_inputs, read_inputs, read_levels
@@ -262,7 +262,7 @@ class Router:
             # base in full ("设备购置投资1000万"): "智能工厂…投资额4000万" is no 功能平台's 平台投资额
             role = scores.get(f"role:{t.key}", 0.0)
             role_hit = t.rule.base_key in r.roles and (role >= ALIAS or scores.get(f"lex:{t.key}", 0.0) - role >= HINT
-                                                       or bool(t.rule.base and t.rule.base in r.text))
+                                                       or own_base_said(t, r.text, numeric, scores))
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)
