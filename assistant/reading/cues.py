@@ -133,7 +133,18 @@ class BaseWords:
         head = text[max(text.rfind(c, 0, first) for c in "。？?！!\n") + 1 : first]
         if re.search(r"分别|各自|各[为是投]", head):
             return True
+        if len(re.findall(r"合计|共计|总计|一共|总共|加起来|加在一起", text)) == 1 \
+                and re.search(r"分别|各自|各能|各可|各是多少|各多少|respectively|\beach\b", text, re.I):
+            return True  # …合计6400万，分别能补多少: each item of the one list is asked about
         return any(re.search(rf"(?:两|二|三|四|五|[2-9])\s*[个家项座][^，。；,\d]{{0,10}}?{re.escape(u)}", head) for u in self.units)
+
+    def joint(self, text: str, m: Mention) -> bool:
+        """A total of several units said without their own figures (两个项目加起来投资4000万; 小批量测试和场景实验室都做了，两个
+        总共花了3000万): no one unit's base, so none is computed."""
+        sentence = text[max(text.rfind(c, 0, m.start) for c in "。？?！!\n") + 1 : m.start]
+        if not re.search(r"(?:合计|共计|总计|一共|总共|加起来|加在一起)[^，,。；;\d]{0,6}$", sentence):
+            return False
+        return re.search(r"[两二三四五2-5]\s*[个项座]", sentence) is not None
 
     def role(self, text: str, m: Mention) -> frozenset[str] | None:
         """The base an amount is, by the nearest base word before it in its own clause, else by the

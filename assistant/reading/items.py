@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 
 from assistant.reading.topic import EACH
 
@@ -74,3 +75,52 @@ def own_base_said(t, text: str, numeric: list, scores: dict) -> bool:
     role = scores.get(f"role:{t.key}", 0.0)
     return not any(o is not t and o.doc_id == t.doc_id and o.rule.base == t.rule.base
                    and scores.get(f"role:{o.key}", 0.0) > role for o in numeric)
+
+
+def changed(r, roles: dict, plan) -> None:
+    """A follow-up that changes the earlier base instead of giving a new one: what is added ("再加400万投资呢") or a
+    multiple of it ("那翻一倍呢", "减半呢"); the plan shows the earlier figure beside the change."""
+    if r.amounts or not (r.added or r.scale):
+        return
+    for key in [k for k in roles if not k.startswith("__")]:
+        if r.added:
+            extra = [m.value for m in r.added]
+            plan.added[key] = (roles[key], extra)
+            roles[key] = roles[key] + sum(extra, Decimal(0))
+        else:
+            plan.added[key] = (roles[key], [roles[key] * (r.scale - 1)])
+            roles[key] = roles[key] * r.scale
+
+
+def other_bases(r, picked: list, numeric: list, scores: dict) -> list:
+    """The rules of the other bases a letter names with figures of their own, each named by its words or its base in
+    full ("项目总投资1.2亿" said in passing is no 固定资产投资额度 of a measure beside the one asked about); none when the
+    asking clause names the one measure asked about ("…已获得银行贷款3亿元，…应用清单产品这块补贴多少")."""
+    from assistant.reading.targets import HINT
+
+    if _named_in_asking(r, picked):
+        return []
+    out: list = []
+    for key in sorted(r.exclusive, key=lambda k: list(r.roles).index(k)):
+        if not any(t.rule.base_key == key for t in [*picked, *out]):
+            extra = [t for t in numeric if t.rule.base_key == key and (
+                not picked or scores.get(f"lex:{t.key}", 0.0) >= HINT or (t.rule.base and t.rule.base in r.text)
+                or key == re.sub(r"\W", "_", t.rule.id))]
+            out += extra[:1]
+    return out
+
+
+def _named_in_asking(r, picked: list) -> bool:
+    """Whether the clause that asks (…，应用清单产品这块补贴多少) names the first measure picked by its own words."""
+    from assistant.reading.targets import _asked_clause, _found
+
+    asked = _asked_clause(r.text.lower())
+    return bool(picked and asked and any(_found(asked, a.lower()) for a in picked[0].aliases))
+
+
+def asked_one(r, picked: list) -> list:
+    """The measures picked, less those of other bases when the asking clause names one measure: a figure said in
+    passing (已获得银行贷款3亿元) is no question about the loan measure."""
+    if not _named_in_asking(r, picked):
+        return picked
+    return [t for t in picked if t is picked[0] or t.rule.base_key == picked[0].rule.base_key]

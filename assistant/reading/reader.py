@@ -18,6 +18,7 @@ from assistant.knowledge.rules import Condition, RuleBook
 from assistant.knowledge.types import Facts
 from assistant.reading.cues import BaseWords, specific_first
 from assistant.reading.facts import Evidence, read_facts
+from assistant.reading.lists import _each_said, _same_label
 from assistant.text.amounts import MAX_YUAN, Mention, find_mentions
 from assistant.text.lexicon import Lexicon
 
@@ -139,6 +140,7 @@ class Reading:
     items: list[tuple[Mention, frozenset[str] | None]] = field(default_factory=list)  # each base amount, its keys
     cue_terms: dict[int, str] = field(default_factory=dict)  # where an amount starts -> the base word that tied it
     each: dict[int, int] = field(default_factory=dict)  # where a figure said once for each of n items starts -> n
+    scale: Decimal | None = None  # "那翻一倍呢": the earlier base times this, in a follow-up with no figure of its own
     ordinal: int | None = None  # "第二个呢": the index of an item an earlier message listed
 
 
@@ -207,6 +209,9 @@ class Reader:
         for m in mentions:
             if id(m) in ranged or id(m) in items:
                 continue
+            if m.kind == "amount" and id(m) not in totals and self.words.joint(text, m):
+                r.bad_amounts.append(f"“{m.text}”是几个项目的合计金额，每个项目单独计算、单独封顶，请分别提供每一个的金额")
+                continue
             self._amount(r, m, totals.get(id(m)))
         for a, b in sorted(set(ranged.values())):
             r.bad_amounts.append(f"“{text[a:b]}”是一个金额范围，无法按范围计算，请提供确切金额")
@@ -220,6 +225,8 @@ class Reader:
                 r.subjects.add(kind)
         specific_first(r)
         _each_said(r)  # "A车间和B车间各投了800万": one figure for each of the items named
+        if not r.amounts and (m := SCALE.search(text)):
+            r.scale = Decimal(2) if m["up"] else Decimal("0.5")
         r.ordinal = _ordinal(text) if len(r.amounts) <= 1 else None  # "前面那个如果投资变成3500万呢": one new figure
         r.elliptic = bool(ELLIPTIC.search(text)) or (len(text) <= 14 and bool(r.amounts) and not r.forms - {"figure"})
         return r
@@ -290,8 +297,9 @@ class Reader:
                 and self.words.last_cue(text[r.amounts[-1].end : m.start].lower(), non_base=True) is None:
             keys = keys if keys is not None else self._withdraw(r, r.amounts[-1])  # "快一千万了，准确说是980万"
         keys = keys if keys is not None else self.words.change(text, m)
-        if keys is None and r.items and r.items[-1][1] and re.fullmatch(r"\s*(?:和|与|及|、|或)\s*", text[r.items[-1][0].end : m.start]):
-            keys = r.items[-1][1]  # "建设投资分别为1000万和2000万": the next item of the same list
+        if keys is None and r.items and r.items[-1][1] and (
+                re.fullmatch(r"\s*(?:和|与|及|、|或)\s*", text[r.items[-1][0].end : m.start]) or _same_label(text, r.items[-1][0], m)):
+            keys = r.items[-1][1]  # "建设投资分别为1000万和2000万", "望京那个投资2400万，亦庄那个投资4000万": the same list
         if keys is None:
             keys = self.words.role(text, m)
             r.cue_terms[m.start] = self.words.last_term or ""  # the word that tied it, whose documents use it
@@ -367,26 +375,4 @@ def _has(low: str, word: str) -> bool:
     return word in low
 
 
-EACH_BEFORE = re.compile(r"(?:各(?:自)?|每(?:人|名|位|个|家))(?:投了|投资了?|花了|投入了?|建设投资|的?标准|为|是|约)?\s*$")
-COUNT = re.compile(r"([两二三四五六七八九2-9])\s*(?:个|家|项|座|套|间|笔|名|位)")
-
-
-def _each_said(r: Reading) -> None:
-    """A figure said once for each of several items (A和B各投了800万, 两个车间各3400万) is listed once per item."""
-    from assistant.text.numerals import int_value
-
-    for m in list(r.amounts):
-        if not EACH_BEFORE.search(r.text[max(0, m.start - 6) : m.start]):
-            continue
-        start = max(r.text.rfind(p, 0, m.start) for p in "。；;！!？?\n，,") + 1
-        head = r.text[start : m.start]
-        sentence = r.text[max(r.text.rfind(p, 0, m.start) for p in "。；;！!？?\n") + 1 : m.start]
-        count = COUNT.search(head) or (None if re.search(r"[和与、及跟]", head) else COUNT.search(sentence))  # "两个平台，各900万"
-        n = int_value(count[1]) if count else (len(re.findall(r"[和与、及跟]", head)) + 1 if re.search(r"[和与、及跟]", head) else 1)
-        keys = next((k for a, k in r.items if a is m), None)
-        if n and n > 1:
-            r.each[m.start] = min(n, 9)  # "2名院士，每人150万": the figure counted once for each, when it is the base
-        for _ in range(max(0, min(n or 1, 9) - 1)):
-            r.items.append((m, keys))
-            for key in keys or ():
-                r.role_amounts.setdefault(key, []).append(m.value)
+SCALE = re.compile(r"(?P<up>翻(?:了)?(?:一)?倍|翻(?:一)?番|\bdoubled?\b|\btwice\b)|(?P<down>减半|减少一半|砍半|\bhalved?\b)", re.I)

@@ -12,7 +12,6 @@ import copy
 import dataclasses
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 from assistant.knowledge.base import Knowledge
@@ -22,7 +21,17 @@ from assistant.reading import awards
 from assistant.reading.awards import grade_by_count, levels_granted, levels_joined, once_each, one_of_siblings, upgrade
 from assistant.reading.elsewhere import quote_unexpressed
 from assistant.reading.facts import merge_facts
-from assistant.reading.items import _items, _parallel, localized, own_base_said, times, unlisted
+from assistant.reading.items import (
+    _items,
+    _parallel,
+    asked_one,
+    changed,
+    localized,
+    other_bases,
+    own_base_said,
+    times,
+    unlisted,
+)
 from assistant.reading.places import Places
 from assistant.reading.plan import Plan
 from assistant.reading.quantities import named_inputs, read_inputs, read_levels
@@ -245,11 +254,7 @@ class Router:
         if not numeric:
             return
         roles = carried_roles(r, earlier, numeric, carried=bool(plan.carried))
-        if r.added and not r.amounts:  # "再加400万投资呢": the earlier base with what is added, shown as such
-            extra = [m.value for m in r.added]
-            for key in [k for k in roles if not k.startswith("__")]:
-                plan.added[key] = (roles[key], extra)
-                roles[key] = roles[key] + sum(extra, Decimal(0))
+        changed(r, roles, plan)  # "再加400万投资呢", "那翻一倍呢": the earlier base changed, shown as such
         plan.roles = {k: v for k, v in roles.items() if not k.startswith("__")}
         listed: dict[str, list] = {}  # "分别能补多少" after a message that gave several figures of one base
         for prev, _ in ([] if r.amounts else reversed(earlier)):
@@ -266,18 +271,10 @@ class Router:
             if t is numeric[0] or role_hit or (scores.get(t.key, 0) >= best - CLOSE and t.clause == numeric[0].clause
                                               and t.rule.base_key == numeric[0].rule.base_key):
                 picked.append(t)
-        picked = one_of_siblings(picked, r, plan, self.kb)
+        picked = one_of_siblings(asked_one(r, picked), r, plan, self.kb)
         if not picked:
             return
-        # A letter with several figures: every base the user named gets its own rule.
-        for key in sorted(r.exclusive, key=lambda k: list(r.roles).index(k)):
-            if not any(t.rule.base_key == key for t in picked):
-                # one the question names, by its words or its base in full ("项目总投资1.2亿" said in passing is no
-                # 固定资产投资额度 of a measure beside the one asked about)
-                extra = [t for t in numeric if t.rule.base_key == key and (
-                    not picked or scores.get(f"lex:{t.key}", 0.0) >= HINT or (t.rule.base and t.rule.base in r.text)
-                    or key == re.sub(r"\W", "_", t.rule.id))]
-                picked += extra[:1]
+        picked += other_bases(r, picked, numeric, scores)  # a letter with several figures: each base named, its rule
         unbound = [m.value for m in r.unbound] if r.amounts else ([roles["__unbound__"]] if "__unbound__" in roles else [])
         # a figure tied only to the own base of a measure of a document not asked about ("房租14万" by another
         # text's 房租补贴) is tied to nothing here: as any lone figure, it may be the base, and the answer says so
