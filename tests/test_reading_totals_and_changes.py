@@ -45,3 +45,15 @@ def test_a_follow_up_that_doubles_the_figure_computes_on_the_doubled_figure(bot)
 def test_a_loan_said_in_passing_is_not_computed_beside_the_measure_asked(bot):
     answer = bot.ask("在库项目总投资5.6亿元，已获得银行贷款3亿元，项目应用了两清单内新产品，应用清单产品这块补贴多少")
     assert calcs(answer) == [("list_application", D("560000000"), D("30000000"))]
+
+
+def test_a_figure_with_its_own_base_word_never_takes_the_base_of_the_figure_before(bot):
+    answer = bot.ask("项目已入库，场景实验室投资额1,960万元，小批量测试投资额480万元，请问可获补贴金额？")
+    assert calcs(answer) == [("scenario_lab", D("19600000"), D("5880000")), ("small_batch", D("4800000"), D("1440000"))]
+
+
+def test_an_asking_clause_that_names_two_measures_gets_both(bot):
+    answer = bot.ask("在库项目采购应用了标杆技术清单内的产品，项目投资额4200万元，对新产品投保的保费是86万元。"
+                     "想问一下保费补贴和项目应用补贴分别最多多少？")
+    assert sorted(calcs(answer)) == [("insurance_premium", D("860000"), D("430000")),
+                                     ("list_application", D("42000000"), D("12600000"))]

@@ -115,7 +115,8 @@ def _named_in_asking(r, picked: list) -> bool:
     from assistant.reading.targets import _asked_clause, _found
 
     asked = _asked_clause(r.text.lower())
-    return bool(picked and asked and any(_found(asked, a.lower()) for a in picked[0].aliases))
+    named = [t for t in picked if asked and any(_found(asked, a.lower()) for a in t.aliases)]
+    return bool(picked and named == [picked[0]])  # only it: "保费补贴和项目应用补贴分别…" names two
 
 
 def asked_one(r, picked: list) -> list:

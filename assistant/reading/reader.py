@@ -297,12 +297,12 @@ class Reader:
                 and self.words.last_cue(text[r.amounts[-1].end : m.start].lower(), non_base=True) is None:
             keys = keys if keys is not None else self._withdraw(r, r.amounts[-1])  # "快一千万了，准确说是980万"
         keys = keys if keys is not None else self.words.change(text, m)
-        if keys is None and r.items and r.items[-1][1] and (
-                re.fullmatch(r"\s*(?:和|与|及|、|或)\s*", text[r.items[-1][0].end : m.start]) or _same_label(text, r.items[-1][0], m)):
-            keys = r.items[-1][1]  # "建设投资分别为1000万和2000万", "望京那个投资2400万，亦庄那个投资4000万": the same list
         if keys is None:
             keys = self.words.role(text, m)
             r.cue_terms[m.start] = self.words.last_term or ""  # the word that tied it, whose documents use it
+        if keys is None and r.items and r.items[-1][1] and (
+                re.fullmatch(r"\s*(?:和|与|及|、|或)\s*", text[r.items[-1][0].end : m.start]) or _same_label(text, r.items[-1][0], m)):
+            keys = r.items[-1][1]  # "建设投资分别为1000万和2000万", "望京那个投资2400万，亦庄那个投资4000万": the same list
         if BOUND_AFTER.match(text[m.end : m.end + 12]):
             keys = frozenset()
         if keys is not None and not keys:
