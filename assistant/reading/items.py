@@ -115,8 +115,10 @@ def _named_in_asking(r, picked: list) -> bool:
     from assistant.reading.targets import _asked_clause, _found
 
     asked = _asked_clause(r.text.lower())
-    named = [t for t in picked if asked and any(_found(asked, a.lower()) for a in t.aliases)]
-    return bool(picked and named == [picked[0]])  # only it: "保费补贴和项目应用补贴分别…" names two
+    if not asked or re.search(r"分别|各|和|与|及|、|都|两项|哪些|both|each|and", asked):
+        return False  # "保费补贴和项目应用补贴分别最多多少": it asks about more than one
+    named = [t for t in picked if any(_found(asked, a.lower()) for a in t.aliases)]
+    return bool(picked and named == [picked[0]])
 
 
 def asked_one(r, picked: list) -> list:
@@ -124,4 +126,4 @@ def asked_one(r, picked: list) -> list:
     passing (已获得银行贷款3亿元) is no question about the loan measure."""
     if not _named_in_asking(r, picked):
         return picked
-    return [t for t in picked if t is picked[0] or t.rule.base_key == picked[0].rule.base_key]
+    return [t for t in picked if t is picked[0] or t.rule.base_key == picked[0].rule.base_key or t.rule.kind == "threshold"]
