@@ -139,7 +139,7 @@ class BaseWords:
         return any(re.search(rf"(?:两|二|三|四|五|[2-9])\s*[个家项座][^，。；,\d]{{0,10}}?{re.escape(u)}", head) for u in self.units)
 
     def joint(self, text: str, m: Mention) -> bool:
-        """A total of several units said without their own figures (两个项目加起来投资4000万; 小批量测试和场景实验室都做了，两个
+        """A total of several units said without their own figures (两个项目加起来投资4000万; 研发和中试都做了，两个
         总共花了3000万): no one unit's base, so none is computed."""
         sentence = text[max(text.rfind(c, 0, m.start) for c in "。？?！!\n") + 1 : m.start]
         if not re.search(r"(?:合计|共计|总计|一共|总共|加起来|加在一起)[^，,。；;\d]{0,6}$", sentence):
