@@ -64,7 +64,7 @@ class Unit:
 
     @property
     def heading(self) -> str:
-        """A measure's short name: its first sentence without the label (全面加强新基建项目统筹)."""
+        """A measure's short name: its first sentence without the label (全面加强重点项目统筹)."""
         return self.body.split("。", 1)[0]
 
 

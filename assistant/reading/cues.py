@@ -14,6 +14,7 @@ from assistant.text.amounts import Mention
 from assistant.text.lexicon import Lexicon
 from assistant.text.numerals import int_value
 
+SUM_SAID = re.compile(r"合计|共计|总计|一共|总共|加起来|加在一起")  # words that say a sum in a message
 TOTAL_BEFORE = re.compile(r"(合计|共计|总计|一共|总共|合共|累计|加起来|加在一起|total(?:ling)?|in total|altogether)\s*[为是:：]?\s*(?:约|大约|about)?\s*$", re.I)
 AWARD_NAMED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:补贴|补助|奖励|资助|贴息)")
 PER_WORD = re.compile(r"^(?:单个|每个|每家|每一个|每)|的$")
@@ -133,7 +134,7 @@ class BaseWords:
         head = text[max(text.rfind(c, 0, first) for c in "。？?！!\n") + 1 : first]
         if re.search(r"分别|各自|各[为是投]", head):
             return True
-        if len(re.findall(r"合计|共计|总计|一共|总共|加起来|加在一起", text)) == 1 \
+        if len(SUM_SAID.findall(text)) == 1 \
                 and re.search(r"分别|各自|各能|各可|各是多少|各多少|respectively|\beach\b", text, re.I):
             return True  # …合计6400万，分别能补多少: each item of the one list is asked about
         return any(re.search(rf"(?:两|二|三|四|五|[2-9])\s*[个家项座][^，。；,\d]{{0,10}}?{re.escape(u)}", head) for u in self.units)
@@ -142,7 +143,7 @@ class BaseWords:
         """A total of several units said without their own figures (两个项目加起来投资4000万; 研发和中试都做了，两个
         总共花了3000万): no one unit's base, so none is computed."""
         sentence = text[max(text.rfind(c, 0, m.start) for c in "。？?！!\n") + 1 : m.start]
-        if not re.search(r"(?:合计|共计|总计|一共|总共|加起来|加在一起)[^，,。；;\d]{0,6}$", sentence):
+        if not re.search(rf"(?:{SUM_SAID.pattern})[^，,。；;\d]{{0,6}}$", sentence):
             return False
         return re.search(r"[两二三四五2-5]\s*[个项座]", sentence) is not None
 

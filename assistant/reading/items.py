@@ -7,6 +7,7 @@ import copy
 import re
 from decimal import Decimal
 
+from assistant.reading.targets import HINT, _asked_clause, _found
 from assistant.reading.topic import EACH
 
 PARALLEL = re.compile(r"另一|一个|第[一二三两]个|其一|其二|[A-Da-d]\s*(?:项目|是|为)|后一|前一|another|the other|\bone\b", re.I)
@@ -96,8 +97,6 @@ def other_bases(r, picked: list, numeric: list, scores: dict) -> list:
     """The rules of the other bases a letter names with figures of their own, each named by its words or its base in
     full ("项目总投资1.2亿" said in passing is no 固定资产投资额度 of a measure beside the one asked about); none when the
     asking clause names the one measure asked about ("…已获得银行贷款3亿元，…应用清单产品这块补贴多少")."""
-    from assistant.reading.targets import HINT
-
     if _named_in_asking(r, picked):
         return []
     out: list = []
@@ -112,8 +111,6 @@ def other_bases(r, picked: list, numeric: list, scores: dict) -> list:
 
 def _named_in_asking(r, picked: list) -> bool:
     """Whether the clause that asks (…，应用清单产品这块补贴多少) names the first measure picked by its own words."""
-    from assistant.reading.targets import _asked_clause, _found
-
     asked = _asked_clause(r.text.lower())
     if not asked or re.search(r"分别|各|和|与|及|、|都|两项|哪些|both|each|and", asked):
         return False  # "保费补贴和项目应用补贴分别最多多少": it asks about more than one

@@ -223,7 +223,7 @@ class Router:
                                       and (plan.docs is None or t.doc_id in plan.docs)),
                                      key=lambda t: -scores.get(t.key, 0.0))[:6 if plan.docs or len(self.kb.docs) > 1 else None]
         elif not chosen and self.scope.about_policy(text) and self.scope.corpus_words(text) < 1:
-            plan.kind = "overview"  # "我想咨询一下新基建的补贴": nothing specific asked, so the measures
+            plan.kind = "overview"  # "我想咨询一下这个政策的补贴": nothing specific asked, so the measures
         else:
             plan.kind = "passages"
         return plan

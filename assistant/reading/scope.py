@@ -85,7 +85,7 @@ class ScopeJudge:
             return True
         if "chit_chat" in r.subjects and not named and (self.about_policy(r.text) or any(w in r.text.lower() for w in self.domain)
                                                        or r.amounts or any(k.startswith("lex:") for k in scores)):  # its own words name a measure
-            r.subjects.discard("chit_chat")  # "你好，我想咨询新基建的补贴": a greeting before a real question
+            r.subjects.discard("chit_chat")  # "你好，我想咨询一下设备更新的补贴": a greeting before a real question
         if r.subjects & {"procedure", "chit_chat"} and not named and not self.shared_phrase(r.text):
             plan.out_reason = sorted(r.subjects & {"procedure", "chit_chat"})[0]
             return True
@@ -135,11 +135,10 @@ class ScopeJudge:
         if self._texts is None:
             self._texts = [d.text for d in self.kb.docs.values()]
         for run in re.findall(r"[\u4e00-\u9fff]{5,}", text):
-            for i in range(len(run) - 4):
-                for j in range(len(run), i + 4, -1):
-                    piece = run[i:j]
-                    if not COMMON_PIECE.search(piece) and any(piece in t for t in self._texts):
-                        return piece
+            for i in range(len(run) - 4):  # a longer run found holds a five-character one found too
+                piece = run[i : i + 5]
+                if not COMMON_PIECE.search(piece) and any(piece in t for t in self._texts):
+                    return piece
         return None
 
     def support_named(self, text: str) -> str | None:

@@ -5,7 +5,7 @@ structural unit, so a hit can always be cited with exact offsets and one clause 
 
 We index two granularities of each long unit (a measure, the scope paragraph):
 * the whole unit — it carries the measure's heading and all its conditions, which is what a
-  broad question ("小批量验证有什么支持") matches, and it is the context an answer needs;
+  broad question ("中试验证有什么支持") matches, and it is the context an answer needs;
 * its sentences — a specific question ("保费补贴比例") matches one sentence far more sharply
   than a 190-character measure where that sentence is diluted, and the sentence is the
   precise quote to show. Retrieval merges hits per clause, so the two never appear twice.
@@ -34,7 +34,7 @@ class Chunk:
     id: str  # "<doc_id>#<start>-<end>": stable while the document text is unchanged
     doc_id: str
     clause: str | None  # （四） / 适用范围 / 施行期限 / 前言 / 标题
-    section: str | None  # the part heading, 二、支持新基建创新攻关和新主体新平台培育
+    section: str | None  # the part heading, 二、支持企业创新攻关和新平台培育
     kind: str  # "unit" (a whole measure/paragraph) or "sentence"
     start: int
     end: int

@@ -168,7 +168,7 @@ def _read_money(s: str, p: int, *, field: bool) -> _Read | None:
         return _Read("number" if value is not None else "unreadable", value, end)
     if re.match("[0-9]", body):
         return None  # digits, perhaps with dots (3点5分, 1.2.3): years and bare numbers, read plainly
-    return _Read(None, None, i)  # 一定, 十四五, 两清单: Chinese numerals as words
+    return _Read(None, None, i)  # 一定, 十四五, 两张清单: Chinese numerals as words
 
 
 def parse_amount(text: str, *, allow_zero: bool = False) -> Decimal:
